@@ -1,0 +1,135 @@
+/**
+ * `npm test`: the one gate. Runs every suite in order, stops at the first failure, and ends with the plain total
+ * `N passed, N failed` over everything that ran. Suites that run tests (vitest, jest) count their tests; the
+ * checks that print their own `N passed, N failed` line (Apex syntax, metadata) count theirs; a tool that only
+ * says pass or fail (Prettier, ESLint, tsc) counts as one.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const tmpDir = path.join(repoRoot, '.tmp', 'test-run');
+const bin = (name: string) => path.join(repoRoot, 'node_modules', '.bin', name);
+const tsxScript = (file: string) => [process.execPath, '--import', 'tsx', path.join(repoRoot, file)];
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+interface Suite {
+  name: string;
+  command: string[];
+  /** How to count what ran, from the exit code and the output. */
+  count(exitCode: number, output: string): Tally;
+}
+
+const passFail = (exitCode: number): Tally => (exitCode === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+
+/** Reads the last `N passed, N failed` line a checker printed. */
+function lastTotalLine(exitCode: number, output: string): Tally {
+  const matches = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)];
+  const last = matches.at(-1);
+  if (!last) return passFail(exitCode);
+  const tally = { passed: Number(last[1]), failed: Number(last[2]) };
+  return exitCode !== 0 && tally.failed === 0 ? { ...tally, failed: 1 } : tally;
+}
+
+function jsonReport(file: string, passedKey: string, failedKey: string) {
+  return (exitCode: number): Tally => {
+    try {
+      const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+      const tally = { passed: report[passedKey] ?? 0, failed: report[failedKey] ?? 0 };
+      // A suite that failed to load counts no test but still failed.
+      return exitCode !== 0 && tally.failed === 0 ? { ...tally, failed: 1 } : tally;
+    } catch {
+      return passFail(exitCode);
+    }
+  };
+}
+
+const vitestReport = (name: string) => path.join(tmpDir, `${name}.json`);
+
+const suites: Suite[] = [
+  { name: 'format (prettier)', command: [bin('prettier'), '--check', '.', '--log-level', 'warn'], count: passFail },
+  { name: 'lint (eslint)', command: [bin('eslint'), '.', '--max-warnings', '0'], count: passFail },
+  { name: 'typecheck (tsc)', command: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'], count: passFail },
+  {
+    name: 'server, emulator and e2e tests (vitest)',
+    command: [
+      bin('vitest'),
+      'run',
+      '--exclude',
+      'test/contracts/**',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport('vitest')}`,
+    ],
+    count: jsonReport(vitestReport('vitest'), 'numPassedTests', 'numFailedTests'),
+  },
+  {
+    name: 'LWC tests (sfdx-lwc-jest)',
+    command: [bin('sfdx-lwc-jest'), '--', '--json', `--outputFile=${path.join(tmpDir, 'jest.json')}`],
+    count: jsonReport(path.join(tmpDir, 'jest.json'), 'numPassedTests', 'numFailedTests'),
+  },
+  { name: 'Apex syntax', command: tsxScript('scripts/check/apex-syntax.ts'), count: lastTotalLine },
+  { name: 'metadata validation', command: tsxScript('scripts/check/metadata.ts'), count: lastTotalLine },
+  {
+    name: 'contract tests (force-app ↔ server schemas)',
+    command: [
+      bin('vitest'),
+      'run',
+      'test/contracts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport('contracts')}`,
+    ],
+    count: jsonReport(vitestReport('contracts'), 'numPassedTests', 'numFailedTests'),
+  },
+];
+
+function run(suite: Suite): Promise<{ exitCode: number; output: string }> {
+  return new Promise((resolve) => {
+    const [command, ...args] = suite.command;
+    const child = spawn(command as string, args, {
+      cwd: repoRoot,
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const tee = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+      output += chunk.toString();
+      stream.write(chunk);
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    child.on('error', (error) => resolve({ exitCode: 127, output: `${output}\n${error.message}` }));
+    child.on('close', (code) => resolve({ exitCode: code ?? 1, output }));
+  });
+}
+
+async function main(): Promise<void> {
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { recursive: true });
+  const total: Tally = { passed: 0, failed: 0 };
+  const summary: string[] = [];
+  for (const suite of suites) {
+    process.stdout.write(`\n━━ ${suite.name} ━━\n`);
+    const started = Date.now();
+    const { exitCode, output } = await run(suite);
+    const tally = suite.count(exitCode, output);
+    total.passed += tally.passed;
+    total.failed += tally.failed;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    summary.push(`${exitCode === 0 ? '✓' : '✗'} ${suite.name}: ${tally.passed} passed, ${tally.failed} failed (${seconds} s)`);
+    if (exitCode !== 0) {
+      summary.push(`stopped at the first failing suite: ${suite.name} (exit code ${exitCode})`);
+      break;
+    }
+  }
+  process.stdout.write(`\n${summary.join('\n')}\n${total.passed} passed, ${total.failed} failed\n`);
+  process.exitCode = total.failed > 0 ? 1 : 0;
+}
+
+void main();

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/** Treats '' like a missing variable, so `FOO=` in a .env file falls back to the default instead of failing oddly. */
+const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const optionalString = z.preprocess(blankAsMissing, z.string().optional());
+const optionalUrl = z.preprocess(blankAsMissing, z.url().optional());
+const ratio = (fallback: number) => z.preprocess(blankAsMissing, z.coerce.number().min(0).max(1).default(fallback));
+
+const redisUrl = z.preprocess(
+  blankAsMissing,
+  z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        const db = url.pathname.replace(/^\//, '');
+        return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^\d*$/.test(db);
+      } catch {
+        return false;
+      }
+    }, 'must look like redis://host:port or redis://host:port/<db index>'),
+);
+
+/** Every environment variable the server reads. `.env.example` lists each one with a safe example. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(blankAsMissing, z.enum(['development', 'test', 'production']).default('development')),
+    LOG_LEVEL: z.preprocess(
+      blankAsMissing,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(3000)),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .regex(/^\{[A-Za-z0-9_-]+\}$/, 'must be a Redis Cluster hash tag such as {al}')
+        .default('{al}'),
+    ),
+    ADMIN_TOKEN: z.preprocess(blankAsMissing, z.string().min(16, 'must be at least 16 characters').optional()),
+
+    SALESFORCE_LOGIN_URL: optionalUrl,
+    SALESFORCE_CLIENT_ID: optionalString,
+    SALESFORCE_CLIENT_SECRET: optionalString,
+    SALESFORCE_USERNAME: optionalString,
+    SALESFORCE_PRIVATE_KEY_FILE: optionalString,
+    SALESFORCE_REFRESH_TOKEN: optionalString,
+    SALESFORCE_INSTANCE_URL: optionalUrl,
+    SALESFORCE_ACCESS_TOKEN: optionalString,
+    SALESFORCE_API_VERSION: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .regex(/^\d{2}\.0$/, 'must be an API version such as 62.0')
+        .default('62.0'),
+    ),
+
+    BULK_QUERY_THRESHOLD: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(50_000)),
+    API_BUDGET_PAUSE: ratio(0.7),
+    API_BUDGET_STOP: ratio(0.9),
+    DEFAULT_PHONE_REGION: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
+        .default('US'),
+    ),
+    SANDBOX_SEED: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .regex(/^(demo|none|\d+)$/, 'must be demo, none or a number of contacts')
+        .default('demo'),
+    ),
+
+    HUNTER_API_KEY: optionalString,
+    HUNTER_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.hunter.io/v2')),
+    PDL_API_KEY: optionalString,
+    PDL_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.peopledatalabs.com/v5')),
+    APOLLO_API_KEY: optionalString,
+    APOLLO_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.apollo.io/api/v1')),
+    ENRICHMENT_PROVIDERS_FILE: optionalString,
+
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SIGNAL_WEBHOOK_SECRET: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.API_BUDGET_PAUSE > env.API_BUDGET_STOP) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_BUDGET_PAUSE'],
+        message: `must not be above API_BUDGET_STOP (${env.API_BUDGET_STOP})`,
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,23 @@
+/** One dependency the service needs to do its work; /readyz reports each by name. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+export async function runReadinessChecks(checks: ReadinessCheck[]): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        return [c.name, await c.check()] as const;
+      } catch (error) {
+        return [c.name, { ok: false, detail: error instanceof Error ? error.message : String(error) }] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
+}

@@ -1,0 +1,49 @@
+import {
+  getCountryCallingCode,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type NumberType,
+} from 'libphonenumber-js/max';
+
+/** How the region used to read a number was known: from the number itself, the record's country, or the default. */
+export type PhoneRegionSource = 'international' | 'record_country' | 'default_region';
+
+export type ParsedPhone = {
+  /** E.164, without any extension (E.164 has none). */
+  e164: string;
+  /** libphonenumber's type; undefined when its metadata cannot tell. */
+  numberType: NumberType;
+  regionSource: PhoneRegionSource;
+};
+
+/** True for ISO alpha-2 codes libphonenumber has metadata for. */
+export function isPhoneRegion(region: string | undefined): region is CountryCode {
+  return region !== undefined && isSupportedCountry(region);
+}
+
+/**
+ * Reads a phone number as written in a CRM ("(415) 555-0132", "+44 20 7946 0958", "020 7946 0958 x12") and keeps it
+ * only when libphonenumber's full metadata says it is a valid number. A national number is read in `recordRegion`
+ * (from the record's country) when known, else in `defaultRegion`.
+ */
+export function parsePhone(
+  raw: string | null | undefined,
+  recordRegion: string | undefined,
+  defaultRegion: string,
+): ParsedPhone | undefined {
+  const text = raw?.trim() ?? '';
+  if (text === '') return undefined;
+  const useRecordRegion = isPhoneRegion(recordRegion);
+  const region = useRecordRegion ? recordRegion : isPhoneRegion(defaultRegion) ? defaultRegion : undefined;
+  const phone = parsePhoneNumberFromString(text, region === undefined ? {} : { defaultCountry: region });
+  if (!phone?.isValid()) return undefined;
+  // An international prefix (or a number that left the assumed region) does not depend on the region we guessed.
+  const writtenInternationally =
+    text.startsWith('+') || region === undefined || phone.countryCallingCode !== getCountryCallingCode(region);
+  return {
+    e164: phone.number,
+    numberType: phone.getType(),
+    regionSource: writtenInternationally ? 'international' : useRecordRegion ? 'record_country' : 'default_region',
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Field names a filter may use: an API name on the object, or `Account.<API name>` (one parent hop, the
+ * only one the mirror keeps). Checked by shape here; against describe in validate-filter-fields.
+ */
+
+// Letters, digits and underscores, starting with a letter: covers `Title`, `Seniority__c`, `ns__Field__c`.
+const API_NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+
+/** The parent relationships a filter may reach through. */
+export const PARENT_RELATIONSHIPS = ['Account'] as const;
+
+export type ParentRelationship = (typeof PARENT_RELATIONSHIPS)[number];
+
+export interface FilterFieldName {
+  relationship?: ParentRelationship;
+  /** The API name on the object (or on the parent when `relationship` is set). */
+  name: string;
+}
+
+export function isApiName(name: string): boolean {
+  return API_NAME_RE.test(name);
+}
+
+/** Splits `Account.Industry`; undefined when the name is not one a filter may use. */
+export function parseFilterFieldName(field: string): FilterFieldName | undefined {
+  const parts = field.split('.');
+  if (parts.length === 1 && isApiName(field)) return { name: field };
+  if (parts.length !== 2) return undefined;
+  const [relationship, name] = parts as [string, string];
+  const parent = PARENT_RELATIONSHIPS.find((candidate) => candidate.toLowerCase() === relationship.toLowerCase());
+  if (!parent || !isApiName(name)) return undefined;
+  return { relationship: parent, name };
+}
+
+/** `Account.Industry` / `Title`, with the relationship spelled canonically. */
+export function formatFilterFieldName(field: FilterFieldName): string {
+  return field.relationship ? `${field.relationship}.${field.name}` : field.name;
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadEnv, salesforceMode } from '../../src/config/env';
+import { envSchema } from '../../src/config/env-schema';
+import { ConfigError } from '../../src/lib/errors';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+function parseEnvExample(): Record<string, string> {
+  const text = readFileSync(path.join(repoRoot, '.env.example'), 'utf8');
+  const entries: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z0-9_]+)=(\S*)/.exec(line);
+    if (match?.[1] !== undefined) entries[match[1]] = match[2] ?? '';
+  }
+  return entries;
+}
+
+describe('loadEnv', () => {
+  it('when nothing is set, then every default applies and the mode is sandbox', () => {
+    const env = loadEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(env.REDIS_PREFIX).toBe('{al}');
+    expect(env.API_BUDGET_PAUSE).toBe(0.7);
+    expect(env.API_BUDGET_STOP).toBe(0.9);
+    expect(env.BULK_QUERY_THRESHOLD).toBe(50_000);
+    expect(salesforceMode(env)).toBe('sandbox');
+  });
+
+  it('when a variable is an empty string, then it counts as missing', () => {
+    const env = loadEnv({ PORT: '', REDIS_URL: '  ', SALESFORCE_CLIENT_ID: '' });
+    expect(env.PORT).toBe(3000);
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(env.SALESFORCE_CLIENT_ID).toBeUndefined();
+  });
+
+  it('when REDIS_URL names a database index, then it is accepted', () => {
+    expect(loadEnv({ REDIS_URL: 'redis://127.0.0.1:6379/4' }).REDIS_URL).toBe('redis://127.0.0.1:6379/4');
+  });
+
+  it.each([
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/notadb'],
+    ['PORT', 'eighty'],
+    ['REDIS_PREFIX', 'al:'],
+    ['API_BUDGET_PAUSE', '1.5'],
+    ['SALESFORCE_LOGIN_URL', 'not a url'],
+    ['DEFAULT_PHONE_REGION', 'usa'],
+  ])('when %s=%s, then the error names the variable', (name, value) => {
+    expect(() => loadEnv({ [name]: value })).toThrowError(ConfigError);
+    expect(() => loadEnv({ [name]: value })).toThrowError(new RegExp(`^Invalid environment:\\n\\s+${name}: `, 'm'));
+  });
+
+  it('when the pause threshold is above the stop threshold, then it is refused', () => {
+    expect(() => loadEnv({ API_BUDGET_PAUSE: '0.95', API_BUDGET_STOP: '0.9' })).toThrowError(/API_BUDGET_PAUSE/);
+  });
+});
+
+describe('salesforceMode', () => {
+  it.each([
+    [{ SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com', SALESFORCE_ACCESS_TOKEN: '00D!x' }, 'session'],
+    [{ SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com', SALESFORCE_CLIENT_ID: 'id', SALESFORCE_CLIENT_SECRET: 's' }, 'client_credentials'],
+    [
+      {
+        SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com',
+        SALESFORCE_CLIENT_ID: 'id',
+        SALESFORCE_USERNAME: 'u@x.com',
+        SALESFORCE_PRIVATE_KEY_FILE: '/k.pem',
+      },
+      'jwt',
+    ],
+    [{ SALESFORCE_CLIENT_ID: 'id', SALESFORCE_REFRESH_TOKEN: 'r' }, 'refresh_token'],
+  ])('when %o is set, then the mode is %s', (vars, mode) => {
+    expect(salesforceMode(loadEnv(vars))).toBe(mode);
+  });
+
+  it('when only part of a group is set, then it says which groups are complete', () => {
+    expect(() => salesforceMode(loadEnv({ SALESFORCE_CLIENT_ID: 'id' }))).toThrowError(/incomplete/);
+  });
+});
+
+describe('.env.example', () => {
+  it('lists every variable the schema reads, and its values parse', () => {
+    const example = parseEnvExample();
+    const schemaKeys = Object.keys(envSchema.shape).sort();
+    expect(Object.keys(example).sort()).toEqual(schemaKeys);
+    expect(() => loadEnv(example)).not.toThrow();
+  });
+});

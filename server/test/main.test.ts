@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from './support/redis-test';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  code: number | null;
+  stderr: string;
+}
+
+function startServer(env: Record<string, string>, untilStderr?: RegExp): Promise<Run & { stop(): Promise<Run> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return new Promise((resolve) => {
+    if (untilStderr) {
+      const timer = setInterval(() => {
+        if (untilStderr.test(stdout + stderr)) {
+          clearInterval(timer);
+          resolve({ code: null, stderr, stop });
+        }
+      }, 50);
+      void exited.then((run) => {
+        clearInterval(timer);
+        resolve({ ...run, stop });
+      });
+    } else {
+      void exited.then((run) => resolve({ ...run, stop }));
+    }
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('npm start (server/src/main.ts)', () => {
+  it('when REDIS_URL is invalid, then it exits 2 naming the variable', async () => {
+    const run = await startServer({ REDIS_URL: 'localhost:6379' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/REDIS_URL: must look like redis:\/\//);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('when Redis does not answer, then it says which URL it tried and how to start Redis', async () => {
+    const port = await freePort();
+    const run = await startServer({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`Redis did not answer at redis://127.0.0.1:${port}`);
+    expect(run.stderr).toContain('redis-server');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when settings are valid, then /healthz and /readyz answer and SIGTERM stops it cleanly', async () => {
+    const port = await freePort();
+    const run = await startServer({ REDIS_URL: TEST_REDIS_URL, PORT: String(port) }, /listening/);
+    try {
+      expect(run.stderr).toContain('SANDBOX MODE');
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { checks: { redis: { ok: boolean } } }).checks.redis.ok).toBe(true);
+    } finally {
+      const stopped = await run.stop();
+      expect(stopped.code).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,213 @@
+import type { ChangeChannelDef, FieldType, SchemaCatalog } from '../org-contract.ts';
+import type { ForceAppField, ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app.ts';
+import { customPrefix } from '../org/ids.ts';
+import { addField, field, makeObject, systemFields, type FieldSpec, type ObjectSpec } from './field-builders.ts';
+import { standardObjects } from './standard-objects.ts';
+
+export class Catalog implements SchemaCatalog {
+  private readonly objects = new Map<string, ObjectSpec>();
+  private readonly byPrefix = new Map<string, ObjectSpec>();
+  private channels: ChangeChannelDef[] = [];
+  private readonly cdcSelected = new Set<string>();
+
+  constructor(model?: ForceAppModel) {
+    for (const o of standardObjects()) this.add(o);
+    if (model) this.loadForceApp(model);
+    this.linkChildRelationships();
+  }
+
+  add(o: ObjectSpec): void {
+    this.objects.set(o.name.toLowerCase(), o);
+    this.byPrefix.set(o.keyPrefix, o);
+  }
+
+  getObject(name: string): ObjectSpec | undefined {
+    return this.objects.get(name.toLowerCase());
+  }
+
+  byKeyPrefix(prefix: string): ObjectSpec | undefined {
+    return this.byPrefix.get(prefix);
+  }
+
+  listObjects(): ObjectSpec[] {
+    return [...this.objects.values()];
+  }
+
+  changeChannels(): ChangeChannelDef[] {
+    return this.channels;
+  }
+
+  cdcEntities(): string[] {
+    const all = new Set<string>(this.cdcSelected);
+    for (const c of this.channels) for (const m of c.members) all.add(m);
+    return [...all];
+  }
+
+  private loadForceApp(model: ForceAppModel): void {
+    let customIndex = 0;
+    let eventIndex = 0;
+    for (const o of model.objects) {
+      let obj = this.getObject(o.name);
+      if (!obj) {
+        const isEvent = o.kind === 'platformEvent' || o.name.endsWith('__e');
+        const prefix = isEvent ? customPrefix('e', eventIndex++) : customPrefix('a', customIndex++);
+        const base: FieldSpec[] = isEvent
+          ? [
+              field('ReplayId', 'string', 'Replay ID', { createable: false, updateable: false, system: true }),
+              field('CreatedDate', 'datetime', 'Created Date', {
+                createable: false,
+                updateable: false,
+                system: true,
+              }),
+              field('CreatedById', 'reference', 'Created By ID', {
+                createable: false,
+                updateable: false,
+                referenceTo: ['User'],
+                relationshipName: 'CreatedBy',
+                system: true,
+              }),
+              field('EventUuid', 'string', 'Event UUID', { length: 36, createable: false, updateable: false }),
+            ]
+          : [...systemFields(true), nameFieldOf(o.nameField)];
+        obj = makeObject(
+          o.name,
+          o.label ?? o.name,
+          o.pluralLabel ?? o.label ?? o.name,
+          prefix,
+          isEvent ? 'platformEvent' : 'custom',
+          base,
+        );
+        this.add(obj);
+      }
+      for (const f of o.fields) {
+        const spec = fieldFromMetadata(f);
+        if (spec) addField(obj, spec);
+      }
+    }
+    this.channels = model.channels
+      .filter((c) => (c.channelType ?? 'data').toLowerCase() === 'data')
+      .map((c) => ({
+        name: c.name,
+        members: c.members.map((m) => entityOfChangeEvent(m.selectedEntity)).filter((x): x is string => !!x),
+      }));
+  }
+
+  /** Fills `childRelationships` from every reference field. */
+  private linkChildRelationships(): void {
+    for (const o of this.objects.values()) o.childRelationships = [];
+    for (const o of this.objects.values()) {
+      for (const f of o.fields) {
+        if (f.type !== 'reference' || f.system) continue;
+        for (const target of f.referenceTo) {
+          const parent = this.getObject(target);
+          if (!parent) continue;
+          parent.childRelationships.push({
+            childSObject: o.name,
+            field: f.name,
+            relationshipName: childRelationshipName(o.name, f),
+          });
+        }
+      }
+    }
+  }
+}
+
+function childRelationshipName(child: string, f: FieldSpec): string | null {
+  if (child.endsWith('__c')) return f.relationshipName ? f.relationshipName.replace(/__r$/, 's__r') : null;
+  const plural: Record<string, string> = {
+    Contact: 'Contacts',
+    Lead: 'Leads',
+    Account: 'ChildAccounts',
+    Task: 'Tasks',
+    CampaignMember: 'CampaignMembers',
+    Campaign: 'ChildCampaigns',
+  };
+  return plural[child] ?? null;
+}
+
+function nameFieldOf(nf: { label?: string; type?: string } | undefined): FieldSpec {
+  const auto = nf?.type === 'AutoNumber';
+  return field('Name', 'string', nf?.label ?? 'Name', {
+    length: 80,
+    nameField: true,
+    createable: !auto,
+    updateable: !auto,
+    nillable: auto,
+    required: !auto,
+  });
+}
+
+/** `ContactChangeEvent` → `Contact`, `Foo__ChangeEvent` → `Foo__c`. */
+export function entityOfChangeEvent(selected: string): string | undefined {
+  if (selected.endsWith('__ChangeEvent')) return selected.slice(0, -'__ChangeEvent'.length) + '__c';
+  if (selected.endsWith('ChangeEvent')) return selected.slice(0, -'ChangeEvent'.length);
+  return undefined;
+}
+
+const TYPE_MAP: Record<string, FieldType> = {
+  Text: 'string',
+  TextArea: 'textarea',
+  LongTextArea: 'textarea',
+  Html: 'textarea',
+  Checkbox: 'boolean',
+  Number: 'double',
+  Currency: 'currency',
+  Percent: 'percent',
+  Date: 'date',
+  DateTime: 'datetime',
+  Email: 'email',
+  Phone: 'phone',
+  Url: 'url',
+  Picklist: 'picklist',
+  MultiselectPicklist: 'multipicklist',
+  Lookup: 'reference',
+  MasterDetail: 'reference',
+  Location: 'location',
+  AutoNumber: 'string',
+  Formula: 'string',
+};
+
+export function fieldFromMetadata(f: ForceAppField): FieldSpec | undefined {
+  let type = TYPE_MAP[f.type];
+  if (!type) return undefined;
+  if (type === 'double' && (f.scale ?? 0) === 0) type = 'int';
+  const readOnly = f.type === 'AutoNumber' || f.type === 'Formula';
+  const length =
+    type === 'string'
+      ? (f.length ?? 255)
+      : type === 'textarea'
+        ? (f.length ?? (f.type === 'TextArea' ? 255 : 32768))
+        : undefined;
+  const isRef = type === 'reference';
+  const picklist = f.picklist;
+  const defaultPick = picklist?.values.find((v) => v.default)?.fullName;
+  const spec = field(f.fullName, type, f.label ?? f.fullName, {
+    ...(length !== undefined ? { length } : {}),
+    precision: f.precision,
+    scale: f.scale,
+    required: f.required && !readOnly && type !== 'boolean',
+    nillable: type !== 'boolean' && !(f.required || f.type === 'MasterDetail'),
+    unique: f.unique,
+    externalId: f.externalId,
+    createable: !readOnly,
+    updateable: !readOnly,
+    calculated: f.type === 'Formula',
+    referenceTo: isRef && f.referenceTo ? [f.referenceTo] : [],
+    relationshipName: isRef
+      ? f.relationshipName
+        ? `${f.relationshipName}__r`
+        : f.fullName.replace(/__c$/, '__r')
+      : undefined,
+    restrictedPicklist: !!picklist?.restricted,
+    picklistValues: (picklist?.values ?? []).map((v) => ({
+      value: v.fullName,
+      label: v.label || v.fullName,
+      active: true,
+      defaultValue: v.default,
+    })),
+    defaultValue:
+      type === 'boolean' ? f.defaultValue === 'true' : defaultPick !== undefined ? defaultPick : undefined,
+  });
+  if (f.type === 'MasterDetail') spec.nillable = false;
+  return spec;
+}

@@ -1,0 +1,176 @@
+/**
+ * Job titles in every style CRMs hold. `GOLDEN_TITLES` repeats every title of `reference/golden/titles.csv` verbatim
+ * (the offline classifier's expected cases); `TITLE_VARIANTS` adds the abbreviations, punctuation, casing and
+ * ordering people really type. Each title carries the function it belongs to, which picks a `Department` spelling.
+ */
+
+export type TitleFunction =
+  | 'Executive'
+  | 'Sales'
+  | 'Marketing'
+  | 'Engineering'
+  | 'Product'
+  | 'Finance'
+  | 'HR'
+  | 'Operations'
+  | 'IT'
+  | 'Legal'
+  | 'Support'
+  | 'Other';
+
+export type PooledTitle = readonly [title: string, fn: TitleFunction];
+
+export const GOLDEN_TITLES: readonly PooledTitle[] = [
+  ['Chief Executive Officer', 'Executive'],
+  ['CEO', 'Executive'],
+  ['Co-Founder & CEO', 'Executive'],
+  ['Founder', 'Executive'],
+  ['Owner', 'Executive'],
+  ['President', 'Executive'],
+  ['Chief Technology Officer', 'Engineering'],
+  ['CTO', 'Engineering'],
+  ['Chief Financial Officer', 'Finance'],
+  ['CFO', 'Finance'],
+  ['Chief Marketing Officer', 'Marketing'],
+  ['Chief Revenue Officer', 'Sales'],
+  ['Chief Operating Officer', 'Operations'],
+  ['Chief Information Officer', 'IT'],
+  ['Chief Information Security Officer', 'IT'],
+  ['Chief Product Officer', 'Product'],
+  ['Chief People Officer', 'HR'],
+  ['Chief Legal Officer', 'Legal'],
+  ['Vice President of Sales', 'Sales'],
+  ['VP Sales', 'Sales'],
+  ['SVP Marketing', 'Marketing'],
+  ['EVP Engineering', 'Engineering'],
+  ['VP of Revenue Operations', 'Operations'],
+  ['Vice President Finance', 'Finance'],
+  ['VP Customer Success', 'Support'],
+  ['VP People', 'HR'],
+  ['Head of Marketing', 'Marketing'],
+  ['Head of Sales', 'Sales'],
+  ['Director of Engineering', 'Engineering'],
+  ['Senior Director of Product Management', 'Product'],
+  ['Director IT', 'IT'],
+  ['Director of Sales Operations', 'Operations'],
+  ['Legal Director', 'Legal'],
+  ['Sales Manager', 'Sales'],
+  ['Marketing Manager', 'Marketing'],
+  ['Engineering Manager', 'Engineering'],
+  ['Product Manager', 'Product'],
+  ['HR Manager', 'HR'],
+  ['Customer Support Team Lead', 'Support'],
+  ['Accounting Supervisor', 'Finance'],
+  ['Senior Software Engineer', 'Engineering'],
+  ['Sr. Account Executive', 'Sales'],
+  ['Principal Engineer', 'Engineering'],
+  ['Staff Data Scientist', 'Engineering'],
+  ['Lead Designer', 'Product'],
+  ['Senior Accountant', 'Finance'],
+  ['Software Engineer', 'Engineering'],
+  ['Account Executive', 'Sales'],
+  ['Sales Development Representative', 'Sales'],
+  ['Business Development Representative', 'Sales'],
+  ['Marketing Coordinator', 'Marketing'],
+  ['Content Writer', 'Marketing'],
+  ['Recruiter', 'HR'],
+  ['Financial Analyst', 'Finance'],
+  ['Paralegal', 'Legal'],
+  ['Systems Administrator', 'IT'],
+  ['Customer Success Associate', 'Support'],
+  ['Operations Specialist', 'Operations'],
+  ['Logistics Coordinator', 'Operations'],
+  ['UX Designer', 'Product'],
+  ['Office Assistant', 'Other'],
+  ['Nurse', 'Other'],
+];
+
+export const TITLE_VARIANTS: readonly PooledTitle[] = [
+  ['VP, Sales', 'Sales'],
+  ['vp of marketing', 'Marketing'],
+  ['V.P. Sales', 'Sales'],
+  ['VP - Engineering', 'Engineering'],
+  ['Vice-President, Finance', 'Finance'],
+  ['SVP, Global Sales', 'Sales'],
+  ['Senior Vice President of Marketing', 'Marketing'],
+  ['AVP, IT Infrastructure', 'IT'],
+  ['Sr. Software Engineer', 'Engineering'],
+  ['Sr Software Engineer', 'Engineering'],
+  ['Software Engineer II', 'Engineering'],
+  ['Senior Software Engineer (Backend)', 'Engineering'],
+  ['Software Developer', 'Engineering'],
+  ['Full Stack Developer', 'Engineering'],
+  ['Data Engineer', 'Engineering'],
+  ['Data Analyst', 'Engineering'],
+  ['Head of Growth', 'Marketing'],
+  ['Head of Engineering', 'Engineering'],
+  ['Head of People & Culture', 'HR'],
+  ['Head of RevOps', 'Operations'],
+  ['Dir. of Engineering', 'Engineering'],
+  ['Director, Product Marketing', 'Marketing'],
+  ['Sr. Director, Demand Generation', 'Marketing'],
+  ['IT Director', 'IT'],
+  ['CEO & Founder', 'Executive'],
+  ['Co-founder', 'Executive'],
+  ['Founder/CEO', 'Executive'],
+  ['Managing Director', 'Executive'],
+  ['General Manager', 'Executive'],
+  ['Partner', 'Executive'],
+  ['chief executive officer', 'Executive'],
+  ['CIO', 'IT'],
+  ['CISO', 'IT'],
+  ['COO', 'Operations'],
+  ['CMO', 'Marketing'],
+  ['CRO', 'Sales'],
+  ['SALES MANAGER', 'Sales'],
+  ['Regional Sales Manager - EMEA', 'Sales'],
+  ['Mgr, Marketing Ops', 'Operations'],
+  ['Marketing Operations Manager', 'Operations'],
+  ['Sales Operations Analyst', 'Operations'],
+  ['Product Owner', 'Product'],
+  ['Sr Product Manager', 'Product'],
+  ['Product Designer', 'Product'],
+  ['Account Exec', 'Sales'],
+  ['Enterprise Account Executive', 'Sales'],
+  ['SDR', 'Sales'],
+  ['BDR', 'Sales'],
+  ['Customer Success Manager', 'Support'],
+  ['Support Engineer', 'Support'],
+  ['Controller', 'Finance'],
+  ['Accounts Payable Clerk', 'Finance'],
+  ['Talent Acquisition Partner', 'HR'],
+  ['General Counsel', 'Legal'],
+  ['IT Manager', 'IT'],
+  ['Network Engineer', 'IT'],
+  ['Team Lead, Support', 'Support'],
+  ['Shift Supervisor', 'Operations'],
+  ['Consultant', 'Other'],
+  ['Intern', 'Other'],
+  ['Student', 'Other'],
+  ['Teacher', 'Other'],
+  ['Physician', 'Other'],
+  ['Purchasing', 'Operations'],
+  ['Assistant to the CEO', 'Executive'],
+  ['Executive Assistant', 'Other'],
+  ['-', 'Other'],
+  ['n/a', 'Other'],
+];
+
+/** How people fill `Department` for each function (the enrichment maps these onto its own list). */
+export const DEPARTMENT_SPELLINGS: Readonly<Record<TitleFunction, readonly string[]>> = {
+  Executive: ['Executive', 'Management', 'Exec'],
+  Sales: ['Sales', 'sales', 'Sales & BD'],
+  Marketing: ['Marketing', 'Mktg', 'Growth'],
+  Engineering: ['Engineering', 'R&D', 'Eng'],
+  Product: ['Product', 'Product Management', 'Design'],
+  Finance: ['Finance', 'Accounting', 'FINANCE'],
+  HR: ['HR', 'Human Resources', 'People'],
+  Operations: ['Operations', 'Ops', 'RevOps'],
+  IT: ['IT', 'Information Technology', 'I.T.'],
+  Legal: ['Legal', 'Legal & Compliance'],
+  Support: ['Customer Success', 'Support', 'CS'],
+  Other: ['Other', 'General', 'Admin'],
+};
+
+/** Golden titles first, then variants: generated rows draw from the whole list. */
+export const TITLE_POOL: readonly PooledTitle[] = [...GOLDEN_TITLES, ...TITLE_VARIANTS];
