@@ -1,43 +1,74 @@
 import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import { loadEnv, salesforceMode, type Env } from './config/env';
 import { createApp } from './app';
 import { createLogger, type Logger } from './lib/logger';
 import { AppError, asAppError } from './lib/errors';
 import { connectRedis, pingRedis } from './state/redis';
+import { connectSalesforce, credentialsFromEnv } from './salesforce/auth/connection-factory';
+import { LoopRuntime } from './loop/loop-runtime';
+import { formatLoopSummary } from './loop/loop-summary';
+import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
 const EXIT_CONFIG = 2;
 const EXIT_UNAVAILABLE = 3;
 
-async function main(): Promise<void> {
-  let env: Env;
+function parseEnvOrExit(): Env {
   try {
-    env = loadEnv();
+    const env = loadEnv();
     salesforceMode(env);
+    return env;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const logger = createLogger({ level: env.LOG_LEVEL });
-  const mode = salesforceMode(env);
-  if (mode === 'sandbox') announceSandbox(logger);
+}
 
-  let redis;
+async function connectRedisOrExit(env: Env, logger: Logger): Promise<Redis> {
   try {
-    redis = await connectRedis(env.REDIS_URL, { name: 'audience-loop' });
+    return await connectRedis(env.REDIS_URL, { name: 'audience-loop' });
   } catch (error) {
     const appError = asAppError(error);
     logger.fatal({ code: appError.code }, appError.message);
     process.stderr.write(`${appError.message}\n`);
     process.exit(EXIT_UNAVAILABLE);
   }
+}
 
+async function main(): Promise<void> {
+  const env = parseEnvOrExit();
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const mode = salesforceMode(env);
+  if (mode === 'sandbox') announceSandbox(logger);
+  const redis = await connectRedisOrExit(env, logger);
+
+  let runtime: LoopRuntime | undefined;
+  let sandbox: Sandbox | undefined;
+  let loopError: string | undefined;
   const app = createApp({
     logger,
     readinessChecks: [
       {
         name: 'redis',
         check: async () => ((await pingRedis(redis)) ? { ok: true } : { ok: false, detail: 'no PONG within 1 s' }),
+      },
+      {
+        name: 'salesforce',
+        check: async () => {
+          if (loopError) return { ok: false, detail: loopError };
+          const stream = runtime?.streamState();
+          if (!stream) return { ok: false, detail: 'connecting' };
+          return { ok: stream.state === 'live', detail: `stream ${stream.state}` };
+        },
+      },
+      {
+        name: 'api_budget',
+        check: async () => {
+          const budget = runtime?.governor.snapshot();
+          if (!budget) return { ok: true, detail: 'no reading yet' };
+          return { ok: budget.state !== 'stopped', detail: JSON.stringify(budget) };
+        },
       },
     ],
   });
@@ -50,20 +81,67 @@ async function main(): Promise<void> {
     process.exit(EXIT_UNAVAILABLE);
   });
 
+  const summary = () =>
+    formatLoopSummary(runtime?.stats ?? ({} as never), { mode: mode === 'sandbox' ? 'sandbox org' : 'Salesforce' });
+  const startLoop = async () => {
+    let prefix = env.REDIS_PREFIX;
+    let credentials = credentialsFromEnv(env);
+    if (!credentials) {
+      sandbox = await startSandbox({
+        redis,
+        prefix: env.REDIS_PREFIX,
+        seed: env.SANDBOX_SEED,
+        port: env.SANDBOX_PORT,
+        apiVersion: env.SALESFORCE_API_VERSION,
+        logger,
+      });
+      credentials = sandbox.credentials;
+      prefix = sandbox.prefix;
+      process.stderr.write(
+        `Sandbox org at ${sandbox.instanceUrl} — change a record with the Salesforce CLI (see README "Sandbox").\n`,
+      );
+    }
+    const conn = await connectSalesforce(credentials);
+    runtime = new LoopRuntime({
+      conn,
+      redis,
+      prefix,
+      logger,
+      bulkThreshold: env.BULK_QUERY_THRESHOLD,
+      defaultRegion: env.DEFAULT_PHONE_REGION,
+      budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
+    });
+    await runtime.start();
+    await runtime.drain(10 * 60_000).catch(() => undefined);
+    process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
+  };
+  startLoop().catch((error: unknown) => {
+    const appError = asAppError(error);
+    loopError = appError.message;
+    logger.error({ err: error, code: appError.code }, 'the loop could not start; /readyz reports it');
+  });
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    server.close(() => {
-      redis.quit().finally(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
-    });
     server.closeAllConnections();
+    server.close();
+    void (async () => {
+      try {
+        await runtime?.stop();
+        if (runtime) process.stderr.write(`\n${summary()}\n`);
+        await sandbox?.stop();
+        await redis.quit();
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+      }
+      logger.info('stopped');
+      process.exit(0);
+    })();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -68,6 +68,7 @@ export const envSchema = z
         .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
         .default('US'),
     ),
+    SANDBOX_PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(8484)),
     SANDBOX_SEED: z.preprocess(
       blankAsMissing,
       z

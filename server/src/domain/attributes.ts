@@ -91,15 +91,16 @@ export const ATTRIBUTE_SPECS: { readonly [K in AttributeKey]: AttributeSpec } = 
 
 // Deliberately loose shape checks: they catch a provider putting the wrong kind of value under a key, not every
 // malformed address (the offline classifiers do the strict work).
-const domainPattern = /^(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:[\p{L}]{2,63}|xn--[a-z0-9-]{1,59})$/u;
+const domainPattern =
+  /^(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:[\p{L}]{2,63}|xn--[a-z0-9-]{1,59})$/u;
 
 const valueSchemaByKind: { readonly [K in Exclude<AttributeValueKind, 'enum'>]: z.ZodType<string | number> } = {
   email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address'),
   e164: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550132'),
   text: z.string().trim().min(1),
   url: z.url({ protocol: /^https?$/ }),
-  domain: z.string().regex(domainPattern, 'must be a lower-case domain such as acme.com'),
-  number: z.number().finite(),
+  domain: z.string().regex(domainPattern, 'must be a domain such as acme.com'),
+  number: z.number(), // zod 4 numbers already reject Infinity and NaN
 };
 
 /** The schema a value must pass to be stored under `key` (the waterfall keeps the first value that passes). */

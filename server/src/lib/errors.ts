@@ -2,11 +2,15 @@
  * The server's coded errors. A code is stable (logs, tests and run records match on it); `retryable` tells a
  * worker whether trying again can help (BullMQ's UnrecoverableError is thrown for the rest).
  */
-export type ErrorCode =
+export type KnownErrorCode =
   | 'CONFIG_INVALID_ENV'
   | 'CONFIG_INCOMPLETE_SALESFORCE'
   | 'REDIS_UNREACHABLE'
+  | 'SALESFORCE_AUTH_FAILED'
   | 'INTERNAL';
+
+/** Modules define their own codes next to their errors; the known ones above are shared across the server. */
+export type ErrorCode = KnownErrorCode | (string & {});
 
 export class AppError extends Error {
   constructor(

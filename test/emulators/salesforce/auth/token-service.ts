@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessTokenInfo, TokenVerifier } from '../org-contract.ts';
+import type { AccessTokenInfo, TokenVerifier } from '../org-contract';
 
 /** Opaque token material in Salesforce's alphabet (`[A-Za-z0-9._]`). */
 function material(bytes: number): string {
@@ -20,7 +20,13 @@ export class TokenService implements TokenVerifier {
   issue(userId: string): AccessTokenInfo {
     const issuedAt = this.now();
     const token = `${this.orgId.slice(0, 15)}!AQ${material(72)}`;
-    const info: AccessTokenInfo = { token, userId, orgId: this.orgId, issuedAt, expiresAt: issuedAt + this.sessionTtlMs };
+    const info: AccessTokenInfo = {
+      token,
+      userId,
+      orgId: this.orgId,
+      issuedAt,
+      expiresAt: issuedAt + this.sessionTtlMs,
+    };
     this.access.set(token, info);
     return info;
   }

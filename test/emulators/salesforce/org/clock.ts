@@ -1,4 +1,4 @@
-import type { OrgClock } from '../org-contract.ts';
+import type { OrgClock } from '../org-contract';
 
 /** Real time plus every advance so far; `startAt` pins the starting point (deterministic tests). */
 export class Clock implements OrgClock {
@@ -37,9 +37,10 @@ export function formatDate(ms: number): string {
 
 /** Parses a Salesforce datetime (`…Z`, `…+0000`, `…+00:00`, or a bare date); undefined when invalid. */
 export function parseDateTime(value: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
-    value.trim(),
-  );
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      value.trim(),
+    );
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', tz = 'Z'] = m;
   const ms = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +frac.padEnd(3, '0'));

@@ -1,4 +1,4 @@
-import type { CommittedTransaction, OrgEvents, PlatformEventPublished } from '../org-contract.ts';
+import type { CommittedTransaction, OrgEvents, PlatformEventPublished } from '../org-contract';
 
 /** Fan-out of committed transactions and published platform events; a throwing listener never breaks a write. */
 export class EventHub implements OrgEvents {

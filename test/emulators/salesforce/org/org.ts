@@ -3,25 +3,22 @@
  * `EmulatorContext` handed to the streaming half.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type {
-  EmulatorContext,
-  PlatformEventPublished,
-  StreamingOptions,
-} from '../org-contract.ts';
-import { RecordErrors } from '../errors.ts';
-import { Catalog } from '../schema/catalog.ts';
-import type { ObjectSpec } from '../schema/field-builders.ts';
-import { TokenService } from '../auth/token-service.ts';
-import { Clock, formatIsoDateTime, parseDateTime } from './clock.ts';
-import { EventHub } from './event-hub.ts';
-import { Faults } from './faults.ts';
-import { FieldPermissions } from './field-permissions.ts';
-import { to18 } from './ids.ts';
-import { RecordStore, type Row } from './store.ts';
-import { Usage } from './usage.ts';
-import { DEFAULT_USERS, type OrgUser } from './users.ts';
-import { prepareWrite } from '../rest/record-input.ts';
-import type { ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app.ts';
+import type { EmulatorContext, PlatformEventPublished, StreamingOptions } from '../org-contract';
+import { RecordErrors } from '../errors';
+import { Catalog } from '../schema/catalog';
+import type { ObjectSpec } from '../schema/field-builders';
+import { TokenService } from '../auth/token-service';
+import { Clock, formatIsoDateTime, parseDateTime } from './clock';
+import { EventHub } from './event-hub';
+import { Faults } from './faults';
+import { FieldPermissions } from './field-permissions';
+import { to18 } from './ids';
+import { RecordStore, type Row } from './store';
+import { Usage } from './usage';
+import { DEFAULT_USERS, type OrgUser } from './users';
+import { DEMO_ORG_NAME, ownerUsernameFor } from '../seed/index';
+import { prepareWrite } from '../rest/record-input';
+import type { ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app';
 
 export interface SeedData {
   accounts: Row[];
@@ -61,12 +58,11 @@ export class Org {
     this.catalog = new Catalog(options.forceApp);
     this.store = new RecordStore(this.catalog, this.hub, () => this.clock.now());
     this.tokens = new TokenService(this.orgId, () => this.clock.now(), options.sessionTtlMs);
-    this.usage = new Usage(options.dailyApiLimit);
+    this.usage = new Usage(options.dailyApiLimit, () => this.clock.now());
     this.jwtCertificate = options.jwtCertificate;
     this.clientId = `3MVG9${randomBytes(60).toString('base64url').replace(/[-_]/g, 'x')}`;
     this.clientSecret = randomBytes(32).toString('hex').toUpperCase();
     this.resetUsers();
-    const org = this;
     this.context = {
       orgId: this.orgId,
       clock: this.clock,
@@ -74,7 +70,7 @@ export class Org {
       tokens: this.tokens,
       events: this.hub,
       counters: this.usage,
-      publishPlatformEvent: (name, fields, userId) => org.publishPlatformEvent(name, fields, userId),
+      publishPlatformEvent: (name, fields, userId) => this.publishPlatformEvent(name, fields, userId),
       streaming: options.streaming,
     };
   }
@@ -108,7 +104,7 @@ export class Org {
       [
         {
           Id: this.orgId,
-          Name: 'Audience Loop Emulator',
+          Name: DEMO_ORG_NAME,
           InstanceName: 'EMU1',
           IsSandbox: false,
           OrganizationType: 'Developer Edition',
@@ -139,40 +135,64 @@ export class Org {
   /** Loads seed rows straight into the store: no events, no validation, datetimes converted. */
   loadSeed(seed: SeedData): { accounts: number; contacts: number; leads: number } {
     const admin = this.user('admin').id;
-    const reps = this.users.filter((u) => u.role === 'rep').map((u) => u.id);
+    const owners = Array.from({ length: 10 }, (_, i) => this.userByName(ownerUsernameFor(i))?.id ?? admin);
     const account = this.catalog.getObject('Account')!;
     const contact = this.catalog.getObject('Contact')!;
     const lead = this.catalog.getObject('Lead')!;
-    const accIds = this.store.load(account, seed.accounts.map((r, i) => this.seedRow(account, r, reps, i)), admin);
-    this.store.load(
-      contact,
-      seed.contacts.map((r, i) => {
-        const { accountRef, ...rest } = r;
-        const row = this.seedRow(contact, rest, reps, i);
-        if (accountRef !== undefined && accIds[accountRef]) row.AccountId = accIds[accountRef];
-        return row;
-      }),
-      admin,
-    );
-    this.store.load(lead, seed.leads.map((r, i) => this.seedRow(lead, r, reps, i)), admin);
+    const accIds = this.bulkLoad(account, seed.accounts, owners, admin);
+    this.bulkLoad(contact, seed.contacts, owners, admin, accIds);
+    this.bulkLoad(lead, seed.leads, owners, admin);
     return { accounts: seed.accounts.length, contacts: seed.contacts.length, leads: seed.leads.length };
   }
 
-  private seedRow(obj: ObjectSpec, r: Row, reps: string[], i: number): Row {
-    const row: Row = {};
-    for (const [k, v] of Object.entries(r)) {
-      if (v === null || v === undefined || v === '') continue;
-      const f = obj.getField(k);
-      if (!f) continue;
-      if (f.type === 'datetime' && typeof v === 'string') {
-        const ms = parseDateTime(v);
-        if (ms !== undefined) row[f.name] = ms;
-      } else if (f.type === 'datetime' && v instanceof Date) {
-        row[f.name] = v.getTime();
-      } else row[f.name] = v;
+  /** One pass per row: system fields, then the row's known fields (unknown ones dropped), then Name. */
+  private bulkLoad(obj: ObjectSpec, rows: Row[], owners: string[], admin: string, accIds?: string[]): string[] {
+    const table = this.store.table(obj);
+    const now = this.clock.now();
+    const plan = new Map<string, { name: string; datetime: boolean } | null>();
+    const personName = !!obj.getField('Name')?.calculated && !!obj.getField('LastName');
+    const ids: string[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const id = this.store.ids.next(obj.keyPrefix);
+      const row: Row = {
+        Id: id,
+        IsDeleted: false,
+        CreatedDate: now,
+        CreatedById: admin,
+        LastModifiedDate: now,
+        LastModifiedById: admin,
+        SystemModstamp: now,
+        OwnerId: owners[i % 10],
+      };
+      for (const k in r) {
+        const v = r[k];
+        if (v === null || v === undefined || v === '') continue;
+        let p = plan.get(k);
+        if (p === undefined) {
+          const f = k === 'accountRef' ? undefined : obj.getField(k);
+          p = f && !f.system ? { name: f.name, datetime: f.type === 'datetime' } : null;
+          plan.set(k, p);
+        }
+        if (p === null) continue;
+        if (p.datetime && typeof v === 'string') {
+          const ms = parseDateTime(v);
+          if (ms !== undefined) row[p.name] = ms;
+        } else row[p.name] = v;
+      }
+      if (accIds) {
+        const ref = (r as { accountRef?: number }).accountRef;
+        if (ref !== undefined && accIds[ref]) row.AccountId = accIds[ref];
+      }
+      if (personName) {
+        const first = row.FirstName as string | undefined;
+        const last = row.LastName as string | undefined;
+        row.Name = first ? (last ? `${first} ${last}` : first) : (last ?? '');
+      }
+      table.set(id, row);
+      ids[i] = id;
     }
-    if (row.OwnerId === undefined && reps.length) row.OwnerId = reps[i % reps.length];
-    return row;
+    return ids;
   }
 
   publishPlatformEvent(eventName: string, fields: Record<string, unknown>, userId: string): PlatformEventPublished {
@@ -188,7 +208,12 @@ export class Org {
     }
     payload.CreatedDate = formatIsoDateTime(now);
     payload.CreatedById = userId;
-    const published: PlatformEventPublished = { eventName: obj.name, payload, eventUuid: randomUUID(), publishedAt: now };
+    const published: PlatformEventPublished = {
+      eventName: obj.name,
+      payload,
+      eventUuid: randomUUID(),
+      publishedAt: now,
+    };
     this.hub.emitPlatformEvent(published);
     return published;
   }

@@ -4,12 +4,12 @@
  * Deleted records stay (IsDeleted = true) so queryAll, getDeleted and ENTITY_IS_DELETED work.
  */
 import { randomUUID } from 'node:crypto';
-import type { CommittedTransaction, RecordChange } from '../org-contract.ts';
-import type { Catalog } from '../schema/catalog.ts';
-import type { FieldSpec, ObjectSpec } from '../schema/field-builders.ts';
-import { formatDate, formatIsoDateTime } from './clock.ts';
-import type { EventHub } from './event-hub.ts';
-import { IdFactory } from './ids.ts';
+import type { CommittedTransaction, RecordChange } from '../org-contract';
+import type { Catalog } from '../schema/catalog';
+import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
+import { formatDate, formatIsoDateTime } from './clock';
+import type { EventHub } from './event-hub';
+import { IdFactory } from './ids';
 
 export type Row = Record<string, unknown>;
 
@@ -30,13 +30,18 @@ export class RecordStore {
     private readonly now: () => number,
   ) {}
 
+  private readonly byObject = new WeakMap<ObjectSpec, Map<string, Row>>();
+
   table(obj: ObjectSpec): Map<string, Row> {
+    const cached = this.byObject.get(obj);
+    if (cached) return cached;
     const key = obj.name.toLowerCase();
     let t = this.tables.get(key);
     if (!t) {
       t = new Map();
       this.tables.set(key, t);
     }
+    this.byObject.set(obj, t);
     return t;
   }
 
@@ -55,7 +60,7 @@ export class RecordStore {
   }
 
   clear(): void {
-    this.tables.clear();
+    for (const t of this.tables.values()) t.clear();
     this.deletedLog.clear();
   }
 
@@ -129,7 +134,8 @@ export function eventValue(f: FieldSpec | undefined, v: unknown): unknown {
 
 function storedFieldsForEvent(obj: ObjectSpec, row: Row): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
+  for (const k in row) {
+    const v = row[k];
     if (v === null || v === undefined) continue;
     const f = obj.getField(k);
     if (!f || f.calculated || k === 'IsDeleted' || k === 'Id') continue;

@@ -1,3 +1,5 @@
+import { DEMO_USERS } from '../seed/index';
+
 export type UserRole = 'admin' | 'integration' | 'rep';
 
 export interface OrgUser {
@@ -7,12 +9,16 @@ export interface OrgUser {
   firstName: string;
   lastName: string;
   email: string;
+  /** For the OAuth username-password flow. */
   password: string;
 }
 
-export const DEFAULT_USERS: Omit<OrgUser, 'id'>[] = [
-  { role: 'admin', username: 'admin@audience-loop.emulator', firstName: 'Ada', lastName: 'Admin', email: 'admin@example.com', password: 'emulator-admin' },
-  { role: 'integration', username: 'integration@audience-loop.emulator', firstName: 'Integration', lastName: 'User', email: 'integration@example.com', password: 'emulator-integration' },
-  { role: 'rep', username: 'rep1@audience-loop.emulator', firstName: 'Riley', lastName: 'Rep', email: 'rep1@example.com', password: 'emulator-rep1' },
-  { role: 'rep', username: 'rep2@audience-loop.emulator', firstName: 'Sam', lastName: 'Seller', email: 'rep2@example.com', password: 'emulator-rep2' },
-];
+/** The demo org's users (from the seed module), each with a password for the username-password flow. */
+export const DEFAULT_USERS: Omit<OrgUser, 'id'>[] = DEMO_USERS.map((u, i) => ({
+  role: u.role,
+  username: u.username,
+  firstName: u.firstName,
+  lastName: u.lastName,
+  email: u.email,
+  password: `emulator-${u.role}-${i + 1}`,
+}));

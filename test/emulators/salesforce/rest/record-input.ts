@@ -3,19 +3,20 @@
  * Per-record problems come back as `errors` (collections report them per record); malformed JSON values throw
  * `JSON_PARSER_ERROR` for the whole request, as Salesforce's deserializer does.
  */
-import { jsonParserError, recordError, type RecordError } from '../errors.ts';
-import type { FieldSpec, ObjectSpec } from '../schema/field-builders.ts';
-import { parseDate, parseDateTime } from '../org/clock.ts';
-import { normalizeId } from '../org/ids.ts';
-import type { Org } from '../org/org.ts';
-import type { Row } from '../org/store.ts';
+import { jsonParserError, recordError, type RecordError } from '../errors';
+import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
+import { parseDate, parseDateTime } from '../org/clock';
+import { normalizeId } from '../org/ids';
+import type { Org } from '../org/org';
+import type { Row } from '../org/store';
 
 export interface PreparedWrite {
   values: Row;
   errors: RecordError[];
 }
 
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 const TEXT_TYPES = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox']);
 const NUMBER_TYPES = new Set(['int', 'double', 'currency', 'percent']);
@@ -36,7 +37,9 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
   if (v === null || v === undefined) return null;
   if (TEXT_TYPES.has(f.type)) {
     if (typeof v === 'object') {
-      errors.push(recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]));
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
       return undefined;
     }
     const s = String(v);
@@ -53,9 +56,11 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     }
     if (f.type === 'picklist' && f.restrictedPicklist && !f.picklistValues.some((p) => p.value === s)) {
       errors.push(
-        recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${s}`, [
-          f.name,
-        ]),
+        recordError(
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `${f.label}: bad value for restricted picklist field: ${s}`,
+          [f.name],
+        ),
       );
       return undefined;
     }
@@ -65,7 +70,9 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     if (typeof v === 'boolean') return v;
     if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
     if (typeof v === 'object') {
-      errors.push(recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]));
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
       return undefined;
     }
     return deserializeError('boolean', v);
@@ -76,7 +83,9 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     else if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) n = Number(v);
     else if (typeof v === 'string') return deserializeError(f.type === 'int' ? 'int' : 'double', v);
     else {
-      errors.push(recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]));
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
       return undefined;
     }
     if (f.type === 'int' && !Number.isInteger(n)) n = Math.round(n);
@@ -95,7 +104,9 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
   }
   if (f.type === 'date') {
     if (typeof v !== 'string') {
-      errors.push(recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]));
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
       return undefined;
     }
     const d = parseDate(v);
@@ -104,7 +115,9 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
   }
   if (f.type === 'datetime') {
     if (typeof v !== 'string') {
-      errors.push(recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]));
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
       return undefined;
     }
     const ms = parseDateTime(v);
@@ -113,7 +126,9 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
   }
   if (f.type === 'reference' || f.type === 'id') {
     if (typeof v !== 'string') {
-      errors.push(recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]));
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
       return undefined;
     }
     if (v === '') return null;
@@ -131,8 +146,39 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     return id;
   }
   // address/location and anything else: not writable this way
-  errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [f.name]));
+  errors.push(
+    recordError(
+      'INVALID_FIELD_FOR_INSERT_UPDATE',
+      `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+      [f.name],
+    ),
+  );
   return undefined;
+}
+
+interface ObjectRules {
+  defaults: FieldSpec[];
+  required: FieldSpec[];
+}
+const RULES = new WeakMap<ObjectSpec, ObjectRules>();
+
+/** Fields with create defaults and fields required on save, computed once per object. */
+function rulesOf(obj: ObjectSpec): ObjectRules {
+  let r = RULES.get(obj);
+  if (!r) {
+    r = {
+      defaults: obj.fields.filter((f) => !f.system && !f.calculated && f.defaultValue !== undefined),
+      required: obj.fields.filter(
+        (f) =>
+          (f.required || (f.type === 'picklist' && !f.nillable && f.defaultValue === undefined && !f.system)) &&
+          !f.system &&
+          !f.calculated &&
+          f.createable,
+      ),
+    };
+    RULES.set(obj, r);
+  }
+  return r;
 }
 
 /**
@@ -180,24 +226,22 @@ export function prepareWrite(
       ),
     );
   }
+  const rules = rulesOf(obj);
   if (mode === 'create') {
-    for (const f of obj.fields) {
-      if (f.system || f.calculated) continue;
-      if ((values[f.name] === undefined || values[f.name] === null) && f.defaultValue !== undefined) {
-        if (!(f.name in values)) values[f.name] = f.defaultValue;
-      }
+    for (const f of rules.defaults) {
+      if (!(f.name in values)) values[f.name] = f.defaultValue;
     }
   }
   if (errors.length === 0) {
     const missing: string[] = [];
-    for (const f of obj.fields) {
-      if (!f.required && !(f.type === 'picklist' && !f.nillable && f.defaultValue === undefined && !f.system)) continue;
-      if (f.system || f.calculated || !f.createable) continue;
+    for (const f of rules.required) {
       const v = mode === 'create' ? values[f.name] : f.name in values ? values[f.name] : existing?.[f.name];
       if (v === undefined || v === null) missing.push(f.name);
     }
     if (missing.length) {
-      errors.push(recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing));
+      errors.push(
+        recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing),
+      );
     }
   }
   return { values, errors };

@@ -1,8 +1,8 @@
-import type { ChangeChannelDef, FieldType, SchemaCatalog } from '../org-contract.ts';
-import type { ForceAppField, ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app.ts';
-import { customPrefix } from '../org/ids.ts';
-import { addField, field, makeObject, systemFields, type FieldSpec, type ObjectSpec } from './field-builders.ts';
-import { standardObjects } from './standard-objects.ts';
+import type { ChangeChannelDef, FieldType, SchemaCatalog } from '../org-contract';
+import type { ForceAppField, ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app';
+import { customPrefix } from '../org/ids';
+import { addField, field, makeObject, systemFields, type FieldSpec, type ObjectSpec } from './field-builders';
+import { standardObjects } from './standard-objects';
 
 export class Catalog implements SchemaCatalog {
   private readonly objects = new Map<string, ObjectSpec>();
@@ -205,8 +205,7 @@ export function fieldFromMetadata(f: ForceAppField): FieldSpec | undefined {
       active: true,
       defaultValue: v.default,
     })),
-    defaultValue:
-      type === 'boolean' ? f.defaultValue === 'true' : defaultPick !== undefined ? defaultPick : undefined,
+    defaultValue: type === 'boolean' ? f.defaultValue === 'true' : defaultPick !== undefined ? defaultPick : undefined,
   });
   if (f.type === 'MasterDetail') spec.nillable = false;
   return spec;

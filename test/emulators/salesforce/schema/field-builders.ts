@@ -1,4 +1,4 @@
-import type { FieldDef, FieldType, ObjectDef, ObjectKind } from '../org-contract.ts';
+import type { FieldDef, FieldType, ObjectDef, ObjectKind } from '../org-contract';
 
 /** FieldDef plus what describe and validation need beyond the contract. */
 export interface FieldSpec extends FieldDef {
@@ -104,9 +104,7 @@ export function systemFields(withOwner: boolean): FieldSpec[] {
     sys('SystemModstamp', 'datetime', 'System Modstamp', { nillable: false }),
   ];
   if (withOwner) {
-    out.push(
-      ref('OwnerId', 'Owner ID', ['User'], 'Owner', { nillable: false, defaultedOnCreate: true }),
-    );
+    out.push(ref('OwnerId', 'Owner ID', ['User'], 'Owner', { nillable: false, defaultedOnCreate: true }));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import {
   str,
   systemFields,
   type ObjectSpec,
-} from './field-builders.ts';
+} from './field-builders';
 
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const INDUSTRIES = [

@@ -7,11 +7,56 @@ import { COUNTRY_PROFILES } from './country-profiles';
  */
 
 const WORDS = [
-  'Blue', 'North', 'Silver', 'Golden', 'Bright', 'Clear', 'Swift', 'Summit', 'Pioneer', 'Evergreen', 'Harbor',
-  'Granite', 'Cedar', 'Iron', 'Quantum', 'Vertex', 'Nimbus', 'Apex', 'Lumen', 'Orbit', 'Pixel', 'Atlas', 'Beacon',
-  'Cobalt', 'Crescent', 'Delta', 'Echo', 'Falcon', 'Helix', 'Horizon', 'Keystone', 'Maple', 'Meridian', 'Nova', 'Oak',
-  'Peak', 'Prairie', 'Redwood', 'Sierra', 'Stellar', 'Terra', 'Union', 'Vista', 'Willow', 'Zenith', 'Aspen', 'Birch',
-  'Coral', 'Lake', 'River',
+  'Blue',
+  'North',
+  'Silver',
+  'Golden',
+  'Bright',
+  'Clear',
+  'Swift',
+  'Summit',
+  'Pioneer',
+  'Evergreen',
+  'Harbor',
+  'Granite',
+  'Cedar',
+  'Iron',
+  'Quantum',
+  'Vertex',
+  'Nimbus',
+  'Apex',
+  'Lumen',
+  'Orbit',
+  'Pixel',
+  'Atlas',
+  'Beacon',
+  'Cobalt',
+  'Crescent',
+  'Delta',
+  'Echo',
+  'Falcon',
+  'Helix',
+  'Horizon',
+  'Keystone',
+  'Maple',
+  'Meridian',
+  'Nova',
+  'Oak',
+  'Peak',
+  'Prairie',
+  'Redwood',
+  'Sierra',
+  'Stellar',
+  'Terra',
+  'Union',
+  'Vista',
+  'Willow',
+  'Zenith',
+  'Aspen',
+  'Birch',
+  'Coral',
+  'Lake',
+  'River',
 ];
 
 /** The last word of a generated name and the industry it suggests. */
@@ -66,7 +111,10 @@ export function companyIdentity(k: number, countryIndex: number): CompanyIdentit
   const first = WORDS[scrambled % WORDS.length] as string;
   const secondIndex = Math.floor(scrambled / WORDS.length) % WORDS.length;
   const second = secondIndex === scrambled % WORDS.length ? '' : (WORDS[secondIndex] as string);
-  const [sector, industry] = SECTORS[Math.floor(scrambled / (WORDS.length * WORDS.length))] as readonly [string, string];
+  const [sector, industry] = SECTORS[Math.floor(scrambled / (WORDS.length * WORDS.length))] as readonly [
+    string,
+    string,
+  ];
   const roundSuffix = round === 0 ? '' : ' ' + (round + 1);
   const baseName = (second === '' ? first : first + ' ' + second) + ' ' + sector + roundSuffix;
   const tld = COUNTRY_PROFILES[countryIndex]?.tld ?? '.com';

@@ -12,19 +12,20 @@ const CA_AREA_CODES = ['416', '604', '514', '403'];
 const JUNK_PHONES = ['n/a', 'TBD', 'call main line', '000-000-0000', '1234567', 'see notes'];
 const DIGITS = '0123456789';
 
+const digit = (rng: Rng): string => DIGITS.charAt(rng.int(10));
 /** The template with every `#` replaced by a random digit. */
 export function fillDigits(template: string, rng: Rng): string {
   let out = '';
   for (let i = 0; i < template.length; i++) {
-    const ch = template[i] as string;
-    out += ch === '#' ? DIGITS[rng.int(10)] : ch;
+    const ch = template.charAt(i);
+    out += ch === '#' ? digit(rng) : ch;
   }
   return out;
 }
 
 function northAmerican(rng: Rng, country: string): string {
   const area = rng.pick(country === 'CA' ? CA_AREA_CODES : US_AREA_CODES);
-  const line = '01' + DIGITS[rng.int(10)] + DIGITS[rng.int(10)];
+  const line = '01' + digit(rng) + digit(rng);
   const roll = rng.int(100);
   if (roll < 24) return '(' + area + ') 555-' + line;
   if (roll < 42) return area + '-555-' + line;
@@ -35,12 +36,12 @@ function northAmerican(rng: Rng, country: string): string {
   if (roll < 77) return '+1 (' + area + ') 555-' + line;
   if (roll < 81) return '1-' + area + '-555-' + line;
   if (roll < 83) return '+1.' + area + '.555.' + line;
-  if (roll < 87) return '(' + area + ') 555-' + line + ' x' + (200 + rng.int(300));
-  if (roll < 90) return area + '-555-' + line + ' ext. ' + (10 + rng.int(90));
+  if (roll < 87) return '(' + area + ') 555-' + line + ' x' + String(200 + rng.int(300));
+  if (roll < 90) return area + '-555-' + line + ' ext. ' + String(10 + rng.int(90));
   if (roll < 93) return '555-' + line;
-  if (roll < 96) return '1-800-555-01' + DIGITS[rng.int(10)] + DIGITS[rng.int(10)];
+  if (roll < 96) return '1-800-555-01' + digit(rng) + digit(rng);
   if (roll < 98) return rng.pick(JUNK_PHONES);
-  return '+44 20 7946 0' + DIGITS[rng.int(10)] + DIGITS[rng.int(10)] + DIGITS[rng.int(10)];
+  return '+44 20 7946 0' + digit(rng) + digit(rng) + digit(rng);
 }
 
 /** A landline (`mobile` false) or mobile number for someone in the country of profile `countryIndex`. */
@@ -49,5 +50,5 @@ export function phoneFor(rng: Rng, countryIndex: number, mobile: boolean): strin
   if (!profile || profile.landlines.length === 0) return northAmerican(rng, profile?.code ?? 'US');
   const templates = mobile ? profile.mobiles : profile.landlines;
   const phone = fillDigits(rng.pick(templates), rng);
-  return !mobile && rng.chance(0.05) ? phone + ' ext ' + (100 + rng.int(900)) : phone;
+  return !mobile && rng.chance(0.05) ? phone + ' ext ' + String(100 + rng.int(900)) : phone;
 }

@@ -116,3 +116,8 @@ export function engineFor(ctx: EmulatorContext): StreamingEngine {
   }
   return engine;
 }
+
+/** Closes the org's engine if one is running (no-op otherwise). */
+export function closeEngineFor(ctx: EmulatorContext): void {
+  engines.get(ctx)?.close();
+}

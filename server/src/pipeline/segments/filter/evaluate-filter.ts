@@ -1,11 +1,5 @@
 import { valueKindOfType, type FieldTypeLookup, type FilterValueKind } from './filter-field-types';
-import {
-  MS_PER_DAY,
-  dayOf,
-  parseFilterTemporal,
-  parseRecordTemporal,
-  type TemporalValue,
-} from './filter-temporal';
+import { MS_PER_DAY, dayOf, parseFilterTemporal, parseRecordTemporal, type TemporalValue } from './filter-temporal';
 import { isAllNode, isAnyNode, isNotNode, type Filter, type FilterCondition, type FilterScalar } from './filter-types';
 
 export interface EvaluateFilterOptions {
@@ -38,8 +32,22 @@ export function evaluateFilter(
   filter: Filter,
   record: Record<string, unknown>,
   now: Date,
-  options: EvaluateFilterOptions = {},
+  options?: EvaluateFilterOptions,
+): boolean;
+/** The same, with `now` among the options. */
+export function evaluateFilter(
+  filter: Filter,
+  record: Record<string, unknown>,
+  options: EvaluateFilterOptions & { now: Date },
+): boolean;
+export function evaluateFilter(
+  filter: Filter,
+  record: Record<string, unknown>,
+  nowOrOptions: Date | (EvaluateFilterOptions & { now: Date }),
+  maybeOptions: EvaluateFilterOptions = {},
 ): boolean {
+  const now = nowOrOptions instanceof Date ? nowOrOptions : nowOrOptions.now;
+  const options = nowOrOptions instanceof Date ? maybeOptions : nowOrOptions;
   const read = recordReader(record);
   const visit = (node: Filter): boolean => {
     if (isAllNode(node)) return node.all.every(visit);

@@ -1,3 +1,5 @@
+import { AppError } from '../../../lib/errors';
+
 /** Codes a filter can fail with; stable, so callers and the setup tab can switch on them. */
 export const FILTER_ERROR_CODES = [
   'FILTER_INVALID_JSON',
@@ -13,20 +15,18 @@ export type FilterErrorCode = (typeof FILTER_ERROR_CODES)[number];
 export const FILTER_MESSAGE_MAX_CHARS = 255;
 
 /**
- * A filter that cannot be used. `message` is `<path>: <what is wrong>` and fits a config record's
- * Status_Message__c, so the admin sees which node to fix.
+ * A filter that cannot be used; never retryable (a person must fix the config record). `message` is
+ * `<path>: <what is wrong>` and fits Status_Message__c, so the admin sees which node to fix.
  */
-export class FilterError extends Error {
-  override readonly name = 'FilterError';
-  readonly code: FilterErrorCode;
+export class FilterError extends AppError {
+  declare readonly code: FilterErrorCode;
   /** Where in the filter, e.g. `all[1].value`; `filter` for the whole thing. */
   readonly path: string;
   /** The problem without the path. */
   readonly detail: string;
 
   constructor(code: FilterErrorCode, path: string, detail: string) {
-    super(truncate(`${path}: ${detail}`, FILTER_MESSAGE_MAX_CHARS));
-    this.code = code;
+    super(code, truncate(`${path}: ${detail}`, FILTER_MESSAGE_MAX_CHARS), false);
     this.path = path;
     this.detail = detail;
   }

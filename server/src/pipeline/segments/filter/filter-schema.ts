@@ -52,7 +52,10 @@ const rawNodeSchema: z.ZodType<RawNode> = z.lazy(() =>
     }),
 );
 
-/** The recursive zod schema of a filter (DESIGN.md §7): validates and normalises to `Filter`. */
+/**
+ * The recursive zod schema of a filter (DESIGN.md §7): validates and normalises to `Filter`. Use
+ * `parseFilter` on untrusted input: it also enforces the depth and size limits before zod recurses.
+ */
 export const filterSchema: z.ZodType<Filter, unknown> = rawNodeSchema.transform(toFilter);
 
 /**
@@ -95,7 +98,9 @@ function checkNode(node: RawNode): Problem | undefined {
   }
   if (forms[0] !== 'field') {
     const stray = (['op', 'value'] as const).find((key) => key in node);
-    return stray ? { code: 'FILTER_INVALID', path: [stray], message: `${stray} belongs in a condition only` } : undefined;
+    return stray
+      ? { code: 'FILTER_INVALID', path: [stray], message: `${stray} belongs in a condition only` }
+      : undefined;
   }
   return checkCondition(node);
 }
@@ -158,7 +163,6 @@ function checkString(op: FilterOp, value: string, blankAllowed: boolean): string
   if (!blankAllowed && value.trim() === '') return `${op} needs a non-blank string`;
   if (value.length > FILTER_LIMITS.maxStringChars) return `${op} value is longer than ${FILTER_LIMITS.maxStringChars}`;
   // Control characters have no business in a CRM filter and would need SOQL escapes we do not emit.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${op} value contains a control character`;
   return undefined;
 }
@@ -170,9 +174,12 @@ function checkList(op: FilterOp, value: unknown): string | undefined {
   const allStrings = value.every((item) => typeof item === 'string');
   const allNumbers = value.every((item) => typeof item === 'number');
   if (!allStrings && !allNumbers) return shape;
+  // A blank in the list would mean "or null", which SOQL's IN does not say: is_blank says it.
+  if (allStrings && value.some((item: string) => item.trim() === ''))
+    return `${op} values must not be blank (use is_blank)`;
   for (const item of value as (string | number)[]) {
-    const problem = typeof item === 'number' ? checkNumber(op, item) : checkString(op, item, false);
-    if (problem) return problem === `${op} needs a non-blank string` ? `${op} values must not be blank (use is_blank)` : problem;
+    const problem = typeof item === 'number' ? checkNumber(op, item) : checkString(op, item, true);
+    if (problem) return problem;
   }
   return undefined;
 }

@@ -61,12 +61,7 @@ export interface RecencyCondition {
 }
 
 export type FilterCondition =
-  | EqualityCondition
-  | RangeCondition
-  | SetCondition
-  | TextCondition
-  | BlankCondition
-  | RecencyCondition;
+  EqualityCondition | RangeCondition | SetCondition | TextCondition | BlankCondition | RecencyCondition;
 
 export interface AllNode {
   all: Filter[];

@@ -23,7 +23,8 @@ export const BAYEUX_ERRORS = {
 /** The HTTP-level texts for a bad `/cometd/<version>` URL. */
 export const URL_ERRORS = {
   versionMandatory: "API version in the URI is mandatory. URI format: '/cometd/66.0'",
-  unsupportedVersion: "Unsupported API version. Only API versions '37.0' and later are supported. URI format: '/cometd/66.0'",
+  unsupportedVersion:
+    "Unsupported API version. Only API versions '37.0' and later are supported. URI format: '/cometd/66.0'",
   bodyTooLarge: 'Maximum Request Size Exceeded',
   notAnArray: 'CometD requests must be a JSON array of messages',
 } as const;

@@ -51,10 +51,13 @@ export class CometdClient {
     return this.held !== undefined;
   }
 
-  hold(ms: number, release: (reason: ReleaseReason) => void, drop: () => void): void {
+  /** Holds a poll; the returned handle lets its HTTP request forget it without touching a later poll. */
+  hold(ms: number, release: (reason: ReleaseReason) => void, drop: () => void): object {
     this.release('replaced');
     const timer = setTimeout(() => this.release('timeout'), ms);
-    this.held = { timer, release, drop };
+    const held = { timer, release, drop };
+    this.held = held;
+    return held;
   }
 
   /** Answers the held poll (if any) with whatever is queued. */
@@ -76,9 +79,10 @@ export class CometdClient {
     return true;
   }
 
-  /** The client went away (socket closed) while a poll was held. */
-  forgetHeld(): void {
-    if (this.held) clearTimeout(this.held.timer);
+  /** The client went away (socket closed) while this poll was held. */
+  forgetHeld(handle: object): void {
+    if (this.held !== handle) return;
+    clearTimeout(this.held.timer);
     this.held = undefined;
   }
 }

@@ -1,4 +1,5 @@
 import type { AccessTokenInfo } from '../../org-contract';
+import { toDeliveredMessage } from '../events/stored-event';
 import type { StreamingEngine } from '../streaming-engine';
 import { BAYEUX_ERRORS } from './bayeux-errors';
 import {
@@ -28,7 +29,6 @@ export interface RequestContext {
 export interface BatchResult {
   replies: BayeuxReply[];
   connect?: { message: ConnectMessage; client: CometdClient };
-  connectReply?: BayeuxReply;
   /** Set when a handshake created a browser id the response must set as a cookie. */
   newBrowserId?: string;
 }
@@ -72,7 +72,7 @@ export class CometdProtocol {
         }
         case '/meta/subscribe':
         case '/meta/unsubscribe':
-          result.replies.push(this.subscription(message, session, browserId));
+          result.replies.push(this.subscription(message, request.token, session, browserId));
           break;
         case '/meta/disconnect':
           result.replies.push(this.disconnect(message));
@@ -170,21 +170,35 @@ export class CometdProtocol {
     const client = this.engine.clients.get(message.clientId);
     if (!client) return { reply: this.unknownClient(message) };
     if (browserId !== client.browserId) {
-      return { reply: reply(message, { successful: false, error: BAYEUX_ERRORS.missingCookie(client.id, BROWSER_COOKIE) }) };
+      return {
+        reply: reply(message, { successful: false, error: BAYEUX_ERRORS.missingCookie(client.id, BROWSER_COOKIE) }),
+      };
     }
     if (message.connectionType !== undefined && message.connectionType !== 'long-polling') {
-      return { reply: reply(message, { successful: false, error: BAYEUX_ERRORS.invalidConnectionType(message.connectionType) }) };
+      return {
+        reply: reply(message, {
+          successful: false,
+          error: BAYEUX_ERRORS.invalidConnectionType(message.connectionType),
+        }),
+      };
     }
     return { message, client };
   }
 
-  private subscription(raw: BaseMessage, session: AccessTokenInfo | undefined, browserId: string | undefined): BayeuxReply {
+  private subscription(
+    raw: BaseMessage,
+    token: string | undefined,
+    session: AccessTokenInfo | undefined,
+    browserId: string | undefined,
+  ): BayeuxReply {
     const parsed = subscriptionSchema.safeParse(raw);
     if (!parsed.success) return malformed(raw, describe(parsed.error));
     const message = parsed.data;
     const fail = (error: string): BayeuxReply =>
       reply(message, { subscription: message.subscription, successful: false, error });
-    if (!session) return fail(BAYEUX_ERRORS.authenticationInvalid);
+    if (!session) {
+      return fail(token === undefined ? BAYEUX_ERRORS.requiresAuthentication : BAYEUX_ERRORS.authenticationInvalid);
+    }
     const client = this.engine.clients.get(message.clientId);
     if (!client) return this.unknownClient(message);
     if (browserId !== client.browserId) return fail(BAYEUX_ERRORS.missingCookie(client.id, BROWSER_COOKIE));
@@ -206,14 +220,7 @@ export class CometdProtocol {
     client.subscriptions.add(channel);
     if (replay !== REPLAY_NEW) {
       for (const event of this.engine.bus.eventsAfter(channel, replay === REPLAY_ALL ? -Infinity : replay)) {
-        client.enqueue({
-          channel,
-          data: {
-            schema: event.schema,
-            payload: event.payload,
-            event: event.eventUuid ? { EventUuid: event.eventUuid, replayId: event.replayId } : { replayId: event.replayId },
-          },
-        });
+        client.enqueue(toDeliveredMessage(event, channel));
       }
     }
     return reply(message, { clientId: client.id, subscription: channel, successful: true });
@@ -253,7 +260,9 @@ function malformed(raw: unknown, detail: string): BayeuxReply {
 
 function describe(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   const issue = error.issues[0];
-  return issue ? `Invalid message: ${issue.path.map(String).join('.') || 'message'}: ${issue.message}` : 'Invalid message';
+  return issue
+    ? `Invalid message: ${issue.path.map(String).join('.') || 'message'}: ${issue.message}`
+    : 'Invalid message';
 }
 
 function rawReplay(ext: Record<string, unknown> | undefined, channel: string): unknown {

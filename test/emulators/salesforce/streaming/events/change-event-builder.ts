@@ -30,9 +30,11 @@ export function buildChangeEvents(tx: CommittedTransaction, schema: SchemaCatalo
   return [...groups.values()].map((group, index) => {
     const { first } = group;
     const object = schema.getObject(first.entityName);
-    const kept = (field: string): boolean => !EXCLUDED_FIELDS.has(field) && object?.getField(field)?.calculated !== true;
+    const kept = (field: string): boolean =>
+      !EXCLUDED_FIELDS.has(field) && object?.getField(field)?.calculated !== true;
     const values = first.changeType === 'DELETE' ? {} : pick(first.values, kept);
-    const changedFields = first.changeType === 'UPDATE' ? first.changedFields.filter(kept).map((f) => changedFieldName(object, f)) : [];
+    const changedFields =
+      first.changeType === 'UPDATE' ? first.changedFields.filter(kept).map((f) => changedFieldName(object, f)) : [];
     return {
       entityName: first.entityName,
       payload: {
@@ -54,8 +56,12 @@ export function buildChangeEvents(tx: CommittedTransaction, schema: SchemaCatalo
   });
 }
 
+// Audit fields may tick between records of one DML; they do not make two changes different.
+const AUDIT_FIELDS = new Set(['LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+
 function mergeKey(change: RecordChange): string {
   const values = Object.keys(change.values)
+    .filter((k) => !AUDIT_FIELDS.has(k))
     .sort()
     .map((k) => [k, change.values[k]]);
   return JSON.stringify([change.entityName, change.changeType, [...change.changedFields].sort(), values]);

@@ -4,7 +4,10 @@ import type { ObjectDef } from '../../org-contract';
  * CometD nests compound fields: address components under their short names (`MailingStreet` →
  * `MailingAddress.Street`), Name components under their own names (`FirstName` → `Name.FirstName`).
  */
-export function componentPath(object: ObjectDef | undefined, field: string): { compound: string; component: string } | undefined {
+export function componentPath(
+  object: ObjectDef | undefined,
+  field: string,
+): { compound: string; component: string } | undefined {
   const compound = object?.getField(field)?.compoundFieldName;
   if (!compound) return undefined;
   if (compound === 'Name') return { compound, component: field };
@@ -22,7 +25,10 @@ export function changedFieldName(object: ObjectDef | undefined, field: string): 
 }
 
 /** Builds a CometD body: nulls dropped (CometD omits them), compound components nested. */
-export function nestCompoundFields(object: ObjectDef | undefined, values: Record<string, unknown>): Record<string, unknown> {
+export function nestCompoundFields(
+  object: ObjectDef | undefined,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(values)) {
     if (value === null || value === undefined) continue;

@@ -24,6 +24,8 @@ export interface DeliveredMessage {
 
 export function toDeliveredMessage(event: StoredEvent, channel: string): DeliveredMessage {
   // Salesforce's sample puts EventUuid before replayId; key order is cosmetic but kept.
-  const meta = event.eventUuid ? { EventUuid: event.eventUuid, replayId: event.replayId } : { replayId: event.replayId };
+  const meta = event.eventUuid
+    ? { EventUuid: event.eventUuid, replayId: event.replayId }
+    : { replayId: event.replayId };
   return { channel, data: { schema: event.schema, payload: event.payload, event: meta } };
 }

@@ -1,0 +1,38 @@
+import type { FieldMap } from '../domain/field-map';
+import type { RecordObject } from '../domain/mirror-record';
+import type { Filter } from '../pipeline/segments/filter';
+
+/** An active `Audience_Source__c` of type Salesforce: what to import and follow. */
+export interface SourceConfig {
+  id: string;
+  name: string;
+  object: RecordObject;
+  filter: Filter;
+  lastFullSyncAt?: string;
+}
+
+/** An active `Audience__c`: a segment evaluated over the mirror. */
+export interface AudienceConfig {
+  id: string;
+  name: string;
+  object: RecordObject;
+  filter: Filter;
+  memberCount?: number;
+}
+
+/** A config record that could not be used, with the message written to its `Status_Message__c`. */
+export interface ConfigProblem {
+  object: string;
+  id: string;
+  name?: string;
+  message: string;
+}
+
+/** Everything the loop runs on, loaded from the config objects in Salesforce. */
+export interface LoopConfig {
+  sources: SourceConfig[];
+  audiences: AudienceConfig[];
+  fieldMaps: FieldMap[];
+  problems: ConfigProblem[];
+  loadedAt: string;
+}

@@ -1,0 +1,155 @@
+import type { Connection } from 'jsforce';
+import type { Redis } from 'ioredis';
+import type { SourceConfig } from '../config/loop-config';
+import type { Logger } from '../lib/logger';
+import { runInitialImport, type InitialImportResult } from '../pipeline/import/initial-import';
+import type { MirrorFieldSet } from '../pipeline/import/mirror-fields';
+import type { MirrorStore } from '../pipeline/import/mirror-store';
+import type { LoopStats } from '../pipeline/loop-stats';
+import { RetryableWriteError, type RecordProcessor } from '../pipeline/record-processor';
+import { RunRecorder } from '../pipeline/runs/run-recorder';
+import type { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
+import type { DescribeCache } from '../salesforce/schema/describe-cache';
+import type { KeySpace } from '../state/key-space';
+import type { ProgressReporter } from './progress-reporter';
+
+export interface ImportRunnerDeps {
+  conn: Connection;
+  redis: Redis;
+  keys: KeySpace;
+  mirror: MirrorStore;
+  describes: DescribeCache;
+  processor: RecordProcessor;
+  governor: ApiBudgetGovernor;
+  stats: LoopStats;
+  logger: Logger;
+  bulkThreshold: number;
+  progress: ProgressReporter;
+  fieldSet: (object: SourceConfig['object']) => MirrorFieldSet | undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a source's initial import as an `Audience_Run__c`: reads every matching record into the mirror, processes
+ * each page (enrich → write → audiences) as it arrives, waits visibly while the API budget says pause, and records
+ * when the source was fully synced, in Redis (so a restart does not import again) and on the source record.
+ */
+export class ImportRunner {
+  constructor(private readonly deps: ImportRunnerDeps) {}
+
+  /** Whether this source's mirror is complete (an import finished and the fields mirrored have not grown since). */
+  async isSynced(source: SourceConfig): Promise<boolean> {
+    const raw = await this.deps.redis.get(this.deps.keys.importState(source.id));
+    if (!raw) return false;
+    const state = JSON.parse(raw) as { fields?: string[] };
+    const now = this.deps.fieldSet(source.object);
+    const had = new Set(state.fields ?? []);
+    return !!now && [...now.fields, ...now.parentFields].every((f) => had.has(f));
+  }
+
+  async run(source: SourceConfig): Promise<InitialImportResult | undefined> {
+    const { conn, logger, stats, governor } = this.deps;
+    const fields = this.deps.fieldSet(source.object);
+    if (!fields) return undefined;
+    if (fields.missing.length > 0) {
+      logger.warn({ source: source.name, missing: fields.missing }, 'fields not readable by the integration user are not mirrored');
+    }
+    const describe = await this.deps.describes.describe(source.object);
+    const accountDescribe = source.object === 'Contact' ? await this.deps.describes.describe('Account') : undefined;
+    const run = await RunRecorder.start(conn, logger, { type: 'Import', sourceId: source.id, message: `importing ${source.name}` });
+    const failedBefore = stats.writeFailures;
+    const skipsBefore = { ...stats.skipsByReason };
+    let processed = 0;
+    let total = 0;
+    const bar = this.deps.progress.start(`import ${source.name}`);
+    try {
+      const result = await runInitialImport({
+        conn,
+        source,
+        fields,
+        describe,
+        accountDescribe,
+        mirror: this.deps.mirror,
+        bulkThreshold: this.deps.bulkThreshold,
+        logger,
+        onTotal: (n) => {
+          total = n;
+          bar.setTotal(n);
+        },
+        onPage: async (page) => {
+          await this.waitForBudget(run);
+          stats.imported += page.length;
+          await this.processWithRetry(source, page);
+          processed += page.length;
+          bar.update(processed);
+          await run.progress(this.counts(total, processed, failedBefore, skipsBefore));
+        },
+      });
+      const counts = this.counts(total, processed, failedBefore, skipsBefore);
+      await this.deps.redis.set(
+        this.deps.keys.importState(source.id),
+        JSON.stringify({ completedAt: new Date().toISOString(), fields: [...fields.fields, ...fields.parentFields] }),
+      );
+      await conn
+        .sobject('Audience_Source__c')
+        .update({ Id: source.id, Last_Full_Sync_At__c: new Date().toISOString() })
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not stamp Last_Full_Sync_At__c'));
+      await run.finish(
+        counts.failed > 0 ? 'Partially_Succeeded' : 'Succeeded',
+        counts,
+        `imported ${result.imported} of ${result.total} records (${result.path})`,
+      );
+      return result;
+    } catch (error) {
+      await run.finish('Failed', this.counts(total, processed, failedBefore, skipsBefore), (error as Error).message);
+      throw error;
+    } finally {
+      bar.stop();
+    }
+  }
+
+  private counts(total: number, processed: number, failedBefore: number, skipsBefore: Record<string, number>) {
+    const failed = this.deps.stats.writeFailures - failedBefore;
+    const skipsByReason: Record<string, number> = {};
+    for (const [reason, n] of Object.entries(this.deps.stats.skipsByReason)) {
+      const delta = n - (skipsBefore[reason] ?? 0);
+      if (delta > 0) skipsByReason[reason] = delta;
+    }
+    return {
+      total,
+      processed,
+      failed,
+      succeeded: processed - failed,
+      skipped: Object.values(skipsByReason).reduce((a, b) => a + b, 0),
+      skipsByReason,
+    };
+  }
+
+  /** Writes that may succeed later are tried again a few times before the page moves on; the rest are recorded. */
+  private async processWithRetry(source: SourceConfig, page: Parameters<RecordProcessor['process']>[1]) {
+    let records = page;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.processor.process(source.object, records);
+        return;
+      } catch (error) {
+        if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;
+        const retry = new Set(error.recordIds);
+        const fresh = await this.deps.mirror.getMany(source.object, [...retry]);
+        records = [...fresh.values()];
+        await sleep(500 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Background work waits while the budget is past API_BUDGET_PAUSE, showing it on the run record. */
+  private async waitForBudget(run: RunRecorder): Promise<void> {
+    if (this.deps.governor.allows('background')) return;
+    this.deps.logger.warn(this.deps.governor.snapshot(), 'import paused: API budget');
+    await run.setStatus('Paused', 'paused: the daily API budget is past API_BUDGET_PAUSE; resumes by itself');
+    while (!this.deps.governor.allows('background')) await sleep(5_000);
+    await run.setStatus('Running', 'resumed');
+    this.deps.logger.info('import resumed');
+  }
+}

@@ -1,0 +1,396 @@
+import type { Connection } from 'jsforce';
+import type { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import { ConfigLoader } from '../config/config-loader';
+import type { LoopConfig, SourceConfig } from '../config/loop-config';
+import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
+import type { Logger } from '../lib/logger';
+import { WriteLedger } from '../pipeline/export';
+import { ChangeIntake } from '../pipeline/import/change-intake';
+import { flattenRecord } from '../pipeline/import/flatten-record';
+import { mirrorFieldsFor, type MirrorFieldSet } from '../pipeline/import/mirror-fields';
+import { MirrorStore } from '../pipeline/import/mirror-store';
+import { sourceQuery } from '../pipeline/import/source-query';
+import { LoopStats } from '../pipeline/loop-stats';
+import { RecordProcessor, RetryableWriteError } from '../pipeline/record-processor';
+import { createFieldTypeLookup } from '../pipeline/segments/filter';
+import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
+import { MembershipService } from '../pipeline/segments/membership/membership-service';
+import { MembershipStore } from '../pipeline/segments/membership/membership-store';
+import { createQueueFactory, type QueueFactory } from '../queues/queue-factory';
+import { createRecordDebouncer, type RecordDebouncer } from '../queues/record-debounce';
+import { intakeJobSchema, type IntakeJobData } from '../queues/intake-job';
+import { parseJobData } from '../queues/job-data';
+import { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
+import { createBudgetGate, type BudgetGate } from '../salesforce/budget/budget-gate';
+import { DescribeCache } from '../salesforce/schema/describe-cache';
+import { CdcSubscriber, CDC_CHANNEL } from '../salesforce/stream/cdc-subscriber';
+import { ReplayStore } from '../salesforce/stream/replay-store';
+import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
+import { KeySpace } from '../state/key-space';
+import type { AudienceCommand } from './audience-command';
+import { CommandListener } from './command-listener';
+import { ImportRunner } from './import-runner';
+import { MemberCountUpdater } from './member-count-updater';
+import { createProgressReporter, type ProgressReporter } from './progress-reporter';
+
+export interface LoopRuntimeOptions {
+  conn: Connection;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  bulkThreshold: number;
+  defaultRegion: string;
+  budget: { pauseAt: number; stopAt: number };
+  /** Per-record debounce of change events (ms). */
+  debounceMs?: number;
+  /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
+  configPollMs?: number;
+  intakeConcurrency?: number;
+  progress?: ProgressReporter;
+  /** Called for every audience entry and exit (the actions step's queue is fed from here too). */
+  onMembership?: (events: MembershipEvent[]) => Promise<void>;
+}
+
+/**
+ * The loop, wired: config from Salesforce, the record mirror, the initial import, the CDC stream, the intake
+ * queue and its worker, the writer, audiences and commands. One instance per process; `start()` brings it up in
+ * an order that loses nothing (the stream is followed before the import reads, so a change made during the import
+ * is seen either by the import or by the stream), `stop()` takes it down gracefully.
+ */
+export class LoopRuntime {
+  readonly stats = new LoopStats();
+  readonly keys: KeySpace;
+  readonly mirror: MirrorStore;
+  readonly ledger: WriteLedger;
+  readonly describes: DescribeCache;
+  readonly governor: ApiBudgetGovernor;
+  readonly writer: CoalescingWriter;
+  readonly membershipStore: MembershipStore;
+  readonly membership: MembershipService;
+  readonly processor: RecordProcessor;
+  readonly queues: QueueFactory;
+  private config: LoopConfig = { sources: [], audiences: [], fieldMaps: [], problems: [], loadedAt: '' };
+  private fieldSets = new Map<RecordObject, MirrorFieldSet>();
+  private integrationUserId = '';
+  private readonly configLoader: ConfigLoader;
+  private readonly importRunner: ImportRunner;
+  private readonly intake: ChangeIntake;
+  private readonly memberCounts: MemberCountUpdater;
+  private debouncer: RecordDebouncer | undefined;
+  private worker: Worker | undefined;
+  private subscriber: CdcSubscriber | undefined;
+  private commands: CommandListener | undefined;
+  private gate: BudgetGate | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> = Promise.resolve();
+  private importing: Promise<void> = Promise.resolve();
+  readonly membershipEvents: MembershipEvent[] = [];
+
+  constructor(private readonly options: LoopRuntimeOptions) {
+    const { conn, redis, logger } = options;
+    this.keys = new KeySpace(options.prefix);
+    this.mirror = new MirrorStore(redis, this.keys);
+    this.ledger = new WriteLedger(redis, { prefix: options.prefix });
+    this.describes = new DescribeCache(conn);
+    this.governor = new ApiBudgetGovernor({ pauseAt: options.budget.pauseAt, stopAt: options.budget.stopAt });
+    this.writer = new CoalescingWriter(conn, {
+      logger,
+      onRequest: (c) => this.observeLimits(c),
+    });
+    this.membershipStore = new MembershipStore(redis, this.keys);
+    this.membership = new MembershipService(conn, this.membershipStore, logger);
+    this.queues = createQueueFactory({ connection: redis, prefix: options.prefix, logger });
+    this.processor = new RecordProcessor({
+      mirror: this.mirror,
+      ledger: this.ledger,
+      writer: this.writer,
+      describes: this.describes,
+      membership: this.membership,
+      stats: this.stats,
+      logger,
+      config: () => this.config,
+      defaultRegion: options.defaultRegion,
+      onMembership: (events) => this.emitMembership(events),
+    });
+    this.configLoader = new ConfigLoader(conn, this.describes, logger);
+    this.importRunner = new ImportRunner({
+      conn,
+      redis,
+      keys: this.keys,
+      mirror: this.mirror,
+      describes: this.describes,
+      processor: this.processor,
+      governor: this.governor,
+      stats: this.stats,
+      logger,
+      bulkThreshold: options.bulkThreshold,
+      progress: options.progress ?? createProgressReporter(),
+      fieldSet: (object) => this.fieldSets.get(object),
+    });
+    this.intake = new ChangeIntake({
+      mirror: this.mirror,
+      ledger: this.ledger,
+      stats: this.stats,
+      logger,
+      config: () => this.config,
+      integrationUserId: () => this.integrationUserId,
+      mirroredFields: (object) => {
+        const set = this.fieldSets.get(object);
+        return new Set(set ? [...set.fields, ...set.parentFields] : []);
+      },
+      enqueue: (object, ids, reason) => this.enqueue(object, ids, reason),
+      reread: (source, ids) => this.reread(source, ids),
+      reconcile: (object) => this.reconcile(object),
+      removed: (records) => this.processor.evaluate(this.config.audiences, records, { removed: true }),
+    });
+    this.memberCounts = new MemberCountUpdater(
+      conn,
+      this.membership,
+      this.membershipStore,
+      () => this.config.audiences,
+      logger,
+    );
+  }
+
+  get currentConfig(): LoopConfig {
+    return this.config;
+  }
+
+  async start(): Promise<void> {
+    const { conn, logger } = this.options;
+    const identity = await conn.identity();
+    this.integrationUserId = identity.user_id;
+    await this.loadConfig();
+
+    const intakeQueue = this.queues.queue<IntakeJobData>('intake');
+    this.debouncer = createRecordDebouncer(intakeQueue, this.options.redis, { windowMs: this.options.debounceMs ?? 300 });
+    this.worker = this.queues.worker<IntakeJobData>('intake', (job) => this.processJob(parseJobData(intakeJobSchema, job)), {
+      concurrency: this.options.intakeConcurrency ?? 50,
+    });
+    this.gate = createBudgetGate(this.governor, this.queues.queues(), logger);
+
+    this.subscriber = new CdcSubscriber({
+      conn,
+      channel: CDC_CHANNEL,
+      replayStore: new ReplayStore(this.options.redis, this.keys, CDC_CHANNEL),
+      handler: (event) => this.intake.handle(event),
+      onReplayInvalid: () => this.reconcileAll(),
+      logger: logger.child({ component: 'cdc' }),
+    });
+    await this.subscriber.start();
+    this.commands = new CommandListener(conn, (command) => this.handleCommand(command), logger.child({ component: 'commands' }));
+    this.commands.start();
+    this.memberCounts.start();
+    this.pollTimer = setInterval(() => void this.reload('safety poll'), this.options.configPollMs ?? 5 * 60_000);
+    this.pollTimer.unref();
+
+    this.importing = this.importPending();
+    await this.importing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pollTimer);
+    this.commands?.stop();
+    await this.subscriber?.stop();
+    await this.importing.catch(() => undefined);
+    await this.worker?.close();
+    await this.writer.flush();
+    await this.memberCounts.stop();
+    this.gate?.close();
+    for (const events of this.queues.queueEvents()) await events.close();
+    for (const queue of this.queues.queues()) await queue.close();
+    for (const connection of this.queues.connections()) connection.disconnect();
+  }
+
+  /** Resolves when every import that is due has run (first start, new sources, newly mapped fields). */
+  async importPending(): Promise<void> {
+    for (const source of this.config.sources) {
+      if (await this.importRunner.isSynced(source)) continue;
+      await this.importRunner.run(source);
+    }
+  }
+
+  streamState() {
+    return this.subscriber?.state();
+  }
+
+  /** Waits until no intake job is waiting, delayed or running and the writer has sent everything. */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const queue = this.queues.queue('intake');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+      const busy = Object.values(counts).reduce((a, b) => a + b, 0);
+      if (busy === 0) break;
+      if (Date.now() > deadline) throw new Error(`intake did not drain within ${timeoutMs} ms (${JSON.stringify(counts)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await this.writer.flush();
+  }
+
+  private async loadConfig(): Promise<void> {
+    this.config = await this.configLoader.load();
+    this.fieldSets.clear();
+    const account = await this.describes.describe('Account').catch(() => undefined);
+    for (const object of new Set(this.config.sources.map((s) => s.object))) {
+      const describe = await this.describes.describe(object);
+      this.fieldSets.set(object, mirrorFieldsFor(object, this.config, describe, account));
+    }
+    this.options.logger.info(
+      {
+        sources: this.config.sources.length,
+        audiences: this.config.audiences.length,
+        fieldMaps: this.config.fieldMaps.length,
+        problems: this.config.problems.length,
+      },
+      'configuration loaded',
+    );
+  }
+
+  private reload(reason: string): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      this.options.logger.info({ reason }, 'reloading configuration');
+      await this.loadConfig();
+      // New sources and newly mapped fields are backfilled; new audiences are evaluated over the mirror.
+      this.importing = this.importing.then(() => this.importPending());
+      await this.importing;
+      await this.evaluateAll();
+    });
+    return this.reloading.catch((error: unknown) => this.options.logger.error({ err: error }, 'reload failed'));
+  }
+
+  private async evaluateAll(audienceId?: string): Promise<void> {
+    const audiences = this.config.audiences.filter((a) => !audienceId || a.id === audienceId);
+    for (const object of new Set(audiences.map((a) => a.object))) {
+      for await (const page of this.mirror.scan(object)) {
+        await this.processor.evaluate(
+          audiences.filter((a) => a.object === object),
+          page,
+        );
+      }
+    }
+  }
+
+  private async handleCommand(command: AudienceCommand): Promise<void> {
+    const { logger } = this.options;
+    logger.info({ command: command.command, targetId: command.targetId, recordId: command.recordId }, 'command');
+    switch (command.command) {
+      case 'RELOAD_CONFIG':
+        // Our own writes to config records (statuses, counts) need no reload of what we just wrote.
+        if (command.requestedBy && command.requestedBy === this.integrationUserId) return;
+        return this.reload('RELOAD_CONFIG');
+      case 'RUN_IMPORT': {
+        const sources = this.config.sources.filter((s) => !command.targetId || s.id === command.targetId);
+        this.importing = this.importing.then(async () => {
+          for (const source of sources) await this.importRunner.run(source);
+        });
+        return this.importing;
+      }
+      case 'EVALUATE_AUDIENCE':
+        return this.evaluateAll(command.targetId);
+      case 'ENRICH_RECORD': {
+        const id = command.recordId;
+        const source = this.config.sources.find((s) => id && this.keyPrefixOf(s.object) === id.slice(0, 3));
+        if (!id || !source) return;
+        const found = await this.reread(source, [id]);
+        if (found.length > 0) await this.processor.process(source.object, found);
+        return;
+      }
+      case 'RUN_ENRICHMENT':
+      case 'DRY_RUN_EXPORT':
+        logger.warn({ command: command.command }, 'command not supported yet');
+        return;
+    }
+  }
+
+  private keyPrefixOf(object: RecordObject): string {
+    return { Contact: '003', Lead: '00Q', Account: '001' }[object];
+  }
+
+  private async enqueue(object: RecordObject, recordIds: string[], reason: 'cdc' | 'gap' | 'reconcile'): Promise<void> {
+    const debouncer = this.debouncer;
+    if (!debouncer) throw new Error('the loop is not started');
+    await Promise.all(recordIds.map((recordId) => debouncer.enqueue({ object, recordId, reason })));
+  }
+
+  private async processJob(job: IntakeJobData): Promise<void> {
+    const object = job.object as RecordObject;
+    const record = await this.mirror.get(object, job.recordId);
+    if (!record) return; // removed meanwhile
+    try {
+      await this.processor.process(object, [record]);
+    } catch (error) {
+      if (error instanceof RetryableWriteError) throw error; // BullMQ retries with backoff
+      throw error;
+    }
+  }
+
+  /** Reads records afresh with the source's query restricted to ids; those that still match go into the mirror. */
+  private async reread(source: SourceConfig, recordIds: string[]): Promise<MirrorRecord[]> {
+    const fields = this.fieldSets.get(source.object);
+    if (!fields || recordIds.length === 0) return [];
+    const describe = await this.describes.describe(source.object);
+    const account = source.object === 'Contact' ? await this.describes.describe('Account') : undefined;
+    const fieldType = createFieldTypeLookup({
+      fields: describe.fields,
+      parentFields: (r) => (r === 'Account' ? account?.fields : undefined),
+    });
+    const found: MirrorRecord[] = [];
+    for (let i = 0; i < recordIds.length; i += 200) {
+      const ids = recordIds.slice(i, i + 200);
+      const soql = sourceQuery(source, fields, fieldType, { field: 'Id', op: 'in', value: ids });
+      const result = await this.options.conn.query<Record<string, unknown>>(soql, { autoFetch: true });
+      for (const raw of result.records) {
+        found.push({ id: String(raw.Id), object: source.object, fields: flattenRecord(raw, fields.parentFields) });
+      }
+    }
+    await this.mirror.putMany(found);
+    return found;
+  }
+
+  /** Catch-up after a gap the stream cannot fill: read what changed since the last change seen, and deletions. */
+  private async reconcile(object: RecordObject): Promise<void> {
+    const source = this.config.sources.find((s) => s.object === object);
+    if (!source) return;
+    this.options.logger.warn({ object }, 'reconciling: re-reading the source');
+    await this.importRunner.run(source);
+    // Records the mirror holds that the source no longer returns were deleted or stopped matching.
+    const present = new Set<string>();
+    const fields = this.fieldSets.get(object);
+    if (!fields) return;
+    for await (const page of this.mirror.scan(object)) for (const r of page) present.add(r.id);
+    const describe = await this.describes.describe(object);
+    const fieldType = createFieldTypeLookup({ fields: describe.fields });
+    const soql = sourceQuery(source, { ...fields, fields: ['Id'], parentFields: [] }, fieldType);
+    const stillThere = new Set<string>();
+    const result = await this.options.conn.query<{ Id: string }>(soql, { autoFetch: true, maxFetch: 10_000_000 });
+    for (const r of result.records) stillThere.add(r.Id);
+    const gone: MirrorRecord[] = [];
+    for (const id of present) {
+      if (stillThere.has(id)) continue;
+      const removed = await this.mirror.remove(object, id);
+      if (removed) gone.push(removed);
+    }
+    if (gone.length > 0) await this.processor.evaluate(this.config.audiences, gone, { removed: true });
+  }
+
+  private async reconcileAll(): Promise<void> {
+    for (const object of new Set(this.config.sources.map((s) => s.object))) await this.reconcile(object);
+  }
+
+  private async emitMembership(events: MembershipEvent[]): Promise<void> {
+    const queue = this.queues.queue<MembershipEvent>('membership');
+    await queue.addBulk(
+      events.map((event) => ({ name: event.kind, data: event, opts: { jobId: `${event.kind}-${event.episodeKey}` } })),
+    );
+    this.membershipEvents.push(...events);
+    if (this.membershipEvents.length > 10_000) this.membershipEvents.splice(0, this.membershipEvents.length - 10_000);
+    await this.options.onMembership?.(events);
+  }
+
+  private observeLimits(conn: Connection): void {
+    const usage = conn.limitInfo?.apiUsage;
+    if (usage) this.governor.observe(`api-usage=${usage.used}/${usage.limit}`);
+  }
+}

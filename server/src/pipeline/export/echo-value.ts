@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { parseInstant } from './salesforce-instant';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const LONG_VALUE = 100;
+
+/**
+ * A short, type-aware fingerprint of a field value, equal for what we sent and what the CDC echo carries back (a
+ * date-time in either REST or CometD spelling, a trailing space). Long values (provenance JSON) are hashed so a marker
+ * stays small. A mismatch only costs reprocessing an event, never a dropped change, so it errs towards "different".
+ */
+export function echoFingerprint(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return `b:${value}`;
+  if (typeof value === 'number') return `n:${value}`;
+  if (typeof value !== 'string') return hashed(`o:${JSON.stringify(value)}`);
+  const text = value.trimEnd();
+  if (text.trim() === '') return 'null';
+  if (DATE_ONLY.test(text)) return `d:${text}`;
+  if (text.includes('T')) {
+    const instant = parseInstant(text);
+    if (!Number.isNaN(instant)) return `t:${instant}`;
+  }
+  return hashed(`s:${text}`);
+}
+
+function hashed(fingerprint: string): string {
+  if (fingerprint.length <= LONG_VALUE) return fingerprint;
+  return `h:${createHash('sha256').update(fingerprint).digest('base64url')}`;
+}

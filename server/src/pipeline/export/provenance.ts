@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { FieldValue } from '../../domain/mirror-record';
+import type { WriteRule } from '../../domain/field-map';
+
+export const PROVENANCE_FIELD = 'Audience_Provenance__c';
+export const LAST_ENRICHED_FIELD = 'Audience_Last_Enriched_At__c';
+/** Salesforce's long text area limit, in characters. */
+export const PROVENANCE_MAX_LENGTH = 131_072;
+
+/** What we record for a field we wrote: the "why this value?" a rep sees, and Tracked's memory when Redis is lost. */
+export type ProvenanceEntry = {
+  value: FieldValue;
+  provider: string;
+  confidence: number;
+  fetchedAt: string;
+  rule: WriteRule;
+  writtenAt: string;
+};
+
+const fieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+// Loose on purpose: entries from older versions (or edited by hand) keep whatever else they carry.
+const storedEntrySchema = z.looseObject({ value: fieldValueSchema, writtenAt: z.string().optional() });
+
+export type StoredProvenanceEntry = z.infer<typeof storedEntrySchema>;
+export type Provenance = Record<string, StoredProvenanceEntry>;
+
+/**
+ * Reads Audience_Provenance__c. Unreadable JSON or entries without a value are ignored: a broken entry must not make
+ * a field look like ours (Tracked then leaves a non-blank value alone).
+ */
+export function parseProvenance(raw: FieldValue | undefined): Provenance {
+  if (typeof raw !== 'string' || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return {};
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const entries: Provenance = {};
+  for (const [field, entry] of Object.entries(parsed)) {
+    const checked = storedEntrySchema.safeParse(entry);
+    if (checked.success) entries[field] = checked.data;
+  }
+  return entries;
+}
+
+function serialize(entries: Provenance): string {
+  const sorted: Provenance = {};
+  for (const field of Object.keys(entries).sort()) sorted[field] = entries[field] as StoredProvenanceEntry;
+  return JSON.stringify(sorted);
+}
+
+/**
+ * The new Audience_Provenance__c: existing entries with `written` laid over them, serialised with sorted keys so the
+ * same content always gives the same text. Above `maxLength` the entries written longest ago go first (entries with
+ * no time count as oldest); the new ones carry `now` and so go last.
+ */
+export function mergeProvenance(
+  existing: Provenance,
+  written: Record<string, ProvenanceEntry>,
+  maxLength = PROVENANCE_MAX_LENGTH,
+): string {
+  const merged: Provenance = { ...existing, ...written };
+  let text = serialize(merged);
+  if (text.length <= maxLength) return text;
+  const oldestFirst = Object.keys(merged).sort((a, b) => {
+    const at = Date.parse(merged[a]?.writtenAt ?? '') || 0;
+    const bt = Date.parse(merged[b]?.writtenAt ?? '') || 0;
+    return at - bt || a.localeCompare(b);
+  });
+  for (const field of oldestFirst) {
+    delete merged[field];
+    text = serialize(merged);
+    if (text.length <= maxLength) return text;
+  }
+  return text;
+}

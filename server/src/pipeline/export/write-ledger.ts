@@ -1,0 +1,183 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { FieldValue } from '../../domain/mirror-record';
+import { echoFingerprint } from './echo-value';
+import { sameSalesforceId } from './same-salesforce-id';
+import type { LedgerEntries, LedgerEntry } from './write-plan';
+
+/**
+ * How long an echo marker lives. CDC usually delivers an echo within seconds; ten minutes covers a backlog or a
+ * stream fail-over. An echo that arrives later is simply processed like any change: the planner then finds nothing to
+ * write, so an expired marker costs work, never a loop or a lost edit.
+ */
+export const ECHO_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * How long a record's ledger lives after our last write to it. Redis runs with noeviction, so entries of deleted or
+ * long-untouched records must expire; when one has, Audience_Provenance__c stands in for it (DESIGN §6).
+ */
+export const LEDGER_TTL_MS = 180 * 24 * 60 * 60 * 1000;
+
+/** Fields Salesforce changes on every update; they never tell us whether the echo carried someone else's change. */
+export const SYSTEM_FIELDS: ReadonlySet<string> = new Set(['LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+
+export interface WriteLedgerOptions {
+  /** The hash-tagged key prefix, e.g. `{al}`; tests pass their own. */
+  prefix: string;
+  ledgerTtlMs?: number;
+  /** Clock for marker expiry; tests may pin it. */
+  now?: () => number;
+}
+
+const entrySchema = z.object({
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  writtenAt: z.string(),
+});
+
+// Adds marker fields, prunes the record's expired ones, and only ever lengthens the key's TTL, atomically.
+// KEYS[1] marker hash; ARGV[1] now ms, ARGV[2] ttl ms, ARGV[3..] field, expiresAt pairs.
+const MARK_ECHO_SCRIPT = `
+local now = tonumber(ARGV[1])
+local existing = redis.call('HGETALL', KEYS[1])
+for i = 1, #existing, 2 do
+  if tonumber(existing[i + 1]) <= now then redis.call('HDEL', KEYS[1], existing[i]) end
+end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+function parseEntries(raw: Record<string, string>): LedgerEntries {
+  const entries: LedgerEntries = {};
+  for (const [field, json] of Object.entries(raw)) {
+    try {
+      const checked = entrySchema.safeParse(JSON.parse(json));
+      // An unreadable entry counts as missing: Tracked then falls back to provenance, never to "ours".
+      if (checked.success) entries[field] = checked.data;
+    } catch {
+      // Same as above.
+    }
+  }
+  return entries;
+}
+
+function markerField(field: string, value: unknown): string {
+  return `${field}=${echoFingerprint(value)}`;
+}
+
+/**
+ * The write ledger (last value we wrote per record and field, DESIGN §6) and the echo markers that let the CDC intake
+ * drop the echo of our own writes (DESIGN §5). Keys: `<prefix>:ledger:<recordId>` and `<prefix>:echo:<recordId>`.
+ */
+export class WriteLedger {
+  private readonly prefix: string;
+  private readonly ledgerTtlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: WriteLedgerOptions,
+  ) {
+    this.prefix = options.prefix;
+    this.ledgerTtlMs = options.ledgerTtlMs ?? LEDGER_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  ledgerKey(recordId: string): string {
+    return `${this.prefix}:ledger:${recordId}`;
+  }
+
+  echoKey(recordId: string): string {
+    return `${this.prefix}:echo:${recordId}`;
+  }
+
+  /** Call only after Salesforce CONFIRMED the write: the ledger must never claim a value that did not land. */
+  async recordWrites(
+    recordId: string,
+    fields: Record<string, FieldValue>,
+    writtenAt: Date = new Date(),
+  ): Promise<void> {
+    const names = Object.keys(fields);
+    if (names.length === 0) return;
+    const at = writtenAt.toISOString();
+    const hash: Record<string, string> = {};
+    for (const name of names) {
+      const entry: LedgerEntry = { value: fields[name] ?? null, writtenAt: at };
+      hash[name] = JSON.stringify(entry);
+    }
+    const key = this.ledgerKey(recordId);
+    await this.redis.multi().hset(key, hash).pexpire(key, this.ledgerTtlMs).exec();
+  }
+
+  async get(recordId: string): Promise<LedgerEntries> {
+    return parseEntries(await this.redis.hgetall(this.ledgerKey(recordId)));
+  }
+
+  /** Ledgers of many records in one round trip; every id gets an entry (empty when nothing is known). */
+  async getMany(recordIds: readonly string[]): Promise<Map<string, LedgerEntries>> {
+    const result = new Map<string, LedgerEntries>();
+    if (recordIds.length === 0) return result;
+    const pipeline = this.redis.pipeline();
+    for (const id of recordIds) pipeline.hgetall(this.ledgerKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    recordIds.forEach((id, index) => {
+      const [error, raw] = replies[index] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      result.set(id, parseEntries((raw as Record<string, string> | null) ?? {}));
+    });
+    return result;
+  }
+
+  /** Drops what we know of a record (e.g. after it was deleted in Salesforce). */
+  async forget(recordId: string): Promise<void> {
+    await this.redis.del(this.ledgerKey(recordId), this.echoKey(recordId));
+  }
+
+  /**
+   * Marks a write as about to happen, BEFORE it is sent: the echo can reach the CDC intake before the write's HTTP
+   * response reaches the writer. Pass everything the write sends, the loop's own fields included (see recordPatch).
+   */
+  async markPendingEcho(
+    recordId: string,
+    fields: Record<string, FieldValue>,
+    ttlMs: number = ECHO_TTL_MS,
+  ): Promise<void> {
+    const names = Object.keys(fields);
+    if (names.length === 0) return;
+    const now = this.now();
+    const expiresAt = String(now + ttlMs);
+    const pairs = names.flatMap((name) => [markerField(name, fields[name]), expiresAt]);
+    await this.redis.eval(MARK_ECHO_SCRIPT, 1, this.echoKey(recordId), String(now), String(ttlMs), ...pairs);
+  }
+
+  /** Withdraws markers of a write Salesforce rejected, so they cannot swallow a later change. */
+  async clearPendingEcho(recordId: string, fields: Record<string, FieldValue>): Promise<void> {
+    const names = Object.keys(fields);
+    if (names.length === 0) return;
+    await this.redis.hdel(this.echoKey(recordId), ...names.map((name) => markerField(name, fields[name])));
+  }
+
+  /**
+   * True when a CDC change is only the echo of our own write: committed by the integration user, and every changed
+   * field (system fields aside) carries a value we marked for this record within the marker's lifetime. A change by
+   * anyone else is never an echo, whatever its values. `values` is the event body: a changed field missing from it
+   * was set to null (CometD omits nulls). Compound components (`MailingAddress.City`) are never ours, so not an echo.
+   */
+  async isEcho(
+    recordId: string,
+    changedFields: readonly string[],
+    values: Record<string, unknown>,
+    commitUserId: string,
+    integrationUserId: string,
+  ): Promise<boolean> {
+    if (!sameSalesforceId(commitUserId, integrationUserId)) return false;
+    const fields = changedFields.filter((field) => !SYSTEM_FIELDS.has(field));
+    // Nothing but system fields changed: not something we wrote, so let the intake decide.
+    if (fields.length === 0 || fields.some((field) => field.includes('.'))) return false;
+    const wanted = fields.map((field) => markerField(field, Object.hasOwn(values, field) ? values[field] : null));
+    const expiries = await this.redis.hmget(this.echoKey(recordId), ...wanted);
+    const now = this.now();
+    return expiries.every((expiresAt) => expiresAt !== null && Number(expiresAt) > now);
+  }
+}

@@ -1,0 +1,128 @@
+import type { LoopConfig, SourceConfig } from '../../config/loop-config';
+import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
+import type { Logger } from '../../lib/logger';
+import type { RecordChangeEvent } from '../../salesforce/stream/change-event';
+import type { WriteLedger } from '../export';
+import type { LoopStats } from '../loop-stats';
+import { evaluateFilter } from '../segments/filter';
+import type { MirrorStore } from './mirror-store';
+
+export interface ChangeIntakeDeps {
+  mirror: MirrorStore;
+  ledger: WriteLedger;
+  stats: LoopStats;
+  logger: Logger;
+  config: () => LoopConfig;
+  integrationUserId: () => string;
+  /** Mirrored fields per object (what a change event may update in the mirror). */
+  mirroredFields: (object: RecordObject) => ReadonlySet<string>;
+  /** Queues records for processing (debounced per record); resolves once the work is safely enqueued. */
+  enqueue: (object: RecordObject, recordIds: string[], reason: 'cdc' | 'gap' | 'reconcile') => Promise<void>;
+  /** Reads records afresh through the source's query (restricted to these ids) into the mirror. */
+  reread: (source: SourceConfig, recordIds: string[]) => Promise<MirrorRecord[]>;
+  /** Re-reads a whole object's changes since the last one seen (GAP_OVERFLOW). */
+  reconcile: (object: RecordObject) => Promise<void>;
+  /** Records that left their source or were deleted leave every audience. */
+  removed: (records: MirrorRecord[]) => Promise<void>;
+}
+
+/**
+ * Turns one change event into work, DESIGN §5: the echo of our own write is dropped; an update patches only
+ * the changed fields into the mirror; a record that stops matching its source leaves, one that starts matching
+ * is read in; deletes leave every audience; gap events re-read their records; an overflow reconciles the object;
+ * an Account change re-evaluates its Contacts. It resolves only when the work is enqueued, so the caller may
+ * then store the replay id.
+ */
+export class ChangeIntake {
+  constructor(private readonly deps: ChangeIntakeDeps) {}
+
+  async handle(event: RecordChangeEvent): Promise<void> {
+    this.deps.stats.changeEvents += 1;
+    if (event.entityName === 'Account' && event.changeType === 'UPDATE') await this.accountChanged(event);
+    const source = this.deps.config().sources.find((s) => s.object === event.entityName);
+    if (!source) return; // nobody imports this object
+    const object = source.object;
+    switch (event.changeType) {
+      case 'GAP_OVERFLOW':
+        this.deps.logger.warn({ object }, 'overflow event: reconciling the object');
+        return this.deps.reconcile(object);
+      case 'GAP_CREATE':
+      case 'GAP_UPDATE':
+      case 'GAP_UNDELETE':
+      case 'CREATE':
+      case 'UNDELETE':
+        return this.readIn(source, event.recordIds, event.changeType.startsWith('GAP_') ? 'gap' : 'cdc');
+      case 'GAP_DELETE':
+      case 'DELETE':
+        return this.remove(object, event.recordIds);
+      case 'UPDATE':
+        return this.update(source, event);
+    }
+  }
+
+  private async readIn(source: SourceConfig, recordIds: string[], reason: 'cdc' | 'gap'): Promise<void> {
+    if (recordIds.length === 0) return;
+    const found = await this.deps.reread(source, recordIds);
+    const foundIds = new Set(found.map((r) => r.id));
+    // Read back and no longer matching (or gone): whatever the mirror had of them leaves.
+    const gone = recordIds.filter((id) => !foundIds.has(id));
+    if (gone.length > 0) await this.remove(source.object, gone);
+    if (found.length > 0) await this.deps.enqueue(source.object, [...foundIds], reason);
+  }
+
+  private async remove(object: RecordObject, recordIds: string[]): Promise<void> {
+    const removed: MirrorRecord[] = [];
+    for (const id of recordIds) {
+      const record = await this.deps.mirror.remove(object, id);
+      if (record) removed.push(record);
+      await this.deps.ledger.forget(id);
+    }
+    if (removed.length > 0) await this.deps.removed(removed);
+  }
+
+  private async update(source: SourceConfig, event: RecordChangeEvent): Promise<void> {
+    const { mirror, ledger, stats } = this.deps;
+    const mirrored = this.deps.mirroredFields(source.object);
+    const changes: Record<string, FieldValue> = {};
+    for (const field of event.changedFields) {
+      if (mirrored.has(field)) changes[field] = event.values[field] ?? null;
+    }
+    const toProcess: string[] = [];
+    const toReadIn: string[] = [];
+    const leaving: string[] = [];
+    for (const id of event.recordIds) {
+      if (await ledger.isEcho(id, event.changedFields, event.values, event.commitUser, this.deps.integrationUserId())) {
+        stats.echoesDropped += 1;
+        continue;
+      }
+      const patched = await mirror.patch(source.object, id, changes);
+      if (!patched) {
+        // Not mirrored: it did not match the source before; this change may make it match.
+        toReadIn.push(id);
+        continue;
+      }
+      if (!evaluateFilter(source.filter, patched.fields, { now: new Date() })) leaving.push(id);
+      else toProcess.push(id);
+    }
+    if (leaving.length > 0) await this.remove(source.object, leaving);
+    if (toReadIn.length > 0) await this.readIn(source, toReadIn, 'cdc');
+    if (toProcess.length > 0) await this.deps.enqueue(source.object, toProcess, 'cdc');
+  }
+
+  /** A Contact's `Account.<Field>` values live in its own mirror entry: copy the change there and re-evaluate. */
+  private async accountChanged(event: RecordChangeEvent): Promise<void> {
+    const contactSource = this.deps.config().sources.find((s) => s.object === 'Contact');
+    if (!contactSource) return;
+    const contactFields = this.deps.mirroredFields('Contact');
+    const parentChanges: Record<string, FieldValue> = {};
+    for (const field of event.changedFields) {
+      if (contactFields.has(`Account.${field}`)) parentChanges[`Account.${field}`] = event.values[field] ?? null;
+    }
+    if (Object.keys(parentChanges).length === 0) return;
+    for (const accountId of event.recordIds) {
+      const contactIds = await this.deps.mirror.contactsOfAccount(accountId);
+      for (const contactId of contactIds) await this.deps.mirror.patch('Contact', contactId, parentChanges);
+      if (contactIds.length > 0) await this.deps.enqueue('Contact', contactIds, 'cdc');
+    }
+  }
+}

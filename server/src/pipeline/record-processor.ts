@@ -1,0 +1,137 @@
+import type { AudienceConfig, LoopConfig } from '../config/loop-config';
+import type { AttributeKey } from '../domain/attributes';
+import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
+import type { Logger } from '../lib/logger';
+import type { DescribeCache } from '../salesforce/schema/describe-cache';
+import type { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
+import { computeOfflineAttributes, isOfflineAttributeKey } from './enrich/offline/offline-provider';
+import {
+  LAST_ENRICHED_FIELD,
+  PROVENANCE_FIELD,
+  planRecordWrite,
+  recordPatch,
+  type FieldWritabilityView,
+  type WriteLedger,
+} from './export';
+import type { MirrorStore } from './import/mirror-store';
+import type { LoopStats } from './loop-stats';
+import type { MembershipEvent } from './segments/membership/membership-event';
+import type { MembershipService } from './segments/membership/membership-service';
+
+export interface RecordProcessorDeps {
+  mirror: MirrorStore;
+  ledger: WriteLedger;
+  writer: CoalescingWriter;
+  describes: DescribeCache;
+  membership: MembershipService;
+  stats: LoopStats;
+  logger: Logger;
+  config: () => LoopConfig;
+  defaultRegion: string;
+  /** Receives every entry and exit, once per episode (the actions step consumes them). */
+  onMembership: (events: MembershipEvent[]) => Promise<void>;
+  now?: () => Date;
+}
+
+/** A write that may succeed later (lock, 5xx, budget): the caller retries the records, nothing is lost. */
+export class RetryableWriteError extends Error {
+  constructor(readonly recordIds: string[], message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The loop's per-record work, in the order DESIGN §5 gives it: compute the offline attributes the active field
+ * maps ask for, plan the writes under each field's rule, write what changes (coalesced with every other record
+ * in flight), update the mirror and the ledger from the confirmed result, then evaluate the audiences.
+ */
+export class RecordProcessor {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RecordProcessorDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async process(object: RecordObject, records: MirrorRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const config = this.deps.config();
+    const maps = config.fieldMaps.filter((m) => m.object === object);
+    const wanted = [...new Set(maps.map((m) => m.attribute).filter((a): a is AttributeKey => !!a))].filter(
+      isOfflineAttributeKey,
+    );
+    const writability = await this.writabilityOf(object, maps.map((m) => m.field));
+    const ledgers = await this.deps.ledger.getMany(records.map((r) => r.id));
+    const now = this.now();
+
+    const retryable: string[] = [];
+    const settled = await Promise.all(
+      records.map(async (record) => {
+        this.deps.stats.processed += 1;
+        const attributes = wanted.length
+          ? computeOfflineAttributes(record.fields as never, wanted, { defaultRegion: this.deps.defaultRegion, now: this.now })
+          : [];
+        const plan = planRecordWrite({
+          record,
+          attributes,
+          fieldMaps: maps,
+          ledger: ledgers.get(record.id) ?? {},
+          writability,
+          now,
+        });
+        for (const skip of plan.skips) this.deps.stats.addSkip(skip.reason);
+        const patch = recordPatch(plan);
+        if (Object.keys(patch).length === 0) return record;
+        // Marked before sending: the change event can arrive before the HTTP response does.
+        await this.deps.ledger.markPendingEcho(record.id, patch);
+        const outcome = await this.deps.writer.write({ object, id: record.id, fields: patch });
+        if (!outcome.ok) {
+          await this.deps.ledger.clearPendingEcho(record.id, patch);
+          if (outcome.final) {
+            this.deps.stats.addFailure(record.id, outcome.code, outcome.message);
+            this.deps.logger.warn({ recordId: record.id, code: outcome.code, message: outcome.message }, 'write refused');
+          } else {
+            retryable.push(record.id);
+          }
+          return record;
+        }
+        await this.deps.ledger.recordWrites(record.id, plan.updates, now);
+        this.deps.stats.recordsWritten += 1;
+        this.deps.stats.fieldsWritten += Object.keys(plan.updates).length;
+        return (await this.deps.mirror.patch(object, record.id, patch)) ?? { ...record, fields: { ...record.fields, ...patch } };
+      }),
+    );
+
+    await this.evaluate(config.audiences, settled);
+    if (retryable.length > 0) {
+      throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`);
+    }
+  }
+
+  /** Audience evaluation alone, for records whose change needs no write (deletes, parent changes, new audiences). */
+  async evaluate(audiences: AudienceConfig[], records: MirrorRecord[], options: { removed?: boolean } = {}) {
+    const result = await this.deps.membership.evaluate(audiences, records, options);
+    for (const event of result.events) {
+      if (event.kind === 'entry') this.deps.stats.entries += 1;
+      else this.deps.stats.exits += 1;
+    }
+    if (result.events.length > 0) await this.deps.onMembership(result.events);
+  }
+
+  private async writabilityOf(object: string, fields: string[]): Promise<FieldWritabilityView> {
+    const describe = await this.deps.describes.describe(object);
+    const view: FieldWritabilityView = {};
+    for (const name of [...fields, PROVENANCE_FIELD, LAST_ENRICHED_FIELD]) {
+      const field = describe.field(name);
+      if (!field) continue;
+      view[field.name] = {
+        updateable: field.updateable && !field.calculated,
+        type: field.type,
+        length: field.length ?? undefined,
+        scale: (field as { scale?: number }).scale,
+        picklistValues: field.picklistValues.filter((p) => p.active).map((p) => p.value),
+        restrictedPicklist: field.restrictedPicklist,
+      };
+    }
+    return view;
+  }
+}

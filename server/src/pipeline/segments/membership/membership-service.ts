@@ -1,0 +1,143 @@
+import type { Connection } from 'jsforce';
+import type { AudienceConfig } from '../../../config/loop-config';
+import type { MirrorRecord, RecordObject } from '../../../domain/mirror-record';
+import type { Logger } from '../../../lib/logger';
+import { evaluateFilter } from '../filter';
+import { episodeKey, type MembershipEvent } from './membership-event';
+import type { MembershipStore } from './membership-store';
+
+const LOOKUP_BY_OBJECT: Record<RecordObject, string> = {
+  Contact: 'Contact__c',
+  Lead: 'Lead__c',
+  Account: 'Account__c',
+};
+
+interface Transition {
+  audience: AudienceConfig;
+  record: MirrorRecord;
+  kind: 'entry' | 'exit';
+  episode: number;
+}
+
+export interface MembershipResult {
+  events: MembershipEvent[];
+  failures: { recordId: string; audienceId: string; message: string }[];
+}
+
+/**
+ * Evaluates audiences over mirrored records and turns entries and exits into `Audience_Member__c` episodes,
+ * upserted by `Key__c` so a crash between the write and the Redis update repeats the same upsert instead of
+ * opening a second episode. Redis is updated only after Salesforce confirmed the episode.
+ */
+export class MembershipService {
+  private readonly touched = new Set<string>();
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly store: MembershipStore,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Audiences whose membership changed since the last `takeTouched()` (for Member_Count__c). */
+  takeTouched(): string[] {
+    const ids = [...this.touched];
+    this.touched.clear();
+    return ids;
+  }
+
+  markTouched(audienceId: string): void {
+    this.touched.add(audienceId);
+  }
+
+  /** `removed` records (deleted, or no longer matching their source) leave every audience. */
+  async evaluate(
+    audiences: AudienceConfig[],
+    records: MirrorRecord[],
+    options: { removed?: boolean } = {},
+  ): Promise<MembershipResult> {
+    const transitions: Transition[] = [];
+    const now = this.now();
+    for (const audience of audiences) {
+      const candidates = records.filter((r) => r.object === audience.object);
+      if (candidates.length === 0) continue;
+      const states = await this.store.states(
+        audience.id,
+        candidates.map((r) => r.id),
+      );
+      for (const record of candidates) {
+        const state = states.get(record.id);
+        const matches = !options.removed && evaluateFilter(audience.filter, record.fields, { now });
+        if (matches && !state?.active) {
+          transitions.push({ audience, record, kind: 'entry', episode: (state?.episode ?? 0) + 1 });
+        } else if (!matches && state?.active) {
+          transitions.push({ audience, record, kind: 'exit', episode: state.episode });
+        }
+      }
+    }
+    if (transitions.length === 0) return { events: [], failures: [] };
+    return this.apply(transitions, now.toISOString());
+  }
+
+  private async apply(transitions: Transition[], at: string): Promise<MembershipResult> {
+    const events: MembershipEvent[] = [];
+    const failures: MembershipResult['failures'] = [];
+    for (let i = 0; i < transitions.length; i += 200) {
+      const chunk = transitions.slice(i, i + 200);
+      const rows = chunk.map((t) => {
+        const key = episodeKey(t.audience.id, t.record.id, t.episode);
+        if (t.kind === 'exit') {
+          return { attributes: { type: 'Audience_Member__c' }, Key__c: key, Exited_At__c: at, Is_Active__c: false };
+        }
+        return {
+          attributes: { type: 'Audience_Member__c' },
+          Key__c: key,
+          Audience__c: t.audience.id,
+          Record_Id__c: t.record.id,
+          [LOOKUP_BY_OBJECT[t.record.object]]: t.record.id,
+          Entered_At__c: at,
+          Exited_At__c: null,
+          Is_Active__c: true,
+        };
+      });
+      let results: { success: boolean; errors?: { statusCode?: string; message?: string }[] }[];
+      try {
+        results = (await this.conn.requestPatch(`/composite/sobjects/Audience_Member__c/Key__c`, {
+          allOrNone: false,
+          records: rows,
+        })) as typeof results;
+      } catch (error) {
+        // The whole request failed: nothing changed in Redis, so the next evaluation repeats these transitions.
+        this.logger.error({ err: error, transitions: chunk.length }, 'membership upsert failed');
+        throw error;
+      }
+      const confirmed: Transition[] = [];
+      chunk.forEach((t, index) => {
+        const result = results[index];
+        if (result?.success) confirmed.push(t);
+        else {
+          const message = result?.errors?.map((e) => `${e.statusCode}: ${e.message}`).join('; ') ?? 'no result';
+          failures.push({ recordId: t.record.id, audienceId: t.audience.id, message });
+          this.logger.error({ recordId: t.record.id, audienceId: t.audience.id, message }, 'membership episode not saved');
+        }
+      });
+      const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
+      for (const t of confirmed) {
+        const list = byAudience.get(t.audience.id) ?? [];
+        list.push({ recordId: t.record.id, episode: t.episode, active: t.kind === 'entry' });
+        byAudience.set(t.audience.id, list);
+        this.touched.add(t.audience.id);
+        events.push({
+          kind: t.kind,
+          audienceId: t.audience.id,
+          object: t.record.object,
+          recordId: t.record.id,
+          episodeKey: episodeKey(t.audience.id, t.record.id, t.episode),
+          at,
+        });
+      }
+      for (const [audienceId, entries] of byAudience) await this.store.set(audienceId, entries);
+    }
+    return { events, failures };
+  }
+}

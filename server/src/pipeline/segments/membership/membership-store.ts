@@ -1,0 +1,44 @@
+import type { Redis } from 'ioredis';
+import type { KeySpace } from '../../../state/key-space';
+
+/**
+ * Who is in each audience, in Redis: per audience one hash, record id → `<episode>:<1|0>` (the latest episode
+ * number and whether it is still open). Episode numbers only grow, so a re-entry opens a new Audience_Member__c.
+ */
+export class MembershipStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace,
+  ) {}
+
+  async states(audienceId: string, recordIds: string[]): Promise<Map<string, { episode: number; active: boolean }>> {
+    const found = new Map<string, { episode: number; active: boolean }>();
+    if (recordIds.length === 0) return found;
+    const raws = await this.redis.hmget(this.keys.membership(audienceId), ...recordIds);
+    raws.forEach((raw, index) => {
+      if (raw === null) return;
+      const [episode, active] = raw.split(':');
+      found.set(recordIds[index] as string, { episode: Number(episode), active: active === '1' });
+    });
+    return found;
+  }
+
+  async set(audienceId: string, entries: { recordId: string; episode: number; active: boolean }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const hash: Record<string, string> = {};
+    for (const e of entries) hash[e.recordId] = `${e.episode}:${e.active ? 1 : 0}`;
+    await this.redis.hset(this.keys.membership(audienceId), hash);
+  }
+
+  /** Members with an open episode (HSCAN, so a large audience never blocks Redis). */
+  async countActive(audienceId: string): Promise<number> {
+    let cursor = '0';
+    let count = 0;
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.membership(audienceId), cursor, 'COUNT', 1000);
+      cursor = next;
+      for (let i = 1; i < flat.length; i += 2) if ((flat[i] as string).endsWith(':1')) count += 1;
+    } while (cursor !== '0');
+    return count;
+  }
+}

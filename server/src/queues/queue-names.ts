@@ -1,0 +1,24 @@
+/**
+ * One BullMQ queue per pipeline stage, so a slow or paused stage (a bulk run, a paid provider) never holds up the
+ * others, and each stage can be paused, scaled and watched on its own.
+ */
+export const QUEUE_NAMES = [
+  /** A new or changed record id to process (CDC, import, gap fill, reconcile, command). */
+  'intake',
+  /** Paid-provider enrichment of one record. */
+  'enrich',
+  /** Write plans to Salesforce. */
+  'export',
+  /** Audience entry/exit events that trigger actions. */
+  'membership',
+  /** Bulk runs, imports and reconciliations. */
+  'runs',
+  /** Audience_Command__e handling. */
+  'commands',
+] as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export function isQueueName(value: string): value is QueueName {
+  return (QUEUE_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,408 @@
+import type { Connection } from 'jsforce';
+import { StreamingExtension } from 'jsforce/api/streaming';
+import type { Logger } from '../../lib/logger';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { parseChangeEvent, readReplayId, type RecordChangeEvent } from './change-event';
+import {
+  closeFayeClient,
+  type FayeCallback,
+  type FayeClient,
+  type FayeExtension,
+  type FayeMessage,
+} from './faye-client';
+import { MalformedChangeEvent } from './malformed-change-event';
+import type { ChangeSeen, ReplayStore } from './replay-store';
+
+export const CDC_CHANNEL = '/data/Audience_Loop__chn';
+
+/** Salesforce's replay options: only new events, or everything retained. */
+const REPLAY_NEW = -1;
+const REPLAY_ALL = -2;
+const UNKNOWN_CLIENT = '403::Unknown client';
+const QUIET_BEFORE_IMMEDIATE_MS = 10_000;
+
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
+
+/** What /readyz shows about the stream. */
+export interface StreamStatus {
+  state: StreamState;
+  /** ISO time of the last change event received. */
+  lastEventAt: string | null;
+  /** The replay id last stored in Redis. */
+  replayId: number | null;
+  lastError: string | null;
+}
+
+export interface CdcSubscriberOptions {
+  conn: Connection;
+  channel?: string;
+  replayStore: ReplayStore;
+  /** Enqueues the event's work; the replay id is stored only after it resolves. Retried until it does. */
+  handler: (event: RecordChangeEvent) => Promise<void>;
+  /** The stored replay id is past retention: reconcile the objects; new events wait until it resolves. */
+  onReplayInvalid: () => Promise<void>;
+  /** Records a malformed event somewhere besides the log (optional). */
+  onMalformed?: (error: MalformedChangeEvent) => Promise<void> | void;
+  logger: Logger;
+  /** Delays for reconnects and retries (tests shorten them). */
+  backoff?: BackoffOptions;
+}
+
+/** Salesforce: `400::The replayId {x} you provided was invalid.  Please provide a valid ID, -2 …`. */
+export function isInvalidReplayError(error: string | undefined): boolean {
+  return error !== undefined && /^400::The replayId\b/.test(error) && /invalid/i.test(error);
+}
+
+/**
+ * The one CometD subscription to the CDC channel. Events are handled strictly in order on a promise chain and
+ * the replay id is committed only after the handler resolved, so a crash or a failed handler means redelivery,
+ * never loss. Whatever happens to the session (unknown client, expired token, refused replay id, network), a new
+ * Faye client is built and subscribes from the stored replay id; events already taken are recognised by their
+ * replay id and not handled twice.
+ *
+ * First start (nothing stored) subscribes with -1: the initial import has just read every record, so replaying
+ * the retention window (-2) would only redo work.
+ */
+export class CdcSubscriber {
+  private readonly conn: Connection;
+  private readonly channel: string;
+  private readonly store: ReplayStore;
+  private readonly log: Logger;
+  /** Bumped by start() and stop(): work of an older run does nothing. */
+  private run = 0;
+  /** Bumped per Faye client: messages from a client we closed are ignored. */
+  private generation = 0;
+  private subscribedGeneration = -1;
+  private client: FayeClient | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  /** Highest replay id put on the chain in this run (duplicates after a resubscribe are dropped). */
+  private lastAccepted: number | undefined;
+  private committed: number | undefined;
+  /** The stored id was refused; until a new one is committed, resubscribes start from what was taken. */
+  private storedIdInvalid = false;
+  private forceNextCommit = false;
+  private reconnectAttempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private lastReconnectAt = 0;
+  private recoveringAuth = false;
+  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly subscribeWaiters: (() => void)[] = [];
+  private current: StreamStatus = { state: 'stopped', lastEventAt: null, replayId: null, lastError: null };
+  private readonly onRefresh = (): void => this.handleTokenRefresh();
+
+  constructor(private readonly options: CdcSubscriberOptions) {
+    this.conn = options.conn;
+    this.channel = options.channel ?? CDC_CHANNEL;
+    this.store = options.replayStore;
+    this.log = options.logger.child({ component: 'cdc-subscriber', channel: this.channel });
+  }
+
+  state(): StreamStatus {
+    return { ...this.current, replayId: this.committed ?? null };
+  }
+
+  async start(): Promise<void> {
+    if (this.current.state !== 'stopped') return;
+    this.run += 1;
+    this.lastAccepted = undefined;
+    this.storedIdInvalid = false;
+    this.forceNextCommit = false;
+    this.reconnectAttempt = 0;
+    this.committed = await this.store.get();
+    this.setState('connecting', `subscribing from replay id ${this.committed ?? REPLAY_NEW}`);
+    this.conn.on('refresh', this.onRefresh);
+    this.openClient(this.committed ?? REPLAY_NEW);
+  }
+
+  /** Closes the client and waits for the event being handled; queued events are left for the next start. */
+  async stop(): Promise<void> {
+    if (this.current.state === 'stopped') return;
+    this.run += 1;
+    this.setState('stopped', 'stopped');
+    this.conn.removeListener('refresh', this.onRefresh);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.closeClient();
+    for (const sleeper of this.sleepers) {
+      clearTimeout(sleeper.timer);
+      sleeper.wake();
+    }
+    this.sleepers.clear();
+    for (const wake of this.subscribeWaiters.splice(0)) wake();
+    await this.chain;
+  }
+
+  private get stopped(): boolean {
+    return this.current.state === 'stopped';
+  }
+
+  /**
+   * Where a resubscribe starts: the stored id, else the last event taken. With neither (no event seen since a
+   * -1 subscribe), -1 would miss whatever was committed while reconnecting, so the retention window is replayed
+   * (-2): duplicates are harmless, a gap is not.
+   */
+  private resumeFrom(): number {
+    if (!this.storedIdInvalid && this.committed !== undefined) return this.committed;
+    return this.lastAccepted ?? REPLAY_ALL;
+  }
+
+  private openClient(replayFrom = this.resumeFrom()): void {
+    const generation = ++this.generation;
+    const client = this.conn.streaming.createClient([
+      this.monitor(generation),
+      new StreamingExtension.AuthFailure((message: FayeMessage) => this.handleAuthFailure(generation, message)),
+      new StreamingExtension.Replay(this.channel, replayFrom),
+    ]) as unknown as FayeClient;
+    this.client = client;
+    client.bind('transport:down', () => {
+      if (generation === this.generation) this.setState('reconnecting', 'CometD transport down; Faye retries');
+    });
+    client.bind('transport:up', () => {
+      if (generation === this.generation && this.subscribedGeneration === generation) this.setState('live', 'back');
+    });
+    client.subscribe(this.channel, (data: unknown) => this.accept(generation, data));
+    this.log.info({ replayFrom, generation }, 'subscribing to the CDC channel');
+  }
+
+  private closeClient(): void {
+    const client = this.client;
+    this.client = undefined;
+    // A new generation makes every later message of the old client stale.
+    this.generation += 1;
+    if (client) closeFayeClient(client);
+  }
+
+  /** Watches Bayeux meta replies; swallows those that would make Faye act on a client we are replacing. */
+  private monitor(generation: number): FayeExtension {
+    return {
+      incoming: (message: FayeMessage, callback: FayeCallback): void => {
+        if (generation !== this.generation || this.stopped) return;
+        const error = message.error;
+        if (error?.startsWith(UNKNOWN_CLIENT)) {
+          // Faye would re-handshake with the replay id it last saw; we resubscribe from the stored one instead.
+          this.reconnect(`${error} (session expired or moved)`, true);
+          return;
+        }
+        if (message.channel === '/meta/subscribe') {
+          if (message.successful) {
+            this.subscribedGeneration = generation;
+            for (const wake of this.subscribeWaiters.splice(0)) wake();
+            this.reconnectAttempt = 0;
+            this.setState('live', 'subscribed');
+          } else if (isInvalidReplayError(error)) {
+            this.handleInvalidReplay(error ?? '');
+            return;
+          } else if (message.advice?.reconnect !== 'none') {
+            // Faye drops a channel whose subscribe failed, so this client would never receive anything.
+            this.current.lastError = error ?? 'subscribe refused';
+            this.log.error({ error, attempt: this.reconnectAttempt + 1 }, 'the org refused the CDC subscription');
+            this.reconnect(`subscribe refused: ${error ?? 'no reason given'}`, false);
+            return;
+          }
+        } else if (message.channel === '/meta/connect' && message.successful) {
+          if (this.subscribedGeneration === generation) this.setState('live', 'connected');
+        } else if (message.successful === false && message.advice?.reconnect !== 'none') {
+          this.current.lastError = error ?? null;
+          this.setState('reconnecting', `${message.channel ?? 'message'} failed: ${error ?? 'no reason given'}`);
+        }
+        callback(message);
+      },
+    };
+  }
+
+  private accept(generation: number, data: unknown): void {
+    if (generation !== this.generation || this.stopped) return;
+    const replayId = readReplayId(data);
+    if (replayId !== undefined && this.lastAccepted !== undefined && replayId <= this.lastAccepted) {
+      this.log.debug({ replayId }, 'replayed event already taken; dropped');
+      return;
+    }
+    if (replayId !== undefined) this.lastAccepted = replayId;
+    this.current.lastEventAt = new Date().toISOString();
+    this.enqueue((run) => this.process(run, data));
+  }
+
+  private enqueue(task: (run: number) => Promise<void>): void {
+    const run = this.run;
+    this.chain = this.chain
+      .then(() => (run === this.run ? task(run) : undefined))
+      .catch((error: unknown) => {
+        // Every task catches its own failures; reaching here is a bug, and the chain must still go on.
+        this.log.error({ err: error }, 'unexpected failure in the change event chain');
+      });
+  }
+
+  private async process(run: number, data: unknown): Promise<void> {
+    let event: RecordChangeEvent;
+    try {
+      event = parseChangeEvent(this.channel, data);
+    } catch (error) {
+      if (!(error instanceof MalformedChangeEvent)) throw error;
+      await this.skipMalformed(run, error);
+      return;
+    }
+    const handled = await this.retrying(run, `handler for replay id ${event.replayId}`, () =>
+      this.options.handler(event),
+    );
+    if (!handled) return;
+    await this.commit(run, event.replayId, { entityName: event.entityName, commitTimestamp: event.commitTimestamp });
+  }
+
+  private async skipMalformed(run: number, error: MalformedChangeEvent): Promise<void> {
+    this.log.error(
+      { code: error.code, replayId: error.replayId, recordIds: error.recordIds },
+      `skipping ${error.message}`,
+    );
+    try {
+      await this.options.onMalformed?.(error);
+    } catch (recordError) {
+      this.log.error({ err: recordError, replayId: error.replayId }, 'could not record the malformed change event');
+    }
+    if (error.replayId !== undefined) await this.commit(run, error.replayId, undefined);
+  }
+
+  private async commit(run: number, replayId: number, seen: ChangeSeen | undefined): Promise<void> {
+    await this.retrying(run, `storing replay id ${replayId}`, async () => {
+      if (this.forceNextCommit) {
+        await this.store.replace(replayId, seen);
+        this.forceNextCommit = false;
+        this.committed = replayId;
+      } else if (await this.store.commit(replayId, seen)) {
+        this.committed = replayId;
+      }
+      this.storedIdInvalid = false;
+    });
+  }
+
+  /** Runs `work` until it succeeds (backing off between tries) or the run ends; false when it ended. */
+  private async retrying(run: number, what: string, work: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 0; ; attempt += 1) {
+      if (run !== this.run) return false;
+      try {
+        await work();
+        return true;
+      } catch (error) {
+        const delayMs = backoffDelay(attempt, this.options.backoff);
+        this.current.lastError = error instanceof Error ? error.message : String(error);
+        this.log.error({ err: error, attempt: attempt + 1, delayMs }, `${what} failed; retrying`);
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  private handleInvalidReplay(error: string): void {
+    this.log.warn(
+      { replayId: this.committed ?? null, error },
+      'stored replay id refused (past retention); reconciling, then following new events',
+    );
+    this.current.lastError = error;
+    this.closeClient();
+    this.setState('reconnecting', 'replay id invalid');
+    this.storedIdInvalid = true;
+    // New ids may not compare with the old ones (e.g. an org refresh), so duplicate detection starts over.
+    this.lastAccepted = undefined;
+    // Subscribing with -1 now and queuing the reconciliation ahead of its events leaves no window for a change
+    // to slip between the reconciliation's query and the new subscription.
+    this.enqueue(async (run) => {
+      // Reconcile only once the -1 subscription is acknowledged: a change made before that is then in the
+      // reconciliation's query, one made after is in the stream.
+      await this.untilSubscribed(run);
+      const done = await this.retrying(run, 'reconciliation after an invalid replay id', () =>
+        this.options.onReplayInvalid(),
+      );
+      if (done) this.forceNextCommit = true;
+    });
+    this.openClient(REPLAY_NEW);
+  }
+
+  private handleAuthFailure(generation: number, message: FayeMessage): void {
+    if (generation !== this.generation || this.stopped) return;
+    const reason = (message.ext?.sfdc as { failureReason?: string } | undefined)?.failureReason ?? message.error;
+    this.current.lastError = reason ?? 'authentication failed';
+    void this.recoverAuth(`${message.channel ?? 'CometD'} refused the session: ${reason ?? 'no reason given'}`);
+  }
+
+  /**
+   * Faye stops for good on `reconnect: none`, and its header holds the old token. A REST call makes jsforce
+   * refresh the token on its 401; then a new client is built (with whatever token the connection now has).
+   */
+  private async recoverAuth(reason: string): Promise<void> {
+    if (this.recoveringAuth || this.stopped) return;
+    this.recoveringAuth = true;
+    const run = this.run;
+    this.closeClient();
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.setState('reconnecting', reason);
+    try {
+      for (let attempt = 0; run === this.run; attempt += 1) {
+        try {
+          await this.conn.request(`/services/data/v${this.conn.version}`);
+          break;
+        } catch (error) {
+          const delayMs = backoffDelay(attempt, this.options.backoff);
+          this.current.lastError = error instanceof Error ? error.message : String(error);
+          this.log.error({ err: error, attempt: attempt + 1, delayMs }, 'session check failed; retrying');
+          await this.sleep(delayMs);
+        }
+      }
+      if (run !== this.run) return;
+      const delayMs = this.reconnectAttempt === 0 ? 0 : backoffDelay(this.reconnectAttempt, this.options.backoff);
+      this.reconnectAttempt += 1;
+      await this.sleep(delayMs);
+      if (run === this.run) this.openClient();
+    } finally {
+      this.recoveringAuth = false;
+    }
+  }
+
+  private handleTokenRefresh(): void {
+    // During auth recovery the recovery itself builds the new client.
+    if (this.stopped || this.recoveringAuth) return;
+    this.reconnect('access token renewed; the streaming client is rebuilt with the new one', true);
+  }
+
+  private reconnect(reason: string, immediateFirst: boolean): void {
+    if (this.stopped || this.recoveringAuth || this.reconnectTimer) return;
+    this.closeClient();
+    this.setState('reconnecting', reason);
+    // At once for an occasional drop; a server that keeps refusing gets backoff instead of a tight loop.
+    const immediate = immediateFirst && Date.now() - this.lastReconnectAt > QUIET_BEFORE_IMMEDIATE_MS;
+    this.lastReconnectAt = Date.now();
+    const delayMs = immediate ? 0 : backoffDelay(this.reconnectAttempt, this.options.backoff);
+    this.reconnectAttempt += 1;
+    const run = this.run;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (run === this.run && !this.stopped) this.openClient();
+    }, delayMs);
+  }
+
+  private setState(state: StreamState, reason: string): void {
+    if (this.current.state === state) return;
+    this.current.state = state;
+    const fields = { state, replayId: this.committed ?? null };
+    if (state === 'reconnecting') this.log.warn(fields, `CDC stream reconnecting: ${reason}`);
+    else this.log.info(fields, `CDC stream ${state}: ${reason}`);
+  }
+
+  /** Resolves at the next acknowledged subscribe (or when the run ends). */
+  private untilSubscribed(run: number): Promise<void> {
+    if (run !== this.run) return Promise.resolve();
+    if (this.subscribedGeneration === this.generation && this.current.state === 'live') return Promise.resolve();
+    return new Promise((resolve) => this.subscribeWaiters.push(resolve));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper = {
+        timer: setTimeout(() => {
+          this.sleepers.delete(sleeper);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.sleepers.add(sleeper);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The sample configuration sandbox mode creates in the emulated org, as an admin would in the setup tab: a
+ * Contact and a Lead source with inclusion filters, field maps using each of the four write rules, and two
+ * audiences.
+ */
+export const DEMO_SOURCES = [
+  {
+    Name: 'Contacts we can reach',
+    Type__c: 'Salesforce',
+    Object__c: 'Contact',
+    Active__c: true,
+    Inclusion_Filter__c: JSON.stringify({
+      any: [
+        { field: 'Email', op: 'is_not_blank' },
+        { field: 'Phone', op: 'is_not_blank' },
+      ],
+    }),
+  },
+  {
+    Name: 'Open leads',
+    Type__c: 'Salesforce',
+    Object__c: 'Lead',
+    Active__c: true,
+    Inclusion_Filter__c: JSON.stringify({ not: { field: 'Status', op: 'starts_with', value: 'Closed' } }),
+  },
+];
+
+export const DEMO_FIELD_MAPS = [
+  { Object__c: 'Contact', Field__c: 'Seniority__c', Attribute__c: 'person.seniority', Write_Rule__c: 'Tracked' },
+  { Object__c: 'Contact', Field__c: 'Department', Attribute__c: 'person.department', Write_Rule__c: 'Fill_Blank' },
+  { Object__c: 'Contact', Field__c: 'Email_Status__c', Attribute__c: 'person.email_status', Write_Rule__c: 'Always' },
+  { Object__c: 'Contact', Field__c: 'Phone_Type__c', Attribute__c: 'person.phone_type', Write_Rule__c: 'Always' },
+  { Object__c: 'Contact', Field__c: 'LinkedIn_URL__c', Attribute__c: 'person.linkedin_url', Write_Rule__c: 'Tracked' },
+  { Object__c: 'Contact', Field__c: 'Phone', Attribute__c: 'person.phone_e164', Write_Rule__c: 'Never' },
+  { Object__c: 'Contact', Field__c: 'Title', Attribute__c: null, Write_Rule__c: 'Never', Import__c: true },
+  { Object__c: 'Lead', Field__c: 'Seniority__c', Attribute__c: 'person.seniority', Write_Rule__c: 'Tracked' },
+  { Object__c: 'Lead', Field__c: 'Department__c', Attribute__c: 'person.department', Write_Rule__c: 'Fill_Blank' },
+  { Object__c: 'Lead', Field__c: 'Email_Status__c', Attribute__c: 'person.email_status', Write_Rule__c: 'Always' },
+].map((map, index) => ({ Name: `Map ${index + 1}`, Active__c: true, Import__c: false, ...map }));
+
+export const DEMO_AUDIENCES = [
+  {
+    Name: 'Senior decision makers',
+    Object__c: 'Contact',
+    Active__c: true,
+    Filter__c: JSON.stringify({ field: 'Seniority__c', op: 'in', value: ['C-Level', 'VP', 'Director'] }),
+  },
+  {
+    Name: 'Leads with a personal or risky email',
+    Object__c: 'Lead',
+    Active__c: true,
+    Filter__c: JSON.stringify({ field: 'Email_Status__c', op: 'in', value: ['personal', 'disposable', 'invalid'] }),
+  },
+];

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { Connection } from 'jsforce';
+import type { Logger } from '../lib/logger';
+import type { SalesforceCredentials } from '../salesforce/auth/connection-factory';
+import { DEMO_AUDIENCES, DEMO_FIELD_MAPS, DEMO_SOURCES } from './demo-config';
+
+export interface Sandbox {
+  credentials: SalesforceCredentials;
+  /** The hash-tagged prefix this sandbox's state lives under (cleared at every start: the org is new each time). */
+  prefix: string;
+  instanceUrl: string;
+  users: { role: string; username: string; accessToken: string }[];
+  stop(): Promise<void>;
+}
+
+/** `{al}` → `{al-sandbox}`: the sandbox never touches the state of a real org's loop. */
+export function sandboxPrefix(prefix: string): string {
+  return `${prefix.slice(0, -1)}-sandbox}`;
+}
+
+async function clearPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let removed = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) removed += await redis.del(...keys);
+  } while (cursor !== '0');
+  return removed;
+}
+
+/**
+ * Sandbox mode: the emulated org (loaded only here, by dynamic import), seeded with the demo data and the demo
+ * configuration, and the integration user's client-credentials login, exactly as a real org would be reached.
+ */
+export async function startSandbox(input: {
+  redis: Redis;
+  prefix: string;
+  seed: string;
+  port: number;
+  apiVersion: string;
+  logger: Logger;
+}): Promise<Sandbox> {
+  const { startSalesforceEmulator } = await import('../../../test/emulators/salesforce/index');
+  const emulator = await startSalesforceEmulator({ port: input.port, seed: input.seed });
+  const prefix = sandboxPrefix(input.prefix);
+  const cleared = await clearPrefix(input.redis, prefix);
+  input.logger.info({ prefix, cleared }, 'sandbox state reset (the emulated org is new at every start)');
+
+  const admin = emulator.users.find((u) => u.role === 'admin');
+  if (!admin) throw new Error('the emulator has no admin user');
+  const adminConn = new Connection({ instanceUrl: emulator.instanceUrl, accessToken: admin.accessToken, version: input.apiVersion });
+  for (const [object, rows] of [
+    ['Audience_Source__c', DEMO_SOURCES],
+    ['Audience_Field_Map__c', DEMO_FIELD_MAPS],
+    ['Audience__c', DEMO_AUDIENCES],
+  ] as const) {
+    const results = await adminConn.sobject(object).create(rows as unknown as Record<string, unknown>[]);
+    const failed = results.filter((r) => !r.success);
+    if (failed.length > 0) throw new Error(`could not create the demo ${object}: ${JSON.stringify(failed)}`);
+  }
+  input.logger.info(
+    { instanceUrl: emulator.instanceUrl, sources: DEMO_SOURCES.length, fieldMaps: DEMO_FIELD_MAPS.length, audiences: DEMO_AUDIENCES.length },
+    'sandbox org ready',
+  );
+  return {
+    credentials: {
+      mode: 'client_credentials',
+      apiVersion: input.apiVersion,
+      loginUrl: emulator.loginUrl,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+    },
+    prefix,
+    instanceUrl: emulator.instanceUrl,
+    users: emulator.users,
+    stop: () => emulator.stop(),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Every Redis key the server writes, built in one place under the hash-tagged prefix (`{al}` by default), so the
+ * layout works on Redis Cluster and tests can run side by side under prefixes of their own.
+ */
+export class KeySpace {
+  constructor(readonly prefix: string) {}
+
+  mirror(object: string): string {
+    return `${this.prefix}:mirror:${object}`;
+  }
+
+  accountContacts(accountId: string): string {
+    return `${this.prefix}:account-contacts:${accountId}`;
+  }
+
+  replayId(channel: string): string {
+    return `${this.prefix}:replay:${channel}`;
+  }
+
+  lastChangeSeen(object: string): string {
+    return `${this.prefix}:last-change:${object}`;
+  }
+
+  membership(audienceId: string): string {
+    return `${this.prefix}:members:${audienceId}`;
+  }
+
+  importState(sourceId: string): string {
+    return `${this.prefix}:import:${sourceId}`;
+  }
+
+  counters(): string {
+    return `${this.prefix}:counters`;
+  }
+
+  /** BullMQ takes the prefix itself and adds `:<queue>:…`. */
+  bullPrefix(): string {
+    return this.prefix;
+  }
+}

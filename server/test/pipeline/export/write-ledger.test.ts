@@ -1,0 +1,210 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WriteLedger } from '../../../src/pipeline/export/write-ledger';
+import { TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
+
+const INTEGRATION_USER = '005000000000001AAA';
+const PERSON = '005000000000002AAA';
+
+let redis: Redis;
+const prefix = uniquePrefix('export-ledger');
+let recordCounter = 0;
+const createdKeys: string[] = [];
+
+/** A record id of its own per test; its two keys are remembered so afterAll deletes exactly what we created. */
+function nextRecordId(): string {
+  recordCounter += 1;
+  const id = `003${String(recordCounter).padStart(12, '0')}AAA`;
+  const keys = new WriteLedger(redis, { prefix });
+  createdKeys.push(keys.ledgerKey(id), keys.echoKey(id));
+  return id;
+}
+
+beforeAll(async () => {
+  redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+});
+
+afterAll(async () => {
+  if (createdKeys.length > 0) await redis.del(...createdKeys);
+  await redis.quit();
+});
+
+describe('WriteLedger: the ledger', () => {
+  it('when writes are recorded, then get returns each field with its value and time', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    await ledger.recordWrites(
+      id,
+      { Title: 'CTO', Contact_Score__c: 12.5, HasOptedOutOfEmail: false },
+      new Date('2026-11-28T12:00:00Z'),
+    );
+    expect(await ledger.get(id)).toEqual({
+      Title: { value: 'CTO', writtenAt: '2026-11-28T12:00:00.000Z' },
+      Contact_Score__c: { value: 12.5, writtenAt: '2026-11-28T12:00:00.000Z' },
+      HasOptedOutOfEmail: { value: false, writtenAt: '2026-11-28T12:00:00.000Z' },
+    });
+  });
+
+  it('when a field is written again, then only its entry is replaced', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    await ledger.recordWrites(id, { Title: 'CTO', Department: 'IT' }, new Date('2026-11-01T00:00:00Z'));
+    await ledger.recordWrites(id, { Title: 'CEO' }, new Date('2026-11-02T00:00:00Z'));
+    const entries = await ledger.get(id);
+    expect(entries.Title).toEqual({ value: 'CEO', writtenAt: '2026-11-02T00:00:00.000Z' });
+    expect(entries.Department).toEqual({ value: 'IT', writtenAt: '2026-11-01T00:00:00.000Z' });
+  });
+
+  it('when recorded, then the key lives under the prefix with an expiry', async () => {
+    const ledger = new WriteLedger(redis, { prefix, ledgerTtlMs: 60_000 });
+    const id = nextRecordId();
+    await ledger.recordWrites(id, { Title: 'CTO' });
+    expect(ledger.ledgerKey(id)).toBe(`${prefix}:ledger:${id}`);
+    const ttl = await redis.pttl(ledger.ledgerKey(id));
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('when many records are read, then each id gets its entries in one pipelined call, unknown ones empty', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const [a, b, unknown] = [nextRecordId(), nextRecordId(), nextRecordId()];
+    await ledger.recordWrites(a, { Title: 'CTO' });
+    await ledger.recordWrites(b, { Title: 'CEO' });
+    const many = await ledger.getMany([a, b, unknown]);
+    expect(many.get(a)?.Title?.value).toBe('CTO');
+    expect(many.get(b)?.Title?.value).toBe('CEO');
+    expect(many.get(unknown)).toEqual({});
+    expect(await ledger.getMany([])).toEqual(new Map());
+  });
+
+  it('when an entry is unreadable, then it counts as missing and the others still load', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    await ledger.recordWrites(id, { Title: 'CTO' });
+    await redis.hset(ledger.ledgerKey(id), 'Department', '{not json', 'Industry', '{"value":{}}');
+    expect(await ledger.get(id)).toEqual({ Title: expect.objectContaining({ value: 'CTO' }) });
+  });
+
+  it('when a record is forgotten, then its ledger and echo markers are gone', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    await ledger.recordWrites(id, { Title: 'CTO' });
+    await ledger.markPendingEcho(id, { Title: 'CTO' });
+    await ledger.forget(id);
+    expect(await redis.exists(ledger.ledgerKey(id), ledger.echoKey(id))).toBe(0);
+  });
+});
+
+describe('WriteLedger: echo detection', () => {
+  const written = {
+    Title: 'CTO',
+    Contact_Score__c: 12.5,
+    Job_Change_Detected_At__c: '2026-11-28T10:00:00.000Z',
+    Audience_Provenance__c: JSON.stringify({ Title: { value: 'CTO', provider: 'pdl', note: 'x'.repeat(500) } }),
+  };
+
+  async function marked(ttlMs?: number) {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    await ledger.markPendingEcho(id, written, ttlMs);
+    return { ledger, id };
+  }
+
+  it('when the integration user changed exactly the fields we wrote with those values, then it is an echo', async () => {
+    const { ledger, id } = await marked();
+    const changed = [...Object.keys(written), 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'];
+    const body = { ...written, LastModifiedDate: '2026-11-28T12:00:01.000Z' };
+    expect(await ledger.isEcho(id, changed, body, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+  });
+
+  it('when the echo carries a subset of our fields in Salesforce spellings, then it is still an echo', async () => {
+    const { ledger, id } = await marked();
+    const body = { Contact_Score__c: 12.5, Job_Change_Detected_At__c: '2026-11-28T10:00:00.000+0000', Title: 'CTO ' };
+    expect(await ledger.isEcho(id, Object.keys(body), body, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+  });
+
+  it('when the commit user id is the 15-character form of the integration user, then it is still an echo', async () => {
+    const { ledger, id } = await marked();
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER.slice(0, 15), INTEGRATION_USER)).toBe(
+      true,
+    );
+  });
+
+  it('when an extra field changed as well, then it is not an echo', async () => {
+    const { ledger, id } = await marked();
+    const body = { Title: 'CTO', Phone: '+14155550132' };
+    expect(await ledger.isEcho(id, ['Title', 'Phone'], body, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when a field carries a different value than we wrote, then it is not an echo', async () => {
+    const { ledger, id } = await marked();
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CEO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when a changed field is missing from the body (set to null), then it is not an echo', async () => {
+    const { ledger, id } = await marked();
+    expect(await ledger.isEcho(id, ['Title'], {}, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when another user made the change, then it is not an echo even with our exact values', async () => {
+    const { ledger, id } = await marked();
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, PERSON, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when the marker has expired, then it is not an echo', async () => {
+    const { ledger, id } = await marked(40);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when the marker outlives its time only because a later mark kept the key, then it is not an echo', async () => {
+    let now = 1_000_000;
+    const ledger = new WriteLedger(redis, { prefix, now: () => now });
+    const id = nextRecordId();
+    await ledger.markPendingEcho(id, { Title: 'CTO' }, 1_000);
+    now += 5_000;
+    await ledger.markPendingEcho(id, { Department: 'IT' }, 60_000);
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+    expect(await ledger.isEcho(id, ['Department'], { Department: 'IT' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(
+      true,
+    );
+    expect(await redis.hlen(ledger.echoKey(id))).toBe(1);
+  });
+
+  it('when the same field is written twice before the echoes arrive, then both echoes are recognised', async () => {
+    const { ledger, id } = await marked();
+    await ledger.markPendingEcho(id, { Title: 'CEO' });
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CEO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+  });
+
+  it('when a write was rejected and its marker cleared, then the same change is not an echo', async () => {
+    const { ledger, id } = await marked();
+    await ledger.clearPendingEcho(id, { Title: 'CTO' });
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when only system fields changed, or a compound component, then it is not an echo', async () => {
+    const { ledger, id } = await marked();
+    const user = INTEGRATION_USER;
+    expect(await ledger.isEcho(id, ['LastModifiedDate', 'SystemModstamp'], {}, user, user)).toBe(false);
+    expect(await ledger.isEcho(id, ['MailingAddress.City'], { MailingAddress: { City: 'Paris' } }, user, user)).toBe(
+      false,
+    );
+  });
+
+  it('when nothing was marked for the record, then it is not an echo', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    expect(await ledger.isEcho(nextRecordId(), ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(
+      false,
+    );
+  });
+
+  it('when a marker is set, then its key expires with the marker lifetime', async () => {
+    const { ledger, id } = await marked(30_000);
+    const ttl = await redis.pttl(ledger.echoKey(id));
+    expect(ttl).toBeGreaterThan(20_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+  });
+});
