@@ -122,7 +122,9 @@ async function main(): Promise<void> {
     total.passed += tally.passed;
     total.failed += tally.failed;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    summary.push(`${exitCode === 0 ? '✓' : '✗'} ${suite.name}: ${tally.passed} passed, ${tally.failed} failed (${seconds} s)`);
+    summary.push(
+      `${exitCode === 0 ? '✓' : '✗'} ${suite.name}: ${tally.passed} passed, ${tally.failed} failed (${seconds} s)`,
+    );
     if (exitCode !== 0) {
       summary.push(`stopped at the first failing suite: ${suite.name} (exit code ${exitCode})`);
       break;

@@ -61,7 +61,9 @@ function checkField(objectName: string, name: string, spec: FieldSpec, field: Fo
     const defined = (field.picklist?.values ?? []).map((v) => v.fullName);
     if (!field.picklist?.restricted) problems.push(`${where}: picklist must be restricted`);
     if (JSON.stringify([...defined].sort()) !== JSON.stringify([...spec.values].sort())) {
-      problems.push(`${where}: picklist values ${JSON.stringify(defined)} differ from the server's ${JSON.stringify(spec.values)}`);
+      problems.push(
+        `${where}: picklist values ${JSON.stringify(defined)} differ from the server's ${JSON.stringify(spec.values)}`,
+      );
     }
   }
   if (spec.kind === 'lookup' && spec.referenceTo && field.referenceTo !== spec.referenceTo) {
@@ -112,7 +114,9 @@ function checkIntegrationPermissions(model: ForceAppModel, specs: ContractSpecs)
       // Required and master-detail fields are always editable and cannot appear in fieldPermissions.
       if (!field || field.required || field.type === 'MasterDetail') continue;
       if (!editable.has(`${objectName}.${name}`)) {
-        problems.push(`${objectName}.${name}: the server writes it but ${specs.integrationPermissionSet} cannot edit it`);
+        problems.push(
+          `${objectName}.${name}: the server writes it but ${specs.integrationPermissionSet} cannot edit it`,
+        );
       }
     }
   }

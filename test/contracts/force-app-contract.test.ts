@@ -43,7 +43,9 @@ describe('force-app ↔ server schemas', () => {
     copy.objects
       .find((o) => o.name === 'Audience__c')
       ?.fields.push({ ...copy.objects[0]!.fields[0]!, object: 'Audience__c', fullName: 'Mystery__c', type: 'Text' });
-    expect(checkContract(copy)).toContain('Audience__c.Mystery__c: defined in force-app but unknown to the server\'s schemas');
+    expect(checkContract(copy)).toContain(
+      "Audience__c.Mystery__c: defined in force-app but unknown to the server's schemas",
+    );
   });
 
   it('when the integration permission set loses edit on a written field, then the contract names it', () => {

@@ -11,12 +11,7 @@ import {
   type ObjectSpec,
 } from '../domain/records';
 import type { Logger } from '../lib/logger';
-import {
-  parseFilter,
-  validateFilterFields,
-  type Filter,
-  type FilterFieldCatalog,
-} from '../pipeline/segments/filter';
+import { parseFilter, validateFilterFields, type Filter, type FilterFieldCatalog } from '../pipeline/segments/filter';
 import type { DescribeCache, ObjectDescribe } from '../salesforce/schema/describe-cache';
 import { fieldMapProblem } from './field-map-validation';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
@@ -50,7 +45,8 @@ function shorten(message: string): string {
 function filterCatalog(describe: ObjectDescribe, account: ObjectDescribe | undefined): FilterFieldCatalog {
   return {
     fields: describe.fields,
-    parentFields: (relationship) => (relationship === 'Account' && describe.name !== 'Account' ? account?.fields : undefined),
+    parentFields: (relationship) =>
+      relationship === 'Account' && describe.name !== 'Account' ? account?.fields : undefined,
   };
 }
 
@@ -101,7 +97,12 @@ export class ConfigLoader {
     await this.writeStatuses(verdicts);
     const problems: ConfigProblem[] = verdicts
       .filter((v) => v.message !== undefined)
-      .map((v) => ({ object: v.object, id: v.record.Id, name: v.record.Name ?? undefined, message: v.message as string }));
+      .map((v) => ({
+        object: v.object,
+        id: v.record.Id,
+        name: v.record.Name ?? undefined,
+        message: v.message as string,
+      }));
     for (const problem of problems) this.logger.warn(problem, 'config record not used');
     return { sources, audiences, fieldMaps, problems, loadedAt: new Date().toISOString() };
   }

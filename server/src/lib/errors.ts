@@ -3,11 +3,7 @@
  * worker whether trying again can help (BullMQ's UnrecoverableError is thrown for the rest).
  */
 export type KnownErrorCode =
-  | 'CONFIG_INVALID_ENV'
-  | 'CONFIG_INCOMPLETE_SALESFORCE'
-  | 'REDIS_UNREACHABLE'
-  | 'SALESFORCE_AUTH_FAILED'
-  | 'INTERNAL';
+  'CONFIG_INVALID_ENV' | 'CONFIG_INCOMPLETE_SALESFORCE' | 'REDIS_UNREACHABLE' | 'SALESFORCE_AUTH_FAILED' | 'INTERNAL';
 
 /** Modules define their own codes next to their errors; the known ones above are shared across the server. */
 export type ErrorCode = KnownErrorCode | (string & {});

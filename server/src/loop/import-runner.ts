@@ -49,15 +49,22 @@ export class ImportRunner {
   }
 
   async run(source: SourceConfig): Promise<InitialImportResult | undefined> {
-    const { conn, logger, stats, governor } = this.deps;
+    const { conn, logger, stats } = this.deps;
     const fields = this.deps.fieldSet(source.object);
     if (!fields) return undefined;
     if (fields.missing.length > 0) {
-      logger.warn({ source: source.name, missing: fields.missing }, 'fields not readable by the integration user are not mirrored');
+      logger.warn(
+        { source: source.name, missing: fields.missing },
+        'fields not readable by the integration user are not mirrored',
+      );
     }
     const describe = await this.deps.describes.describe(source.object);
     const accountDescribe = source.object === 'Contact' ? await this.deps.describes.describe('Account') : undefined;
-    const run = await RunRecorder.start(conn, logger, { type: 'Import', sourceId: source.id, message: `importing ${source.name}` });
+    const run = await RunRecorder.start(conn, logger, {
+      type: 'Import',
+      sourceId: source.id,
+      message: `importing ${source.name}`,
+    });
     const failedBefore = stats.writeFailures;
     const skipsBefore = { ...stats.skipsByReason };
     let processed = 0;

@@ -164,10 +164,16 @@ export class LoopRuntime {
     await this.loadConfig();
 
     const intakeQueue = this.queues.queue<IntakeJobData>('intake');
-    this.debouncer = createRecordDebouncer(intakeQueue, this.options.redis, { windowMs: this.options.debounceMs ?? 300 });
-    this.worker = this.queues.worker<IntakeJobData>('intake', (job) => this.processJob(parseJobData(intakeJobSchema, job)), {
-      concurrency: this.options.intakeConcurrency ?? 50,
+    this.debouncer = createRecordDebouncer(intakeQueue, this.options.redis, {
+      windowMs: this.options.debounceMs ?? 300,
     });
+    this.worker = this.queues.worker<IntakeJobData>(
+      'intake',
+      (job) => this.processJob(parseJobData(intakeJobSchema, job)),
+      {
+        concurrency: this.options.intakeConcurrency ?? 50,
+      },
+    );
     this.gate = createBudgetGate(this.governor, this.queues.queues(), logger);
 
     this.subscriber = new CdcSubscriber({
@@ -179,7 +185,11 @@ export class LoopRuntime {
       logger: logger.child({ component: 'cdc' }),
     });
     await this.subscriber.start();
-    this.commands = new CommandListener(conn, (command) => this.handleCommand(command), logger.child({ component: 'commands' }));
+    this.commands = new CommandListener(
+      conn,
+      (command) => this.handleCommand(command),
+      logger.child({ component: 'commands' }),
+    );
     this.commands.start();
     this.memberCounts.start();
     this.pollTimer = setInterval(() => void this.reload('safety poll'), this.options.configPollMs ?? 5 * 60_000);
@@ -223,7 +233,8 @@ export class LoopRuntime {
       const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
       const busy = Object.values(counts).reduce((a, b) => a + b, 0);
       if (busy === 0) break;
-      if (Date.now() > deadline) throw new Error(`intake did not drain within ${timeoutMs} ms (${JSON.stringify(counts)})`);
+      if (Date.now() > deadline)
+        throw new Error(`intake did not drain within ${timeoutMs} ms (${JSON.stringify(counts)})`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await this.writer.flush();

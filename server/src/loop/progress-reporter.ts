@@ -16,7 +16,11 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     start(label: string): ProgressBar {
       if (!stream.isTTY) return { setTotal: () => {}, update: () => {}, stop: () => {} };
       const bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {percentage}% | {value}/{total} records | {eta_formatted} left`, stream, hideCursor: true },
+        {
+          format: `${label} [{bar}] {percentage}% | {value}/{total} records | {eta_formatted} left`,
+          stream,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(0, 0);

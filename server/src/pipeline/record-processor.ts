@@ -35,7 +35,10 @@ export interface RecordProcessorDeps {
 
 /** A write that may succeed later (lock, 5xx, budget): the caller retries the records, nothing is lost. */
 export class RetryableWriteError extends Error {
-  constructor(readonly recordIds: string[], message: string) {
+  constructor(
+    readonly recordIds: string[],
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,7 +62,10 @@ export class RecordProcessor {
     const wanted = [...new Set(maps.map((m) => m.attribute).filter((a): a is AttributeKey => !!a))].filter(
       isOfflineAttributeKey,
     );
-    const writability = await this.writabilityOf(object, maps.map((m) => m.field));
+    const writability = await this.writabilityOf(
+      object,
+      maps.map((m) => m.field),
+    );
     const ledgers = await this.deps.ledger.getMany(records.map((r) => r.id));
     const now = this.now();
 
@@ -68,7 +74,10 @@ export class RecordProcessor {
       records.map(async (record) => {
         this.deps.stats.processed += 1;
         const attributes = wanted.length
-          ? computeOfflineAttributes(record.fields as never, wanted, { defaultRegion: this.deps.defaultRegion, now: this.now })
+          ? computeOfflineAttributes(record.fields as never, wanted, {
+              defaultRegion: this.deps.defaultRegion,
+              now: this.now,
+            })
           : [];
         const plan = planRecordWrite({
           record,
@@ -88,7 +97,10 @@ export class RecordProcessor {
           await this.deps.ledger.clearPendingEcho(record.id, patch);
           if (outcome.final) {
             this.deps.stats.addFailure(record.id, outcome.code, outcome.message);
-            this.deps.logger.warn({ recordId: record.id, code: outcome.code, message: outcome.message }, 'write refused');
+            this.deps.logger.warn(
+              { recordId: record.id, code: outcome.code, message: outcome.message },
+              'write refused',
+            );
           } else {
             retryable.push(record.id);
           }
@@ -97,7 +109,12 @@ export class RecordProcessor {
         await this.deps.ledger.recordWrites(record.id, plan.updates, now);
         this.deps.stats.recordsWritten += 1;
         this.deps.stats.fieldsWritten += Object.keys(plan.updates).length;
-        return (await this.deps.mirror.patch(object, record.id, patch)) ?? { ...record, fields: { ...record.fields, ...patch } };
+        return (
+          (await this.deps.mirror.patch(object, record.id, patch)) ?? {
+            ...record,
+            fields: { ...record.fields, ...patch },
+          }
+        );
       }),
     );
 

@@ -49,7 +49,11 @@ export async function startSandbox(input: {
 
   const admin = emulator.users.find((u) => u.role === 'admin');
   if (!admin) throw new Error('the emulator has no admin user');
-  const adminConn = new Connection({ instanceUrl: emulator.instanceUrl, accessToken: admin.accessToken, version: input.apiVersion });
+  const adminConn = new Connection({
+    instanceUrl: emulator.instanceUrl,
+    accessToken: admin.accessToken,
+    version: input.apiVersion,
+  });
   for (const [object, rows] of [
     ['Audience_Source__c', DEMO_SOURCES],
     ['Audience_Field_Map__c', DEMO_FIELD_MAPS],
@@ -60,7 +64,12 @@ export async function startSandbox(input: {
     if (failed.length > 0) throw new Error(`could not create the demo ${object}: ${JSON.stringify(failed)}`);
   }
   input.logger.info(
-    { instanceUrl: emulator.instanceUrl, sources: DEMO_SOURCES.length, fieldMaps: DEMO_FIELD_MAPS.length, audiences: DEMO_AUDIENCES.length },
+    {
+      instanceUrl: emulator.instanceUrl,
+      sources: DEMO_SOURCES.length,
+      fieldMaps: DEMO_FIELD_MAPS.length,
+      audiences: DEMO_AUDIENCES.length,
+    },
     'sandbox org ready',
   );
   return {

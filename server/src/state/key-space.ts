@@ -29,6 +29,11 @@ export class KeySpace {
     return `${this.prefix}:import:${sourceId}`;
   }
 
+  /** The lease that keeps exactly one CDC subscriber active across processes. */
+  streamLease(): string {
+    return `${this.prefix}:lease:cdc-stream`;
+  }
+
   counters(): string {
     return `${this.prefix}:counters`;
   }

@@ -61,7 +61,14 @@ describe('loadEnv', () => {
 describe('salesforceMode', () => {
   it.each([
     [{ SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com', SALESFORCE_ACCESS_TOKEN: '00D!x' }, 'session'],
-    [{ SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com', SALESFORCE_CLIENT_ID: 'id', SALESFORCE_CLIENT_SECRET: 's' }, 'client_credentials'],
+    [
+      {
+        SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com',
+        SALESFORCE_CLIENT_ID: 'id',
+        SALESFORCE_CLIENT_SECRET: 's',
+      },
+      'client_credentials',
+    ],
     [
       {
         SALESFORCE_LOGIN_URL: 'https://x.my.salesforce.com',

@@ -35,7 +35,9 @@ export interface FieldSpec {
 
 export type ObjectSpec = Record<string, FieldSpec>;
 
-export const SALESFORCE_ID = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id');
+export const SALESFORCE_ID = z
+  .string()
+  .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id');
 
 function zodFor(spec: FieldSpec): z.ZodType {
   switch (spec.kind) {

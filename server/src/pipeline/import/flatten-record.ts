@@ -4,7 +4,10 @@ import type { FieldValue } from '../../domain/mirror-record';
  * REST nests parent fields (`{"Account": {"attributes": …, "Website": "…"}}`, or `"Account": null`); the mirror
  * keeps them flat as `Account.Website`, the name filters and providers use.
  */
-export function flattenRecord(raw: Record<string, unknown>, parentFields: readonly string[]): Record<string, FieldValue> {
+export function flattenRecord(
+  raw: Record<string, unknown>,
+  parentFields: readonly string[],
+): Record<string, FieldValue> {
   const flat: Record<string, FieldValue> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'attributes') continue;

@@ -44,7 +44,11 @@ export class MirrorStore {
    * Applies changed fields to a mirrored record (a change event, a confirmed write) and returns the result;
    * undefined when the record is not mirrored (it never matched a source).
    */
-  async patch(object: RecordObject, id: string, changes: Record<string, FieldValue>): Promise<MirrorRecord | undefined> {
+  async patch(
+    object: RecordObject,
+    id: string,
+    changes: Record<string, FieldValue>,
+  ): Promise<MirrorRecord | undefined> {
     const current = await this.get(object, id);
     if (!current) return undefined;
     const next: MirrorRecord = { ...current, fields: { ...current.fields, ...changes } };
@@ -82,7 +86,11 @@ export class MirrorStore {
       cursor = next;
       const page: MirrorRecord[] = [];
       for (let i = 0; i < flat.length; i += 2) {
-        page.push({ id: flat[i] as string, object, fields: JSON.parse(flat[i + 1] as string) as Record<string, FieldValue> });
+        page.push({
+          id: flat[i] as string,
+          object,
+          fields: JSON.parse(flat[i + 1] as string) as Record<string, FieldValue>,
+        });
       }
       if (page.length > 0) yield page;
     } while (cursor !== '0');

@@ -5,7 +5,12 @@ import { buildQuery, compileFilterToWhere, type Filter, type FieldTypeLookup } f
 import type { MirrorFieldSet } from './mirror-fields';
 
 /** The SOQL that reads a source's records with exactly the mirrored fields, built by soql-parser-js. */
-export function sourceQuery(source: SourceConfig, fields: MirrorFieldSet, fieldType: FieldTypeLookup, extra?: Filter): string {
+export function sourceQuery(
+  source: SourceConfig,
+  fields: MirrorFieldSet,
+  fieldType: FieldTypeLookup,
+  extra?: Filter,
+): string {
   const filter: Filter = extra ? { all: [source.filter, extra] } : source.filter;
   return buildQuery({ object: source.object, fields: [...fields.fields, ...fields.parentFields], filter, fieldType });
 }

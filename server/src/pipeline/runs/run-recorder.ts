@@ -33,7 +33,14 @@ export class RunRecorder {
   static async start(
     conn: Connection,
     logger: Logger,
-    input: { type: RunType; sourceId?: string; audienceId?: string; enrichmentId?: string; total?: number; message?: string },
+    input: {
+      type: RunType;
+      sourceId?: string;
+      audienceId?: string;
+      enrichmentId?: string;
+      total?: number;
+      message?: string;
+    },
     minIntervalMs = 1000,
   ): Promise<RunRecorder> {
     try {
@@ -65,7 +72,10 @@ export class RunRecorder {
     const now = Date.now();
     if (now - this.lastWrite < this.minIntervalMs) return;
     this.lastWrite = now;
-    await this.write({ ...this.fields(counts), ...(message !== undefined && { Status_Message__c: message.slice(0, 255) }) });
+    await this.write({
+      ...this.fields(counts),
+      ...(message !== undefined && { Status_Message__c: message.slice(0, 255) }),
+    });
   }
 
   async setStatus(status: RunStatus, message: string): Promise<void> {

@@ -55,7 +55,8 @@ export function credentialsFromEnv(env: Env): SalesforceCredentials | undefined 
 /** Gets a fresh token for the flows that can mint one without a person. */
 async function mintToken(credentials: SalesforceCredentials): Promise<TokenResponse> {
   const loginUrl = credentials.loginUrl;
-  if (!loginUrl) throw new ConfigError('CONFIG_INCOMPLETE_SALESFORCE', 'SALESFORCE_LOGIN_URL is required for this flow');
+  if (!loginUrl)
+    throw new ConfigError('CONFIG_INCOMPLETE_SALESFORCE', 'SALESFORCE_LOGIN_URL is required for this flow');
   switch (credentials.mode) {
     case 'client_credentials':
       return requestToken(loginUrl, {

@@ -48,7 +48,11 @@ export async function requestToken(loginUrl: string, grant: Record<string, strin
   }
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) {
-    throw new SalesforceAuthError(`the token endpoint answered without an access token and instance URL`, undefined, true);
+    throw new SalesforceAuthError(
+      `the token endpoint answered without an access token and instance URL`,
+      undefined,
+      true,
+    );
   }
   return parsed.data;
 }

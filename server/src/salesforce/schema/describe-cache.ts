@@ -57,7 +57,9 @@ export class DescribeCache {
   }
 
   private async fetch(object: string): Promise<ObjectDescribe> {
-    const raw = await this.conn.request(`/services/data/v${this.conn.version}/sobjects/${encodeURIComponent(object)}/describe`);
+    const raw = await this.conn.request(
+      `/services/data/v${this.conn.version}/sobjects/${encodeURIComponent(object)}/describe`,
+    );
     const parsed = describeSchema.parse(raw);
     const byName = new Map(parsed.fields.map((f) => [f.name.toLowerCase(), f]));
     return { name: parsed.name, fields: parsed.fields, field: (name) => byName.get(name.toLowerCase()) };

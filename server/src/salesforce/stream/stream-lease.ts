@@ -46,7 +46,7 @@ export class StreamLease {
 
   constructor(private readonly options: StreamLeaseOptions) {
     // KeySpace has no lease key yet; the prefix keeps it in the same hash slot as the replay id.
-    this.key = `${options.keys.prefix}:lease:cdc-stream`;
+    this.key = options.keys.streamLease();
     this.fenceKey = `${this.key}:fence`;
     this.ttlMs = options.ttlMs ?? 10_000;
     this.renewMs = options.renewMs ?? 3_000;

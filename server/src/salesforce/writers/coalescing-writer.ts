@@ -109,7 +109,9 @@ export class CoalescingWriter {
       pendings.push([...buffer.values()]);
     }
     if (pendings.length === 0) return;
-    const sending = this.sendWithRetries(pendings.flat(), 1, this.maxBatchSize).finally(() => this.inFlight.delete(sending));
+    const sending = this.sendWithRetries(pendings.flat(), 1, this.maxBatchSize).finally(() =>
+      this.inFlight.delete(sending),
+    );
     this.inFlight.add(sending);
   }
 
@@ -128,7 +130,12 @@ export class CoalescingWriter {
       chunk.forEach((collection, c) => {
         collection.forEach((pending, r) => {
           const outcome = (outcomes[c] as WriteOutcome[])[r] as WriteOutcome;
-          if (!outcome.ok && !outcome.final && attempt < this.maxAttempts && outcome.code !== 'REQUEST_LIMIT_EXCEEDED') {
+          if (
+            !outcome.ok &&
+            !outcome.final &&
+            attempt < this.maxAttempts &&
+            outcome.code !== 'REQUEST_LIMIT_EXCEEDED'
+          ) {
             retry.push(pending);
           } else {
             for (const resolve of pending.resolvers) resolve(outcome);
@@ -157,16 +164,14 @@ export class CoalescingWriter {
           ? error
           : new CollectionsRequestError('REQUEST_FAILED', (error as Error).message, true);
       return batches.map((batch) =>
-        batch.map(
-          (update): WriteOutcome => ({
-            id: update.id,
-            ok: false,
-            code: failure.code,
-            message: failure.message,
-            fields: [],
-            final: !failure.retryable,
-          }),
-        ),
+        batch.map((update): WriteOutcome => ({
+          id: update.id,
+          ok: false,
+          code: failure.code,
+          message: failure.message,
+          fields: [],
+          final: !failure.retryable,
+        })),
       );
     } finally {
       this.options.onRequest?.(this.conn);

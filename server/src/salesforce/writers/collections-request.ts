@@ -11,14 +11,18 @@ const saveResultSchema = z.looseObject({
   id: z.string().nullish(),
   success: z.boolean(),
   errors: z
-    .array(z.looseObject({ statusCode: z.string(), message: z.string().default(''), fields: z.array(z.string()).default([]) }))
+    .array(
+      z.looseObject({
+        statusCode: z.string(),
+        message: z.string().default(''),
+        fields: z.array(z.string()).default([]),
+      }),
+    )
     .default([]),
 });
 const collectionResultSchema = z.array(saveResultSchema);
 const compositeResponseSchema = z.looseObject({
-  compositeResponse: z.array(
-    z.looseObject({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }),
-  ),
+  compositeResponse: z.array(z.looseObject({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() })),
 });
 
 /** A whole request that failed (HTTP error, 5xx, bad reply): every record in it gets this outcome. */
@@ -35,7 +39,11 @@ export class CollectionsRequestError extends Error {
 function toOutcomes(batch: RecordUpdate[], body: unknown): WriteOutcome[] {
   const parsed = collectionResultSchema.safeParse(body);
   if (!parsed.success || parsed.data.length !== batch.length) {
-    throw new CollectionsRequestError('BAD_REPLY', 'Salesforce answered a Collections request with an unexpected body', true);
+    throw new CollectionsRequestError(
+      'BAD_REPLY',
+      'Salesforce answered a Collections request with an unexpected body',
+      true,
+    );
   }
   return parsed.data.map((result, index): WriteOutcome => {
     const id = (batch[index] as RecordUpdate).id;
@@ -64,7 +72,11 @@ function collectionBody(batch: RecordUpdate[]) {
 /** An error Salesforce answered carries its errorCode; anything else (network, a failed token refresh) has none. */
 function errorCodeOf(error: unknown): { code: string; message: string; fromSalesforce: boolean } {
   const e = error as { errorCode?: string; name?: string; message?: string };
-  return { code: e.errorCode ?? e.name ?? 'REQUEST_FAILED', message: e.message ?? String(error), fromSalesforce: !!e.errorCode };
+  return {
+    code: e.errorCode ?? e.name ?? 'REQUEST_FAILED',
+    message: e.message ?? String(error),
+    fromSalesforce: !!e.errorCode,
+  };
 }
 
 /** Whole-request failures worth another try (jsforce names HTTP errors without a JSON body `ERROR_HTTP_<status>`). */
@@ -104,7 +116,11 @@ export async function sendCollections(conn: Connection, batches: RecordUpdate[][
       await conn.requestPost(`/composite`, { allOrNone: false, compositeRequest }),
     );
     if (!reply.success || reply.data.compositeResponse.length !== batches.length) {
-      throw new CollectionsRequestError('BAD_REPLY', 'Salesforce answered a Composite request with an unexpected body', true);
+      throw new CollectionsRequestError(
+        'BAD_REPLY',
+        'Salesforce answered a Composite request with an unexpected body',
+        true,
+      );
     }
     return reply.data.compositeResponse.map((item, index) => {
       const batch = batches[index] as RecordUpdate[];
@@ -112,16 +128,14 @@ export async function sendCollections(conn: Connection, batches: RecordUpdate[][
       const errors = Array.isArray(item.body) ? (item.body as { errorCode?: string; message?: string }[]) : [];
       const code = errors[0]?.errorCode ?? `ERROR_HTTP_${item.httpStatusCode}`;
       const retryable = item.httpStatusCode >= 500 || RETRYABLE_REQUEST_CODES.has(code);
-      return batch.map(
-        (update): WriteOutcome => ({
-          id: update.id,
-          ok: false,
-          code,
-          message: errors[0]?.message ?? `subrequest failed with HTTP ${item.httpStatusCode}`,
-          fields: [],
-          final: !retryable,
-        }),
-      );
+      return batch.map((update): WriteOutcome => ({
+        id: update.id,
+        ok: false,
+        code,
+        message: errors[0]?.message ?? `subrequest failed with HTTP ${item.httpStatusCode}`,
+        fields: [],
+        final: !retryable,
+      }));
     });
   } catch (error) {
     if (error instanceof CollectionsRequestError) throw error;

@@ -21,4 +21,8 @@ export type WriteOutcome =
     };
 
 /** Per-record errors worth another try: the row was busy or the server had a bad moment. */
-export const RETRYABLE_RECORD_ERRORS = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG']);
+export const RETRYABLE_RECORD_ERRORS = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+]);

@@ -50,7 +50,7 @@ describe('StreamLease', () => {
     const keys = testKeySpace('lease');
     const all = [await competitor(keys, 'a'), await competitor(keys, 'b'), await competitor(keys, 'c')];
     for (const c of all) c.lease.start();
-    await waitUntil('one leader', () => all.some((c) => c.lease.isLeader()));
+    await waitUntil('one leader started', () => all.some((c) => c.lease.isLeader() && c.events.length === 1));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(all.filter((c) => c.lease.isLeader())).toHaveLength(1);
 
@@ -58,7 +58,7 @@ describe('StreamLease', () => {
     await first.lease.stop();
     expect(first.events).toEqual(['acquired:1', 'lost']);
     const rest = all.filter((c) => c !== first);
-    await waitUntil('another leader', () => rest.some((c) => c.lease.isLeader()));
+    await waitUntil('another leader started', () => rest.some((c) => c.lease.isLeader() && c.events.length === 1));
     const second = rest.find((c) => c.lease.isLeader())!;
     expect(second.events).toEqual(['acquired:2']);
     expect(rest.filter((c) => c.lease.isLeader())).toHaveLength(1);
@@ -78,7 +78,7 @@ describe('StreamLease', () => {
     }, 10);
     a.redis.disconnect();
     await waitUntil('a stepped down', () => !a.lease.isLeader());
-    await waitUntil('b leads', () => b.lease.isLeader());
+    await waitUntil('b leads and started', () => b.lease.isLeader() && b.events.length === 1);
     clearInterval(watch);
     expect(overlap).toBe(false);
     expect(a.events).toEqual(['acquired:1', 'lost']);

@@ -57,7 +57,7 @@ export function registerQueryRoutes(api: Api): void {
       const out = api.query.execute(plan);
       if (plan.countOnly) return { status: 200, body: { totalSize: out.totalSize, done: true, records: [] } };
       if (out.aggregateRecords)
-        return { status: 200, body: { totalSize: 1, done: true, records: out.aggregateRecords } };
+        return { status: 200, body: { totalSize: out.totalSize, done: true, records: out.aggregateRecords } };
       const c: Cursor = {
         plan,
         rows: out.rows,

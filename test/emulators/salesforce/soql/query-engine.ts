@@ -125,7 +125,19 @@ export class QueryEngine {
         subquery?: Query & { relationshipName?: string };
         rawValue?: string;
       };
-      if (anyF.type === 'Field') {
+      if (anyF.type === 'FieldFunctionExpression' && anyF.functionName?.toUpperCase() === 'FIELDS') {
+        const kind = String(anyF.parameters?.[0] ?? '').toUpperCase();
+        if (!['ALL', 'STANDARD', 'CUSTOM'].includes(kind)) throw malformed(`Unknown FIELDS() parameter ${kind}`);
+        if (kind !== 'STANDARD' && (q.limit === undefined || q.limit > 200)) {
+          throw malformed('The SOQL FIELDS function must have a LIMIT of at most 200');
+        }
+        for (const fd of obj.fields) {
+          const custom = fd.name.endsWith('__c');
+          if ((kind === 'CUSTOM' && !custom) || (kind === 'STANDARD' && custom)) continue;
+          if (!this.org.fls.get(userId, obj.name, fd.name).readable) continue;
+          select.push({ kind: 'field', path: { hops: [], leaf: fd, leafObject: obj } });
+        }
+      } else if (anyF.type === 'Field') {
         select.push({ kind: 'field', path: this.resolve(obj, anyF.field!, userId) });
       } else if (anyF.type === 'FieldRelationship') {
         select.push({
@@ -333,11 +345,11 @@ export class QueryEngine {
     const f = path.leaf;
     const op = String(c.operator).toUpperCase();
     const literalType = String(c.literalType ?? '');
+    if (c.valueQuery) return this.compileSemiJoin(path, op, c.valueQuery as Query, userId);
     const rawValues = Array.isArray(c.value) ? (c.value as string[]) : [String(c.value)];
     const isList = op === 'IN' || op === 'NOT IN' || op === 'INCLUDES' || op === 'EXCLUDES';
     if (!isList && Array.isArray(c.value)) throw malformed(`operator ${op} needs a single value`);
     if (isList && !Array.isArray(c.value)) throw malformed(`operator ${op} needs a list of values`);
-    if (c.valueQuery) throw malformed('Semi-join subqueries are not supported by the emulator');
     if (f.type === 'address' || f.type === 'location' || (f.type === 'textarea' && f.length! > 255)) {
       throw new SfError(400, 'INVALID_FIELD', `field '${f.name}' can not be filtered in a query call`);
     }
@@ -477,6 +489,35 @@ export class QueryEngine {
       default:
         throw malformed(`unexpected operator ${op}`);
     }
+  }
+
+  /** `Id IN (SELECT ContactId FROM CampaignMember …)`: the inner query runs once, at compile time. */
+  private compileSemiJoin(
+    path: FieldPath,
+    op: string,
+    inner: Query,
+    userId: string | undefined,
+  ): (row: Row) => boolean {
+    if (op !== 'IN' && op !== 'NOT IN') throw malformed(`Semi-join needs IN or NOT IN, not ${op}`);
+    if (path.leaf.type !== 'id' && path.leaf.type !== 'reference') {
+      throw malformed(`Semi-join subselects are only allowed on Id and reference fields, not ${path.leaf.name}`);
+    }
+    const plan = this.planQuery(inner, userId, false, path.leafObject);
+    const only = plan.select.length === 1 ? plan.select[0] : undefined;
+    if (!only || only.kind !== 'field' || !['id', 'reference'].includes(only.path.leaf.type)) {
+      throw malformed('The selected field in a semi-join subselect must be a single Id or reference field');
+    }
+    const ids = new Set<unknown>();
+    for (const r of this.execute(plan).rows) {
+      const v = this.value(r, only.path);
+      if (v) ids.add(v);
+    }
+    return op === 'IN'
+      ? (row) => ids.has(this.value(row, path))
+      : (row) => {
+          const v = this.value(row, path);
+          return v === null || !ids.has(v);
+        };
   }
 
   /** The literal as a stored value for field `f`, with SOQL's type checks. */

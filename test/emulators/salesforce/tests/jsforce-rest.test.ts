@@ -102,6 +102,16 @@ describe('query', () => {
     expect(count.records).toEqual([]);
     const agg = await conn.query('SELECT COUNT(Id) FROM Lead');
     expect(agg.records[0]).toMatchObject({ expr0: 80 });
+    const grouped = await conn.query<any>(
+      'SELECT LeadSource, COUNT(Id) n, MAX(CreatedDate) FROM Contact GROUP BY LeadSource ORDER BY LeadSource NULLS LAST',
+    );
+    expect(grouped.records.reduce((a, r) => a + r.n, 0)).toBe(300);
+    expect(grouped.totalSize).toBe(grouped.records.length);
+    expect(grouped.records[0]).toMatchObject({ attributes: { type: 'AggregateResult' } });
+    expect(grouped.records[0].expr0).toMatch(/\+0000$/);
+    await expect(conn.query('SELECT Name, COUNT(Id) FROM Account')).rejects.toMatchObject({
+      errorCode: 'MALFORMED_QUERY',
+    });
     const inQ = await conn.query(
       `SELECT Id FROM Contact WHERE Id IN ('${all.records[0]!.Id}', '${all.records[1]!.Id.slice(0, 15)}')`,
     );
@@ -113,6 +123,25 @@ describe('query', () => {
     const nulls = await conn.query('SELECT Id FROM Contact WHERE Email = null');
     const notNulls = await conn.query('SELECT Id FROM Contact WHERE Email != null');
     expect(nulls.totalSize + notNulls.totalSize).toBe(300);
+  });
+
+  it('FIELDS(ALL) and semi-joins', async () => {
+    const all = await conn.query<any>('SELECT FIELDS(ALL) FROM Contact LIMIT 2');
+    expect(all.records[0]).toHaveProperty('Department');
+    expect(all.records[0]).toHaveProperty('MailingAddress');
+    await expect(conn.query('SELECT FIELDS(ALL) FROM Contact')).rejects.toMatchObject({ errorCode: 'MALFORMED_QUERY' });
+    const { records } = await conn.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 2');
+    const camp = (await conn.sobject('Campaign').create({ Name: 'Semi' })) as any;
+    await conn.sobject('CampaignMember').create({ CampaignId: camp.id, ContactId: records[0]!.Id });
+    await conn.sobject('CampaignMember').create({ CampaignId: camp.id, ContactId: records[1]!.Id });
+    const inCampaign = await conn.query(
+      `SELECT Id FROM Contact WHERE Id IN (SELECT ContactId FROM CampaignMember WHERE CampaignId = '${camp.id}')`,
+    );
+    expect(inCampaign.totalSize).toBe(2);
+    const notIn = await conn.query(
+      'SELECT COUNT() FROM Contact WHERE Id NOT IN (SELECT ContactId FROM CampaignMember)',
+    );
+    expect(notIn.totalSize).toBe(298);
   });
 
   it('pages with queryMore honouring Sforce-Query-Options batchSize', async () => {

@@ -118,7 +118,10 @@ export class MembershipService {
         else {
           const message = result?.errors?.map((e) => `${e.statusCode}: ${e.message}`).join('; ') ?? 'no result';
           failures.push({ recordId: t.record.id, audienceId: t.audience.id, message });
-          this.logger.error({ recordId: t.record.id, audienceId: t.audience.id, message }, 'membership episode not saved');
+          this.logger.error(
+            { recordId: t.record.id, audienceId: t.audience.id, message },
+            'membership episode not saved',
+          );
         }
       });
       const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
