@@ -82,7 +82,10 @@ async function main(): Promise<void> {
   });
 
   const summary = () =>
-    formatLoopSummary(runtime?.stats ?? ({} as never), { mode: mode === 'sandbox' ? 'sandbox org' : 'Salesforce' });
+    formatLoopSummary(runtime?.stats ?? ({} as never), {
+      mode: mode === 'sandbox' ? 'sandbox org' : 'Salesforce',
+      apiCalls: runtime?.apiCallsUsed(),
+    });
   const startLoop = async () => {
     let prefix = env.REDIS_PREFIX;
     let credentials = credentialsFromEnv(env);

@@ -26,6 +26,8 @@ export interface ImportRunnerDeps {
   bulkThreshold: number;
   progress: ProgressReporter;
   fieldSet: (object: SourceConfig['object']) => MirrorFieldSet | undefined;
+  /** How often a paused import asks /limits whether it may resume (ms; default 5 s). */
+  budgetPollMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -152,11 +154,25 @@ export class ImportRunner {
 
   /** Background work waits while the budget is past API_BUDGET_PAUSE, showing it on the run record. */
   private async waitForBudget(run: RunRecorder): Promise<void> {
+    // Every response updates conn.limitInfo: read it, so the first page already sees an org near its budget.
+    this.observeLimitInfo();
     if (this.deps.governor.allows('background')) return;
     this.deps.logger.warn(this.deps.governor.snapshot(), 'import paused: API budget');
     await run.setStatus('Paused', 'paused: the daily API budget is past API_BUDGET_PAUSE; resumes by itself');
-    while (!this.deps.governor.allows('background')) await sleep(5_000);
+    while (!this.deps.governor.allows('background')) {
+      await sleep(this.deps.budgetPollMs ?? 5_000);
+      // Nothing else may be calling Salesforce while we wait: ask /limits, or the pause would never end.
+      await this.deps.conn
+        .limits()
+        .then((limits) => this.deps.governor.observeLimits(limits))
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not read /limits'));
+    }
     await run.setStatus('Running', 'resumed');
     this.deps.logger.info('import resumed');
+  }
+
+  private observeLimitInfo(): void {
+    const usage = this.deps.conn.limitInfo?.apiUsage;
+    if (usage) this.deps.governor.observe(`api-usage=${usage.used}/${usage.limit}`);
   }
 }

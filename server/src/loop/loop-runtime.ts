@@ -10,6 +10,7 @@ import { ChangeIntake } from '../pipeline/import/change-intake';
 import { flattenRecord } from '../pipeline/import/flatten-record';
 import { mirrorFieldsFor, type MirrorFieldSet } from '../pipeline/import/mirror-fields';
 import { MirrorStore } from '../pipeline/import/mirror-store';
+import { reconcileSince } from '../pipeline/import/reconciler';
 import { sourceQuery } from '../pipeline/import/source-query';
 import { LoopStats } from '../pipeline/loop-stats';
 import { RecordProcessor, RetryableWriteError } from '../pipeline/record-processor';
@@ -47,6 +48,8 @@ export interface LoopRuntimeOptions {
   /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
   configPollMs?: number;
   intakeConcurrency?: number;
+  /** How often paused background work asks /limits whether it may resume (ms; default 5 s). */
+  budgetPollMs?: number;
   progress?: ProgressReporter;
   /** Called for every audience entry and exit (the actions step's queue is fed from here too). */
   onMembership?: (events: MembershipEvent[]) => Promise<void>;
@@ -70,6 +73,7 @@ export class LoopRuntime {
   readonly membership: MembershipService;
   readonly processor: RecordProcessor;
   readonly queues: QueueFactory;
+  private readonly replayStore: ReplayStore;
   private config: LoopConfig = { sources: [], audiences: [], fieldMaps: [], problems: [], loadedAt: '' };
   private fieldSets = new Map<RecordObject, MirrorFieldSet>();
   private integrationUserId = '';
@@ -99,6 +103,7 @@ export class LoopRuntime {
       onRequest: (c) => this.observeLimits(c),
     });
     this.membershipStore = new MembershipStore(redis, this.keys);
+    this.replayStore = new ReplayStore(redis, this.keys, CDC_CHANNEL);
     this.membership = new MembershipService(conn, this.membershipStore, logger);
     this.queues = createQueueFactory({ connection: redis, prefix: options.prefix, logger });
     this.processor = new RecordProcessor({
@@ -127,6 +132,7 @@ export class LoopRuntime {
       bulkThreshold: options.bulkThreshold,
       progress: options.progress ?? createProgressReporter(),
       fieldSet: (object) => this.fieldSets.get(object),
+      budgetPollMs: options.budgetPollMs,
     });
     this.intake = new ChangeIntake({
       mirror: this.mirror,
@@ -161,6 +167,9 @@ export class LoopRuntime {
     const { conn, logger } = this.options;
     const identity = await conn.identity();
     this.integrationUserId = identity.user_id;
+    // One /limits read: the budget is known before any background work starts, and calls are counted from here.
+    this.governor.observeLimits(await conn.limits());
+    this.observeLimits(conn);
     await this.loadConfig();
 
     const intakeQueue = this.queues.queue<IntakeJobData>('intake');
@@ -176,10 +185,14 @@ export class LoopRuntime {
     );
     this.gate = createBudgetGate(this.governor, this.queues.queues(), logger);
 
+    const replayStore = new ReplayStore(this.options.redis, this.keys, CDC_CHANNEL);
+    // No stored replay id: the stream starts from new events (-1), so whatever changed since an earlier run
+    // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
+    const resumable = (await replayStore.get()) !== undefined;
     this.subscriber = new CdcSubscriber({
       conn,
       channel: CDC_CHANNEL,
-      replayStore: new ReplayStore(this.options.redis, this.keys, CDC_CHANNEL),
+      replayStore,
       handler: (event) => this.intake.handle(event),
       onReplayInvalid: () => this.reconcileAll(),
       logger: logger.child({ component: 'cdc' }),
@@ -195,7 +208,7 @@ export class LoopRuntime {
     this.pollTimer = setInterval(() => void this.reload('safety poll'), this.options.configPollMs ?? 5 * 60_000);
     this.pollTimer.unref();
 
-    this.importing = this.importPending();
+    this.importing = this.importPending(!resumable);
     await this.importing;
   }
 
@@ -214,10 +227,10 @@ export class LoopRuntime {
   }
 
   /** Resolves when every import that is due has run (first start, new sources, newly mapped fields). */
-  async importPending(): Promise<void> {
+  async importPending(reconcileSynced = false): Promise<void> {
     for (const source of this.config.sources) {
-      if (await this.importRunner.isSynced(source)) continue;
-      await this.importRunner.run(source);
+      if (!(await this.importRunner.isSynced(source))) await this.importRunner.run(source);
+      else if (reconcileSynced) await this.reconcile(source.object);
     }
   }
 
@@ -360,30 +373,42 @@ export class LoopRuntime {
     return found;
   }
 
-  /** Catch-up after a gap the stream cannot fill: read what changed since the last change seen, and deletions. */
+  /** Catch-up after a gap the stream cannot fill: what changed since the last change seen, and deletions. */
   private async reconcile(object: RecordObject): Promise<void> {
     const source = this.config.sources.find((s) => s.object === object);
-    if (!source) return;
-    this.options.logger.warn({ object }, 'reconciling: re-reading the source');
-    await this.importRunner.run(source);
-    // Records the mirror holds that the source no longer returns were deleted or stopped matching.
-    const present = new Set<string>();
     const fields = this.fieldSets.get(object);
-    if (!fields) return;
-    for await (const page of this.mirror.scan(object)) for (const r of page) present.add(r.id);
-    const describe = await this.describes.describe(object);
-    const fieldType = createFieldTypeLookup({ fields: describe.fields });
-    const soql = sourceQuery(source, { ...fields, fields: ['Id'], parentFields: [] }, fieldType);
-    const stillThere = new Set<string>();
-    const result = await this.options.conn.query<{ Id: string }>(soql, { autoFetch: true, maxFetch: 10_000_000 });
-    for (const r of result.records) stillThere.add(r.Id);
-    const gone: MirrorRecord[] = [];
-    for (const id of present) {
-      if (stillThere.has(id)) continue;
-      const removed = await this.mirror.remove(object, id);
-      if (removed) gone.push(removed);
+    if (!source || !fields) return;
+    const lastSeen = await this.replayStore.lastChangeSeen(object);
+    const imported = await this.options.redis.get(this.keys.importState(source.id));
+    const importedAt = imported
+      ? Date.parse((JSON.parse(imported) as { completedAt?: string }).completedAt ?? '')
+      : NaN;
+    const since = lastSeen ?? (Number.isFinite(importedAt) ? importedAt : undefined);
+    if (since === undefined) {
+      // Nothing known about when we were last in step: read the whole source again.
+      await this.importRunner.run(source);
+      return;
     }
-    if (gone.length > 0) await this.processor.evaluate(this.config.audiences, gone, { removed: true });
+    const result = await reconcileSince({
+      conn: this.options.conn,
+      source,
+      fields,
+      describe: await this.describes.describe(object),
+      accountDescribe: object === 'Contact' ? await this.describes.describe('Account') : undefined,
+      mirror: this.mirror,
+      since: new Date(since),
+      now: new Date(),
+      logger: this.options.logger,
+    });
+    for (const record of result.removed) await this.ledger.forget(record.id);
+    if (result.removed.length > 0)
+      await this.processor.evaluate(this.config.audiences, result.removed, { removed: true });
+    if (result.changed.length > 0)
+      await this.enqueue(
+        object,
+        result.changed.map((r) => r.id),
+        'reconcile',
+      );
   }
 
   private async reconcileAll(): Promise<void> {
@@ -400,8 +425,18 @@ export class LoopRuntime {
     await this.options.onMembership?.(events);
   }
 
+  private firstApiUsage: number | undefined;
+
   private observeLimits(conn: Connection): void {
     const usage = conn.limitInfo?.apiUsage;
-    if (usage) this.governor.observe(`api-usage=${usage.used}/${usage.limit}`);
+    if (!usage) return;
+    this.firstApiUsage ??= usage.used;
+    this.governor.observe(`api-usage=${usage.used}/${usage.limit}`);
+  }
+
+  /** API calls the org counted since this process first saw its usage (the org's own counter, all clients). */
+  apiCallsUsed(): number | undefined {
+    const usage = this.options.conn.limitInfo?.apiUsage;
+    return usage && this.firstApiUsage !== undefined ? usage.used - this.firstApiUsage : undefined;
   }
 }

@@ -76,7 +76,7 @@ export class RecordProcessor {
         const attributes = wanted.length
           ? computeOfflineAttributes(record.fields as never, wanted, {
               defaultRegion: this.deps.defaultRegion,
-              now: this.now,
+              now: () => now,
             })
           : [];
         const plan = planRecordWrite({

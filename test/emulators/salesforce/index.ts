@@ -14,7 +14,8 @@ import { Org } from './org/org';
 import type { UserRole } from './org/users';
 import { createApi, createRestRouter } from './rest/rest-router';
 import { seedDataFor } from './seed/index';
-import { closeStreaming, createStreamingControlRouter, createStreamingRouter } from './streaming/index';
+import { closeStreaming, createStreamingControlRouter, createStreamingRouter, resetStreaming } from './streaming/index';
+import { bulkJobsFor } from './rest/bulk/bulk-jobs';
 import { installApexStandins } from './apex-standins/index';
 
 export type { EmulatorContext } from './org-contract';
@@ -131,7 +132,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     app.use('/__emulator/streaming', createStreamingControlRouter(org.context));
     app.use(
       '/__emulator',
-      createControlRouter(org, { seed, info: () => info() as unknown as Record<string, unknown> }),
+      createControlRouter(org, {
+        seed,
+        info: () => info() as unknown as Record<string, unknown>,
+        resetStreaming: () => resetStreaming(org.context),
+        resetBulk: () => bulkJobsFor(org).reset(),
+      }),
     );
   }
   app.use((_req: Request, res: Response) => {
@@ -174,6 +180,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 
   const stop = async (): Promise<void> => {
     uninstallApex();
+    bulkJobsFor(org).reset();
     try {
       closeStreaming(org.context);
     } catch {

@@ -16,6 +16,7 @@ export const AUDIENCE_MEMBER = {
 export const SIGNAL_STATUS = ['New', 'Notified', 'Dismissed', 'Actioned'] as const;
 
 export const AUDIENCE_SIGNAL = {
+  Audience_Signal_Rule__c: { kind: 'lookup', referenceTo: 'Audience_Signal_Rule__c', writes: true },
   Type__c: { kind: 'picklist', values: SIGNAL_TYPES, writes: true },
   Record_Id__c: { kind: 'text', writes: true, maxLength: 18 },
   Contact__c: { kind: 'lookup', referenceTo: 'Contact', writes: true },

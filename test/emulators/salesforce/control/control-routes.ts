@@ -9,6 +9,10 @@ export interface ControlHooks {
   seed(option: string): Promise<{ accounts: number; contacts: number; leads: number }>;
   /** The ready-line JSON (instanceUrl, users, tokens, …). */
   info(): Record<string, unknown>;
+  /** Forgets streaming clients, clears the event log and streaming faults. */
+  resetStreaming?(): void;
+  /** Forgets Bulk API 2.0 jobs. */
+  resetBulk?(): void;
 }
 
 const ROUTES: FaultRoute[] = ['collections', 'composite', 'query', 'sobject', 'limits', 'describe', '*'];
@@ -40,6 +44,8 @@ export function createControlRouter(org: Org, hooks: ControlHooks): Router {
     org.usage.resetCounters();
     org.usage.apiUsed = 0;
     org.fls.clear();
+    hooks.resetStreaming?.();
+    hooks.resetBulk?.();
     const seed = typeof b.seed === 'string' || typeof b.seed === 'number' ? String(b.seed) : 'none';
     try {
       const counts = await hooks.seed(seed);

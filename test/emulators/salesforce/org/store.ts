@@ -10,6 +10,8 @@ import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
 import { formatDate, formatIsoDateTime } from './clock';
 import type { EventHub } from './event-hub';
 import { IdFactory } from './ids';
+import { uniqueConflict } from './unique-fields';
+import { RecordErrors } from '../errors';
 
 export type Row = Record<string, unknown>;
 
@@ -90,8 +92,9 @@ export class RecordStore {
     return out;
   }
 
+  /** Opens a transaction; the org clock is read once here and stamps every record the transaction writes. */
   begin(userId: string, changeOrigin: string): Transaction {
-    return new Transaction(this, userId, changeOrigin);
+    return new Transaction(this, userId, changeOrigin, this.now());
   }
 
   /** @internal */
@@ -144,7 +147,10 @@ function storedFieldsForEvent(obj: ObjectSpec, row: Row): Record<string, unknown
   return values;
 }
 
-/** A unit of work: changes apply at once, are undone on rollback, and are announced once on commit. */
+/**
+ * A unit of work: changes apply at once, are undone on rollback, and are announced once on commit. Like Salesforce,
+ * one timestamp (`now`, taken at begin) is used for the CreatedDate/LastModifiedDate/SystemModstamp of every record.
+ */
 export class Transaction {
   private readonly undo: (() => void)[] = [];
   private readonly changes: RecordChange[] = [];
@@ -154,6 +160,7 @@ export class Transaction {
     private readonly store: RecordStore,
     readonly userId: string,
     readonly changeOrigin: string,
+    readonly now: number,
   ) {}
 
   get size(): number {
@@ -171,7 +178,7 @@ export class Transaction {
   }
 
   insert(obj: ObjectSpec, values: Row): string {
-    const now = this.store.clock();
+    const now = this.now;
     const id = this.store.ids.next(obj.keyPrefix);
     const row: Row = {
       Id: id,
@@ -186,6 +193,8 @@ export class Transaction {
     if (obj.getField('OwnerId') && (row.OwnerId === undefined || row.OwnerId === null)) row.OwnerId = this.userId;
     computeDerived(obj, row);
     const t = this.store.table(obj);
+    const clash = uniqueConflict(obj, t, row);
+    if (clash) throw new RecordErrors([clash]);
     t.set(id, row);
     this.undo.push(() => t.delete(id));
     this.changes.push({
@@ -198,10 +207,12 @@ export class Transaction {
     return id;
   }
 
-  /** Applies `values`; returns the names of the fields whose value really changed. */
+  /** Applies `values`; returns the names of the fields whose value really changed. Throws RecordErrors on a unique clash. */
   update(obj: ObjectSpec, id: string, values: Row): string[] {
     const t = this.store.table(obj);
     const row = t.get(id)!;
+    const clash = uniqueConflict(obj, t, values, id);
+    if (clash) throw new RecordErrors([clash]);
     const before = { ...row };
     const changed: string[] = [];
     for (const [k, v] of Object.entries(values)) {
@@ -212,7 +223,8 @@ export class Transaction {
         else row[k] = v;
       }
     }
-    const now = this.store.clock();
+    const now = this.now;
+    const modifierChanged = before.LastModifiedById !== this.userId;
     row.LastModifiedDate = now;
     row.LastModifiedById = this.userId;
     row.SystemModstamp = now;
@@ -228,6 +240,11 @@ export class Transaction {
     }
     changedFields.push('LastModifiedDate');
     eventValues.LastModifiedDate = formatIsoDateTime(now);
+    // The change event body carries LastModifiedById only when it changed (CDC: "Change Event Body Fields").
+    if (modifierChanged && !changedFields.includes('LastModifiedById')) {
+      changedFields.push('LastModifiedById');
+      eventValues.LastModifiedById = this.userId;
+    }
     this.changes.push({ changeType: 'UPDATE', entityName: obj.name, recordId: id, changedFields, values: eventValues });
     return changed;
   }
@@ -236,7 +253,7 @@ export class Transaction {
     const t = this.store.table(obj);
     const row = t.get(id)!;
     const before = { ...row };
-    const now = this.store.clock();
+    const now = this.now;
     row.IsDeleted = true;
     row.SystemModstamp = now;
     row.LastModifiedDate = now;
@@ -250,7 +267,7 @@ export class Transaction {
     const t = this.store.table(obj);
     const row = t.get(id)!;
     const before = { ...row };
-    const now = this.store.clock();
+    const now = this.now;
     row.IsDeleted = false;
     row.SystemModstamp = now;
     row.LastModifiedDate = now;

@@ -20,12 +20,16 @@ export interface ApiRequest {
   auth: AccessTokenInfo;
   /** The enclosing Composite transaction, when called as a subrequest. */
   tx?: Transaction;
+  /** Raw request text when it is not JSON (`text/csv` Bulk API 2.0 uploads). */
+  text?: string;
 }
 
 export interface ApiResponse {
   status: number;
+  /** JSON-serialised, unless `contentType` is set (then a string sent as is: Bulk API 2.0 CSV). */
   body?: unknown;
   headers?: Record<string, string>;
+  contentType?: string;
 }
 
 export type Handler = (req: ApiRequest, params: string[]) => ApiResponse;

@@ -1,5 +1,5 @@
 /** sObject Collections: create, update, upsert, delete, retrieve — ≤ 200 records, per-record `statusCode` errors. */
-import { SfError, recordError, type RecordError } from '../errors';
+import { RecordErrors, SfError, recordError, type RecordError } from '../errors';
 import { normalizeId } from '../org/ids';
 import type { Row } from '../org/store';
 import type { ObjectSpec } from '../schema/field-builders';
@@ -53,20 +53,42 @@ export function registerCollectionRoutes(api: Api): void {
       }
       return { status: 200, body: results };
     }
-    api.withTx(req, () => {
+    let failedOnApply = false;
+    api.withTx(req, (tx) => {
+      const start = tx.savepoint();
       for (const p of planned) {
         if (!p.ok) {
           results.push({ ...(p.id ? { id: p.id } : {}), success: false, errors: p.errors });
           continue;
         }
-        const r = p.apply();
-        results.push(
-          r.created === undefined
-            ? { id: r.id, success: true, errors: [] }
-            : { id: r.id, success: true, errors: [], created: r.created },
-        );
+        // Checks that need the records before it in the same call (unique fields) fail here, per record.
+        const sp = tx.savepoint();
+        try {
+          const r = p.apply();
+          results.push(
+            r.created === undefined
+              ? { id: r.id, success: true, errors: [] }
+              : { id: r.id, success: true, errors: [], created: r.created },
+          );
+        } catch (err) {
+          if (!(err instanceof RecordErrors)) throw err;
+          tx.rollbackTo(sp);
+          failedOnApply = true;
+          results.push({ ...(p.id ? { id: p.id } : {}), success: false, errors: err.errors });
+        }
       }
+      if (failedOnApply && allOrNone) tx.rollbackTo(start);
     });
+    if (failedOnApply && allOrNone) {
+      return {
+        status: 200,
+        body: results.map((r, i): Result => {
+          if (!r.success) return r;
+          const id = planned[i]?.id;
+          return { ...(id ? { id } : {}), success: false, errors: [ROLLED_BACK()] };
+        }),
+      };
+    }
     return { status: 200, body: results };
   };
 

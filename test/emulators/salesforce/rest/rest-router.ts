@@ -9,6 +9,8 @@ import { registerCompositeRoutes } from './composite-routes';
 import { registerMiscRoutes } from './misc-routes';
 import { registerQueryRoutes } from './query-routes';
 import { registerSObjectRoutes } from './sobject-routes';
+import { registerIngestJobRoutes } from './bulk/ingest-job-routes';
+import { registerQueryJobRoutes } from './bulk/query-job-routes';
 
 const SEASONS = ['Winter', 'Spring', 'Summer'];
 
@@ -29,6 +31,8 @@ export function createApi(org: Org): Api {
   registerSObjectRoutes(api);
   registerCollectionRoutes(api);
   registerCompositeRoutes(api);
+  registerQueryJobRoutes(api);
+  registerIngestJobRoutes(api);
   return api;
 }
 
@@ -36,7 +40,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export function createRestRouter(org: Org, api: Api): Router {
   const r = express.Router();
-  const text = express.text({ type: () => true, limit: '60mb' });
+  const textBody = express.text({ type: () => true, limit: '150mb' });
 
   const send = (res: Response, out: ApiResponse, withLimit = true): void => {
     if (withLimit) res.setHeader('Sforce-Limit-Info', org.usage.header());
@@ -45,10 +49,14 @@ export function createRestRouter(org: Org, api: Api): Router {
       res.status(out.status).end();
       return;
     }
+    if (out.contentType && typeof out.body === 'string') {
+      res.status(out.status).type(out.contentType).send(out.body);
+      return;
+    }
     res.status(out.status).type('application/json;charset=UTF-8').send(JSON.stringify(out.body));
   };
 
-  r.use('/services/data', text, async (req: Request, res: Response) => {
+  r.use('/services/data', textBody, async (req: Request, res: Response) => {
     try {
       const url = new URL(req.originalUrl.replace(/^\/+/, '/'), 'http://x');
       const rest = url.pathname.replace(/^\/services\/data/, '');
@@ -114,8 +122,10 @@ export function createRestRouter(org: Org, api: Api): Router {
         return;
       }
       let body: unknown;
+      let text: string | undefined;
       const raw = typeof req.body === 'string' ? req.body : '';
-      if (raw.trim() !== '' && req.method !== 'GET' && req.method !== 'DELETE' && req.method !== 'HEAD') {
+      if (/^text\/csv/i.test(req.headers['content-type'] ?? '')) text = raw;
+      else if (raw.trim() !== '' && req.method !== 'GET' && req.method !== 'DELETE' && req.method !== 'HEAD') {
         try {
           body = JSON.parse(raw);
         } catch (err) {
@@ -127,7 +137,7 @@ export function createRestRouter(org: Org, api: Api): Router {
       for (const [k, v] of url.searchParams) query[k] = v;
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-      const out = api.dispatch({ method: req.method, path, version, query, headers, body, auth });
+      const out = api.dispatch({ method: req.method, path, version, query, headers, body, auth, text });
       send(res, out);
     } catch (err) {
       send(res, errorResponse(err));

@@ -279,7 +279,9 @@ export class QueryEngine {
       if (node.left) {
         const l = node.left;
         for (let i = 0; i < ((l.openParen as number) ?? 0); i++) toks.push({ t: '(' });
-        toks.push({ t: 'C', fn: this.compileCondition(obj, l, userId) });
+        // soql-parser-js writes `(NOT …` as a left side holding only the parenthesis, followed by the NOT.
+        const parenOnly = !l.field && !l.fn && !l.valueQuery;
+        if (!parenOnly) toks.push({ t: 'C', fn: this.compileCondition(obj, l, userId) });
         for (let i = 0; i < ((l.closeParen as number) ?? 0); i++) toks.push({ t: ')' });
       }
       if (node.operator) {

@@ -222,7 +222,7 @@ describe('CometD endpoint', () => {
       '/event/Nope__e',
     ]) {
       expect((await client.subscribe(channel)).error).toBe(
-        `400::The channel you requested to subscribe to does not exist {${channel}}`,
+        `400::The channel you requested to subscribe to doesn't exist {${channel}}`,
       );
     }
     expect((await client.subscribe('/data/Audience__ChangeEvent')).successful).toBe(true);

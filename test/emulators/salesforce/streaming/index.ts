@@ -28,3 +28,8 @@ export function createStreamingControlRouter(ctx: EmulatorContext): ClosableRout
 export function closeStreaming(ctx: EmulatorContext): void {
   closeEngineFor(ctx);
 }
+
+/** Forgets every client, clears the event log and the streaming faults (the core's `/__emulator/reset` calls it). */
+export function resetStreaming(ctx: EmulatorContext): void {
+  engineFor(ctx).reset();
+}

@@ -63,6 +63,19 @@ export class StreamingEngine {
     return this.publishChangeEvents([buildGapEvent(request, now, now * 1000 + this.gapCount)])[0];
   }
 
+  /**
+   * Publishes `payload` exactly as given (a malformed change event, say) so subscribers' error handling can be
+   * exercised through the wire. Channels: `channel` when given, else those of `payload.ChangeEventHeader.entityName`.
+   */
+  injectRaw(payload: Record<string, unknown>, channel?: string): StoredEvent | undefined {
+    const header = payload.ChangeEventHeader as { entityName?: unknown } | undefined;
+    const entity = typeof header?.entityName === 'string' ? header.entityName : undefined;
+    const channels = channel ? [channel] : entity ? this.catalog.changeChannelsFor(entity) : [];
+    if (channels.length === 0) return undefined;
+    const schema = schemaIdFor(entity ? changeEventName(entity) : channel!);
+    return this.bus.append({ channels, schema, payload });
+  }
+
   /** Forgets every client now; each one's next (or held) connect gets `403::Unknown client`. */
   forgetAllClients(): number {
     const forgotten = this.clients.removeAll();

@@ -6,6 +6,11 @@ import { evaluateFilter } from '../filter';
 import { episodeKey, type MembershipEvent } from './membership-event';
 import type { MembershipStore } from './membership-store';
 
+/** Tries per episode row refused with UNABLE_TO_LOCK_ROW before it counts as a failure. */
+const MAX_UPSERT_ATTEMPTS = 5;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const LOOKUP_BY_OBJECT: Record<RecordObject, string> = {
   Contact: 'Contact__c',
   Lead: 'Lead__c',
@@ -83,7 +88,39 @@ export class MembershipService {
     const events: MembershipEvent[] = [];
     const failures: MembershipResult['failures'] = [];
     for (let i = 0; i < transitions.length; i += 200) {
-      const chunk = transitions.slice(i, i + 200);
+      const confirmed = await this.upsertWithRetries(transitions.slice(i, i + 200), at, failures);
+      const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
+      for (const t of confirmed) {
+        const list = byAudience.get(t.audience.id) ?? [];
+        list.push({ recordId: t.record.id, episode: t.episode, active: t.kind === 'entry' });
+        byAudience.set(t.audience.id, list);
+        this.touched.add(t.audience.id);
+        events.push({
+          kind: t.kind,
+          audienceId: t.audience.id,
+          object: t.record.object,
+          recordId: t.record.id,
+          episodeKey: episodeKey(t.audience.id, t.record.id, t.episode),
+          at,
+        });
+      }
+      for (const [audienceId, entries] of byAudience) await this.store.set(audienceId, entries);
+    }
+    return { events, failures };
+  }
+
+  /**
+   * Upserts the episodes of these transitions; rows refused for a reason that passes (a locked row) are sent again
+   * with backoff, so a lock never leaves a record outside an audience it matches until its next change.
+   */
+  private async upsertWithRetries(
+    transitions: Transition[],
+    at: string,
+    failures: MembershipResult['failures'],
+  ): Promise<Transition[]> {
+    const confirmed: Transition[] = [];
+    let chunk = transitions;
+    for (let attempt = 1; chunk.length > 0; attempt += 1) {
       const rows = chunk.map((t) => {
         const key = episodeKey(t.audience.id, t.record.id, t.episode);
         if (t.kind === 'exit') {
@@ -111,11 +148,13 @@ export class MembershipService {
         this.logger.error({ err: error, transitions: chunk.length }, 'membership upsert failed');
         throw error;
       }
-      const confirmed: Transition[] = [];
+      const retry: Transition[] = [];
       chunk.forEach((t, index) => {
         const result = results[index];
         if (result?.success) confirmed.push(t);
-        else {
+        else if (attempt < MAX_UPSERT_ATTEMPTS && result?.errors?.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW')) {
+          retry.push(t);
+        } else {
           const message = result?.errors?.map((e) => `${e.statusCode}: ${e.message}`).join('; ') ?? 'no result';
           failures.push({ recordId: t.record.id, audienceId: t.audience.id, message });
           this.logger.error(
@@ -124,23 +163,9 @@ export class MembershipService {
           );
         }
       });
-      const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
-      for (const t of confirmed) {
-        const list = byAudience.get(t.audience.id) ?? [];
-        list.push({ recordId: t.record.id, episode: t.episode, active: t.kind === 'entry' });
-        byAudience.set(t.audience.id, list);
-        this.touched.add(t.audience.id);
-        events.push({
-          kind: t.kind,
-          audienceId: t.audience.id,
-          object: t.record.object,
-          recordId: t.record.id,
-          episodeKey: episodeKey(t.audience.id, t.record.id, t.episode),
-          at,
-        });
-      }
-      for (const [audienceId, entries] of byAudience) await this.store.set(audienceId, entries);
+      chunk = retry;
+      if (retry.length > 0) await sleep(100 * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
-    return { events, failures };
+    return confirmed;
   }
 }

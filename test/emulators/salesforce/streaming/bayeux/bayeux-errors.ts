@@ -11,7 +11,8 @@ export const BAYEUX_ERRORS = {
   channelNotSpecified: '400::Channel name not specified',
   channelNeedsSlash: "400::Channel subscriptions must start with a leading '/'",
   restrictedChannel: '403::Restricted channel',
-  channelMissing: (channel: string) => `400::The channel you requested to subscribe to does not exist {${channel}}`,
+  // Documented wording ("doesn't exist"), Streaming API "Error Codes" page.
+  channelMissing: (channel: string) => `400::The channel you requested to subscribe to doesn't exist {${channel}}`,
   invalidReplayId: (replayId: unknown) =>
     `400::The replayId {${String(replayId)}} you provided was invalid.  Please provide a valid ID, -2 to replay all events, or -1 to replay only new events.`,
   invalidConnectionType: (type: string) => `400::Invalid connection type ${type}`,

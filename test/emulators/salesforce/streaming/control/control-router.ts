@@ -6,12 +6,19 @@ const faultsSchema = z.strictObject({
   unknownClient: z.boolean().optional(),
   dropLongPolls: z.number().int().positive().optional(),
   inject: z
-    .strictObject({
-      changeType: z.enum(['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW']),
-      entityName: z.string().min(1),
-      recordIds: z.array(z.string().min(1)).optional(),
-      commitUser: z.string().optional(),
-    })
+    .union([
+      z.strictObject({
+        changeType: z.enum(['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW']),
+        entityName: z.string().min(1),
+        recordIds: z.array(z.string().min(1)).optional(),
+        commitUser: z.string().optional(),
+      }),
+      /** A payload published verbatim (e.g. a malformed change event); `channel` defaults to the header's entity's. */
+      z.strictObject({
+        raw: z.record(z.string(), z.unknown()),
+        channel: z.string().startsWith('/').optional(),
+      }),
+    ])
     .optional(),
 });
 
@@ -47,7 +54,17 @@ export function buildStreamingControlRouter(engine: StreamingEngine): Router {
     }
     const { unknownClient, dropLongPolls, inject } = parsed.data;
     const applied: Record<string, unknown> = {};
-    if (inject) {
+    if (inject && 'raw' in inject) {
+      const event = engine.injectRaw(inject.raw, inject.channel);
+      if (!event) {
+        res.status(400).json({
+          error: 'NO_CHANNEL',
+          message: 'give inject.channel, or a raw.ChangeEventHeader.entityName selected for Change Data Capture',
+        });
+        return;
+      }
+      applied.injected = { replayId: event.replayId, channels: event.channels };
+    } else if (inject) {
       const event = engine.injectGap(inject);
       if (!event) {
         res

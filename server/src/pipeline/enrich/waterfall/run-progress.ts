@@ -1,0 +1,122 @@
+import type { Redis } from 'ioredis';
+import type { CreditLedger } from './credit-ledger';
+import type { SkipReason, WaterfallResult } from './waterfall';
+import { WaterfallKeys } from './waterfall-keys';
+
+export type RecordOutcome =
+  | { counted: true; outcome: 'succeeded' | 'failed' }
+  | { counted: true; outcome: 'skipped'; reason: SkipReason | 'nothing_to_do' }
+  /** Stopped by a credit limit: not counted, the record is enriched again when the run resumes. */
+  | { counted: false; outcome: 'paused' };
+
+/** Skips that mean "not now" rather than "not possible": the record is incomplete, so it counts as failed. */
+const TRANSIENT_SKIPS: ReadonlySet<SkipReason> = new Set(['rate_limited', 'circuit_open']);
+
+/**
+ * How one record's waterfall counts in its run: failed when a provider error (or a provider we could not reach)
+ * left a wanted attribute without a value; skipped when nothing was asked of anyone and nothing was cached;
+ * otherwise succeeded — "no provider knows" is a clean answer, not a failure.
+ */
+export function classifyRecord(result: WaterfallResult): RecordOutcome {
+  if (result.paused) return { counted: false, outcome: 'paused' };
+  const incomplete = result.missing.length > 0;
+  const unreached = result.skipped.some((skip) => TRANSIENT_SKIPS.has(skip.reason));
+  if (incomplete && (result.errors.length > 0 || unreached)) return { counted: true, outcome: 'failed' };
+  if (result.calls.length === 0 && result.fromCache.length === 0) {
+    return { counted: true, outcome: 'skipped', reason: result.skipped[0]?.reason ?? 'nothing_to_do' };
+  }
+  return { counted: true, outcome: 'succeeded' };
+}
+
+export interface RunProgressSnapshot {
+  processed: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  skipsByReason: Record<string, number>;
+  creditsUsed: number;
+  creditsByProvider: Record<string, number>;
+}
+
+/** The Audience_Run__c fields a snapshot fills (DESIGN §4). */
+export interface RunProgressFields {
+  Processed__c: number;
+  Succeeded__c: number;
+  Failed__c: number;
+  Skipped__c: number;
+  Credits_Used__c: number;
+  Credits_By_Provider__c: string;
+  Skips_By_Reason__c: string;
+}
+
+const RUN_PROGRESS_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+const SKIP_FIELD = 'skip:';
+
+/**
+ * A run's record counts, shared by every worker enriching it (Redis hash `<prefix>:enrich:progress:<runId>`), and
+ * its credits from the credit ledger, which is the one place spend is booked.
+ */
+export class RunProgress {
+  private readonly keys: WaterfallKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly credits: CreditLedger,
+    options: { prefix: string },
+  ) {
+    this.keys = new WaterfallKeys(options.prefix);
+  }
+
+  /** Counts one record's result; returns how it counted. */
+  async record(runId: string, result: WaterfallResult): Promise<RecordOutcome> {
+    const outcome = classifyRecord(result);
+    if (!outcome.counted) return outcome;
+    const key = this.keys.runProgress(runId);
+    const multi = this.redis.multi().hincrby(key, 'processed', 1).hincrby(key, outcome.outcome, 1);
+    if (outcome.outcome === 'skipped') multi.hincrby(key, `${SKIP_FIELD}${outcome.reason}`, 1);
+    await multi.pexpire(key, RUN_PROGRESS_TTL_MS).exec();
+    return outcome;
+  }
+
+  async snapshot(runId: string): Promise<RunProgressSnapshot> {
+    const [raw, usage] = await Promise.all([
+      this.redis.hgetall(this.keys.runProgress(runId)),
+      this.credits.usage(runId),
+    ]);
+    const skipsByReason: Record<string, number> = {};
+    for (const [field, value] of Object.entries(raw)) {
+      if (field.startsWith(SKIP_FIELD)) skipsByReason[field.slice(SKIP_FIELD.length)] = Number(value);
+    }
+    return {
+      processed: Number(raw.processed ?? 0),
+      succeeded: Number(raw.succeeded ?? 0),
+      failed: Number(raw.failed ?? 0),
+      skipped: Number(raw.skipped ?? 0),
+      skipsByReason,
+      creditsUsed: usage.total,
+      creditsByProvider: usage.byProvider,
+    };
+  }
+
+  key(runId: string): string {
+    return this.keys.runProgress(runId);
+  }
+}
+
+/** The snapshot as the run recorder writes it to Audience_Run__c. */
+export function toRunFields(snapshot: RunProgressSnapshot): RunProgressFields {
+  return {
+    Processed__c: snapshot.processed,
+    Succeeded__c: snapshot.succeeded,
+    Failed__c: snapshot.failed,
+    Skipped__c: snapshot.skipped,
+    Credits_Used__c: snapshot.creditsUsed,
+    Credits_By_Provider__c: JSON.stringify(sortedRecord(snapshot.creditsByProvider)),
+    Skips_By_Reason__c: JSON.stringify(sortedRecord(snapshot.skipsByReason)),
+  };
+}
+
+// Stable key order so an unchanged snapshot writes an unchanged field (no needless Salesforce updates).
+function sortedRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreditLedger } from '../../../../src/pipeline/enrich/waterfall/credit-ledger';
+import { classifyRecord, RunProgress, toRunFields } from '../../../../src/pipeline/enrich/waterfall/run-progress';
+import type { WaterfallResult } from '../../../../src/pipeline/enrich/waterfall/waterfall';
+import { openTestRedis, value } from './waterfall-test-kit';
+
+let redis: Redis;
+let prefix: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ redis, prefix, cleanup } = await openTestRedis('progress'));
+});
+
+afterAll(async () => {
+  await cleanup();
+});
+
+function result(overrides: Partial<WaterfallResult>): WaterfallResult {
+  return {
+    values: [],
+    winners: {},
+    fromCache: [],
+    calls: [],
+    errors: [],
+    skipped: [],
+    rejected: [],
+    stoppedEarly: [],
+    missing: [],
+    ...overrides,
+  };
+}
+
+const called = [{ provider: 'pdl' as const, outcome: 'match' as const, credits: 1, asked: [] }];
+
+describe('classifyRecord', () => {
+  it('tells succeeded, failed, skipped and paused apart', () => {
+    expect(classifyRecord(result({ calls: called, values: [value('person.title', 'CTO')] }))).toEqual({
+      counted: true,
+      outcome: 'succeeded',
+    });
+    // "Nobody knows" is a clean answer.
+    expect(classifyRecord(result({ calls: called, missing: ['person.title'] })).outcome).toBe('succeeded');
+    expect(
+      classifyRecord(
+        result({
+          calls: called,
+          missing: ['person.title'],
+          errors: [{ provider: 'pdl', kind: 'bad_reply', reason: 'x' }],
+        }),
+      ).outcome,
+    ).toBe('failed');
+    expect(
+      classifyRecord(
+        result({ missing: ['person.title'], skipped: [{ provider: 'pdl', reason: 'missing_inputs', attributes: [] }] }),
+      ),
+    ).toEqual({ counted: true, outcome: 'skipped', reason: 'missing_inputs' });
+    expect(
+      classifyRecord(result({ paused: { limit: 'run', used: 1, ceiling: 1, provider: 'pdl', message: 'm' } })),
+    ).toEqual({ counted: false, outcome: 'paused' });
+  });
+});
+
+describe('RunProgress', () => {
+  it('when workers record results, then the snapshot has the counts and the ledger’s credits as Audience_Run__c fields', async () => {
+    const credits = new CreditLedger(redis, { prefix });
+    const progress = new RunProgress(redis, credits, { prefix });
+    const reserved = await credits.reserve('plan-p', 'run-p', 'pdl', 2);
+    if (!reserved.ok) throw new Error('expected a reservation');
+    await credits.settle(reserved.reservation, 2);
+    await Promise.all([
+      progress.record('run-p', result({ calls: called, values: [value('person.title', 'CTO')] })),
+      progress.record('run-p', result({ calls: called, values: [value('person.title', 'CEO')] })),
+      progress.record(
+        'run-p',
+        result({ missing: ['person.title'], skipped: [{ provider: 'pdl', reason: 'missing_inputs', attributes: [] }] }),
+      ),
+      progress.record(
+        'run-p',
+        result({ paused: { limit: 'run', used: 1, ceiling: 1, provider: 'pdl', message: 'm' } }),
+      ),
+    ]);
+    expect(toRunFields(await progress.snapshot('run-p'))).toEqual({
+      Processed__c: 3,
+      Succeeded__c: 2,
+      Failed__c: 0,
+      Skipped__c: 1,
+      Credits_Used__c: 2,
+      Credits_By_Provider__c: '{"pdl":2}',
+      Skips_By_Reason__c: '{"missing_inputs":1}',
+    });
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * The whole loop over the Salesforce emulator and a real Redis: an org seeded with records the test names, a
+ * configuration created as the admin would create it, the integration user logged in with client credentials, and a
+ * `LoopRuntime` under a unique hash-tagged Redis prefix. Everything a scenario asserts is read back from the org (as
+ * the admin) or from the emulator's counters; nothing is taken from the code under test.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Connection } from 'jsforce';
+import { createLogger, type Logger } from '../../../server/src/lib/logger';
+import { LoopRuntime, type LoopRuntimeOptions } from '../../../server/src/loop/loop-runtime';
+import { connectSalesforce } from '../../../server/src/salesforce/auth/connection-factory';
+import { startSalesforceEmulator, type RunningEmulator } from '../../emulators/salesforce/index';
+
+export const API_VERSION = '62.0';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface SourceSpec {
+  Name?: string;
+  Object__c: 'Contact' | 'Lead' | 'Account';
+  Inclusion_Filter__c?: string | null;
+  Active__c?: boolean;
+  Type__c?: string;
+}
+
+export interface FieldMapSpec {
+  Object__c: 'Contact' | 'Lead' | 'Account';
+  Field__c: string;
+  Attribute__c?: string | null;
+  Write_Rule__c: 'Always' | 'Never' | 'Fill_Blank' | 'Tracked';
+  Import__c?: boolean;
+  Active__c?: boolean;
+}
+
+export interface AudienceSpec {
+  Name: string;
+  Object__c: 'Contact' | 'Lead' | 'Account';
+  Filter__c: string;
+  Active__c?: boolean;
+}
+
+export interface LoopSpec {
+  sources: SourceSpec[];
+  fieldMaps: FieldMapSpec[];
+  audiences?: AudienceSpec[];
+  /** Records created (as the admin) before the loop starts, per object. */
+  records?: Partial<Record<'Account' | 'Contact' | 'Lead', Record<string, unknown>[]>>;
+  streaming?: { longPollMs?: number; clientIdleMs?: number; retentionMs?: number };
+  dailyApiLimit?: number;
+  budget?: { pauseAt: number; stopAt: number };
+  debounceMs?: number;
+  /** Start the runtime (and wait for the initial import and a live stream); default true. */
+  start?: boolean;
+}
+
+export interface Counters {
+  total: number;
+  byRoute: Record<string, number>;
+  byUser: Record<string, number>;
+  apiUsed: number;
+  dailyApiLimit: number;
+}
+
+type Row = Record<string, unknown> & { Id: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` until it returns a truthy value; the error names what was awaited and the last value seen. */
+export async function waitFor<T>(
+  condition: () => Promise<T> | T,
+  timeoutMs = 15_000,
+  label = 'condition',
+  intervalMs = 100,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await condition();
+      if (last) return last as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${label} (last: ${seen?.slice(0, 500)})`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Deletes every key under the prefix with SCAN + DEL (the database is shared: never FLUSHDB). */
+export async function clearPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let removed = 0;
+  const pattern = `${prefix.replace(/[[\]*?\\]/g, (c) => `\\${c}`)}*`;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) removed += await redis.del(...keys);
+  } while (cursor !== '0');
+  return removed;
+}
+
+export class LoopHarness {
+  runtime: LoopRuntime | undefined;
+  readonly ids: { sources: string[]; fieldMaps: string[]; audiences: string[] } = {
+    sources: [],
+    fieldMaps: [],
+    audiences: [],
+  };
+  /** Ids of the records created before the start, per object, in the order given. */
+  readonly records: Record<string, string[]> = {};
+  private integration: Connection | undefined;
+
+  private constructor(
+    readonly emulator: RunningEmulator,
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly admin: Connection,
+    readonly logger: Logger,
+    private readonly spec: LoopSpec,
+  ) {}
+
+  static async create(spec: LoopSpec): Promise<LoopHarness> {
+    const emulator = await startSalesforceEmulator({
+      seed: 'none',
+      dailyApiLimit: spec.dailyApiLimit,
+      streaming: { longPollMs: 1000, clientIdleMs: 5000, ...spec.streaming },
+    });
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const prefix = `{t-e2e-${randomUUID().slice(0, 8)}}`;
+    const admin = new Connection({
+      instanceUrl: emulator.instanceUrl,
+      accessToken: emulator.users.find((u) => u.role === 'admin')!.accessToken,
+      version: API_VERSION,
+    });
+    const logger = createLogger({ level: process.env.E2E_LOG_LEVEL ?? 'silent', name: 'e2e' });
+    const harness = new LoopHarness(emulator, redis, prefix, admin, logger, spec);
+    try {
+      await harness.createConfig();
+      for (const object of ['Account', 'Contact', 'Lead'] as const) {
+        const rows = spec.records?.[object];
+        if (rows?.length) harness.records[object] = await harness.createRecords(object, rows);
+      }
+      if (spec.start !== false) await harness.startRuntime();
+    } catch (error) {
+      await harness.stop();
+      throw error;
+    }
+    return harness;
+  }
+
+  get userIds(): { admin: string; integration: string; rep: string } {
+    const id = (role: string) => this.emulator.users.find((u) => u.role === role)!.id;
+    return { admin: id('admin'), integration: id('integration'), rep: id('rep') };
+  }
+
+  private repToken: string | undefined;
+
+  /** jsforce as a rep (a person editing records in the UI). */
+  repConn(): Connection {
+    return new Connection({
+      instanceUrl: this.emulator.instanceUrl,
+      accessToken: this.repToken ?? this.emulator.users.find((u) => u.role === 'rep')!.accessToken,
+      version: API_VERSION,
+    });
+  }
+
+  /**
+   * Expires every session of the org (the integration user's too: the loop must renew its own), then logs the
+   * test's people (admin, rep) in again.
+   */
+  async expireSessions(): Promise<number> {
+    const out = await this.faults({ expireSessions: true });
+    const issue = (role: string) => this.control<{ accessToken: string }>('POST', '/tokens', { role });
+    this.admin.accessToken = (await issue('admin')).accessToken;
+    this.repToken = (await issue('rep')).accessToken;
+    return (out as { expiredSessions: number }).expiredSessions;
+  }
+
+  get conn(): Connection {
+    if (!this.integration) throw new Error('the runtime was never started');
+    return this.integration;
+  }
+
+  /** Builds a fresh runtime (same prefix: the state in Redis survives, as across a process restart) and starts it. */
+  async startRuntime(
+    options: Partial<LoopRuntimeOptions> = {},
+    beforeStart?: (runtime: LoopRuntime) => void,
+  ): Promise<LoopRuntime> {
+    this.integration = await connectSalesforce({
+      mode: 'client_credentials',
+      apiVersion: API_VERSION,
+      loginUrl: this.emulator.loginUrl,
+      clientId: this.emulator.clientId,
+      clientSecret: this.emulator.clientSecret,
+    });
+    const runtime = new LoopRuntime({
+      conn: this.integration,
+      redis: this.redis,
+      prefix: this.prefix,
+      logger: this.logger,
+      bulkThreshold: 50_000,
+      defaultRegion: 'US',
+      budget: this.spec.budget ?? { pauseAt: 0.7, stopAt: 0.9 },
+      debounceMs: this.spec.debounceMs ?? 50,
+      configPollMs: 60 * 60_000,
+      ...options,
+    });
+    this.runtime = runtime;
+    beforeStart?.(runtime);
+    await runtime.start();
+    await waitFor(() => runtime.streamState()?.state === 'live', 15_000, 'the CDC stream to be live');
+    await runtime.drain();
+    return runtime;
+  }
+
+  /**
+   * Waits until the loop is quiet: the stream has stored a replay id, nothing waits in the intake queue, the writer
+   * has sent everything, and neither the change events taken nor the stored replay id move between two looks.
+   */
+  async settle(): Promise<void> {
+    const loop = this.loop;
+    await waitFor(() => loop.streamState()?.replayId != null, 15_000, 'a stored replay id');
+    let last = '';
+    await waitFor(
+      async () => {
+        await loop.drain();
+        const now = `${loop.stats.changeEvents}/${loop.streamState()?.replayId}/${loop.stats.processed}`;
+        const quiet = now === last;
+        last = now;
+        return quiet;
+      },
+      20_000,
+      'the loop to be quiet',
+      400,
+    );
+  }
+
+  async stopRuntime(): Promise<void> {
+    const runtime = this.runtime;
+    this.runtime = undefined;
+    await runtime?.stop();
+  }
+
+  get loop(): LoopRuntime {
+    if (!this.runtime) throw new Error('the runtime is not running');
+    return this.runtime;
+  }
+
+  async control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.emulator.instanceUrl}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  counters(): Promise<Counters> {
+    return this.control<Counters>('GET', '/counters');
+  }
+
+  resetCounters(): Promise<Counters> {
+    return this.control<Counters>('POST', '/counters/reset');
+  }
+
+  faults(body: Record<string, unknown>): Promise<unknown> {
+    return this.control('POST', '/faults', body);
+  }
+
+  clearFaults(): Promise<unknown> {
+    return this.control('DELETE', '/faults');
+  }
+
+  /** Reads records as the admin (what a person in the org would see). */
+  async query<T extends Row = Row>(soql: string): Promise<T[]> {
+    const result = await this.admin.query<T>(soql, { autoFetch: true, maxFetch: 100_000 });
+    return result.records;
+  }
+
+  async byId<T extends Row = Row>(object: string, fields: string[], ids: string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200).map((id) => `'${id}'`);
+      const rows = await this.query<T>(
+        `SELECT Id, ${fields.join(', ')} FROM ${object} WHERE Id IN (${chunk.join(',')})`,
+      );
+      for (const row of rows) out.set(row.Id, row);
+    }
+    return out;
+  }
+
+  /** The active members of an audience, as `Audience_Member__c` rows say (what reports read). */
+  async activeMembers(audienceId: string): Promise<Set<string>> {
+    const rows = await this.query<Row & { Record_Id__c: string }>(
+      `SELECT Id, Record_Id__c FROM Audience_Member__c WHERE Audience__c = '${audienceId}' AND Is_Active__c = true`,
+    );
+    return new Set(rows.map((r) => r.Record_Id__c));
+  }
+
+  async createRecords(object: string, rows: Record<string, unknown>[], as: Connection = this.admin): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < rows.length; i += 200) {
+      const results = await as.sobject(object).create(rows.slice(i, i + 200), { allOrNone: true });
+      for (const result of results) {
+        if (!result.success) throw new Error(`could not create ${object}: ${JSON.stringify(result)}`);
+        ids.push(result.id);
+      }
+    }
+    return ids;
+  }
+
+  async updateRecords(object: string, rows: Row[], as: Connection = this.admin): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) {
+      const results = await as.sobject(object).update(rows.slice(i, i + 200), { allOrNone: true });
+      const failed = results.filter((r) => !r.success);
+      if (failed.length > 0) throw new Error(`could not update ${object}: ${JSON.stringify(failed)}`);
+    }
+  }
+
+  /** Stops the runtime and the emulator and removes this test's keys. */
+  async stop(): Promise<void> {
+    try {
+      await this.stopRuntime();
+    } finally {
+      try {
+        await this.emulator.stop();
+      } finally {
+        await clearPrefix(this.redis, this.prefix);
+        this.redis.disconnect();
+      }
+    }
+  }
+
+  private async createConfig(): Promise<void> {
+    const create = async (object: string, rows: Record<string, unknown>[]) => {
+      if (rows.length === 0) return [];
+      const results = await this.admin.sobject(object).create(rows);
+      for (const result of results) {
+        if (!result.success) throw new Error(`could not create ${object}: ${JSON.stringify(result)}`);
+      }
+      return results.map((r) => (r as { id: string }).id);
+    };
+    this.ids.sources = await create(
+      'Audience_Source__c',
+      this.spec.sources.map((s, i) => ({ Name: `Source ${i + 1}`, Type__c: 'Salesforce', Active__c: true, ...s })),
+    );
+    this.ids.fieldMaps = await create(
+      'Audience_Field_Map__c',
+      this.spec.fieldMaps.map((m, i) => ({ Name: `Map ${i + 1}`, Active__c: true, Import__c: false, ...m })),
+    );
+    this.ids.audiences = await create(
+      'Audience__c',
+      (this.spec.audiences ?? []).map((a) => ({ Active__c: true, ...a })),
+    );
+  }
+}
