@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import type { EmulatorProcess } from './emulator-process';
 import { countEnriched } from './org-probe';
 import { RedisPrefix } from './redis-prefix';
@@ -16,6 +17,11 @@ export interface SyncResult {
   redisKeys: number;
   echoJobs: number;
   enriched: number;
+  /** CPU seconds the server used for the sync, and the rate one dedicated core would give at that cost. */
+  serverCpuSeconds: number;
+  recordsPerCpuSecond: number;
+  /** 1-minute load average at the end (the machine is shared: a high value means the rate is understated). */
+  loadAverage: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,10 +59,14 @@ export async function runInitialSync(input: {
   });
   // The clock starts at the server's first call (its token request), so tsx's compile time is not counted.
   let started = 0;
+  let cpuAtStart = 0;
   const startWatch = (async () => {
     while (!started && server.running) {
       const counters = await emulator.control.counters().catch(() => undefined);
-      if (counters && counters.total > 0) started = performance.now();
+      if (counters && counters.total > 0) {
+        started = performance.now();
+        cpuAtStart = server.cpuSeconds();
+      }
       else await sleep(20);
     }
   })();
@@ -65,6 +75,7 @@ export async function runInitialSync(input: {
   await startWatch;
   // The server prints its summary once the intake drained and the writer flushed: the org holds every write.
   const finished = performance.now();
+  const serverCpuSeconds = server.cpuSeconds() - cpuAtStart;
   const enriched = await countEnriched(admin);
   const counters = await emulator.control.counters();
   // Only the integration user's calls are the loop's (the admin's probes above are not).
@@ -89,6 +100,9 @@ export async function runInitialSync(input: {
       redisKeys: memory.keys,
       echoJobs,
       enriched,
+      serverCpuSeconds,
+      recordsPerCpuSecond: input.records / serverCpuSeconds,
+      loadAverage: loadavg()[0] ?? 0,
     },
   };
 }

@@ -10,3 +10,14 @@ export function processMemory(pid: number): { rss: number; peak: number } | unde
     return undefined;
   }
 }
+
+/** User + system CPU seconds a process has used so far (Linux /proc; 100 ticks a second). */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}

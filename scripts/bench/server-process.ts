@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ChildOutput } from './child-output';
 import type { EmulatorInfo } from './emulator-process';
 import { freePort } from './free-port';
-import { processMemory } from './process-memory';
+import { processCpuSeconds, processMemory } from './process-memory';
 
 export interface ServerOptions {
   cwd: string;
@@ -13,6 +13,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Prints the server's stderr lines as they come (debugging). */
   echo?: boolean;
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 /** `npm start` as a child process, connected to the emulator by client credentials; its peak RSS is sampled. */
@@ -35,7 +37,7 @@ export class ServerProcess {
 
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], {
       cwd: options.cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
@@ -56,6 +58,11 @@ export class ServerProcess {
 
   get pid(): number {
     return this.child.pid ?? 0;
+  }
+
+  /** CPU seconds the server has used (user + system). */
+  cpuSeconds(): number {
+    return processCpuSeconds(this.pid) ?? 0;
   }
 
   get running(): boolean {

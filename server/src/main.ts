@@ -9,6 +9,10 @@ import { connectSalesforce, credentialsFromEnv } from './salesforce/auth/connect
 import { LoopRuntime } from './loop/loop-runtime';
 import { formatLoopSummary } from './loop/loop-summary';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { registerLoopMetrics } from './http/loop-metrics';
+import { createQueueDashboard } from './http/queue-dashboard';
+import { registerQueueMetrics } from './queues/queue-metrics';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
 const EXIT_CONFIG = 2;
@@ -46,8 +50,16 @@ async function main(): Promise<void> {
   let runtime: LoopRuntime | undefined;
   let sandbox: Sandbox | undefined;
   let loopError: string | undefined;
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  registerLoopMetrics(metrics, () => runtime?.stats);
+  registerQueueMetrics(metrics, () => runtime?.queues.queues() ?? []);
+  const dashboard = createQueueDashboard();
   const app = createApp({
     logger,
+    metrics,
+    adminToken: env.ADMIN_TOKEN,
+    queueDashboard: dashboard.router,
     readinessChecks: [
       {
         name: 'redis',
@@ -115,6 +127,7 @@ async function main(): Promise<void> {
       budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
     });
     await runtime.start();
+    dashboard.show(runtime.queues.queues());
     await runtime.drain(10 * 60_000).catch(() => undefined);
     process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
   };

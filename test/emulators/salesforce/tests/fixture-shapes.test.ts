@@ -134,6 +134,15 @@ const cases: Record<string, Case> = {
   'rest-limits.sfdocs.json': async () => (await raw(emu, 'GET', `${V}/limits`)).body,
   'rest-upsert-by-external-id-created.sfdocs.json': async () =>
     (await raw(emu, 'PATCH', `${V}/sobjects/Audience_Member__c/Key__c/fixture-upsert-single`, {})).body,
+  'bulk2-query-job-create-response.sfdocs.json': async () =>
+    (
+      await raw(emu, 'POST', `${V}/jobs/query`, {
+        operation: 'query',
+        query: 'SELECT Id, Name FROM Account',
+        lineEnding: 'LF',
+        columnDelimiter: 'COMMA',
+      })
+    ).body,
   'oauth-client-credentials-token-response.sfhelp.json': async () => {
     const res = await fetch(`${emu.loginUrl}/services/oauth2/token`, {
       method: 'POST',

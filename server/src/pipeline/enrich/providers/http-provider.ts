@@ -4,7 +4,9 @@
  * its attribute, is a bad reply; a reply where no path holds a value is no match (the call is still charged
  * `perCall`).
  */
-import { ATTRIBUTE_SPECS, valueSchemaFor } from '../../../domain/attributes';
+import { ATTRIBUTE_SPECS, valueSchemaFor, type AttributeKey } from '../../../domain/attributes';
+import { domainFromWebsite } from '../offline/company-domain';
+import { normalizeLinkedInUrl } from '../offline/linkedin-url';
 import { offer, type Candidates } from './attribute-values';
 import { requestJson, type FetchLike } from './http-json';
 import { readJsonPath } from './json-path';
@@ -60,7 +62,7 @@ export function createHttpProvider(config: HttpProviderConfig, deps: HttpProvide
         if (!call.wanted.includes(key)) continue;
         const raw = readJsonPath(reply.body, path);
         if (raw === undefined || raw === null || raw === '') continue;
-        const value = ATTRIBUTE_SPECS[key].kind === 'number' && typeof raw === 'string' ? Number(raw) : raw;
+        const value = normalizeForKey(key, raw);
         if (!valueSchemaFor(key).safeParse(value).success) {
           return { kind: 'bad_reply', reason: `${label}: ${source} does not hold a valid ${key}` };
         }
@@ -106,4 +108,16 @@ function readConfidence(config: HttpProviderConfig, body: unknown): number {
   return typeof number === 'number' && Number.isFinite(number)
     ? number / config.confidence.max
     : config.confidence.fallback;
+}
+
+// Light normalisation into our formats (numeric text for numbers, canonical LinkedIn URLs, bare domains); anything
+// else must already be in the attribute's format, or the reply is reported as bad so the admin sees the mapping fail.
+function normalizeForKey(key: AttributeKey, raw: unknown): unknown {
+  const kind = ATTRIBUTE_SPECS[key].kind;
+  if (typeof raw !== 'string') return raw;
+  const trimmed = raw.trim();
+  if (kind === 'number') return trimmed === '' ? raw : Number(trimmed);
+  if (key === 'person.linkedin_url') return normalizeLinkedInUrl(trimmed) ?? raw;
+  if (kind === 'domain') return domainFromWebsite(trimmed) ?? raw;
+  return trimmed;
 }

@@ -15,7 +15,7 @@ import { endpointUrl } from './endpoint-url';
 import { requestJson, type FetchLike } from './http-json';
 import type { EnrichmentProvider, ProviderCall, ProviderDescriptor, ProviderInput } from './provider-contract';
 import { companyDomain, companyName, text } from './provider-input';
-import { foldSteps, wantsAny, type Step } from './step-results';
+import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
 
 export interface HunterOptions {
   apiKey: string;
@@ -138,7 +138,9 @@ export function createHunterProvider(options: HunterOptions): EnrichmentProvider
         const step = await find(call.input, call.signal);
         if (step) steps.push(step);
       }
-      if (wantsAny(call.wanted, VERIFIER_KEYS)) {
+      // After a key, quota or rate-limit failure a second call would only fail the same way.
+      const stop = steps.some((step) => isFailure(step) && step.kind !== 'bad_reply');
+      if (!stop && wantsAny(call.wanted, VERIFIER_KEYS)) {
         const step = await verify(call.input, call.signal);
         if (step) steps.push(step);
       }

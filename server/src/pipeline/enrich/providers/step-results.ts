@@ -51,3 +51,7 @@ export function foldSteps(
 export function wantsAny(wanted: readonly AttributeKey[], keys: readonly AttributeKey[]): boolean {
   return keys.some((key) => wanted.includes(key));
 }
+
+export function isFailure(step: Step): step is FailureOutcome {
+  return step.kind !== 'found' && step.kind !== 'none';
+}

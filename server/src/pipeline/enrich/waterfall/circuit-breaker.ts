@@ -56,6 +56,10 @@ local now = tonumber(ARGV[1])
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 local untilRaw = redis.call('HGET', KEYS[1], 'until')
 if untilRaw == 'never' then return failures end
+-- A late failure must not shorten a quota block to a mere cool-down.
+if redis.call('HGET', KEYS[1], 'trip') == 'quota_exhausted' and untilRaw and tonumber(untilRaw) > now then
+  return failures
+end
 local halfOpen = untilRaw and tonumber(untilRaw) <= now
 if failures >= tonumber(ARGV[2]) or halfOpen then
   redis.call('HSET', KEYS[1], 'until', tostring(now + tonumber(ARGV[3])), 'trip', 'failures', 'reason', ARGV[4])

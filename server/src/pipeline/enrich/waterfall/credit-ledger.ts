@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../lib/errors';
 import type { ProviderId } from '../providers/provider-contract';
 import { utcMonth, WaterfallKeys } from './waterfall-keys';
@@ -25,6 +26,8 @@ export interface Reservation {
   /** Fixed at reserve time so a call that straddles midnight on the 1st settles against the month that paid. */
   readonly month: string;
   readonly milli: number;
+  /** Names the reservation in Redis, so settling twice or after expiry never releases budget twice. */
+  readonly member: string;
 }
 
 export type ReserveResult =
@@ -39,10 +42,23 @@ export interface CreditUsage {
   reserved: number;
 }
 
-// Checks both limits and reserves in both counters in one step, so concurrent workers can never overshoot.
-// KEYS[1] run hash, KEYS[2] month hash; ARGV[1] cost, ARGV[2] run limit, ARGV[3] month limit (-1: none),
-// ARGV[4] run ttl ms, ARGV[5] month ttl ms. Amounts in milli-credits.
+// Checks both limits and reserves in both counters in one step, so concurrent workers can never overshoot. Each
+// reservation is also listed (member "<id>|<milli>", score = expiry) so one left behind by a worker that died
+// mid-call stops holding budget once it expires.
+// KEYS[1] run hash, KEYS[2] month hash, KEYS[3] run pending zset, KEYS[4] month pending zset; ARGV[1] cost,
+// ARGV[2] run limit, ARGV[3] month limit (-1: none), ARGV[4] run ttl ms, ARGV[5] month ttl ms, ARGV[6] now ms,
+// ARGV[7] member, ARGV[8] expiry ms. Amounts in milli-credits.
 const RESERVE_SCRIPT = `
+local now = tonumber(ARGV[6])
+local function purge(hash, pending)
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', pending, '-inf', now)) do
+    local amount = tonumber(string.match(member, '|(%d+)$') or '0')
+    if amount > 0 then redis.call('HINCRBY', hash, 'reserved', -amount) end
+    redis.call('ZREM', pending, member)
+  end
+end
+purge(KEYS[1], KEYS[3])
+purge(KEYS[2], KEYS[4])
 local cost = tonumber(ARGV[1])
 local function spent(key)
   return tonumber(redis.call('HGET', key, 'used') or '0') + tonumber(redis.call('HGET', key, 'reserved') or '0')
@@ -53,24 +69,30 @@ if runLimit >= 0 and runSpent + cost > runLimit then return {'run', runSpent, ru
 local monthSpent = spent(KEYS[2])
 local monthLimit = tonumber(ARGV[3])
 if monthLimit >= 0 and monthSpent + cost > monthLimit then return {'month', monthSpent, monthLimit} end
-redis.call('HINCRBY', KEYS[1], 'reserved', cost)
-redis.call('HINCRBY', KEYS[2], 'reserved', cost)
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
+for i = 1, 2 do
+  local ttl = ARGV[3 + i]
+  redis.call('HINCRBY', KEYS[i], 'reserved', cost)
+  redis.call('ZADD', KEYS[i + 2], ARGV[8], ARGV[7])
+  redis.call('PEXPIRE', KEYS[i], ttl)
+  redis.call('PEXPIRE', KEYS[i + 2], ttl)
+end
 return {'ok', runSpent + cost, runLimit}
 `;
 
-// Releases a reservation and books what the provider actually charged, in both counters.
-// KEYS[1] run hash, KEYS[2] month hash; ARGV[1] minus the reserved amount (negated by the caller: Lua would turn
-// -0 into "-0", which HINCRBY refuses), ARGV[2] charged, ARGV[3] provider field.
+// Releases a reservation (unless it already expired and was purged) and books what the provider charged.
+// KEYS as above; ARGV[1] member, ARGV[2] minus the reserved amount (negated by the caller: Lua would turn -0 into
+// "-0", which HINCRBY refuses), ARGV[3] charged, ARGV[4] provider field.
 const SETTLE_SCRIPT = `
 for i = 1, 2 do
-  redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[1])
-  redis.call('HINCRBY', KEYS[i], 'used', ARGV[2])
-  redis.call('HINCRBY', KEYS[i], ARGV[3], ARGV[2])
+  if redis.call('ZREM', KEYS[i + 2], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[2]) end
+  redis.call('HINCRBY', KEYS[i], 'used', ARGV[3])
+  redis.call('HINCRBY', KEYS[i], ARGV[4], ARGV[3])
 end
 return 1
 `;
+
+/** How long a reservation holds budget if its settle never comes (the worker died mid-call). */
+export const DEFAULT_RESERVATION_HOLD_MS = 10 * 60 * 1000;
 
 const PROVIDER_FIELD = 'p:';
 
@@ -98,27 +120,37 @@ export class CreditLedger {
     provider: ProviderId,
     maxCost: number,
     limits: CreditLimits = {},
+    options: { holdMs?: number } = {},
   ): Promise<ReserveResult> {
     if (!Number.isFinite(maxCost) || maxCost < 0) {
       throw new AppError('ENRICH_CREDIT_COST_INVALID', `a call cannot cost ${maxCost} credits`, false);
     }
-    const month = utcMonth(this.now());
+    const at = this.now();
+    const month = utcMonth(at);
     const milli = toMilli(maxCost);
+    const reservation: Reservation = { planId, runId, provider, month, milli, member: `${randomUUID()}|${milli}` };
     // A free call (offline) can never cross a limit, so it needs no round trip.
-    if (milli === 0) return { ok: true, reservation: { planId, runId, provider, month, milli } };
+    if (milli === 0) return { ok: true, reservation };
+    const runKey = this.keys.runCredits(runId);
+    const monthKey = this.keys.monthCredits(planId, month);
     const reply = (await this.redis.eval(
       RESERVE_SCRIPT,
-      2,
-      this.keys.runCredits(runId),
-      this.keys.monthCredits(planId, month),
+      4,
+      runKey,
+      monthKey,
+      pendingKey(runKey),
+      pendingKey(monthKey),
       String(milli),
       String(limitMilli(limits.perRun)),
       String(limitMilli(limits.perMonth)),
       String(RUN_TTL_MS),
       String(MONTH_TTL_MS),
+      String(at.getTime()),
+      reservation.member,
+      String(at.getTime() + (options.holdMs ?? DEFAULT_RESERVATION_HOLD_MS)),
     )) as [string, number, number];
     const [status, used, ceiling] = reply;
-    if (status === 'ok') return { ok: true, reservation: { planId, runId, provider, month, milli } };
+    if (status === 'ok') return { ok: true, reservation };
     return {
       ok: false,
       limit: status === 'month' ? 'month' : 'run',
@@ -131,11 +163,16 @@ export class CreditLedger {
   async settle(reservation: Reservation, charged: number): Promise<void> {
     const chargedMilli = Number.isFinite(charged) && charged > 0 ? toMilli(charged) : 0;
     if (reservation.milli === 0 && chargedMilli === 0) return;
+    const runKey = this.keys.runCredits(reservation.runId);
+    const monthKey = this.keys.monthCredits(reservation.planId, reservation.month);
     await this.redis.eval(
       SETTLE_SCRIPT,
-      2,
-      this.keys.runCredits(reservation.runId),
-      this.keys.monthCredits(reservation.planId, reservation.month),
+      4,
+      runKey,
+      monthKey,
+      pendingKey(runKey),
+      pendingKey(monthKey),
+      reservation.member,
       String(-reservation.milli),
       String(chargedMilli),
       `${PROVIDER_FIELD}${reservation.provider}`,
@@ -151,15 +188,9 @@ export class CreditLedger {
     const month = utcMonth(at);
     return { month, ...parseUsage(await this.redis.hgetall(this.keys.monthCredits(planId, month))) };
   }
-
-  runKey(runId: string): string {
-    return this.keys.runCredits(runId);
-  }
-
-  monthKey(planId: string, at: Date = this.now()): string {
-    return this.keys.monthCredits(planId, utcMonth(at));
-  }
 }
+
+const pendingKey = (countersKey: string): string => `${countersKey}:pending`;
 
 function limitMilli(limit: number | null | undefined): number {
   return limit === null || limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, toMilli(limit));

@@ -376,7 +376,11 @@ export async function runWaterfall(request: WaterfallRequest): Promise<Waterfall
       }
     }
     const maxCost = descriptor.cost.perCall + descriptor.cost.perMatch;
-    const reserved = await request.credits.reserve(request.planId, request.runId, id, maxCost, request.limits);
+    // Held a little past the call's own timeout: if this worker dies mid-call, the budget comes back by itself.
+    const holdMs = Math.max(60_000, descriptor.timeoutMs * 2);
+    const reserved = await request.credits.reserve(request.planId, request.runId, id, maxCost, request.limits, {
+      holdMs,
+    });
     if (!reserved.ok) {
       const message = pauseMessage(reserved.limit, reserved.used, reserved.ceiling, now());
       run.result.paused = {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Connection } from 'jsforce';
 import type { WriteRule } from '../../../domain/field-map';
-import type { MirrorRecord } from '../../../domain/mirror-record';
+import type { FieldValue, MirrorRecord } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
 import type { DescribeCache } from '../../../salesforce/schema/describe-cache';
 import type { CoalescingWriter } from '../../../salesforce/writers/coalescing-writer';
@@ -240,7 +240,8 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
   const ledgers = await deps.ledger.getMany(matchedIds);
   const outcomes: RowOutcome[] = [];
   const writes: Promise<void>[] = [];
-  const creates: { row: ValidRow; patch: Record<string, string | number | boolean | null>; written: string[]; updates: Record<string, string | number | boolean | null>; notes: FieldNote[] }[] = [];
+  const creates: { row: ValidRow; patch: Record<string, FieldValue>; updates: Record<string, FieldValue>; notes: FieldNote[] }[] =
+    [];
 
   for (const row of chunk) {
     const found = matches.get(row.key) ?? [];
@@ -283,7 +284,7 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
         provider: ctx.provider,
         now: ctx.now,
       });
-      creates.push({ row, patch, written: Object.keys(plan.updates), updates: plan.updates, notes: fieldNotes(plan.skips) });
+      creates.push({ row, patch, updates: plan.updates, notes: fieldNotes(plan.skips) });
       continue;
     }
     const values = { ...row.values };
@@ -295,7 +296,7 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
       rules: ctx.rules,
       defaultRule: ctx.defaultRule,
       writability: ctx.updateWritability,
-      ledger: ctx.deps.ledger && (await Promise.resolve(ledgersFor(match.id))),
+      ledger: ledgers.get(match.id) ?? {},
       provider: ctx.provider,
       now: ctx.now,
     });
@@ -337,10 +338,6 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
     );
   }
 
-  function ledgersFor(id: string) {
-    return ledgers.get(id) ?? {};
-  }
-
   await deps.writer.flush();
   await Promise.all(writes);
 
@@ -351,7 +348,7 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
       creates.map((c) => c.patch),
     );
     for (const [index, outcome] of created.entries()) {
-      const { row, written, updates, notes } = creates[index] as (typeof creates)[number];
+      const { row, updates, notes } = creates[index] as (typeof creates)[number];
       const base = { line: row.line, key: row.keyValue };
       if (!outcome.ok) {
         outcomes.push({ ...base, status: 'failed', reason: 'salesforce_error', detail: `${outcome.code}: ${outcome.message}` });
@@ -362,7 +359,7 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
         ...base,
         recordId: outcome.id,
         status: 'created',
-        fields: written,
+        fields: Object.keys(updates),
         ...(notes.length > 0 && { fieldNotes: notes }),
       });
     }

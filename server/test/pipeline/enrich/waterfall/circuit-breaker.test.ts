@@ -73,13 +73,16 @@ describe('CircuitBreaker', () => {
 
   it('when the quota is exhausted, then it stays open until the first of next month (UTC)', async () => {
     const clock = FakeClock.at('2026-11-28T12:00:00Z');
-    const breaker = new CircuitBreaker(redis, { prefix, now: clock.now, coolDownMs: 1000 });
+    const breaker = new CircuitBreaker(redis, { prefix, now: clock.now, coolDownMs: 1000, failureThreshold: 1 });
     await breaker.recordQuotaExhausted('http:quota', '402');
     expect(await breaker.status('http:quota')).toMatchObject({
       state: 'open',
       trip: 'quota_exhausted',
       until: '2026-12-01T00:00:00.000Z',
     });
+    // A late failure of a call in flight does not shorten the block.
+    await breaker.recordFailure('http:quota', 'late 503');
+    expect((await breaker.status('http:quota')).until).toBe('2026-12-01T00:00:00.000Z');
     clock.ms = Date.parse('2026-12-01T00:00:00Z');
     expect((await breaker.check('http:quota')).allowed).toBe(true);
   });

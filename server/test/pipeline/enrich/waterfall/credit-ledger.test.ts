@@ -99,4 +99,18 @@ describe('CreditLedger', () => {
     await ledger.settle(reserved.reservation, 0);
     expect((await ledger.reserve('plan-7', 'run-7', 'apollo', 5, { perRun: 5 })).ok).toBe(true);
   });
+
+  it('when a worker dies between reserve and settle, then its reservation stops holding budget once it expires', async () => {
+    const clock = FakeClock.at('2026-11-28T12:00:00Z');
+    const ledger = new CreditLedger(redis, { prefix, now: clock.date });
+    const orphan = await ledger.reserve('plan-8', 'run-8', 'pdl', 4, { perRun: 5 }, { holdMs: 60_000 });
+    if (!orphan.ok) throw new Error('expected a reservation');
+    expect((await ledger.reserve('plan-8', 'run-8', 'pdl', 4, { perRun: 5 })).ok).toBe(false);
+    clock.advance(60_000);
+    const next = await ledger.reserve('plan-8', 'run-8', 'pdl', 4, { perRun: 5 });
+    expect(next.ok).toBe(true);
+    // A late settle of the orphan books its charge but cannot release budget a second time.
+    await ledger.settle(orphan.reservation, 0);
+    expect(await ledger.usage('run-8')).toEqual({ total: 0, byProvider: { pdl: 0 }, reserved: 4 });
+  });
 });

@@ -330,6 +330,19 @@ describe('runWaterfall: credit limits', () => {
     expect(await credits.usage(runId)).toEqual({ total: 9, byProvider: { 'http:pricey': 9 }, reserved: 0 });
   });
 
+  it('when many workers enrich records of one run at once, then the run ceiling is never overshot', async () => {
+    const { run, credits, runId } = setup();
+    const provider = new FakeProvider('http:busy-run', ['person.title'], matches({ 'person.title': 'CTO' }, 1), {
+      cost: { perCall: 1, perMatch: 0 },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => run(freshRecord(), ['person.title'], [provider], { limits: { perRun: 15 } })),
+    );
+    expect(results.filter((r) => r.paused === undefined)).toHaveLength(15);
+    expect(provider.calls).toHaveLength(15);
+    expect(await credits.usage(runId)).toEqual({ total: 15, byProvider: { 'http:busy-run': 15 }, reserved: 0 });
+  });
+
   it('when the monthly budget is used up, then the run pauses until the next month', async () => {
     const clock = FakeClock.at('2026-11-30T23:00:00Z');
     const { run } = setup(clock);

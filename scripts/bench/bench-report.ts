@@ -1,0 +1,111 @@
+import type { NaiveResult } from './naive-baseline';
+import type { NoopResult } from './noop-rerun';
+import type { StreamResult } from './change-stream';
+import type { SyncResult } from './initial-sync';
+
+export interface BenchFigures {
+  records: number;
+  latency_ms: number;
+  seconds: number;
+  records_per_s: number;
+  records_per_s_no_latency: number;
+  api_calls_per_1000: number;
+  naive_records_per_s: number;
+  naive_api_calls_per_1000: number;
+  speedup: number;
+  latency_p50_ms: number;
+  latency_p95_ms: number;
+  latency_p99_ms: number;
+  peak_rss_mb: number;
+  redis_bytes_per_record: number;
+  noop_write_calls: number;
+  echo_jobs: number;
+}
+
+export interface BenchDetails {
+  sync: SyncResult;
+  syncNoLatency: SyncResult;
+  naive: NaiveResult;
+  stream: StreamResult;
+  noop: NoopResult;
+  machine: { cpus: number; model: string; memoryGb: number; node: string; loadAverage: number[] };
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function benchFigures(latencyMs: number, d: BenchDetails): BenchFigures {
+  return {
+    records: d.sync.records,
+    latency_ms: latencyMs,
+    seconds: round(d.sync.seconds, 2),
+    records_per_s: round(d.sync.recordsPerS),
+    records_per_s_no_latency: round(d.syncNoLatency.recordsPerS),
+    api_calls_per_1000: round(d.sync.apiCallsPer1000, 2),
+    naive_records_per_s: round(d.naive.recordsPerS, 2),
+    naive_api_calls_per_1000: round(d.naive.apiCallsPer1000),
+    speedup: round(d.sync.recordsPerS / d.naive.recordsPerS),
+    latency_p50_ms: round(d.stream.latencyP50Ms, 0),
+    latency_p95_ms: round(d.stream.latencyP95Ms, 0),
+    latency_p99_ms: round(d.stream.latencyP99Ms, 0),
+    peak_rss_mb: round(Math.max(d.sync.peakRssMb, d.syncNoLatency.peakRssMb)),
+    redis_bytes_per_record: round(d.sync.redisBytesPerRecord, 0),
+    noop_write_calls: d.noop.writeCalls,
+    echo_jobs: d.sync.echoJobs + d.noop.jobs,
+  };
+}
+
+/** The side-by-side table the bench prints, with each goal and whether it was met. */
+export function formatBenchTable(f: BenchFigures, d: BenchDetails): string {
+  const rows: [string, string, string, string][] = [
+    ['initial sync', `${f.records} records in ${f.seconds} s`, '', ''],
+    ['records/s (latency ' + f.latency_ms + ' ms)', String(f.records_per_s), '≥ 2000', mark(f.records_per_s >= 2000)],
+    ['records/s (latency 0 ms)', String(f.records_per_s_no_latency), '', ''],
+    [
+      'server CPU per 1000 records',
+      `${round((d.sync.serverCpuSeconds / d.sync.records) * 1000, 2)} s (${round(d.sync.recordsPerCpuSecond)} records/CPU-s)`,
+      '',
+      '',
+    ],
+    ['API calls per 1000 (Collections path)', String(f.api_calls_per_1000), '≤ 6', mark(f.api_calls_per_1000 <= 6)],
+    ['API calls per 1000 (Bulk path)', 'not measured (the emulator has no Bulk API 2.0)', '≤ 1', 'n/a'],
+    ['naive baseline records/s', `${f.naive_records_per_s} (${d.naive.records} records)`, '', ''],
+    ['naive baseline API calls per 1000', String(f.naive_api_calls_per_1000), '', ''],
+    ['speedup over naive', `${f.speedup}×`, '≥ 50×', mark(f.speedup >= 50)],
+    [
+      'API calls vs naive',
+      `1/${round(f.naive_api_calls_per_1000 / f.api_calls_per_1000, 0)}`,
+      '≤ 1/100',
+      mark(f.api_calls_per_1000 * 100 <= f.naive_api_calls_per_1000),
+    ],
+    [
+      `change → write-back p50/p95/p99 (${d.stream.editsPerS}/s × ${round(d.stream.seconds, 0)} s)`,
+      `${f.latency_p50_ms} / ${f.latency_p95_ms} / ${f.latency_p99_ms} ms`,
+      'p95 ≤ 1500',
+      mark(f.latency_p95_ms <= 1500),
+    ],
+    [
+      'sustained write-back events/s',
+      `${round(d.stream.sustainedEventsPerS)} (${d.stream.writeBacks} write-backs for ${d.stream.edits} edits, ${d.stream.unmatched} unanswered)`,
+      '',
+      '',
+    ],
+    ['peak RSS of the server', `${f.peak_rss_mb} MB`, '≤ 300 MB at 100k', mark(f.peak_rss_mb <= 300)],
+    ['Redis memory per mirrored record', `${f.redis_bytes_per_record} B (${d.sync.redisKeys} keys)`, '', ''],
+    ['no-op rerun: write calls', String(f.noop_write_calls), '0', mark(f.noop_write_calls === 0)],
+    ['echo jobs (jobs caused by our own writes)', String(f.echo_jobs), '0', mark(f.echo_jobs === 0)],
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  const m = d.machine;
+  return [
+    line(['measure', 'value', 'goal', '']),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `machine: ${m.cpus} × ${m.model}, ${m.memoryGb} GB, Node ${m.node}, load average ${m.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
+  ].join('\n');
+}
+
+function mark(ok: boolean): string {
+  return ok ? 'met' : 'MISSED';
+}

@@ -1,0 +1,95 @@
+import type { Connection } from 'jsforce';
+import type { ChangeListener } from './change-listener';
+import { percentile } from './percentile';
+
+export interface StreamResult {
+  editsPerS: number;
+  seconds: number;
+  edits: number;
+  writeBacks: number;
+  unmatched: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyP99Ms: number;
+  sustainedEventsPerS: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const DOMAINS = ['gmail.com', 'mailinator.com'];
+
+/**
+ * A rep edits `rate` contacts a second for `seconds` (Email flipped between a free-mail and a disposable domain, so
+ * every edit changes Email_Status__c and needs a write-back), sent as one Collections call per 100 ms tick. The
+ * latency of an edit is the commit time of our write-back minus the commit time of the rep's change, both read
+ * from the change events of the record.
+ */
+export async function runChangeStream(input: {
+  rep: Connection;
+  repUserId: string;
+  integrationUserId: string;
+  listener: ChangeListener;
+  contactIds: string[];
+  rate: number;
+  seconds: number;
+  settleMs: number;
+}): Promise<StreamResult> {
+  const { rep, listener, contactIds } = input;
+  const perTick = Math.max(1, Math.round(input.rate / 10));
+  const ticks = Math.round(input.seconds * 10);
+  const seenBefore = listener.seen.length;
+  const flips = new Map<string, number>();
+  let next = 0;
+  let edits = 0;
+  const sends: Promise<unknown>[] = [];
+  const start = performance.now();
+  for (let tick = 0; tick < ticks; tick += 1) {
+    const batch = [];
+    for (let i = 0; i < perTick; i += 1) {
+      const id = contactIds[next % contactIds.length] as string;
+      next += 1;
+      const flip = (flips.get(id) ?? 0) + 1;
+      flips.set(id, flip);
+      batch.push({ Id: id, Email: `bench.${id.toLowerCase()}.${flip}@${DOMAINS[flip % 2]}` });
+    }
+    edits += batch.length;
+    sends.push(rep.sobject('Contact').update(batch, { allOrNone: false }));
+    const due = start + (tick + 1) * 100;
+    await sleep(Math.max(0, due - performance.now()));
+  }
+  await Promise.all(sends);
+  const seconds = (performance.now() - start) / 1000;
+  await sleep(input.settleMs);
+
+  const events = listener.seen.slice(seenBefore);
+  const pendingCommit = new Map<string, number[]>();
+  const latencies: number[] = [];
+  let writeBacks = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const event of events) {
+    for (const id of event.recordIds) {
+      if (event.commitUser === input.repUserId) {
+        pendingCommit.set(id, [...(pendingCommit.get(id) ?? []), event.commitTimestamp]);
+        first = Math.min(first, event.commitTimestamp);
+      } else if (event.commitUser === input.integrationUserId) {
+        writeBacks += 1;
+        last = Math.max(last, event.commitTimestamp);
+        // One write-back answers every rep commit of the record it has not answered yet (debounce merges them).
+        for (const committed of pendingCommit.get(id) ?? []) latencies.push(event.commitTimestamp - committed);
+        pendingCommit.delete(id);
+      }
+    }
+  }
+  const unmatched = [...pendingCommit.values()].reduce((n, list) => n + list.length, 0);
+  return {
+    editsPerS: input.rate,
+    seconds,
+    edits,
+    writeBacks,
+    unmatched,
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
+    latencyP99Ms: percentile(latencies, 99),
+    sustainedEventsPerS: last > first ? writeBacks / ((last - first) / 1000) : 0,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
+ *   [--naive-sample 1000] [--json file] [--quick] [--redis-url redis://127.0.0.1:6379] [--echo]`
+ * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
+ * (with and without per-call latency), the naive jsforce baseline, a change stream, and a no-op second run.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { benchFigures, formatBenchTable, type BenchDetails } from './bench-report';
+import { connectionAs, createBenchConfig } from './bench-config';
+import { ChangeListener } from './change-listener';
+import { runChangeStream } from './change-stream';
+import { numberArg, parseCliArgs } from './cli-args';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
+import { runInitialSync } from './initial-sync';
+import { runNaiveBaseline } from './naive-baseline';
+import { runNoopRerun } from './noop-rerun';
+import type { RedisPrefix } from './redis-prefix';
+import type { ServerProcess } from './server-process';
+
+const args = parseCliArgs(process.argv.slice(2));
+const quick = args.has('quick');
+const records = numberArg(args, 'records', quick ? 2000 : 20_000);
+const latencyMs = numberArg(args, 'latency-ms', 100);
+const editsPerS = numberArg(args, 'edits-per-s', quick ? 100 : 200);
+const streamSeconds = numberArg(args, 'stream-seconds', quick ? 5 : 30);
+const naiveSample = Math.min(records, numberArg(args, 'naive-sample', quick ? 200 : 1000));
+const redisUrl = String(args.get('redis-url') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const jsonFile = args.get('json');
+const echo = args.has('echo');
+const cwd = process.cwd();
+const timeoutMs = 30 * 60_000;
+// The emulator has no Bulk API 2.0: the REST (queryMore + Collections) path is measured at every size.
+const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000' };
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const tag = () => `{bench-${randomBytes(4).toString('hex')}}`;
+
+async function checkRedis(): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 3000 });
+  try {
+    await redis.connect();
+    if ((await redis.ping()) !== 'PONG') throw new Error('no PONG');
+  } catch (error) {
+    throw new Error(`Redis is not reachable at ${redisUrl} (${(error as Error).message}); start it or pass --redis-url`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function freshEmulator(): Promise<EmulatorProcess> {
+  const emulator = await startEmulatorProcess({ contacts: records, cwd });
+  await createBenchConfig(connectionAs(emulator.info, emulator.user('admin')));
+  return emulator;
+}
+
+async function main(): Promise<void> {
+  await checkRedis();
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const started = performance.now();
+  try {
+    log(`initial sync of ${records} records, ${latencyMs} ms per call`);
+    const emulator = await freshEmulator();
+    cleanups.push(() => emulator.stop());
+    const admin = connectionAs(emulator.info, emulator.user('admin'));
+    const listener = new ChangeListener(emulator.info.instanceUrl, emulator.user('admin').accessToken);
+    cleanups.push(async () => listener.stop());
+    await listener.ready();
+    const first = await runInitialSync({
+      cwd,
+      emulator,
+      redisUrl,
+      prefix: tag(),
+      records,
+      latencyMs,
+      serverEnv,
+      echo,
+      timeoutMs,
+    });
+    const server: ServerProcess = first.server;
+    const redis: RedisPrefix = first.redis;
+    cleanups.push(() => server.stop(), () => redis.clear().then(() => redis.close()));
+    log(`  ${first.result.recordsPerS.toFixed(1)} records/s, ${first.result.apiCalls} API calls`);
+
+    log(`change stream: ${editsPerS} edits/s for ${streamSeconds} s`);
+    const ids = await admin.query<{ Id: string }>(`SELECT Id FROM Contact ORDER BY Id LIMIT ${records}`, {
+      autoFetch: true,
+      maxFetch: records,
+    });
+    const stream = await runChangeStream({
+      rep: connectionAs(emulator.info, emulator.user('rep')),
+      repUserId: emulator.user('rep').id,
+      integrationUserId: emulator.user('integration').id,
+      listener,
+      contactIds: ids.records.map((r) => r.Id).slice(0, Math.max(1, editsPerS * streamSeconds)),
+      rate: editsPerS,
+      seconds: streamSeconds,
+      settleMs: 5000,
+    });
+    log(`  p95 ${stream.latencyP95Ms} ms, ${stream.writeBacks} write-backs, ${stream.unmatched} unanswered`);
+    await server.stop();
+
+    log('second run over unchanged data');
+    const noop = await runNoopRerun({ cwd, emulator, redis, redisUrl, serverEnv, timeoutMs });
+    log(`  ${noop.writeCalls} write calls, ${noop.jobs} jobs`);
+
+    log(`naive baseline on ${naiveSample} records`);
+    const naive = await runNaiveBaseline({
+      conn: connectionAs(emulator.info, emulator.user('integration')),
+      control: emulator.control,
+      integrationUserId: emulator.user('integration').id,
+      sample: naiveSample,
+    });
+    log(`  ${naive.recordsPerS.toFixed(2)} records/s, ${naive.apiCalls} API calls`);
+    listener.stop();
+    await emulator.stop();
+    await redis.clear();
+
+    log(`initial sync of ${records} records, 0 ms per call`);
+    const emulator0 = await freshEmulator();
+    cleanups.push(() => emulator0.stop());
+    const second = await runInitialSync({
+      cwd,
+      emulator: emulator0,
+      redisUrl,
+      prefix: tag(),
+      records,
+      latencyMs: 0,
+      serverEnv,
+      echo,
+      timeoutMs,
+    });
+    cleanups.push(
+      () => second.server.stop(),
+      () => second.redis.clear().then(() => second.redis.close()),
+    );
+    log(`  ${second.result.recordsPerS.toFixed(1)} records/s`);
+    await second.server.stop();
+
+    const details: BenchDetails = {
+      sync: first.result,
+      syncNoLatency: second.result,
+      naive,
+      stream,
+      noop,
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model ?? 'unknown',
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        loadAverage: loadavg(),
+      },
+    };
+    const figures = benchFigures(latencyMs, details);
+    process.stdout.write(`\n${formatBenchTable(figures, details)}\n`);
+    log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    if (typeof jsonFile === 'string') {
+      writeFileSync(jsonFile, `${JSON.stringify({ ...figures, details }, null, 2)}\n`);
+      log(`figures written to ${jsonFile}`);
+    }
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,127 @@
+/**
+ * `npm run import:csv -- <file.csv> --object Contact [--match Email] [--create] [--map col=Field,...]
+ * [--rule Fill_Blank|Tracked|Always] [--report report.json]`
+ * Imports a CSV file into Salesforce under the field maps' write rules (docs/csv-import.md). The report goes to
+ * stdout, progress and logs to stderr. Exit codes: 0 every row handled (failed rows are in the report), 1 the import
+ * could not run (no org, login, Redis, unreadable file or header), 2 bad arguments.
+ */
+import { writeFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import type { Redis } from 'ioredis';
+import { loadEnv, salesforceMode } from '../server/src/config/env';
+import { asAppError } from '../server/src/lib/errors';
+import { createLogger } from '../server/src/lib/logger';
+import { WriteLedger } from '../server/src/pipeline/export';
+import {
+  CSV_IMPORT_USAGE,
+  CsvImportError,
+  formatCsvImportReport,
+  parseCsvImportArgs,
+  runCsvImport,
+  type CsvImportOptions,
+} from '../server/src/pipeline/import/csv';
+import { connectSalesforce, credentialsFromEnv } from '../server/src/salesforce/auth/connection-factory';
+import { DescribeCache } from '../server/src/salesforce/schema/describe-cache';
+import { CoalescingWriter } from '../server/src/salesforce/writers/coalescing-writer';
+import { connectRedis } from '../server/src/state/redis';
+
+const EXIT_OK = 0;
+const EXIT_CANNOT_RUN = 1;
+const EXIT_BAD_ARGUMENTS = 2;
+
+const NO_ORG_MESSAGE = `The CSV import needs a Salesforce org, and no Salesforce settings are set.
+Set the same variables as for npm start, e.g. SALESFORCE_LOGIN_URL + SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET.
+To try it against the emulator: run "npm run emulator -- --seed demo" and use the loginUrl, clientId and clientSecret
+it prints as SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (see docs/csv-import.md).`;
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`import:csv: ${message}\n`);
+  process.exit(code);
+}
+
+function progressPrinter(): (progress: { done: number; total: number }) => void {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  return ({ done, total }) => {
+    const line = `importing: ${done}/${total} rows`;
+    if (tty) {
+      process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
+      return;
+    }
+    const now = Date.now();
+    if (done >= total || now - last >= 1000) {
+      last = now;
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+async function main(): Promise<number> {
+  let options: CsvImportOptions;
+  try {
+    const parsed = parseCsvImportArgs(process.argv.slice(2));
+    if (parsed.help) {
+      process.stdout.write(`${CSV_IMPORT_USAGE}\n`);
+      return EXIT_OK;
+    }
+    options = parsed.options;
+  } catch (error) {
+    fail(EXIT_BAD_ARGUMENTS, `${(error as Error).message}\n\n${CSV_IMPORT_USAGE}`);
+  }
+
+  let env;
+  try {
+    env = loadEnv();
+    if (salesforceMode(env) === 'sandbox') fail(EXIT_CANNOT_RUN, NO_ORG_MESSAGE);
+  } catch (error) {
+    fail(EXIT_CANNOT_RUN, (error as Error).message);
+  }
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'import-csv' }, pino.destination(2));
+
+  let conn;
+  try {
+    const credentials = credentialsFromEnv(env);
+    if (!credentials) fail(EXIT_CANNOT_RUN, NO_ORG_MESSAGE);
+    conn = await connectSalesforce(credentials);
+  } catch (error) {
+    fail(EXIT_CANNOT_RUN, `could not log in to Salesforce: ${(error as Error).message}`);
+  }
+  let redis: Redis;
+  try {
+    redis = await connectRedis(env.REDIS_URL, { name: 'audience-loop-import-csv' });
+  } catch (error) {
+    fail(EXIT_CANNOT_RUN, `${(error as Error).message} (the write ledger lives in Redis)`);
+  }
+
+  try {
+    const report = await runCsvImport(
+      {
+        conn,
+        describes: new DescribeCache(conn),
+        writer: new CoalescingWriter(conn, { maxWaitMs: 50, logger }),
+        ledger: new WriteLedger(redis, { prefix: env.REDIS_PREFIX }),
+        logger,
+        defaultRegion: env.DEFAULT_PHONE_REGION,
+        onProgress: progressPrinter(),
+      },
+      options,
+    );
+    process.stdout.write(formatCsvImportReport(report));
+    if (options.report) {
+      await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+      process.stdout.write(`report written to ${options.report}\n`);
+    }
+    return EXIT_OK;
+  } catch (error) {
+    const appError = asAppError(error);
+    const code = error instanceof CsvImportError && error.code === 'CSV_BAD_ARGUMENTS' ? EXIT_BAD_ARGUMENTS : EXIT_CANNOT_RUN;
+    fail(code, appError.code === 'INTERNAL' ? `the import could not run: ${appError.message}` : appError.message);
+  } finally {
+    await redis.quit().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => fail(EXIT_CANNOT_RUN, `the import could not run: ${(error as Error)?.stack ?? String(error)}`),
+);

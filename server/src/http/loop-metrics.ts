@@ -1,0 +1,38 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { LoopStats } from '../pipeline/loop-stats';
+
+const COUNTS: ReadonlyArray<[keyof LoopStats, string]> = [
+  ['imported', 'Records read into the mirror by imports.'],
+  ['processed', 'Records run through enrichment, write planning and audiences.'],
+  ['recordsWritten', 'Records Salesforce confirmed a write for.'],
+  ['fieldsWritten', 'Field values written to Salesforce.'],
+  ['writeFailures', 'Record writes Salesforce refused for good.'],
+  ['changeEvents', 'Change events received.'],
+  ['echoesDropped', 'Change events recognised as the echo of our own writes.'],
+  ['entries', 'Audience entries.'],
+  ['exits', 'Audience exits.'],
+];
+
+/** Loop totals as gauges, read from the running loop when /metrics is scraped. */
+export function registerLoopMetrics(registry: Registry, stats: () => LoopStats | undefined): void {
+  for (const [key, help] of COUNTS) {
+    new Gauge({
+      name: `audience_loop_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+      help,
+      registers: [registry],
+      collect() {
+        const value = stats()?.[key];
+        if (typeof value === 'number') this.set(value);
+      },
+    });
+  }
+  new Gauge({
+    name: 'audience_loop_skips',
+    help: 'Planned field writes skipped, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      for (const [reason, n] of Object.entries(stats()?.skipsByReason ?? {})) this.set({ reason }, n);
+    },
+  });
+}
