@@ -15,7 +15,7 @@ import { endpointUrl } from './endpoint-url';
 import { requestJson, type FetchLike } from './http-json';
 import type { EnrichmentProvider, ProviderCall, ProviderDescriptor, ProviderInput } from './provider-contract';
 import { companyDomain, companyName, linkedInUrl, PERSON_INPUT_FIELDS, text } from './provider-input';
-import { foldSteps, wantsAny, type Step } from './step-results';
+import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
 
 export interface ApolloOptions {
   apiKey: string;
@@ -176,7 +176,7 @@ export function createApolloProvider(options: ApolloOptions): EnrichmentProvider
       }
       const first = steps[0];
       const fromPerson = first?.kind === 'found' ? first.candidates : {};
-      const personFailed = first !== undefined && first.kind !== 'found' && first.kind !== 'none';
+      const personFailed = first !== undefined && isFailure(first);
       if (!personFailed && COMPANY_KEYS.some((key) => call.wanted.includes(key) && !fromPerson[key])) {
         const step = await enrichOrganization(call.input, call.signal);
         if (step) steps.push(step);

@@ -117,7 +117,7 @@ function normalizeForKey(key: AttributeKey, raw: unknown): unknown {
   if (typeof raw !== 'string') return raw;
   const trimmed = raw.trim();
   if (kind === 'number') return trimmed === '' ? raw : Number(trimmed);
-  if (key === 'person.linkedin_url') return normalizeLinkedInUrl(trimmed) ?? raw;
+  if (key === 'person.linkedin_url') return normalizeLinkedInUrl(trimmed) ?? null;
   if (kind === 'domain') return domainFromWebsite(trimmed) ?? raw;
   return trimmed;
 }

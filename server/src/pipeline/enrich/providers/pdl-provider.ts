@@ -15,7 +15,7 @@ import { requestJson, type FetchLike } from './http-json';
 import { departmentFromPdlRole, seniorityFromPdlLevels } from './pdl-mappings';
 import type { EnrichmentProvider, ProviderCall, ProviderDescriptor, ProviderInput } from './provider-contract';
 import { companyDomain, companyName, linkedInUrl, PERSON_INPUT_FIELDS, text } from './provider-input';
-import { foldSteps, wantsAny, type Step } from './step-results';
+import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
 
 export interface PdlOptions {
   apiKey: string;
@@ -183,7 +183,7 @@ export function createPdlProvider(options: PdlOptions): EnrichmentProvider {
       // Company enrichment is a second paid call: only for company values the person reply did not carry.
       const fromPerson = steps[0]?.kind === 'found' ? steps[0].candidates : {};
       const companyStillWanted = COMPANY_KEYS.filter((key) => call.wanted.includes(key) && !fromPerson[key]);
-      const personFailed = steps[0] !== undefined && steps[0].kind !== 'found' && steps[0].kind !== 'none';
+      const personFailed = steps[0] !== undefined && isFailure(steps[0]);
       if (companyStillWanted.length > 0 && !personFailed) {
         const step = await company(call.input, call.signal);
         if (step) steps.push(step);

@@ -151,6 +151,51 @@ describe('a provider from the providers file', () => {
   });
 });
 
+describe('values read from a configured provider', () => {
+  const providerReplying = (body: unknown) => {
+    const file = parseProvidersFile(
+      JSON.stringify({
+        providers: [
+          {
+            ...shared,
+            headers: {},
+            name: 'norm',
+            url: 'https://x.test/p?e={{Email}}',
+            produces: {
+              'person.linkedin_url': '$.li',
+              'person.current_company_domain': '$.site',
+              'company.employee_count': '$.size',
+            },
+            inputFields: ['Email'],
+            requiredInputs: [['Email']],
+          },
+        ],
+      }),
+      {},
+      'p.json',
+    );
+    const config = file.providers[0];
+    if (!config) throw new Error('did not load');
+    return createHttpProvider(config, { fetch: async () => Response.json(body), now: fixedNow });
+  };
+  const all = ['person.linkedin_url', 'person.current_company_domain', 'company.employee_count'] as const;
+
+  it('when values come in near-formats, then they are normalised into ours', async () => {
+    const provider = providerReplying({ li: 'linkedin.com/in/Jane-Doe/', site: 'https://www.acme.com/', size: ' 42 ' });
+    expect(byKey(await provider.enrich({ input: { Email: 'a@b.co' }, wanted: all }))).toEqual({
+      'person.linkedin_url': 'https://www.linkedin.com/in/jane-doe',
+      'person.current_company_domain': 'acme.com',
+      'company.employee_count': 42,
+    });
+  });
+
+  it('when a LinkedIn path holds a company page, then it is a bad reply naming the path', async () => {
+    const provider = providerReplying({ li: 'https://www.linkedin.com/company/acme' });
+    const outcome = await provider.enrich({ input: { Email: 'a@b.co' }, wanted: all });
+    expect(outcome.kind === 'bad_reply' && outcome.reason).toContain('$.li');
+  });
+});
+
 describe('a provider whose reply is JSON but not an object', () => {
   it('when the reply is a bare string, then it is a bad reply', async () => {
     const file = parseProvidersFile(

@@ -156,6 +156,16 @@ describe('hunter errors', () => {
     });
   });
 
+  it('when the finder is refused for the key, then the verifier is not called on top', async () => {
+    fakes.control.setMode('hunter', 'bad_key');
+    const outcome = await hunter.enrich({
+      input: { ...olivia, Email: 'olivia.martin@acme.com' },
+      wanted: ['person.work_email', 'person.email_status'],
+    });
+    expect(outcome).toMatchObject({ kind: 'bad_credentials' });
+    expect(fakes.calls('hunter')).toBe(1);
+  });
+
   it('when the verifier replies with wrong types, then it is a bad reply', async () => {
     fakes.control.setMode('hunter', 'wrong_types');
     expect(await verifier('olivia.martin@acme.com')).toMatchObject({ kind: 'bad_reply' });
