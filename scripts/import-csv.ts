@@ -114,7 +114,8 @@ async function main(): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     const appError = asAppError(error);
-    const code = error instanceof CsvImportError && error.code === 'CSV_BAD_ARGUMENTS' ? EXIT_BAD_ARGUMENTS : EXIT_CANNOT_RUN;
+    const code =
+      error instanceof CsvImportError && error.code === 'CSV_BAD_ARGUMENTS' ? EXIT_BAD_ARGUMENTS : EXIT_CANNOT_RUN;
     fail(code, appError.code === 'INTERNAL' ? `the import could not run: ${appError.message}` : appError.message);
   } finally {
     await redis.quit().catch(() => undefined);

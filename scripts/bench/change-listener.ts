@@ -49,6 +49,6 @@ export class ChangeListener {
 
   stop(): void {
     this.subscription.cancel();
-    this.client.disconnect();
+    (this.client as unknown as { disconnect(): void }).disconnect();
   }
 }

@@ -28,7 +28,7 @@ describe('e2e: budget and configuration problems', () => {
 
   it(
     'pauses the import visibly near the end of the daily budget and resumes by itself',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       h = await LoopHarness.create({
         start: false,
@@ -51,7 +51,7 @@ describe('e2e: budget and configuration problems', () => {
           );
           return runs.find((r) => r.Status__c === 'Paused');
         },
-        15_000,
+        60_000,
         'the import run to show Paused',
       );
       expect(paused.Status_Message__c).toMatch(/budget/i);
@@ -74,7 +74,7 @@ describe('e2e: budget and configuration problems', () => {
 
   it(
     'reports a malformed filter and a mapping to a missing field on their records; the rest flows',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       h = await LoopHarness.create({
         sources: [{ Object__c: 'Contact' }],
@@ -142,7 +142,7 @@ describe('e2e: budget and configuration problems', () => {
       // And a change keeps flowing too.
       const outsider = ids.findIndex((_, i) => title(i).seniority !== 'C-Level');
       await harness.updateRecords('Contact', [{ Id: ids[outsider]!, Title: 'CEO' }], harness.repConn());
-      await waitFor(async () => (await harness.activeMembers(good)).has(ids[outsider]!), 10_000, 'the CEO to enter');
+      await waitFor(async () => (await harness.activeMembers(good)).has(ids[outsider]!), 60_000, 'the CEO to enter');
     },
   );
 });

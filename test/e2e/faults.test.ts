@@ -50,7 +50,7 @@ describe('e2e: lock errors and an expired session in the middle of the run', () 
       },
     });
     ids = h.records.Contact!;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await h?.stop();
@@ -58,7 +58,7 @@ describe('e2e: lock errors and an expired session in the middle of the run', () 
 
   it(
     'ends every record right, retries the failures and never writes a field two ways',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       await h.faults({ lockRowRate: 0.1 });
       await h.resetCounters();
@@ -75,7 +75,7 @@ describe('e2e: lock errors and an expired session in the middle of the run', () 
         };
       });
       // Mid-run: once the first record writes went out, every session of the org expires.
-      await waitFor(async () => ((await h.counters()).byRoute.collections ?? 0) > 0, 20_000, 'the first write');
+      await waitFor(async () => ((await h.counters()).byRoute.collections ?? 0) > 0, 60_000, 'the first write');
       expect(await h.expireSessions()).toBeGreaterThan(0);
       await starting;
       const loop = h.loop;
@@ -90,7 +90,7 @@ describe('e2e: lock errors and an expired session in the middle of the run', () 
           );
           return right ? found : undefined;
         },
-        30_000,
+        60_000,
         'every record to end right',
       );
       expect(rows.size).toBe(COUNT);
@@ -105,7 +105,7 @@ describe('e2e: lock errors and an expired session in the middle of the run', () 
           const members = await h.activeMembers(h.ids.audiences[0]!);
           return members.size === expected.size && [...expected].every((id) => members.has(id));
         },
-        20_000,
+        60_000,
         `the audience to hold the ${expected.size} senior contacts`,
       );
       // One episode per member: a retried upsert never opens a second one.

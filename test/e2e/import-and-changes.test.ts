@@ -44,7 +44,7 @@ type ContactRow = {
 };
 const FIELDS = ['Title', 'Email', 'Phone', 'Department', 'Seniority__c', 'Email_Status__c', 'SystemModstamp'];
 
-describe('e2e: import, rep changes, echoes and write rules', () => {
+describe('e2e: import, rep changes, echoes and write rules', { timeout: 120_000 }, () => {
   let h: LoopHarness;
   let ids: string[];
   let outsideId: string;
@@ -95,7 +95,7 @@ describe('e2e: import, rep changes, echoes and write rules', () => {
     ids = h.records.Contact!.slice(0, CASES.length);
     outsideId = h.records.Contact!.at(-1)!;
     audienceId = h.ids.audiences[0]!;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await h?.stop();
@@ -137,7 +137,7 @@ describe('e2e: import, rep changes, echoes and write rules', () => {
         );
         return row?.Member_Count__c === expected.size;
       },
-      15_000,
+      60_000,
       `Member_Count__c = ${expected.size} (was ${audience[0]?.Member_Count__c})`,
     );
   });
@@ -173,21 +173,21 @@ describe('e2e: import, rep changes, echoes and write rules', () => {
     await h.updateRecords('Contact', [{ Id: id, Title: vp.title }], rep);
     await waitFor(
       async () => (await h.byId<ContactRow>('Contact', FIELDS, [id])).get(id)?.Seniority__c === vp.seniority,
-      10_000,
+      60_000,
       'Seniority__c to follow the new title',
     );
-    await waitFor(async () => (await h.activeMembers(audienceId)).has(id), 10_000, 'audience entry');
+    await waitFor(async () => (await h.activeMembers(audienceId)).has(id), 60_000, 'audience entry');
     // The echo of our write arrives and is dropped: no second job, no second write.
-    await waitFor(() => loop.stats.echoesDropped > echoesBefore, 10_000, 'the echo of our write');
+    await waitFor(() => loop.stats.echoesDropped > echoesBefore, 60_000, 'the echo of our write');
     await loop.drain();
     expect(loop.stats.processed - jobsBefore).toBe(1);
     expect(loop.writer.stats.recordsSent - writesBefore).toBe(1);
 
     await h.updateRecords('Contact', [{ Id: id, Title: entry.title }], rep);
-    await waitFor(async () => !(await h.activeMembers(audienceId)).has(id), 10_000, 'audience exit');
+    await waitFor(async () => !(await h.activeMembers(audienceId)).has(id), 60_000, 'audience exit');
     const row = (await h.byId<ContactRow>('Contact', FIELDS, [id])).get(id)!;
     expect(row.Seniority__c).toBe('Entry');
-    await waitFor(() => loop.stats.echoesDropped > echoesBefore + 1, 10_000, 'the second echo');
+    await waitFor(() => loop.stats.echoesDropped > echoesBefore + 1, 60_000, 'the second echo');
     await loop.drain();
     expect(loop.stats.processed - jobsBefore).toBe(2);
     expect(loop.writer.stats.recordsSent - writesBefore).toBe(2);
@@ -210,7 +210,7 @@ describe('e2e: import, rep changes, echoes and write rules', () => {
     await h.updateRecords('Contact', [{ Id: id, Seniority__c: 'Senior', Department: 'Hand-picked' }], rep);
     const processed = loop.stats.processed;
     await h.updateRecords('Contact', [{ Id: id, Title: 'Chief Executive Officer' }], rep);
-    await waitFor(() => loop.stats.processed > processed, 10_000, 'the title change to be processed');
+    await waitFor(() => loop.stats.processed > processed, 60_000, 'the title change to be processed');
     await loop.drain();
     const row = (await h.byId<ContactRow>('Contact', FIELDS, [id])).get(id)!;
     expect(row.Seniority__c).toBe('Senior');
@@ -223,7 +223,7 @@ describe('e2e: import, rep changes, echoes and write rules', () => {
     const id = ids[index]!;
     expect((await h.activeMembers(audienceId)).has(id)).toBe(true);
     await h.updateRecords('Contact', [{ Id: id, Email: null }], h.repConn());
-    await waitFor(async () => !(await h.activeMembers(audienceId)).has(id), 10_000, 'exit after leaving the source');
+    await waitFor(async () => !(await h.activeMembers(audienceId)).has(id), 60_000, 'exit after leaving the source');
     expect(await h.loop.mirror.get('Contact', id)).toBeUndefined();
   });
 
@@ -232,6 +232,6 @@ describe('e2e: import, rep changes, echoes and write rules', () => {
     const id = ids[index]!;
     expect((await h.activeMembers(audienceId)).has(id)).toBe(true);
     await h.repConn().sobject('Contact').destroy(id);
-    await waitFor(async () => !(await h.activeMembers(audienceId)).has(id), 10_000, 'exit after the delete');
+    await waitFor(async () => !(await h.activeMembers(audienceId)).has(id), 60_000, 'exit after the delete');
   });
 });

@@ -1,5 +1,5 @@
 import type { AudienceConfig, LoopConfig } from '../config/loop-config';
-import type { AttributeKey } from '../domain/attributes';
+import type { AttributeKey, AttributeValue } from '../domain/attributes';
 import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import type { DescribeCache } from '../salesforce/schema/describe-cache';
@@ -55,7 +55,15 @@ export class RecordProcessor {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async process(object: RecordObject, records: MirrorRecord[]): Promise<void> {
+  /**
+   * `extraAttributes` carries values bought from paid providers (an enrichment run, ENRICH_RECORD) by record id;
+   * they go through the same planner, rules, ledger and writer as the offline values.
+   */
+  async process(
+    object: RecordObject,
+    records: MirrorRecord[],
+    options: { extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]> } = {},
+  ): Promise<void> {
     if (records.length === 0) return;
     const config = this.deps.config();
     const maps = config.fieldMaps.filter((m) => m.object === object);
@@ -73,12 +81,13 @@ export class RecordProcessor {
     const settled = await Promise.all(
       records.map(async (record) => {
         this.deps.stats.processed += 1;
-        const attributes = wanted.length
+        const offline = wanted.length
           ? computeOfflineAttributes(record.fields as never, wanted, {
               defaultRegion: this.deps.defaultRegion,
               now: () => now,
             })
           : [];
+        const attributes = [...offline, ...(options.extraAttributes?.get(record.id) ?? [])];
         const plan = planRecordWrite({
           record,
           attributes,

@@ -68,7 +68,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Polls `condition` until it returns a truthy value; the error names what was awaited and the last value seen. */
 export async function waitFor<T>(
   condition: () => Promise<T> | T,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
   label = 'condition',
   intervalMs = 100,
 ): Promise<NonNullable<T>> {
@@ -211,8 +211,8 @@ export class LoopHarness {
     this.runtime = runtime;
     beforeStart?.(runtime);
     await runtime.start();
-    await waitFor(() => runtime.streamState()?.state === 'live', 15_000, 'the CDC stream to be live');
-    await runtime.drain();
+    await waitFor(() => runtime.streamState()?.state === 'live', 60_000, 'the CDC stream to be live');
+    await runtime.drain(120_000);
     return runtime;
   }
 
@@ -222,7 +222,7 @@ export class LoopHarness {
    */
   async settle(): Promise<void> {
     const loop = this.loop;
-    await waitFor(() => loop.streamState()?.replayId != null, 15_000, 'a stored replay id');
+    await waitFor(() => loop.streamState()?.replayId != null, 60_000, 'a stored replay id');
     let last = '';
     await waitFor(
       async () => {
@@ -232,7 +232,7 @@ export class LoopHarness {
         last = now;
         return quiet;
       },
-      20_000,
+      60_000,
       'the loop to be quiet',
       400,
     );

@@ -151,7 +151,7 @@ describe('Bulk API 2.0 ingest', () => {
     });
     expect(updated.successfulResults.map((r: any) => r.sf__Id)).toEqual(ids);
     expect(updated.successfulResults[0]).toMatchObject({ sf__Created: 'false', Title: 'Bulk Title' });
-    expect(updated.failedResults[0].sf__Error).toMatch(/^INVALID_CROSS_REFERENCE_KEY:/);
+    expect(updated.failedResults[0]?.sf__Error).toMatch(/^INVALID_CROSS_REFERENCE_KEY:/);
     expect(commits).toHaveLength(1);
     expect(commits[0]!.changeOrigin).toBe('');
     const rows = await conn.query<{ Title: string }>(`SELECT Title FROM Contact WHERE Id IN ('${ids.join("','")}')`);
@@ -174,7 +174,7 @@ describe('Bulk API 2.0 ingest', () => {
     });
     expect(again.successfulResults[0]).toMatchObject({
       sf__Created: 'false',
-      sf__Id: upserted.successfulResults[0].sf__Id,
+      sf__Id: upserted.successfulResults[0]?.sf__Id,
     });
   });
 

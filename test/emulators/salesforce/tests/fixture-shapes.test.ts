@@ -96,7 +96,7 @@ const cases: Record<string, Case> = {
         allOrNone: false,
         records: [
           { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-1' },
-          { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-1' },
+          { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-2' },
         ],
       })
     ).body,

@@ -35,7 +35,9 @@ function parseMap(values: readonly string[]): Record<string, string> {
 }
 
 /** `help: true` when --help was asked for; otherwise the validated options. Throws CSV_BAD_ARGUMENTS. */
-export function parseCsvImportArgs(argv: readonly string[]): { help: true } | { help: false; options: CsvImportOptions } {
+export function parseCsvImportArgs(
+  argv: readonly string[],
+): { help: true } | { help: false; options: CsvImportOptions } {
   let parsed: ReturnType<typeof parseArgsStrict>;
   try {
     parsed = parseArgsStrict(argv);

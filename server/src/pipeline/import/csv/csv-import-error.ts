@@ -6,11 +6,7 @@ import { AppError } from '../../../lib/errors';
  * (exit code 1).
  */
 export type CsvImportErrorCode =
-  | 'CSV_BAD_ARGUMENTS'
-  | 'CSV_FILE_UNREADABLE'
-  | 'CSV_BAD_HEADER'
-  | 'CSV_NO_ORG'
-  | 'CSV_IMPORT_FAILED';
+  'CSV_BAD_ARGUMENTS' | 'CSV_FILE_UNREADABLE' | 'CSV_BAD_HEADER' | 'CSV_NO_ORG' | 'CSV_IMPORT_FAILED';
 
 export class CsvImportError extends AppError {
   constructor(

@@ -41,7 +41,11 @@ const QUIET_SKIPS = new Set(['unchanged', 'no_value']);
 function fieldNotes(skips: readonly WriteSkip[]): FieldNote[] {
   return skips
     .filter((skip) => !QUIET_SKIPS.has(skip.reason))
-    .map((skip) => ({ field: skip.field, reason: skip.reason, ...(skip.detail !== undefined && { detail: skip.detail }) }));
+    .map((skip) => ({
+      field: skip.field,
+      reason: skip.reason,
+      ...(skip.detail !== undefined && { detail: skip.detail }),
+    }));
 }
 
 const describeNotes = (notes: readonly FieldNote[]): string =>
@@ -152,7 +156,13 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
         const message = (error as Error).message;
         deps.logger.error({ err: error }, 'a chunk of the CSV import failed');
         for (const row of chunk) {
-          outcomes.push({ line: row.line, status: 'failed', key: row.keyValue, reason: 'salesforce_error', detail: message });
+          outcomes.push({
+            line: row.line,
+            status: 'failed',
+            key: row.keyValue,
+            reason: 'salesforce_error',
+            detail: message,
+          });
         }
       }
       done += chunk.length;
@@ -240,8 +250,12 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
   const ledgers = await deps.ledger.getMany(matchedIds);
   const outcomes: RowOutcome[] = [];
   const writes: Promise<void>[] = [];
-  const creates: { row: ValidRow; patch: Record<string, FieldValue>; updates: Record<string, FieldValue>; notes: FieldNote[] }[] =
-    [];
+  const creates: {
+    row: ValidRow;
+    patch: Record<string, FieldValue>;
+    updates: Record<string, FieldValue>;
+    notes: FieldNote[];
+  }[] = [];
 
   for (const row of chunk) {
     const found = matches.get(row.key) ?? [];
@@ -351,7 +365,12 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
       const { row, updates, notes } = creates[index] as (typeof creates)[number];
       const base = { line: row.line, key: row.keyValue };
       if (!outcome.ok) {
-        outcomes.push({ ...base, status: 'failed', reason: 'salesforce_error', detail: `${outcome.code}: ${outcome.message}` });
+        outcomes.push({
+          ...base,
+          status: 'failed',
+          reason: 'salesforce_error',
+          detail: `${outcome.code}: ${outcome.message}`,
+        });
         continue;
       }
       await deps.ledger.recordWrites(outcome.id, updates, ctx.now);

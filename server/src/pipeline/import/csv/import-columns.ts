@@ -59,7 +59,10 @@ export function resolveImportColumns(
     const mapped = aliases.get(name.toLowerCase());
     const field = describe.field(mapped ?? name);
     if (mapped !== undefined && !field) {
-      throw new CsvImportError('CSV_BAD_ARGUMENTS', `--map ${name}=${mapped}: ${options.object} has no field ${mapped}`);
+      throw new CsvImportError(
+        'CSV_BAD_ARGUMENTS',
+        `--map ${name}=${mapped}: ${options.object} has no field ${mapped}`,
+      );
     }
     const column = { index, header: name, field };
     if (field) {

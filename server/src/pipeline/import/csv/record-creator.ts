@@ -11,7 +11,13 @@ const createResultSchema = z.array(
     id: z.string().nullish(),
     success: z.boolean(),
     errors: z
-      .array(z.looseObject({ statusCode: z.string(), message: z.string().default(''), fields: z.array(z.string()).default([]) }))
+      .array(
+        z.looseObject({
+          statusCode: z.string(),
+          message: z.string().default(''),
+          fields: z.array(z.string()).default([]),
+        }),
+      )
       .default([]),
   }),
 );

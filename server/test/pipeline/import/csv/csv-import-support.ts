@@ -29,7 +29,11 @@ export interface CsvImportKit {
 
 export async function startCsvImportKit(): Promise<CsvImportKit> {
   const emulator = await startSalesforceEmulator({ port: 0, seed: 'none' });
-  const conn = new Connection({ instanceUrl: emulator.instanceUrl, accessToken: emulator.accessToken, version: '62.0' });
+  const conn = new Connection({
+    instanceUrl: emulator.instanceUrl,
+    accessToken: emulator.accessToken,
+    version: '62.0',
+  });
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const prefix = uniquePrefix('csv-import');
@@ -76,7 +80,13 @@ export async function startCsvImportKit(): Promise<CsvImportKit> {
     async fieldMap(field, rule) {
       await conn
         .sobject('Audience_Field_Map__c')
-        .create({ Object__c: 'Contact', Field__c: field, Write_Rule__c: rule, Active__c: true });
+        .create({
+          Name: `Contact ${field}`,
+          Object__c: 'Contact',
+          Field__c: field,
+          Write_Rule__c: rule,
+          Active__c: true,
+        });
     },
     async close() {
       const keys = await redis.keys(`${prefix}*`);

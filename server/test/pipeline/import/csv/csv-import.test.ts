@@ -94,7 +94,10 @@ describe('CSV import into Contact', () => {
       MobilePhone: '+14155550100',
       HomePhone: '+14155550101',
     });
-    const file = kit.writeCsv('rules.csv', 'Email,MobilePhone,HomePhone\nrule@rule.test,+1 415 555 0199,+1 415 555 0198\n');
+    const file = kit.writeCsv(
+      'rules.csv',
+      'Email,MobilePhone,HomePhone\nrule@rule.test,+1 415 555 0199,+1 415 555 0198\n',
+    );
 
     const report = await kit.importCsv({ file });
 
@@ -155,7 +158,7 @@ describe('CSV import into Contact', () => {
         '"quoted@q.test","Head of ""Growth"", EMEA","line one\r\nline two"\r\n' +
         '\r\n' +
         'second@q.test,Boss,plain\r\n' +
-        '"broken@q.test,"x\r\n',
+        '"broken@q.test,x\r\n',
     );
 
     const report = await kit.importCsv({ file });
@@ -169,7 +172,10 @@ describe('CSV import into Contact', () => {
 
   it('when matching by Id, then 15- and 18-character ids find their record and unknown ids are skipped', async () => {
     const id = await kit.createContact({ LastName: 'Id', Email: 'id@id.test' });
-    const file = kit.writeCsv('ids.csv', `Id,Title\n${id.slice(0, 15)},Fifteen\n003000000000000AAA,Nope\nnot-an-id,X\n`);
+    const file = kit.writeCsv(
+      'ids.csv',
+      `Id,Title\n${id.slice(0, 15)},Fifteen\n003000000000000AAA,Nope\nnot-an-id,X\n`,
+    );
 
     const report = await kit.importCsv({ file, match: 'Id', create: true });
 

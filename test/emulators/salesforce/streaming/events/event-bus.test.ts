@@ -37,10 +37,17 @@ describe('EventBus', () => {
 
   it('appends in constant time however long the retained log is', () => {
     const { bus: b } = bus(3_600_000);
-    for (let i = 0; i < 20_000; i++) append(b);
-    const t = performance.now();
-    for (let i = 0; i < 20_000; i++) append(b);
-    expect(performance.now() - t).toBeLessThan(500);
-    expect(b.size()).toBe(40_000);
+    // Best of 3 batches of 5,000 appends, on an empty log and on a 40,000-event log; the old copy-on-append
+    // purge made the second ~50x slower.
+    const batch = (): number => {
+      const t = performance.now();
+      for (let i = 0; i < 5_000; i++) append(b);
+      return performance.now() - t;
+    };
+    const small = Math.min(batch(), batch(), batch());
+    while (b.size() < 40_000) append(b);
+    const large = Math.min(batch(), batch(), batch());
+    expect(large).toBeLessThan(Math.max(small * 5, 50));
+    expect(b.size()).toBe(55_000);
   });
 });

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'jsforce';
+import { connectionAs, createBenchConfig } from '../bench/bench-config';
+import { startEmulatorProcess, type EmulatorProcess } from '../bench/emulator-process';
+import { RedisPrefix } from '../bench/redis-prefix';
+import { ServerProcess } from '../bench/server-process';
+import { readOrgState, type OrgState } from './org-state';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One scenario's world: a fresh emulated org (same seed every time, so runs are comparable), the loop's
+ * configuration, a Redis prefix of its own, and the server process(es) started against them.
+ */
+export class ChaosWorld {
+  server: ServerProcess | undefined;
+  changesMade = 0;
+  serverStarts = 0;
+  readonly prefix = `{chaos-${randomBytes(4).toString('hex')}}`;
+  private contactIds: string[] = [];
+
+  private constructor(
+    readonly emulator: EmulatorProcess,
+    public redisUrl: string,
+    readonly cwd: string,
+    private readonly echo: boolean,
+  ) {}
+
+  static async create(input: { contacts: number; redisUrl: string; cwd: string; echo?: boolean }): Promise<ChaosWorld> {
+    const emulator = await startEmulatorProcess({ contacts: input.contacts, cwd: input.cwd });
+    await createBenchConfig(connectionAs(emulator.info, emulator.user('admin')));
+    const world = new ChaosWorld(emulator, input.redisUrl, input.cwd, input.echo ?? false);
+    const ids = await world.admin.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id', {
+      autoFetch: true,
+      maxFetch: 10_000_000,
+    });
+    world.contactIds = ids.records.map((r) => r.Id);
+    return world;
+  }
+
+  get admin(): Connection {
+    return connectionAs(this.emulator.info, this.emulator.user('admin'));
+  }
+
+  get rep(): Connection {
+    return connectionAs(this.emulator.info, this.emulator.user('rep'));
+  }
+
+  async startServer(): Promise<ServerProcess> {
+    this.serverStarts += 1;
+    this.server = await ServerProcess.start({
+      cwd: this.cwd,
+      emulator: this.emulator.info,
+      redisUrl: this.redisUrl,
+      prefix: this.prefix,
+      env: { BULK_QUERY_THRESHOLD: '1000000000' },
+      echo: this.echo,
+    });
+    return this.server;
+  }
+
+  /** Resolves once the integration user has made its first `n` calls (the sync is under way). */
+  async integrationCalls(): Promise<number> {
+    return (await this.emulator.control.counters()).byUser[this.emulator.user('integration').id] ?? 0;
+  }
+
+  /**
+   * A wave of rep edits, the same in every run: wave 1 makes every 20th contact a CEO with a free-mail address
+   * (new audience entries, new email status), wave 2 makes half of those an intern again (audience exits).
+   */
+  async repWave(wave: 1 | 2): Promise<number> {
+    const chosen = this.contactIds.filter((_, i) => i % 20 === 7);
+    const updates =
+      wave === 1
+        ? chosen.map((id, i) => ({ Id: id, Title: 'Chief Executive Officer', Email: `chaos.${i}@gmail.com` }))
+        : chosen
+            .filter((_, i) => i % 2 === 0)
+            .map((id, i) => ({ Id: id, Title: 'Intern', Email: `chaos.${i}@mailinator.com` }));
+    for (let i = 0; i < updates.length; i += 200) {
+      const results = await this.rep.sobject('Contact').update(updates.slice(i, i + 200), { allOrNone: false });
+      const failed = results.filter((r) => !r.success).length;
+      if (failed > 0) throw new Error(`${failed} rep edits failed`);
+    }
+    this.changesMade += updates.length;
+    return updates.length;
+  }
+
+  /**
+   * Waits until the loop is done: the server answers /readyz, and neither the integration user's call count nor
+   * the org's enriched count has moved for `quietMs`.
+   */
+  async settle(quietMs = 8000, timeoutMs = 5 * 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    let since = Date.now();
+    while (Date.now() < deadline) {
+      const ready = this.server ? await this.server.readyz().catch(() => undefined) : undefined;
+      const calls = await this.integrationCalls();
+      const mark = `${ready?.status}:${calls}`;
+      if (mark !== last) {
+        last = mark;
+        since = Date.now();
+      } else if (ready?.status === 200 && Date.now() - since >= quietMs) return;
+      await sleep(500);
+    }
+    throw new Error(`the loop did not settle within ${timeoutMs} ms`);
+  }
+
+  async state(): Promise<OrgState> {
+    return readOrgState(this.admin);
+  }
+
+  async destroy(): Promise<void> {
+    await this.server?.stop().catch(() => undefined);
+    await this.emulator.stop().catch(() => undefined);
+    const redis = new RedisPrefix(this.redisUrl, this.prefix);
+    await redis
+      .clear()
+      .catch(() => undefined)
+      .finally(() => redis.close());
+  }
+}

@@ -1,0 +1,20 @@
+import type { ChaosWorld } from './chaos-world';
+
+export interface ScenarioOutcome {
+  name: string;
+  changesMade: number;
+  recordsWritten: number;
+  duplicates: number;
+  lost: number;
+  fieldsDiffer: number;
+  pass: boolean;
+  notes: string[];
+}
+
+/** A scenario drives a world (server started by it, rep waves made by it) to the point where it must settle. */
+export interface Scenario {
+  name: string;
+  /** Uses a Redis of its own (the scenario restarts it). */
+  ownRedis?: boolean;
+  run(world: ChaosWorld, notes: string[], restartRedis: (downMs: number) => Promise<void>): Promise<void>;
+}
