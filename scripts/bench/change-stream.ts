@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import type { ChangeListener } from './change-listener';
+import type { ChangeListener, SeenChange } from './change-listener';
 import { percentile } from './percentile';
 
 export interface StreamResult {
@@ -58,29 +58,18 @@ export async function runChangeStream(input: {
   }
   await Promise.all(sends);
   const seconds = (performance.now() - start) / 1000;
-  await sleep(input.settleMs);
-
-  const events = listener.seen.slice(seenBefore);
-  const pendingCommit = new Map<string, number[]>();
-  const latencies: number[] = [];
-  let writeBacks = 0;
-  let first = Number.POSITIVE_INFINITY;
-  let last = 0;
-  for (const event of events) {
-    for (const id of event.recordIds) {
-      if (event.commitUser === input.repUserId) {
-        pendingCommit.set(id, [...(pendingCommit.get(id) ?? []), event.commitTimestamp]);
-        first = Math.min(first, event.commitTimestamp);
-      } else if (event.commitUser === input.integrationUserId) {
-        writeBacks += 1;
-        last = Math.max(last, event.commitTimestamp);
-        // One write-back answers every rep commit of the record it has not answered yet (debounce merges them).
-        for (const committed of pendingCommit.get(id) ?? []) latencies.push(event.commitTimestamp - committed);
-        pendingCommit.delete(id);
-      }
-    }
+  // Waits for the write-backs (up to settleMs), so the next phase starts on a quiet loop.
+  const deadline = performance.now() + input.settleMs;
+  let tally = matchLatencies(listener.seen.slice(seenBefore), input.repUserId, input.integrationUserId);
+  let stalledSince = performance.now();
+  // An edit whose write-back would change nothing gets none: stop waiting once nothing has moved for 10 s.
+  while (tally.unmatched > 0 && performance.now() < deadline && performance.now() - stalledSince < 10_000) {
+    await sleep(500);
+    const before = tally.unmatched;
+    tally = matchLatencies(listener.seen.slice(seenBefore), input.repUserId, input.integrationUserId);
+    if (tally.unmatched !== before) stalledSince = performance.now();
   }
-  const unmatched = [...pendingCommit.values()].reduce((n, list) => n + list.length, 0);
+  const { latencies, writeBacks, unmatched, first, last } = tally;
   return {
     editsPerS: input.rate,
     seconds,
@@ -92,4 +81,28 @@ export async function runChangeStream(input: {
     latencyP99Ms: percentile(latencies, 99),
     sustainedEventsPerS: last > first ? writeBacks / ((last - first) / 1000) : 0,
   };
+}
+
+/** Pairs every rep commit of a record with the next write-back of that record (one answers all before it). */
+function matchLatencies(events: SeenChange[], repUserId: string, integrationUserId: string) {
+  const pendingCommit = new Map<string, number[]>();
+  const latencies: number[] = [];
+  let writeBacks = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const event of events) {
+    for (const id of event.recordIds) {
+      if (event.commitUser === repUserId) {
+        pendingCommit.set(id, [...(pendingCommit.get(id) ?? []), event.commitTimestamp]);
+        first = Math.min(first, event.commitTimestamp);
+      } else if (event.commitUser === integrationUserId) {
+        writeBacks += 1;
+        last = Math.max(last, event.commitTimestamp);
+        for (const committed of pendingCommit.get(id) ?? []) latencies.push(event.commitTimestamp - committed);
+        pendingCommit.delete(id);
+      }
+    }
+  }
+  const unmatched = [...pendingCommit.values()].reduce((n, list) => n + list.length, 0);
+  return { latencies, writeBacks, unmatched, first, last };
 }

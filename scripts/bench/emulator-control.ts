@@ -61,6 +61,11 @@ export class EmulatorControl {
     return this.call('GET', '/streaming/state');
   }
 
+  /** A new access token for a user of that role (after `expireSessions` the standing ones are dead). */
+  async token(role: string): Promise<string> {
+    return (await this.call<{ accessToken: string }>('POST', '/tokens', { role })).accessToken;
+  }
+
   advanceClock(ms: number): Promise<unknown> {
     return this.call('POST', '/clock/advance', { ms });
   }

@@ -44,7 +44,9 @@ async function checkRedis(): Promise<void> {
     await redis.connect();
     if ((await redis.ping()) !== 'PONG') throw new Error('no PONG');
   } catch (error) {
-    throw new Error(`Redis is not reachable at ${redisUrl} (${(error as Error).message}); start it or pass --redis-url`);
+    throw new Error(
+      `Redis is not reachable at ${redisUrl} (${(error as Error).message}); start it or pass --redis-url`,
+    );
   } finally {
     redis.disconnect();
   }
@@ -81,7 +83,10 @@ async function main(): Promise<void> {
     });
     const server: ServerProcess = first.server;
     const redis: RedisPrefix = first.redis;
-    cleanups.push(() => server.stop(), () => redis.clear().then(() => redis.close()));
+    cleanups.push(
+      () => server.stop(),
+      () => redis.clear().then(() => redis.close()),
+    );
     log(`  ${first.result.recordsPerS.toFixed(1)} records/s, ${first.result.apiCalls} API calls`);
 
     log(`change stream: ${editsPerS} edits/s for ${streamSeconds} s`);
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
       contactIds: ids.records.map((r) => r.Id).slice(0, Math.max(1, editsPerS * streamSeconds)),
       rate: editsPerS,
       seconds: streamSeconds,
-      settleMs: 5000,
+      settleMs: 120_000,
     });
     log(`  p95 ${stream.latencyP95Ms} ms, ${stream.writeBacks} write-backs, ${stream.unmatched} unanswered`);
     await server.stop();

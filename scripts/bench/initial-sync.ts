@@ -66,8 +66,7 @@ export async function runInitialSync(input: {
       if (counters && counters.total > 0) {
         started = performance.now();
         cpuAtStart = server.cpuSeconds();
-      }
-      else await sleep(20);
+      } else await sleep(20);
     }
   })();
   const admin = connectionAs(emulator.info, emulator.user('admin'));

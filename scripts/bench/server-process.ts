@@ -29,7 +29,11 @@ export class ServerProcess {
   private constructor(child: ChildProcess, port: number, echo: boolean) {
     this.child = child;
     this.port = port;
-    this.output = new ChildOutput(child, 400, echo ? (line) => process.stderr.write(`  [server] ${line}\n`) : undefined);
+    this.output = new ChildOutput(
+      child,
+      400,
+      echo ? (line) => process.stderr.write(`  [server] ${line}\n`) : undefined,
+    );
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     this.sampler = setInterval(() => this.sample(), 100);
     this.sampler.unref();

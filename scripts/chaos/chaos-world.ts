@@ -18,6 +18,7 @@ export class ChaosWorld {
   serverStarts = 0;
   readonly prefix = `{chaos-${randomBytes(4).toString('hex')}}`;
   private contactIds: string[] = [];
+  private readonly tokens = new Map<string, string>();
 
   private constructor(
     readonly emulator: EmulatorProcess,
@@ -39,11 +40,21 @@ export class ChaosWorld {
   }
 
   get admin(): Connection {
-    return connectionAs(this.emulator.info, this.emulator.user('admin'));
+    return this.connectionOf('admin');
   }
 
   get rep(): Connection {
-    return connectionAs(this.emulator.info, this.emulator.user('rep'));
+    return this.connectionOf('rep');
+  }
+
+  private connectionOf(role: 'admin' | 'rep'): Connection {
+    const user = this.emulator.user(role);
+    return connectionAs(this.emulator.info, { ...user, accessToken: this.tokens.get(role) ?? user.accessToken });
+  }
+
+  /** New tokens for the admin and the rep (after the scenario expired every session). */
+  async refreshTokens(): Promise<void> {
+    for (const role of ['admin', 'rep']) this.tokens.set(role, await this.emulator.control.token(role));
   }
 
   async startServer(): Promise<ServerProcess> {
@@ -76,10 +87,23 @@ export class ChaosWorld {
         : chosen
             .filter((_, i) => i % 2 === 0)
             .map((id, i) => ({ Id: id, Title: 'Intern', Email: `chaos.${i}@mailinator.com` }));
-    for (let i = 0; i < updates.length; i += 200) {
-      const results = await this.rep.sobject('Contact').update(updates.slice(i, i + 200), { allOrNone: false });
-      const failed = results.filter((r) => !r.success).length;
-      if (failed > 0) throw new Error(`${failed} rep edits failed`);
+    // Injected faults hit the rep as well: failed calls and locked rows are sent again, as a person would.
+    let todo = updates;
+    for (let attempt = 1; todo.length > 0; attempt += 1) {
+      const failed: typeof updates = [];
+      for (let i = 0; i < todo.length; i += 200) {
+        const chunk = todo.slice(i, i + 200);
+        const results = await this.rep
+          .sobject('Contact')
+          .update(chunk, { allOrNone: false })
+          .catch(() => chunk.map(() => ({ success: false })));
+        results.forEach((r, j) => {
+          if (!r.success) failed.push(chunk[j] as (typeof updates)[number]);
+        });
+      }
+      if (failed.length > 0 && attempt >= 10) throw new Error(`${failed.length} rep edits failed 10 times`);
+      todo = failed;
+      if (todo.length > 0) await sleep(200);
     }
     this.changesMade += updates.length;
     return updates.length;

@@ -2,6 +2,17 @@ import { sleep, type ChaosWorld } from './chaos-world';
 import { waitForSyncStart } from './clean-run';
 import type { Scenario } from './scenario';
 
+async function retry<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await sleep(200);
+    }
+  }
+}
+
 /**
  * 10 % UNABLE_TO_LOCK_ROW and 2 % 503 on every call, a session expiry, `403::Unknown client` for the stream, gap
  * events for edited records and a GAP_OVERFLOW, all while syncing and while the rep's changes stream in.
@@ -15,6 +26,7 @@ export const emulatorFaults: Scenario = {
     await waitForSyncStart(world, 12);
     await sleep(1000);
     await control.setFaults({ expireSessions: true });
+    await world.refreshTokens();
     notes.push('sessions expired during the sync');
     await world.repWave(1);
     await control.streamingFaults({ unknownClient: true });
@@ -22,9 +34,11 @@ export const emulatorFaults: Scenario = {
     await world.server?.initialSyncDone(10 * 60_000);
     await world.settle();
     await world.repWave(2);
-    const ids = (await world.admin.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 20')).records;
+    const ids = await retry(async () =>
+      world.admin.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 20'),
+    );
     await control.streamingFaults({
-      inject: { changeType: 'GAP_UPDATE', entityName: 'Contact', recordIds: ids.map((r) => r.Id) },
+      inject: { changeType: 'GAP_UPDATE', entityName: 'Contact', recordIds: ids.records.map((r) => r.Id) },
     });
     await control.streamingFaults({ inject: { changeType: 'GAP_OVERFLOW', entityName: 'Contact' } });
     await control.streamingFaults({ dropLongPolls: 2 });

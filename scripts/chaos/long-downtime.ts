@@ -11,10 +11,12 @@ export const longDowntime: Scenario = {
     await world.server?.stop();
     await world.repWave(1);
     await world.emulator.control.advanceClock(73 * 3_600_000);
-    await world.repWave(2);
-    notes.push('server stopped; wave 1, 73 h on the org clock, wave 2; server restarted');
+    await world.refreshTokens();
+    notes.push('server stopped; rep wave 1; 73 h passed on the org clock; server restarted; wave 2');
     await world.startServer();
     await world.server?.initialSyncDone(10 * 60_000);
+    await world.settle();
+    await world.repWave(2);
     await sleep(1000);
   },
 };

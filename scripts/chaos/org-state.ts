@@ -8,7 +8,11 @@ export interface OrgState {
   enriched: number;
 }
 
-export const COMPARED_FIELDS = ['Email', 'Title', 'Seniority__c', 'Department', 'Email_Status__c', 'Phone_Type__c'];
+/**
+ * Department is left out on purpose: its rule is Fill_Blank, so the first value written stays, and which title a
+ * record had when it was first processed depends on timing (an edit made during the sync), in a clean run too.
+ */
+export const COMPARED_FIELDS = ['Email', 'Title', 'Seniority__c', 'Email_Status__c', 'Phone_Type__c'];
 
 export async function readOrgState(conn: Connection): Promise<OrgState> {
   const contacts = new Map<string, string>();
@@ -22,10 +26,13 @@ export async function readOrgState(conn: Connection): Promise<OrgState> {
     if (row.Audience_Last_Enriched_At__c) enriched += 1;
   }
   const episodes = new Map<string, string[]>();
-  const members = await conn.query<Record<string, unknown>>('SELECT Record_Id__c, Is_Active__c FROM Audience_Member__c', {
-    autoFetch: true,
-    maxFetch: 10_000_000,
-  });
+  const members = await conn.query<Record<string, unknown>>(
+    'SELECT Record_Id__c, Is_Active__c FROM Audience_Member__c',
+    {
+      autoFetch: true,
+      maxFetch: 10_000_000,
+    },
+  );
   for (const row of members.records) {
     const id = String(row.Record_Id__c);
     episodes.set(id, [...(episodes.get(id) ?? []), row.Is_Active__c ? 'active' : 'ended'].sort());

@@ -47,6 +47,7 @@ export class OwnRedis {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
       const ok = await probe
         .connect()
         .then(() => probe.ping())

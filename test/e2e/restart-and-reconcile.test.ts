@@ -185,7 +185,10 @@ describe('e2e: downtime, restart and reconciliation', () => {
     const members = await waitFor(
       async () => {
         const m = await h.activeMembers(audienceId);
-        return deleted.every((id) => !m.has(id)) && m.size === expected.size ? m : undefined;
+        const missing = [...expected].filter((id) => !m.has(id)).map((id) => [ids.indexOf(id), added.indexOf(id)]);
+        const extra = [...m].filter((id) => !expected.has(id)).map((id) => [ids.indexOf(id), added.indexOf(id)]);
+        if (missing.length || extra.length) throw new Error(JSON.stringify({ missing, extra }));
+        return m;
       },
       60_000,
       'deleted records to leave the audience and the changed ones to enter it',

@@ -34,6 +34,12 @@ import { CommandListener } from './command-listener';
 import { ImportRunner } from './import-runner';
 import { MemberCountUpdater } from './member-count-updater';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter';
+// enrichment-runs hook
+import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
+import {
+  createRuntimeEnrichmentRunner,
+  type EnrichmentHookOptions,
+} from '../pipeline/enrich/runs/runtime-enrichment';
 
 export interface LoopRuntimeOptions {
   conn: Connection;
@@ -53,6 +59,8 @@ export interface LoopRuntimeOptions {
   progress?: ProgressReporter;
   /** Called for every audience entry and exit (the actions step's queue is fed from here too). */
   onMembership?: (events: MembershipEvent[]) => Promise<void>;
+  /** Paid enrichment runs (enrichment-runs hook): provider environment, clock, test tuning. */
+  enrichment?: EnrichmentHookOptions;
 }
 
 /**
@@ -90,6 +98,8 @@ export class LoopRuntime {
   private reloading: Promise<void> = Promise.resolve();
   private importing: Promise<void> = Promise.resolve();
   readonly membershipEvents: MembershipEvent[] = [];
+  /** Paid enrichment: plans, runs, schedules, on-entry and ENRICH_RECORD (enrichment-runs hook). */
+  readonly enrichment: EnrichmentRunner;
 
   constructor(private readonly options: LoopRuntimeOptions) {
     const { conn, redis, logger } = options;
@@ -150,6 +160,22 @@ export class LoopRuntime {
       reconcile: (object) => this.reconcile(object),
       removed: (records) => this.processor.evaluate(this.config.audiences, records, { removed: true }),
     });
+    // enrichment-runs hook
+    this.enrichment = createRuntimeEnrichmentRunner(
+      {
+        conn,
+        redis,
+        prefix: options.prefix,
+        keys: this.keys,
+        mirror: this.mirror,
+        describes: this.describes,
+        processor: this.processor,
+        queues: this.queues,
+        logger: logger.child({ component: 'enrichment' }),
+        defaultRegion: options.defaultRegion,
+      },
+      options.enrichment,
+    );
     this.memberCounts = new MemberCountUpdater(
       conn,
       this.membership,
@@ -171,6 +197,7 @@ export class LoopRuntime {
     this.governor.observeLimits(await conn.limits());
     this.observeLimits(conn);
     await this.loadConfig();
+    await this.enrichment.start(); // enrichment-runs hook
 
     const intakeQueue = this.queues.queue<IntakeJobData>('intake');
     this.debouncer = createRecordDebouncer(intakeQueue, this.options.redis, {
@@ -218,6 +245,7 @@ export class LoopRuntime {
     await this.subscriber?.stop();
     await this.importing.catch(() => undefined);
     await this.worker?.close();
+    await this.enrichment.stop(); // enrichment-runs hook
     await this.writer.flush();
     await this.memberCounts.stop();
     this.gate?.close();
@@ -276,6 +304,7 @@ export class LoopRuntime {
     this.reloading = this.reloading.then(async () => {
       this.options.logger.info({ reason }, 'reloading configuration');
       await this.loadConfig();
+      await this.enrichment.reload(); // enrichment-runs hook
       // New sources and newly mapped fields are backfilled; new audiences are evaluated over the mirror.
       this.importing = this.importing.then(() => this.importPending());
       await this.importing;
@@ -318,10 +347,12 @@ export class LoopRuntime {
         const source = this.config.sources.find((s) => id && this.keyPrefixOf(s.object) === id.slice(0, 3));
         if (!id || !source) return;
         const found = await this.reread(source, [id]);
-        if (found.length > 0) await this.processor.process(source.object, found);
+        // enrichment-runs hook: every active plan of the object enriches it; without one, offline values only.
+        if (found.length > 0) await this.enrichment.enrichRecords(source.object, found);
         return;
       }
       case 'RUN_ENRICHMENT':
+        return this.enrichment.requestRun(command.targetId); // enrichment-runs hook
       case 'DRY_RUN_EXPORT':
         logger.warn({ command: command.command }, 'command not supported yet');
         return;
@@ -420,6 +451,7 @@ export class LoopRuntime {
     await queue.addBulk(
       events.map((event) => ({ name: event.kind, data: event, opts: { jobId: `${event.kind}-${event.episodeKey}` } })),
     );
+    await this.enrichment.onMembership(events); // enrichment-runs hook
     this.membershipEvents.push(...events);
     if (this.membershipEvents.length > 10_000) this.membershipEvents.splice(0, this.membershipEvents.length - 10_000);
     await this.options.onMembership?.(events);

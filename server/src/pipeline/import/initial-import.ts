@@ -71,6 +71,8 @@ export async function runInitialImport(input: {
     const records = await conn.bulk2.query(soql, { pollTimeout: 30 * 60_000, pollInterval: 1000 });
     let page: MirrorRecord[] = [];
     for await (const row of records.stream() as AsyncIterable<Record<string, unknown>>) {
+      // jsforce 3.10 joins Bulk result pages into one CSV stream and reads each later page's header as a record.
+      if (row.Id === 'Id') continue;
       page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
       if (page.length >= (input.pageSize ?? 2000)) {
         await store(page);

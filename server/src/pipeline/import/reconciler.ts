@@ -41,21 +41,32 @@ export async function reconcileSince(input: {
     fields: input.describe.fields,
     parentFields: (r) => (r === 'Account' ? input.accountDescribe?.fields : undefined),
   });
-  const changedSince: Filter = { field: 'SystemModstamp', op: 'gte', value: from.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const changedSince: Filter = {
+    field: 'SystemModstamp',
+    op: 'gte',
+    value: from.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
 
   const matching = await conn.query<Record<string, unknown>>(sourceQuery(source, fields, fieldType, changedSince), {
     autoFetch: true,
     maxFetch: 10_000_000,
   });
-  const changed = matching.records.map(
-    (raw): MirrorRecord => ({ id: String(raw.Id), object: source.object, fields: flattenRecord(raw, fields.parentFields) }),
-  );
+  const changed = matching.records.map((raw): MirrorRecord => ({
+    id: String(raw.Id),
+    object: source.object,
+    fields: flattenRecord(raw, fields.parentFields),
+  }));
   await mirror.putMany(changed);
 
   // Changed but no longer matching the inclusion filter: leave.
   const matchingIds = new Set(changed.map((r) => r.id));
   const anyChange = await conn.query<{ Id: string }>(
-    sourceQuery({ ...source, filter: { all: [] } }, { ...fields, fields: ['Id'], parentFields: [] }, fieldType, changedSince),
+    sourceQuery(
+      { ...source, filter: { all: [] } },
+      { ...fields, fields: ['Id'], parentFields: [] },
+      fieldType,
+      changedSince,
+    ),
     { autoFetch: true, maxFetch: 10_000_000 },
   );
   const leavingIds = anyChange.records.map((r) => r.Id).filter((id) => !matchingIds.has(id));
@@ -65,6 +76,15 @@ export async function reconcileSince(input: {
   const start = new Date(Math.max(from.getTime(), input.now.getTime() - 29 * 24 * 3_600_000));
   const deleted = await conn.sobject(source.object).deleted(start, end);
   const deletedIds = (deleted.deletedRecords ?? []).map((d) => d.id);
+  // getDeleted ignores seconds: its window ends at the start of the current minute, so what was deleted in this
+  // minute is not in it yet. queryAll sees the recycle bin up to now.
+  const binned = await conn.query<{ Id: string }>(
+    sourceQuery({ ...source, filter: { all: [] } }, { ...fields, fields: ['Id'], parentFields: [] }, fieldType, {
+      all: [changedSince, { field: 'IsDeleted', op: 'eq', value: true }],
+    }),
+    { autoFetch: true, maxFetch: 10_000_000, scanAll: true },
+  );
+  for (const r of binned.records) deletedIds.push(r.Id);
 
   const removed: MirrorRecord[] = [];
   for (const id of new Set([...leavingIds, ...deletedIds])) {

@@ -15,7 +15,7 @@ export interface ControlHooks {
   resetBulk?(): void;
 }
 
-const ROUTES: FaultRoute[] = ['collections', 'composite', 'query', 'sobject', 'limits', 'describe', '*'];
+const ROUTES: FaultRoute[] = ['collections', 'composite', 'query', 'sobject', 'limits', 'describe', 'bulk2', '*'];
 
 export function createControlRouter(org: Org, hooks: ControlHooks): Router {
   const r = express.Router();

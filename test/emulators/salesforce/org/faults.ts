@@ -1,5 +1,5 @@
 /** Fault switches set through the control endpoint. */
-export type FaultRoute = 'collections' | 'composite' | 'query' | 'sobject' | 'limits' | 'describe' | '*';
+export type FaultRoute = 'collections' | 'composite' | 'query' | 'sobject' | 'limits' | 'describe' | 'bulk2' | '*';
 
 export interface ErrorRateFault {
   route: FaultRoute;

@@ -10,7 +10,7 @@ import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
 import { formatDate, formatIsoDateTime } from './clock';
 import type { EventHub } from './event-hub';
 import { IdFactory } from './ids';
-import { uniqueConflict } from './unique-fields';
+import { UniqueIndex } from './unique-fields';
 import { RecordErrors } from '../errors';
 
 export type Row = Record<string, unknown>;
@@ -22,6 +22,8 @@ export interface DeletedEntry {
 
 export class RecordStore {
   readonly ids = new IdFactory();
+  /** Unique-field lookups (`DUPLICATE_VALUE`). */
+  readonly unique = new UniqueIndex();
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly deletedLog = new Map<string, DeletedEntry[]>();
   private commitNumber = 0;
@@ -193,9 +195,10 @@ export class Transaction {
     if (obj.getField('OwnerId') && (row.OwnerId === undefined || row.OwnerId === null)) row.OwnerId = this.userId;
     computeDerived(obj, row);
     const t = this.store.table(obj);
-    const clash = uniqueConflict(obj, t, row);
+    const clash = this.store.unique.conflict(obj, t, row);
     if (clash) throw new RecordErrors([clash]);
     t.set(id, row);
+    this.store.unique.note(obj, t, row, true);
     this.undo.push(() => t.delete(id));
     this.changes.push({
       changeType: 'CREATE',
@@ -211,7 +214,7 @@ export class Transaction {
   update(obj: ObjectSpec, id: string, values: Row): string[] {
     const t = this.store.table(obj);
     const row = t.get(id)!;
-    const clash = uniqueConflict(obj, t, values, id);
+    const clash = this.store.unique.conflict(obj, t, values, id);
     if (clash) throw new RecordErrors([clash]);
     const before = { ...row };
     const changed: string[] = [];
@@ -229,6 +232,7 @@ export class Transaction {
     row.LastModifiedById = this.userId;
     row.SystemModstamp = now;
     computeDerived(obj, row);
+    this.store.unique.note(obj, t, row, false);
     this.undo.push(() => t.set(id, before));
     const eventValues: Record<string, unknown> = {};
     const changedFields: string[] = [];

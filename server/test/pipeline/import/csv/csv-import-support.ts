@@ -78,15 +78,13 @@ export async function startCsvImportKit(): Promise<CsvImportKit> {
       return (await conn.sobject('Contact').retrieve(id)) as unknown as Record<string, unknown>;
     },
     async fieldMap(field, rule) {
-      await conn
-        .sobject('Audience_Field_Map__c')
-        .create({
-          Name: `Contact ${field}`,
-          Object__c: 'Contact',
-          Field__c: field,
-          Write_Rule__c: rule,
-          Active__c: true,
-        });
+      await conn.sobject('Audience_Field_Map__c').create({
+        Name: `Contact ${field}`,
+        Object__c: 'Contact',
+        Field__c: field,
+        Write_Rule__c: rule,
+        Active__c: true,
+      });
     },
     async close() {
       const keys = await redis.keys(`${prefix}*`);

@@ -209,4 +209,45 @@ describe('CSV import into Contact', () => {
       Skipped__c: 1,
     });
   });
+  it('when a --map alias names the column, then it fills that field', async () => {
+    const id = await kit.createContact({ LastName: 'Map', Email: 'map@map.test' });
+    const file = kit.writeCsv('map.csv', 'E-mail,Job title\nmap@map.test,Analyst\n');
+    const report = await kit.importCsv({ file, map: { 'E-mail': 'Email', 'Job title': 'Title' } });
+    expect(report.totals.updated).toBe(1);
+    expect((await kit.contact(id)).Title).toBe('Analyst');
+  });
+
+  it('when the header cannot be used, then the import stops before writing with a coded error', async () => {
+    const noKey = kit.writeCsv('nokey.csv', 'Title\nCEO\n');
+    await expect(kit.importCsv({ file: noKey })).rejects.toMatchObject({ code: 'CSV_BAD_HEADER' });
+    const twice = kit.writeCsv('twice.csv', 'Email,email\na@b.test,a@b.test\n');
+    await expect(kit.importCsv({ file: twice })).rejects.toMatchObject({ code: 'CSV_BAD_HEADER' });
+    const file = kit.writeCsv('alias.csv', 'Email\na@b.test\n');
+    await expect(kit.importCsv({ file, map: { Missing: 'Title' } })).rejects.toMatchObject({
+      code: 'CSV_BAD_ARGUMENTS',
+    });
+    await expect(kit.importCsv({ file, match: 'Birthdate' })).rejects.toMatchObject({ code: 'CSV_BAD_ARGUMENTS' });
+  });
+  // Last: its Tracked map on Department would change what the earlier tests expect of that field.
+  it("when a field is Tracked, then the import writes blanks and its own values but never a person's edit", async () => {
+    await kit.fieldMap('Department', 'Tracked');
+    const theirs = await kit.createContact({ LastName: 'T1', Email: 't1@tracked.test', Department: 'Sales' });
+    const ours = await kit.createContact({ LastName: 'T2', Email: 't2@tracked.test' });
+    const csv = (value: string) =>
+      kit.writeCsv(`tracked-${value}.csv`, `Email,Department\nt1@tracked.test,${value}\nt2@tracked.test,${value}\n`);
+
+    const first = await kit.importCsv({ file: csv('Ops') });
+    expect(statusOf(first, 2)).toMatchObject({ status: 'skipped', reason: 'not_ours', recordId: theirs });
+    expect(statusOf(first, 3)).toMatchObject({ status: 'updated', recordId: ours });
+
+    const second = await kit.importCsv({ file: csv('Finance') });
+    expect(statusOf(second, 3)).toMatchObject({ status: 'updated' });
+    expect((await kit.contact(ours)).Department).toBe('Finance');
+
+    await kit.conn.sobject('Contact').update({ Id: ours, Department: 'HR' });
+    const third = await kit.importCsv({ file: csv('Legal') });
+    expect(statusOf(third, 3)).toMatchObject({ status: 'skipped', reason: 'not_ours' });
+    expect((await kit.contact(ours)).Department).toBe('HR');
+    expect((await kit.contact(theirs)).Department).toBe('Sales');
+  });
 });

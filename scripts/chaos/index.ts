@@ -1,0 +1,113 @@
+/**
+ * `npm run chaos -- [--contacts 2000] [--only name] [--redis-url redis://127.0.0.1:6379] [--quick] [--echo]`
+ * Runs a clean reference sync, then each failure scenario on a fresh emulated org, and compares every scenario's
+ * final org state (mapped contact fields, audience membership episodes) with the reference's.
+ */
+import { numberArg, parseCliArgs } from '../bench/cli-args';
+import { ChaosWorld } from './chaos-world';
+import { cleanRun } from './clean-run';
+import { emulatorFaults } from './emulator-faults';
+import { killNine } from './kill-nine';
+import { longDowntime } from './long-downtime';
+import { compareStates, type OrgState } from './org-state';
+import { OwnRedis } from './own-redis';
+import type { Scenario, ScenarioOutcome } from './scenario';
+import { redisRestart } from './redis-restart';
+
+const args = parseCliArgs(process.argv.slice(2));
+const contacts = numberArg(args, 'contacts', args.has('quick') ? 500 : 2000);
+const sharedRedis = String(args.get('redis-url') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const only = args.get('only');
+const echo = args.has('echo');
+const cwd = process.cwd();
+const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
+
+async function runScenario(scenario: Scenario): Promise<{ state: OrgState; world: ChaosWorld; notes: string[] }> {
+  const own = scenario.ownRedis ? await OwnRedis.start() : undefined;
+  const world = await ChaosWorld.create({ contacts, redisUrl: own?.url ?? sharedRedis, cwd, echo });
+  const notes: string[] = [];
+  try {
+    await scenario.run(world, notes, async (downMs) => {
+      if (!own) throw new Error('this scenario has no Redis of its own to restart');
+      await own.restart(downMs);
+    });
+    await world.settle();
+    return { state: await world.state(), world, notes };
+  } finally {
+    await world.destroy();
+    await own?.destroy();
+  }
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  log(`reference: ${cleanRun.name}, ${contacts} contacts`);
+  const reference = await runScenario(cleanRun);
+  log(`  ${reference.state.enriched} records written, ${reference.world.changesMade} changes made`);
+  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime].filter(
+    (s) => typeof only !== 'string' || s.name.includes(only),
+  );
+  const outcomes: ScenarioOutcome[] = [];
+  for (const scenario of scenarios) {
+    log(`scenario: ${scenario.name}`);
+    let outcome: ScenarioOutcome;
+    try {
+      const { state, world, notes } = await runScenario(scenario);
+      const diff = compareStates(reference.state, state);
+      outcome = {
+        name: scenario.name,
+        changesMade: world.changesMade,
+        recordsWritten: state.enriched,
+        duplicates: diff.duplicates,
+        lost: diff.lost,
+        fieldsDiffer: diff.fieldsDiffer,
+        pass:
+          diff.duplicates === 0 &&
+          diff.lost === 0 &&
+          diff.fieldsDiffer === 0 &&
+          state.enriched === reference.state.enriched,
+        notes: [...notes, `${world.serverStarts} server start(s)`, ...diff.examples],
+      };
+    } catch (error) {
+      outcome = {
+        name: scenario.name,
+        changesMade: 0,
+        recordsWritten: 0,
+        duplicates: 0,
+        lost: 0,
+        fieldsDiffer: 0,
+        pass: false,
+        notes: [`did not finish: ${(error as Error).message.split('\n')[0]}`],
+      };
+    }
+    outcomes.push(outcome);
+    printOutcome(outcome);
+  }
+  const passed = outcomes.filter((o) => o.pass).length;
+  process.stdout.write(
+    `\nchaos: ${passed}/${outcomes.length} scenarios passed (reference: ${reference.state.enriched} records written, ` +
+      `${reference.world.changesMade} changes) in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+  return passed === outcomes.length ? 0 : 1;
+}
+
+function printOutcome(o: ScenarioOutcome): void {
+  process.stdout.write(
+    [
+      `\n${o.name}`,
+      `  changes made ${o.changesMade}, records written ${o.recordsWritten}, duplicates ${o.duplicates}, lost ${o.lost}, ` +
+        `records differing from the clean run ${o.fieldsDiffer}`,
+      ...o.notes.map((n) => `  - ${n}`),
+      `  ${o.pass ? 'PASS' : 'FAIL'}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`chaos failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

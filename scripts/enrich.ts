@@ -1,0 +1,135 @@
+/**
+ * `npm run enrich -- --plan <Id|Name> [--estimate-only]`
+ * Runs an enrichment plan over its audience now (or resumes its paused run): prints the pre-run credit estimate
+ * first, then a progress bar; the run is an Audience_Run__c like any other (docs/enrichment.md). Exit codes: 0 the
+ * run finished, 3 it paused on a credit limit (resume by running again after raising the limit), 1 it could not run,
+ * 2 bad arguments.
+ */
+import { pino } from 'pino';
+import { ConfigLoader } from '../server/src/config/config-loader';
+import type { LoopConfig } from '../server/src/config/loop-config';
+import { loadEnv, salesforceMode } from '../server/src/config/env';
+import { asAppError } from '../server/src/lib/errors';
+import { createLogger } from '../server/src/lib/logger';
+import { createProgressReporter } from '../server/src/loop/progress-reporter';
+import { WriteLedger } from '../server/src/pipeline/export';
+import { ENRICH_USAGE, parseEnrichArgs, type EnrichArgs } from '../server/src/pipeline/enrich/runs/enrich-args';
+import { formatEstimate } from '../server/src/pipeline/enrich/runs/estimate-text';
+import { createRuntimeEnrichmentRunner } from '../server/src/pipeline/enrich/runs/runtime-enrichment';
+import { MirrorStore } from '../server/src/pipeline/import/mirror-store';
+import { LoopStats } from '../server/src/pipeline/loop-stats';
+import { RecordProcessor } from '../server/src/pipeline/record-processor';
+import { MembershipService } from '../server/src/pipeline/segments/membership/membership-service';
+import { MembershipStore } from '../server/src/pipeline/segments/membership/membership-store';
+import { createQueueFactory } from '../server/src/queues/queue-factory';
+import { connectSalesforce, credentialsFromEnv } from '../server/src/salesforce/auth/connection-factory';
+import { DescribeCache } from '../server/src/salesforce/schema/describe-cache';
+import { CoalescingWriter } from '../server/src/salesforce/writers/coalescing-writer';
+import { KeySpace } from '../server/src/state/key-space';
+import { connectRedis } from '../server/src/state/redis';
+
+const EXIT_OK = 0;
+const EXIT_CANNOT_RUN = 1;
+const EXIT_BAD_ARGUMENTS = 2;
+const EXIT_PAUSED = 3;
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`enrich: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<number> {
+  let args: EnrichArgs;
+  try {
+    args = parseEnrichArgs(process.argv.slice(2));
+  } catch (error) {
+    fail(EXIT_BAD_ARGUMENTS, `${(error as Error).message}\n\n${ENRICH_USAGE}`);
+  }
+  if (args.help) {
+    process.stdout.write(`${ENRICH_USAGE}\n`);
+    return EXIT_OK;
+  }
+  let env;
+  try {
+    env = loadEnv();
+    if (salesforceMode(env) === 'sandbox') fail(EXIT_CANNOT_RUN, 'enrichment runs need a Salesforce org (see .env)');
+  } catch (error) {
+    fail(EXIT_CANNOT_RUN, (error as Error).message);
+  }
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'enrich' }, pino.destination(2));
+  const credentials = credentialsFromEnv(env);
+  if (!credentials) fail(EXIT_CANNOT_RUN, 'no Salesforce credentials are set');
+  const conn = await connectSalesforce(credentials).catch((error: unknown) =>
+    fail(EXIT_CANNOT_RUN, `could not log in to Salesforce: ${(error as Error).message}`),
+  );
+  const redis = await connectRedis(env.REDIS_URL, { name: 'audience-loop-enrich' }).catch((error: unknown) =>
+    fail(EXIT_CANNOT_RUN, (error as Error).message),
+  );
+  const prefix = env.REDIS_PREFIX;
+  const keys = new KeySpace(prefix);
+  const describes = new DescribeCache(conn);
+  const queues = createQueueFactory({ connection: redis, prefix, logger });
+  const writer = new CoalescingWriter(conn, { maxWaitMs: 50, logger });
+  const mirror = new MirrorStore(redis, keys);
+  let config: LoopConfig = { sources: [], audiences: [], fieldMaps: [], problems: [], loadedAt: '' };
+  const processor = new RecordProcessor({
+    mirror,
+    ledger: new WriteLedger(redis, { prefix }),
+    writer,
+    describes,
+    membership: new MembershipService(conn, new MembershipStore(redis, keys), logger),
+    stats: new LoopStats(),
+    logger,
+    config: () => config,
+    defaultRegion: env.DEFAULT_PHONE_REGION,
+    // Entries and exits are the running loop's to act on; the CLI only writes what it bought.
+    onMembership: async () => {},
+  });
+  const runner = createRuntimeEnrichmentRunner({
+    conn,
+    redis,
+    prefix,
+    keys,
+    mirror,
+    describes,
+    processor,
+    queues,
+    logger,
+    defaultRegion: env.DEFAULT_PHONE_REGION,
+  });
+  try {
+    config = await new ConfigLoader(conn, describes, logger).load();
+    await runner.start({ workers: false });
+    const plan = runner.findPlan(args.plan);
+    if (!plan) fail(EXIT_CANNOT_RUN, `no active, valid enrichment plan "${args.plan}" (see its Status_Message__c)`);
+    if (args.estimateOnly) {
+      process.stdout.write(formatEstimate(plan.name, await runner.estimate(plan)));
+      return EXIT_OK;
+    }
+    const bar = createProgressReporter().start(`enrich ${plan.name}`);
+    const outcome = await runner
+      .runPlan(plan.id, {
+        onEstimate: (estimate) => process.stdout.write(formatEstimate(plan.name, estimate)),
+        onProgress: (done, total) => {
+          bar.setTotal(total);
+          bar.update(done);
+        },
+      })
+      .finally(() => bar.stop());
+    await writer.flush();
+    process.stdout.write(`${outcome.status}: ${outcome.message}\n`);
+    if (outcome.status === 'Paused') return EXIT_PAUSED;
+    return outcome.status === 'Skipped' ? EXIT_CANNOT_RUN : EXIT_OK;
+  } catch (error) {
+    fail(EXIT_CANNOT_RUN, `the run could not finish: ${asAppError(error).message}`);
+  } finally {
+    await runner.stop();
+    for (const queue of queues.queues()) await queue.close();
+    await redis.quit().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => fail(EXIT_CANNOT_RUN, `the run could not finish: ${(error as Error)?.stack ?? String(error)}`),
+);

@@ -1,0 +1,17 @@
+/**
+ * Redis keys of enrichment runs, under the deployment's hash-tagged prefix: the paused run of a plan (to resume it)
+ * and the records a run has finished (so a resumed run neither counts nor pays for them again).
+ */
+export class RunKeys {
+  constructor(private readonly prefix: string) {}
+
+  /** String: the id of the plan's paused run, if any. */
+  pausedRun(planId: string): string {
+    return `${this.prefix}:enrich:run:paused:${planId}`;
+  }
+
+  /** Set: record ids this run has counted. */
+  doneRecords(runId: string): string {
+    return `${this.prefix}:enrich:run:done:${runId}`;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+import { CircuitBreaker } from '../waterfall/circuit-breaker';
+import { CreditLedger } from '../waterfall/credit-ledger';
+import { EnrichmentCache } from '../waterfall/enrichment-cache';
+import { HitRateStats } from '../waterfall/hit-rate-stats';
+import { ProviderRateLimiter } from '../waterfall/provider-rate-limiter';
+import { RunProgress } from '../waterfall/run-progress';
+
+/** The Redis-backed parts every waterfall of this process shares. */
+export interface WaterfallServices {
+  cache: EnrichmentCache;
+  credits: CreditLedger;
+  limiter: ProviderRateLimiter;
+  breaker: CircuitBreaker;
+  hitRates: HitRateStats;
+  progress: RunProgress;
+}
+
+export function createWaterfallServices(redis: Redis, prefix: string, now: () => Date): WaterfallServices {
+  const nowMs = () => now().getTime();
+  const credits = new CreditLedger(redis, { prefix, now });
+  return {
+    cache: new EnrichmentCache(redis, { prefix, now: nowMs }),
+    credits,
+    limiter: new ProviderRateLimiter(redis, { prefix }),
+    breaker: new CircuitBreaker(redis, { prefix }),
+    hitRates: new HitRateStats(redis, { prefix }),
+    progress: new RunProgress(redis, credits, { prefix }),
+  };
+}

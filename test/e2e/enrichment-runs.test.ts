@@ -1,0 +1,250 @@
+/**
+ * Paid enrichment runs over the Salesforce emulator, the provider fakes and a real Redis: RUN_ENRICHMENT over an
+ * audience (waterfall order and early stop), the cache making a second run free, a run ceiling pausing and resuming,
+ * a 429 with Retry-After slowing a run that still finishes, the monthly budget resetting on the 1st (held clock),
+ * ENRICH_RECORD reaching a record, and a plan's cron schedule firing. Everything asserted is read back from the org
+ * (as the admin), from the fakes' request logs or from BullMQ.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProviderFakes, type ProviderFakes } from '../emulators/providers/index';
+import { LoopHarness, waitFor } from './support/loop-harness';
+
+type Row = Record<string, unknown> & { Id: string };
+
+interface RunRow extends Row {
+  Status__c: string;
+  Status_Message__c: string | null;
+  Processed__c: number;
+  Succeeded__c: number;
+  Failed__c: number;
+  Skipped__c: number;
+  Total__c: number;
+  Credits_Used__c: number | null;
+  Credits_By_Provider__c: string | null;
+  Skips_By_Reason__c: string | null;
+}
+
+const RUN_FIELDS =
+  'Id, Status__c, Status_Message__c, Processed__c, Succeeded__c, Failed__c, Skipped__c, Total__c, Credits_Used__c, ' +
+  'Credits_By_Provider__c, Skips_By_Reason__c';
+
+let h: LoopHarness;
+let fakes: ProviderFakes;
+let clock = new Date('2026-11-20T12:00:00Z');
+const statusEvents: Record<string, unknown>[] = [];
+let planA = '';
+let audienceId = '';
+
+async function runsOf(planId: string): Promise<RunRow[]> {
+  return h.query<RunRow>(`SELECT ${RUN_FIELDS} FROM Audience_Run__c WHERE Audience_Enrichment__c = '${planId}'`);
+}
+
+async function command(name: string, fields: Record<string, unknown>): Promise<void> {
+  const result = await h.admin.sobject('Audience_Command__e').create({ Command__c: name, ...fields });
+  if (!result.success) throw new Error(`could not publish ${name}`);
+}
+
+/** Publishes RUN_ENRICHMENT and waits for a run of the plan to reach one of `statuses` (the newest run). */
+async function runPlan(planId: string, statuses: string[], known: string[] = []): Promise<RunRow> {
+  const before = new Set(known.length > 0 ? [] : (await runsOf(planId)).map((r) => r.Id));
+  await command('RUN_ENRICHMENT', { Target_Id__c: planId });
+  return waitFor(
+    async () => {
+      const runs = (await runsOf(planId)).filter((r) => known.includes(r.Id) || !before.has(r.Id));
+      return runs.find((r) => statuses.includes(r.Status__c) && (known.length === 0 || known.includes(r.Id)));
+    },
+    30_000,
+    `a run of ${planId} in ${statuses.join('/')}`,
+  );
+}
+
+async function createPlan(fields: Record<string, unknown>): Promise<string> {
+  const [created] = await h.createRecords('Audience_Enrichment__c', [
+    { Object__c: 'Lead', Audience__c: audienceId, Active__c: true, Time_Zone__c: 'UTC', ...fields },
+  ]);
+  const id = created as string;
+  await waitFor(() => h.loop.enrichment.findPlan(id), 20_000, `plan ${id} to be loaded`);
+  return id;
+}
+
+beforeAll(async () => {
+  fakes = await startProviderFakes();
+  h = await LoopHarness.create({
+    start: false,
+    sources: [{ Object__c: 'Lead', Inclusion_Filter__c: null }],
+    fieldMaps: [
+      { Object__c: 'Lead', Field__c: 'Email', Attribute__c: 'person.work_email', Write_Rule__c: 'Fill_Blank' },
+      { Object__c: 'Lead', Field__c: 'Title', Attribute__c: 'person.title', Write_Rule__c: 'Fill_Blank' },
+    ],
+    audiences: [
+      { Name: 'Web leads', Object__c: 'Lead', Filter__c: JSON.stringify({ field: 'LeadSource', op: 'eq', value: 'Web' }) },
+    ],
+    records: {
+      Lead: [
+        { FirstName: 'Olivia', LastName: 'Martin', Company: 'Acme Inc', Website: 'https://acme.com', LeadSource: 'Web' },
+        { FirstName: 'Lucas', LastName: 'Bernard', Company: 'Acme Inc', Website: 'https://acme.com', LeadSource: 'Web' },
+      ],
+    },
+  });
+  audienceId = h.ids.audiences[0] as string;
+  const [plan] = await h.createRecords('Audience_Enrichment__c', [
+    {
+      Name: 'Work emails',
+      Object__c: 'Lead',
+      Audience__c: audienceId,
+      Attributes__c: 'person.work_email',
+      Providers__c: 'pdl,hunter,apollo',
+      Active__c: true,
+    },
+  ]);
+  planA = plan as string;
+  const org = h.emulator.org;
+  const publish = org.publishPlatformEvent.bind(org);
+  org.publishPlatformEvent = (name, fields, userId) => {
+    if (name === 'Audience_Status__e') statusEvents.push(fields);
+    return publish(name, fields, userId);
+  };
+  await h.startRuntime({
+    enrichment: {
+      environment: {
+        HUNTER_API_KEY: fakes.keys.hunter,
+        HUNTER_BASE_URL: fakes.hunterBaseUrl,
+        PDL_API_KEY: fakes.keys.pdl,
+        PDL_BASE_URL: fakes.pdlBaseUrl,
+        APOLLO_API_KEY: fakes.keys.apollo,
+        APOLLO_BASE_URL: fakes.apolloBaseUrl,
+      },
+      now: () => clock,
+      retryDelayMs: 2500,
+      schedulePattern: () => '*/2 * * * * *',
+    },
+  });
+  await waitFor(async () => (await h.activeMembers(audienceId)).size === 2, 20_000, 'two audience members');
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await fakes?.stop();
+});
+
+describe('enrichment runs', { timeout: 45_000 }, () => {
+  it('runs the waterfall in the plan order and stops at the first valid value', async () => {
+    const run = await runPlan(planA, ['Succeeded', 'Partially_Succeeded']);
+    expect(run.Status__c).toBe('Succeeded');
+    expect(run).toMatchObject({ Total__c: 2, Processed__c: 2, Succeeded__c: 2, Failed__c: 0, Skipped__c: 0 });
+    expect(run.Skips_By_Reason__c).toBe('{}');
+    // PDL first for both; Olivia's email came from PDL, so Hunter was asked only for Lucas (PDL hides his email);
+    // Hunter found it, so Apollo was never called.
+    expect(fakes.requests('pdl').length).toBe(2);
+    const hunterNames = fakes.requests('hunter').map((r) => r.query.first_name);
+    expect(hunterNames).toEqual(['Lucas']);
+    expect(fakes.calls('apollo')).toBe(0);
+    const byProvider = JSON.parse(run.Credits_By_Provider__c ?? '{}') as Record<string, number>;
+    expect(byProvider).toEqual({ hunter: 1, pdl: 2 });
+    expect(run.Credits_Used__c).toBe(3);
+    const leads = await h.byId('Lead', ['Email'], h.records.Lead ?? []);
+    expect([...leads.values()].map((l) => l.Email).sort()).toEqual(['lucas.bernard@acme.com', 'olivia.martin@acme.com']);
+    // Audience_Status__e: published for the run, the last one says it is done.
+    const last = await waitFor(
+      () => statusEvents.filter((e) => e.Run_Id__c === run.Id).find((e) => e.Stage__c === 'done'),
+      10_000,
+      'the final status event',
+    );
+    expect(last).toMatchObject({ Progress__c: 100 });
+  });
+
+  it('a second run within the cache TTL calls no provider and costs 0 credits', async () => {
+    const calls = fakes.calls('pdl') + fakes.calls('hunter') + fakes.calls('apollo');
+    const run = await runPlan(planA, ['Succeeded', 'Partially_Succeeded']);
+    expect(run).toMatchObject({ Status__c: 'Succeeded', Processed__c: 2, Succeeded__c: 2, Credits_Used__c: 0 });
+    expect(run.Credits_By_Provider__c).toBe('{}');
+    expect(fakes.calls('pdl') + fakes.calls('hunter') + fakes.calls('apollo')).toBe(calls);
+  });
+
+  it('a published ENRICH_RECORD event reaches the record', async () => {
+    const [emma] = await h.createRecords('Lead', [
+      { FirstName: 'Emma', LastName: 'Dubois', Company: 'Globex', Website: 'https://globex.com', LeadSource: 'Phone' },
+    ]);
+    await h.settle();
+    await command('ENRICH_RECORD', { Record_Id__c: emma });
+    const lead = await waitFor(
+      async () => (await h.byId('Lead', ['Email'], [emma as string])).get(emma as string)?.Email,
+      15_000,
+      'the email of the enriched record',
+    );
+    expect(lead).toBe('emma.dubois@globex.com');
+  });
+
+  it('stops at its ceiling with a visible status and resumes after the ceiling is raised', async () => {
+    const planB = await createPlan({
+      Name: 'Titles',
+      Attributes__c: 'person.title',
+      Providers__c: 'pdl',
+      Max_Credits_Per_Run__c: 1,
+    });
+    const paused = await runPlan(planB, ['Paused', 'Succeeded', 'Partially_Succeeded']);
+    expect(paused.Status__c).toBe('Paused');
+    expect(paused.Status_Message__c).toContain('Max Credits Per Run');
+    expect(paused).toMatchObject({ Processed__c: 1, Credits_Used__c: 1 });
+
+    await h.updateRecords('Audience_Enrichment__c', [{ Id: planB, Max_Credits_Per_Run__c: 10 }]);
+    await waitFor(() => h.loop.enrichment.findPlan(planB)?.maxCreditsPerRun === 10, 20_000, 'the raised ceiling');
+    const resumed = await runPlan(planB, ['Succeeded', 'Partially_Succeeded'], [paused.Id]);
+    expect(resumed).toMatchObject({ Id: paused.Id, Status__c: 'Succeeded', Processed__c: 2, Succeeded__c: 2 });
+    expect(resumed.Credits_Used__c).toBe(2);
+    expect(JSON.parse(resumed.Credits_By_Provider__c ?? '{}')).toEqual({ pdl: 2 });
+    expect(await runsOf(planB)).toHaveLength(1);
+  });
+
+  it('slows down on 429 with Retry-After and still finishes', async () => {
+    const planC = await createPlan({ Name: 'LinkedIn', Attributes__c: 'person.linkedin_url', Providers__c: 'hunter' });
+    const before = fakes.calls('hunter');
+    fakes.control.setMode('hunter', 'rate_limited');
+    const done = runPlan(planC, ['Succeeded', 'Partially_Succeeded', 'Failed']);
+    await waitFor(() => fakes.calls('hunter') > before, 20_000, 'a rate-limited Hunter call');
+    fakes.control.setMode('hunter', 'normal');
+    const run = await done;
+    expect(run).toMatchObject({ Status__c: 'Succeeded', Processed__c: 2, Succeeded__c: 2, Failed__c: 0 });
+  });
+
+  it('the monthly budget pauses a run and resets on the first of the month', async () => {
+    clock = new Date('2026-11-20T12:00:00Z');
+    const planD = await createPlan({
+      Name: 'Seniority',
+      Attributes__c: 'person.seniority',
+      Providers__c: 'apollo',
+      Monthly_Credit_Budget__c: 1,
+    });
+    const paused = await runPlan(planD, ['Paused', 'Succeeded', 'Partially_Succeeded']);
+    expect(paused.Status__c).toBe('Paused');
+    expect(paused.Status_Message__c).toContain('monthly budget');
+    expect(paused.Status_Message__c).toContain('2026-12-01');
+    clock = new Date('2026-12-01T00:00:05Z');
+    // With the clock still in November it would pause again at once; on the 1st the budget is fresh.
+    const resumed = await runPlan(planD, ['Succeeded', 'Partially_Succeeded'], [paused.Id]);
+    expect(resumed).toMatchObject({ Id: paused.Id, Status__c: 'Succeeded', Processed__c: 2, Credits_Used__c: 2 });
+    expect(await runsOf(planD)).toHaveLength(1);
+    clock = new Date('2026-12-02T12:00:00Z');
+  });
+
+  it('a scheduled plan runs on its cron (a BullMQ job scheduler in the plan time zone)', async () => {
+    const planE = await createPlan({
+      Name: 'Nightly',
+      Attributes__c: 'person.work_email',
+      Providers__c: 'pdl',
+      Schedule__c: '0 6 * * *',
+      Time_Zone__c: 'Europe/Paris',
+    });
+    const queue = h.loop.queues.queue('runs');
+    const scheduler = await waitFor(() => queue.getJobScheduler(planE), 10_000, 'the job scheduler');
+    expect(scheduler).toMatchObject({ tz: 'Europe/Paris' });
+    const run = await waitFor(
+      async () => (await runsOf(planE)).find((r) => r.Status__c === 'Succeeded'),
+      20_000,
+      'a scheduled run',
+    );
+    expect(run).toMatchObject({ Processed__c: 2, Credits_Used__c: 0 });
+    await h.updateRecords('Audience_Enrichment__c', [{ Id: planE, Active__c: false }]);
+    await waitFor(async () => !(await queue.getJobScheduler(planE)), 20_000, 'the scheduler to be removed');
+  });
+});
