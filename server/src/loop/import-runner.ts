@@ -164,7 +164,7 @@ export class ImportRunner {
       // Nothing else may be calling Salesforce while we wait: ask /limits, or the pause would never end.
       await this.deps.conn
         .limits()
-        .then(() => undefined)
+        .then((limits) => this.deps.governor.observeLimits(limits))
         .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not read /limits'));
     }
     await run.setStatus('Running', 'resumed');
