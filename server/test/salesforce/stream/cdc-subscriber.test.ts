@@ -67,7 +67,13 @@ describe('CdcSubscriber against the emulator', () => {
       commitUser: userId(emulator, 'rep'),
       changeOrigin: expect.stringContaining('client=rep-console'),
     });
-    expect([...event!.changedFields].sort()).toEqual(['LastModifiedDate', 'MailingCity', 'Phone', 'Title']);
+    expect([...event!.changedFields].sort()).toEqual([
+      'LastModifiedById',
+      'LastModifiedDate',
+      'MailingCity',
+      'Phone',
+      'Title',
+    ]);
     expect(event!.values).toMatchObject({ Phone: '+1 415 555 0101', MailingCity: 'Oakland', Title: null });
     await waitUntil('the replay id is stored', async () => (await harness.store.get()) === event!.replayId);
     expect(await harness.store.lastChangeSeen('Contact')).toBe(event!.commitTimestamp);
@@ -258,7 +264,7 @@ describe('CdcSubscriber against the emulator', () => {
     );
     expect(harness.subscriber.state()).toMatchObject({
       state: 'reconnecting',
-      lastError: expect.stringContaining('does not exist'),
+      lastError: expect.stringContaining("doesn't exist"),
     });
   });
 });
