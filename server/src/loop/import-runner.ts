@@ -32,13 +32,27 @@ export interface ImportRunnerDeps {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The process is stopping while an import waited for the API budget. */
+export class ImportStoppedError extends Error {
+  constructor() {
+    super('import stopped while paused for the API budget; it runs again at the next start');
+  }
+}
+
 /**
  * Runs a source's initial import as an `Audience_Run__c`: reads every matching record into the mirror, processes
  * each page (enrich → write → audiences) as it arrives, waits visibly while the API budget says pause, and records
  * when the source was fully synced, in Redis (so a restart does not import again) and on the source record.
  */
 export class ImportRunner {
+  private stopping = false;
+
   constructor(private readonly deps: ImportRunnerDeps) {}
+
+  /** Ends an import that waits for the budget, so the process can stop; it resumes from scratch at the next start. */
+  stop(): void {
+    this.stopping = true;
+  }
 
   /** Whether this source's mirror is complete (an import finished and the fields mirrored have not grown since). */
   async isSynced(source: SourceConfig): Promise<boolean> {
@@ -111,7 +125,8 @@ export class ImportRunner {
       );
       return result;
     } catch (error) {
-      await run.finish('Failed', this.counts(total, processed, failedBefore, skipsBefore), (error as Error).message);
+      const status = error instanceof ImportStoppedError ? 'Cancelled' : 'Failed';
+      await run.finish(status, this.counts(total, processed, failedBefore, skipsBefore), (error as Error).message);
       throw error;
     } finally {
       bar.stop();
@@ -160,6 +175,7 @@ export class ImportRunner {
     this.deps.logger.warn(this.deps.governor.snapshot(), 'import paused: API budget');
     await run.setStatus('Paused', 'paused: the daily API budget is past API_BUDGET_PAUSE; resumes by itself');
     while (!this.deps.governor.allows('background')) {
+      if (this.stopping) throw new ImportStoppedError();
       await sleep(this.deps.budgetPollMs ?? 5_000);
       // Nothing else may be calling Salesforce while we wait: ask /limits, or the pause would never end.
       await this.deps.conn
