@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL } from './support/redis-test';
+import { TEST_REDIS_URL, uniquePrefix } from './support/redis-test';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -21,7 +21,7 @@ function startServer(env: Record<string, string>, untilStderr?: RegExp): Promise
   let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  const exited = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
   const stop = async () => {
     child.kill('SIGTERM');
     return exited;
@@ -71,19 +71,27 @@ describe('npm start (server/src/main.ts)', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('when settings are valid, then /healthz and /readyz answer and SIGTERM stops it cleanly', async () => {
+  it('when settings are valid, then the sandbox loop runs, /healthz and /readyz answer and SIGTERM stops it cleanly', async () => {
     const port = await freePort();
-    const run = await startServer({ REDIS_URL: TEST_REDIS_URL, PORT: String(port) }, /listening/);
+    const run = await startServer(
+      { REDIS_URL: TEST_REDIS_URL, PORT: String(port), SANDBOX_PORT: '0', REDIS_PREFIX: uniquePrefix('main') },
+      /Following changes/,
+    );
     try {
       expect(run.stderr).toContain('SANDBOX MODE');
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const body = (await ready.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+      expect(body.checks.redis?.ok).toBe(true);
+      expect(body.checks.salesforce).toEqual({ ok: true, detail: 'stream live' });
       expect(ready.status).toBe(200);
-      expect(((await ready.json()) as { checks: { redis: { ok: boolean } } }).checks.redis.ok).toBe(true);
     } finally {
       const stopped = await run.stop();
       expect(stopped.code).toBe(0);
+      // The summary printed after the import counts what the sandbox loop did.
+      expect(stopped.stderr).toMatch(/records imported\s+[1-9]\d*/);
+      expect(stopped.stderr).toMatch(/records written\s+[1-9]\d*/);
     }
-  });
+  }, 120_000);
 });
