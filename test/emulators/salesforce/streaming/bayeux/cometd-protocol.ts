@@ -242,7 +242,7 @@ function reply(message: BaseMessage, fields: BayeuxReply): BayeuxReply {
 
 function handshakeDenied(message: BaseMessage, failureReason: string, advice?: BayeuxReply): BayeuxReply {
   return {
-    ext: { sfdc: { failureReason }, replay: true },
+    ext: { sfdc: { failureReason } },
     ...(advice ? { advice } : {}),
     channel: '/meta/handshake',
     id: message.id,
