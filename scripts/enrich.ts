@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     if (outcome.status === 'Paused') return EXIT_PAUSED;
     return outcome.status === 'Skipped' ? EXIT_CANNOT_RUN : EXIT_OK;
   } catch (error) {
-    fail(EXIT_CANNOT_RUN, `the run could not finish: ${asAppError(error).message}`);
+    return fail(EXIT_CANNOT_RUN, `the run could not finish: ${asAppError(error).message}`);
   } finally {
     await runner.stop();
     for (const queue of queues.queues()) await queue.close();

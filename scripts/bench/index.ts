@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
- *   [--naive-sample 1000] [--json file] [--quick] [--redis-url redis://127.0.0.1:6379] [--echo]`
+ *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--server-heap-mb N] [--redis-url redis://127.0.0.1:6379] [--echo]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, and a no-op second run.
  */
@@ -30,6 +30,12 @@ const naiveSample = Math.min(records, numberArg(args, 'naive-sample', quick ? 20
 const redisUrl = String(args.get('redis-url') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const jsonFile = args.get('json');
 const echo = args.has('echo');
+/** Only the first initial sync (e.g. `--records 100000 --sync-only` for peak RSS at scale). */
+const syncOnly = args.has('sync-only');
+/** `--server-heap-mb N` runs the server with --max-old-space-size=N (to see how much of its RSS is lazy GC). */
+const serverNodeArgs = args.has('server-heap-mb')
+  ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`]
+  : [];
 const cwd = process.cwd();
 const timeoutMs = 30 * 60_000;
 // The emulator has no Bulk API 2.0: the REST (queryMore + Collections) path is measured at every size.
@@ -78,16 +84,23 @@ async function main(): Promise<void> {
       records,
       latencyMs,
       serverEnv,
+      serverNodeArgs,
       echo,
       timeoutMs,
     });
     const server: ServerProcess = first.server;
     const redis: RedisPrefix = first.redis;
+    // Cleanups run in reverse: the server stops before its keys are removed (a running one writes some again).
     cleanups.push(
-      () => server.stop(),
       () => redis.clear().then(() => redis.close()),
+      () => server.stop(),
     );
     log(`  ${first.result.recordsPerS.toFixed(1)} records/s, ${first.result.apiCalls} API calls`);
+    if (syncOnly) {
+      process.stdout.write(`${JSON.stringify(first.result, null, 2)}\n`);
+      if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify(first.result, null, 2)}\n`);
+      return;
+    }
 
     log(`change stream: ${editsPerS} edits/s for ${streamSeconds} s`);
     const ids = await admin.query<{ Id: string }>(`SELECT Id FROM Contact ORDER BY Id LIMIT ${records}`, {
@@ -134,12 +147,13 @@ async function main(): Promise<void> {
       records,
       latencyMs: 0,
       serverEnv,
+      serverNodeArgs,
       echo,
       timeoutMs,
     });
     cleanups.push(
-      () => second.server.stop(),
       () => second.redis.clear().then(() => second.redis.close()),
+      () => second.server.stop(),
     );
     log(`  ${second.result.recordsPerS.toFixed(1)} records/s`);
     await second.server.stop();

@@ -40,6 +40,7 @@ export async function runInitialSync(input: {
   latencyMs: number;
   echoSettleMs?: number;
   serverEnv?: Record<string, string>;
+  serverNodeArgs?: string[];
   echo?: boolean;
   timeoutMs: number;
 }): Promise<{ result: SyncResult; server: ServerProcess; redis: RedisPrefix }> {
@@ -56,6 +57,7 @@ export async function runInitialSync(input: {
     prefix: input.prefix,
     env: input.serverEnv,
     echo: input.echo,
+    nodeArgs: input.serverNodeArgs,
   });
   // The clock starts at the server's first call (its token request), so tsx's compile time is not counted.
   let started = 0;

@@ -43,7 +43,7 @@ export class ServerProcess {
     const port = await freePort();
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], {
       cwd: options.cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', options.echo ? 'inherit' : 'ignore', 'pipe'],
       env: {
         ...process.env,
         NODE_OPTIONS: '',

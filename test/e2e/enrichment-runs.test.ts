@@ -44,16 +44,31 @@ async function command(name: string, fields: Record<string, unknown>): Promise<v
   if (!result.success) throw new Error(`could not publish ${name}`);
 }
 
-/** Publishes RUN_ENRICHMENT and waits for a run of the plan to reach one of `statuses` (the newest run). */
+async function runJobsSeen(): Promise<number> {
+  const counts = await h.loop.queues.queue('runs').getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed');
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Publishes RUN_ENRICHMENT and waits for a run of the plan to reach one of `statuses` (a new run, or one of `known`).
+ * The command channel follows new events only: a command published while its long poll reconnects under load can be
+ * missed, so it is published again when no run job has appeared after a few seconds.
+ */
 async function runPlan(planId: string, statuses: string[], known: string[] = []): Promise<RunRow> {
-  const before = new Set(known.length > 0 ? [] : (await runsOf(planId)).map((r) => r.Id));
+  const before = new Set((await runsOf(planId)).map((r) => r.Id));
+  const jobsBefore = await runJobsSeen();
   await command('RUN_ENRICHMENT', { Target_Id__c: planId });
+  let published = Date.now();
   return waitFor(
     async () => {
-      const runs = (await runsOf(planId)).filter((r) => known.includes(r.Id) || !before.has(r.Id));
-      return runs.find((r) => statuses.includes(r.Status__c) && (known.length === 0 || known.includes(r.Id)));
+      if (Date.now() - published > 5_000 && (await runJobsSeen()) === jobsBefore) {
+        await command('RUN_ENRICHMENT', { Target_Id__c: planId });
+        published = Date.now();
+      }
+      const runs = (await runsOf(planId)).filter((r) => (known.length > 0 ? known.includes(r.Id) : !before.has(r.Id)));
+      return runs.find((r) => statuses.includes(r.Status__c));
     },
-    30_000,
+    40_000,
     `a run of ${planId} in ${statuses.join('/')}`,
   );
 }
@@ -77,12 +92,28 @@ beforeAll(async () => {
       { Object__c: 'Lead', Field__c: 'Title', Attribute__c: 'person.title', Write_Rule__c: 'Fill_Blank' },
     ],
     audiences: [
-      { Name: 'Web leads', Object__c: 'Lead', Filter__c: JSON.stringify({ field: 'LeadSource', op: 'eq', value: 'Web' }) },
+      {
+        Name: 'Web leads',
+        Object__c: 'Lead',
+        Filter__c: JSON.stringify({ field: 'LeadSource', op: 'eq', value: 'Web' }),
+      },
     ],
     records: {
       Lead: [
-        { FirstName: 'Olivia', LastName: 'Martin', Company: 'Acme Inc', Website: 'https://acme.com', LeadSource: 'Web' },
-        { FirstName: 'Lucas', LastName: 'Bernard', Company: 'Acme Inc', Website: 'https://acme.com', LeadSource: 'Web' },
+        {
+          FirstName: 'Olivia',
+          LastName: 'Martin',
+          Company: 'Acme Inc',
+          Website: 'https://acme.com',
+          LeadSource: 'Web',
+        },
+        {
+          FirstName: 'Lucas',
+          LastName: 'Bernard',
+          Company: 'Acme Inc',
+          Website: 'https://acme.com',
+          LeadSource: 'Web',
+        },
       ],
     },
   });
@@ -143,7 +174,10 @@ describe('enrichment runs', { timeout: 45_000 }, () => {
     expect(byProvider).toEqual({ hunter: 1, pdl: 2 });
     expect(run.Credits_Used__c).toBe(3);
     const leads = await h.byId('Lead', ['Email'], h.records.Lead ?? []);
-    expect([...leads.values()].map((l) => l.Email).sort()).toEqual(['lucas.bernard@acme.com', 'olivia.martin@acme.com']);
+    expect([...leads.values()].map((l) => l.Email).sort()).toEqual([
+      'lucas.bernard@acme.com',
+      'olivia.martin@acme.com',
+    ]);
     // Audience_Status__e: published for the run, the last one says it is done.
     const last = await waitFor(
       () => statusEvents.filter((e) => e.Run_Id__c === run.Id).find((e) => e.Stage__c === 'done'),
@@ -205,6 +239,8 @@ describe('enrichment runs', { timeout: 45_000 }, () => {
     fakes.control.setMode('hunter', 'normal');
     const run = await done;
     expect(run).toMatchObject({ Status__c: 'Succeeded', Processed__c: 2, Succeeded__c: 2, Failed__c: 0 });
+    // Two records, at least one refused with 429 and asked again.
+    expect(fakes.calls('hunter') - before).toBeGreaterThan(2);
   });
 
   it('the monthly budget pauses a run and resets on the first of the month', async () => {
@@ -246,5 +282,67 @@ describe('enrichment runs', { timeout: 45_000 }, () => {
     expect(run).toMatchObject({ Processed__c: 2, Credits_Used__c: 0 });
     await h.updateRecords('Audience_Enrichment__c', [{ Id: planE, Active__c: false }]);
     await waitFor(async () => !(await queue.getJobScheduler(planE)), 20_000, 'the scheduler to be removed');
+  });
+});
+
+describe('npm run enrich', { timeout: 45_000 }, () => {
+  it('prints the estimate first, then runs the plan to the end', async () => {
+    const { execFile } = await import('node:child_process');
+    const before = (await runsOf(planA)).length;
+    const output = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/enrich.ts', '--plan', 'Work emails'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            SALESFORCE_LOGIN_URL: h.emulator.loginUrl,
+            SALESFORCE_CLIENT_ID: h.emulator.clientId,
+            SALESFORCE_CLIENT_SECRET: h.emulator.clientSecret,
+            SALESFORCE_API_VERSION: '62.0',
+            REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+            REDIS_PREFIX: h.prefix,
+            PDL_API_KEY: fakes.keys.pdl,
+            PDL_BASE_URL: fakes.pdlBaseUrl,
+            HUNTER_API_KEY: fakes.keys.hunter,
+            HUNTER_BASE_URL: fakes.hunterBaseUrl,
+            APOLLO_API_KEY: fakes.keys.apollo,
+            APOLLO_BASE_URL: fakes.apolloBaseUrl,
+            LOG_LEVEL: 'silent',
+          },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(output.stderr).toBe('');
+    expect(output.code).toBe(0);
+    const estimateAt = output.stdout.indexOf('Estimated credits');
+    const doneAt = output.stdout.indexOf('Succeeded:');
+    expect(estimateAt).toBeGreaterThanOrEqual(0);
+    expect(doneAt).toBeGreaterThan(estimateAt);
+    expect(output.stdout).toContain('2 records (2 fully cached)');
+    expect(await runsOf(planA)).toHaveLength(before + 1);
+  });
+});
+
+describe('enrichment on entry', { timeout: 45_000 }, () => {
+  it('enriches a record when it enters the audience of a Run_On_Entry plan', async () => {
+    await createPlan({
+      Name: 'Titles on entry',
+      Attributes__c: 'person.title',
+      Providers__c: 'apollo,pdl',
+      Run_On_Entry__c: true,
+    });
+    const emma = (
+      await h.query<Row & { Title: string | null }>("SELECT Id, Title FROM Lead WHERE LastName = 'Dubois'")
+    )[0];
+    expect(emma?.Title ?? null).toBeNull();
+    await h.updateRecords('Lead', [{ Id: emma?.Id as string, LeadSource: 'Web' }]);
+    const title = await waitFor(
+      async () => (await h.byId('Lead', ['Title'], [emma?.Id as string])).get(emma?.Id as string)?.Title,
+      20_000,
+      'the title written on entry',
+    );
+    expect(title).toBe('Engineering Manager');
   });
 });

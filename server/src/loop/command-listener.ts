@@ -14,6 +14,7 @@ export const COMMAND_CHANNEL = '/event/Audience_Command__e';
 export class CommandListener {
   private client: FayeClient | undefined;
   private stopped = false;
+  private replay: InstanceType<typeof StreamingExtension.Replay> | undefined;
   private readonly onRefresh = () => this.rebuild();
 
   constructor(
@@ -43,7 +44,10 @@ export class CommandListener {
       // Any REST call renews the token through jsforce; its `refresh` event then rebuilds this client.
       this.conn.identity().catch((error: unknown) => this.logger.error({ err: error }, 'session renewal failed'));
     });
-    const client = this.conn.streaming.createClient([authFailure]) as unknown as FayeClient;
+    // The Replay extension remembers the last event received and asks for what came after it when Faye
+    // re-handshakes (after 403::Unknown client or a dropped poll), so a command published meanwhile is not lost.
+    if (!this.replay) this.replay = new StreamingExtension.Replay(COMMAND_CHANNEL, -1);
+    const client = this.conn.streaming.createClient([authFailure, this.replay]) as unknown as FayeClient;
     this.client = client;
     client
       .subscribe(COMMAND_CHANNEL, (data: unknown) => {

@@ -36,10 +36,7 @@ import { MemberCountUpdater } from './member-count-updater';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter';
 // enrichment-runs hook
 import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
-import {
-  createRuntimeEnrichmentRunner,
-  type EnrichmentHookOptions,
-} from '../pipeline/enrich/runs/runtime-enrichment';
+import { createRuntimeEnrichmentRunner, type EnrichmentHookOptions } from '../pipeline/enrich/runs/runtime-enrichment';
 
 export interface LoopRuntimeOptions {
   conn: Connection;
@@ -243,6 +240,7 @@ export class LoopRuntime {
     clearInterval(this.pollTimer);
     this.commands?.stop();
     await this.subscriber?.stop();
+    this.importRunner.stop();
     await this.importing.catch(() => undefined);
     await this.worker?.close();
     await this.enrichment.stop(); // enrichment-runs hook

@@ -102,6 +102,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
   return results;
 }
 
+/** How long a run's lock outlives a process that died holding it. */
+const RUN_LOCK_MS = 60_000;
+
 const KEY_PREFIX: Readonly<Record<RecordObject, string>> = { Contact: '003', Lead: '00Q', Account: '001' };
 
 /**
@@ -221,6 +224,26 @@ export class EnrichmentRunner {
     const plan = this.findPlan(planId);
     if (!plan) return { status: 'Skipped', message: `no active enrichment plan ${planId}` };
     if (!plan.audienceId) return { status: 'Skipped', message: `plan ${plan.name} has no audience to run over` };
+    const { redis } = this.deps;
+    const lockKey = this.runKeys.runLock(plan.id);
+    const token = randomUUID();
+    if ((await redis.set(lockKey, token, 'PX', RUN_LOCK_MS, 'NX')) !== 'OK') {
+      return { status: 'Skipped', message: `plan ${plan.name} is already running` };
+    }
+    const keepLock = setInterval(
+      () => void redis.pexpire(lockKey, RUN_LOCK_MS).catch(() => undefined),
+      RUN_LOCK_MS / 3,
+    );
+    keepLock.unref();
+    try {
+      return await this.startRun({ ...plan, audienceId: plan.audienceId }, listener);
+    } finally {
+      clearInterval(keepLock);
+      if ((await redis.get(lockKey)) === token) await redis.del(lockKey);
+    }
+  }
+
+  private async startRun(plan: EnrichmentPlan & { audienceId: string }, listener: RunListener): Promise<RunOutcome> {
     const { conn, logger, redis } = this.deps;
     const estimate = await this.estimate(plan);
     listener.onEstimate?.(estimate, plan);
@@ -288,7 +311,9 @@ export class EnrichmentRunner {
         const page = pending.slice(start, start + pageSize);
         const outcome = await this.enrichPage(plan, runId, page, fields, pass < passes);
         deferred.push(...outcome.deferred);
-        await report(`${plan.name}: pass ${pass}, ${Math.min(start + page.length, pending.length)} of ${pending.length}`);
+        await report(
+          `${plan.name}: pass ${pass}, ${Math.min(start + page.length, pending.length)} of ${pending.length}`,
+        );
         if (outcome.paused) {
           await redis.set(this.runKeys.pausedRun(plan.id), runId);
           const snapshot = toRunFields(await this.services.progress.snapshot(runId));
@@ -342,7 +367,11 @@ export class EnrichmentRunner {
         continue;
       }
       await this.services.progress.record(runId, result);
-      await this.deps.redis.multi().sadd(doneKey, id).pexpire(doneKey, 90 * 24 * 3600 * 1000).exec();
+      await this.deps.redis
+        .multi()
+        .sadd(doneKey, id)
+        .pexpire(doneKey, 90 * 24 * 3600 * 1000)
+        .exec();
     }
     // Ids no longer readable (deleted, out of the integration user's sight) are counted as skipped.
     for (const id of ids) {

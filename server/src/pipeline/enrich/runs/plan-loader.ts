@@ -72,7 +72,9 @@ export async function loadEnrichmentPlans(
     updates.push({ Id: row.data.Id, Status__c: status, Status_Message__c: message });
   }
   for (let i = 0; i < updates.length; i += 200) {
-    const results = await conn.sobject('Audience_Enrichment__c').update(updates.slice(i, i + 200), { allOrNone: false });
+    const results = await conn
+      .sobject('Audience_Enrichment__c')
+      .update(updates.slice(i, i + 200), { allOrNone: false });
     for (const saved of results) {
       if (!saved.success) logger.error({ result: saved }, 'could not write an enrichment plan status');
     }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { ProviderEnv } from '../providers/provider-registry';
 
-const optional = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.string().optional());
+const optional = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z.string().optional(),
+);
 
 const providerEnvSchema = z.object({
   HUNTER_API_KEY: optional,

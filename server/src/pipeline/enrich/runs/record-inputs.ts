@@ -14,7 +14,8 @@ export async function inputFieldsFor(
   describes: DescribeCache,
 ): Promise<{ fields: string[]; parentFields: string[] }> {
   const wanted = new Set<string>();
-  for (const id of providerOrder) for (const field of providers.get(id)?.descriptor.inputFields ?? []) wanted.add(field);
+  for (const id of providerOrder)
+    for (const field of providers.get(id)?.descriptor.inputFields ?? []) wanted.add(field);
   const describe = await describes.describe(object);
   const account = object === 'Contact' ? await describes.describe('Account') : undefined;
   const fields: string[] = [];

@@ -10,6 +10,11 @@ export class RunKeys {
     return `${this.prefix}:enrich:run:paused:${planId}`;
   }
 
+  /** String with a TTL: held by the process running the plan, so two processes never run one plan at once. */
+  runLock(planId: string): string {
+    return `${this.prefix}:enrich:run:lock:${planId}`;
+  }
+
   /** Set: record ids this run has counted. */
   doneRecords(runId: string): string {
     return `${this.prefix}:enrich:run:done:${runId}`;

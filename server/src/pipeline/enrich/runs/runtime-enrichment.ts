@@ -3,13 +3,12 @@ import { EnrichmentRunner, type EnrichmentRunnerDeps } from './enrichment-runner
 import { providerEnvFrom } from './provider-env';
 
 /** What LoopRuntime may tune about paid enrichment (tests point the providers at the fakes and hold the clock). */
-export interface EnrichmentHookOptions
-  extends Partial<
-    Pick<
-      EnrichmentRunnerDeps,
-      'now' | 'policy' | 'pageSize' | 'concurrency' | 'retryPasses' | 'retryDelayMs' | 'maxRateWaitMs'
-    >
-  > {
+export interface EnrichmentHookOptions extends Partial<
+  Pick<
+    EnrichmentRunnerDeps,
+    'now' | 'policy' | 'pageSize' | 'concurrency' | 'retryPasses' | 'retryDelayMs' | 'maxRateWaitMs'
+  >
+> {
   /** Where provider keys and base URLs come from (default process.env). */
   environment?: Readonly<Record<string, string | undefined>>;
   registry?: Omit<ProviderRegistryOptions, 'environment' | 'now'>;

@@ -51,15 +51,24 @@ export class StatusPublisher {
     this.last.delete(key);
   }
 
+  /** Single-record events are never flushed: entries past their interval are dropped so the map stays small. */
+  private forgetOld(): void {
+    if (this.last.size < 1000) return;
+    const now = this.now();
+    for (const [key, at] of this.last) if (now - at >= this.intervalMs && !this.pending.has(key)) this.last.delete(key);
+  }
+
   private async send(key: string, event: RunStatusEvent): Promise<void> {
     this.pending.delete(key);
+    this.forgetOld();
     this.last.set(key, this.now());
     try {
       await this.conn.sobject('Audience_Status__e').create({
         Run_Id__c: event.runId ?? null,
         Record_Id__c: event.recordId ?? null,
         Stage__c: event.stage.slice(0, 255),
-        Progress__c: event.progress === undefined ? null : Math.round(Math.min(100, Math.max(0, event.progress)) * 100) / 100,
+        Progress__c:
+          event.progress === undefined ? null : Math.round(Math.min(100, Math.max(0, event.progress)) * 100) / 100,
         Message__c: event.message.slice(0, 255),
       });
     } catch (error) {
