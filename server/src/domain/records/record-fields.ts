@@ -1,23 +1,14 @@
+import { EMAIL_STATUSES, PHONE_TYPES, SENIORITIES } from '../attributes';
 import type { ObjectSpec } from './field-spec';
 
-/** The custom fields the server writes onto the records themselves (standard fields are mapped, not copied). */
-export const SENIORITY = ['C-Level', 'VP', 'Director', 'Manager', 'Senior', 'Entry'] as const;
-export const EMAIL_STATUS = [
-  'invalid',
-  'disposable',
-  'role',
-  'personal',
-  'valid_format',
-  'verified',
-  'risky',
-  'undeliverable',
-] as const;
-export const PHONE_TYPE = ['mobile', 'fixed_line', 'fixed_line_or_mobile', 'toll_free', 'voip', 'other'] as const;
-
+/**
+ * The custom fields the server writes onto the records themselves (standard fields are mapped, not copied). Their
+ * picklist values are the attribute values of DESIGN §8, defined once in `domain/attributes.ts`.
+ */
 const personFields = {
-  Seniority__c: { kind: 'picklist', values: SENIORITY, writes: true },
-  Email_Status__c: { kind: 'picklist', values: EMAIL_STATUS, writes: true },
-  Phone_Type__c: { kind: 'picklist', values: PHONE_TYPE, writes: true },
+  Seniority__c: { kind: 'picklist', values: SENIORITIES, writes: true },
+  Email_Status__c: { kind: 'picklist', values: EMAIL_STATUSES, writes: true },
+  Phone_Type__c: { kind: 'picklist', values: PHONE_TYPES, writes: true },
   LinkedIn_URL__c: { kind: 'url', writes: true },
   Job_Change_Detected_At__c: { kind: 'datetime', writes: true },
   Previous_Company__c: { kind: 'text', writes: true },
