@@ -398,8 +398,7 @@ export class LoopRuntime {
         found.push({ id: String(raw.Id), object: source.object, fields: flattenRecord(raw, fields.parentFields) });
       }
     }
-    await this.mirror.putMany(found);
-    return found;
+    return this.mirror.putMany(found);
   }
 
   /** Catch-up after a gap the stream cannot fill: what changed since the last change seen, and deletions. */

@@ -127,7 +127,13 @@ export class RecordProcessor {
       }),
     );
 
-    await this.evaluate(config.audiences, settled);
+    // A record whose write will be retried is evaluated after that retry, on what Salesforce then holds: judging it
+    // now, on the state before the write, could close an episode that the retry reopens.
+    const waiting = new Set(retryable);
+    await this.evaluate(
+      config.audiences,
+      settled.filter((record) => !waiting.has(record.id)),
+    );
     if (retryable.length > 0) {
       throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`);
     }

@@ -61,9 +61,9 @@ export async function runInitialImport(input: {
   });
   let imported = 0;
   const store = async (page: MirrorRecord[]) => {
-    await mirror.putMany(page);
+    const held = await mirror.putMany(page);
     imported += page.length;
-    await input.onPage(page);
+    await input.onPage(held);
   };
 
   if (total > input.bulkThreshold) {

@@ -28,8 +28,27 @@ export class MirrorStore {
     return found;
   }
 
-  /** Replaces whole records (import, re-read) and keeps the Account → Contacts index in step. */
-  async putMany(records: MirrorRecord[]): Promise<void> {
+  /**
+   * Replaces whole records (import, re-read) and keeps the Account → Contacts index in step. A record read before a
+   * change that the mirror already holds (an import page racing a change event) never overwrites the newer copy:
+   * `SystemModstamp` decides. Returns each record as the mirror now holds it.
+   */
+  async putMany(records: MirrorRecord[]): Promise<MirrorRecord[]> {
+    if (records.length === 0) return [];
+    const current = await this.getManyAcross(records);
+    const effective = records.map((record) => {
+      const held = current.get(record.id);
+      const heldStamp = held?.fields.SystemModstamp;
+      const incoming = record.fields.SystemModstamp;
+      const newerHeld =
+        typeof heldStamp === 'string' && typeof incoming === 'string' && Date.parse(heldStamp) > Date.parse(incoming);
+      return newerHeld && held ? held : record;
+    });
+    await this.write(effective.filter((record, index) => record === records[index]));
+    return effective;
+  }
+
+  private async write(records: MirrorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const record of records) {
@@ -52,7 +71,7 @@ export class MirrorStore {
     const current = await this.get(object, id);
     if (!current) return undefined;
     const next: MirrorRecord = { ...current, fields: { ...current.fields, ...changes } };
-    await this.putMany([next]);
+    await this.write([next]);
     const oldAccount = current.fields.AccountId;
     if (object === 'Contact' && typeof oldAccount === 'string' && oldAccount && oldAccount !== next.fields.AccountId) {
       await this.redis.srem(this.keys.accountContacts(oldAccount), id);
@@ -68,6 +87,14 @@ export class MirrorStore {
     if (object === 'Contact' && typeof accountId === 'string') pipeline.srem(this.keys.accountContacts(accountId), id);
     await pipeline.exec();
     return current;
+  }
+
+  private async getManyAcross(records: MirrorRecord[]): Promise<Map<string, MirrorRecord>> {
+    const byObject = new Map<MirrorRecord['object'], string[]>();
+    for (const r of records) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r.id]);
+    const found = new Map<string, MirrorRecord>();
+    for (const [object, ids] of byObject) for (const [id, r] of await this.getMany(object, ids)) found.set(id, r);
+    return found;
   }
 
   async contactsOfAccount(accountId: string): Promise<string[]> {

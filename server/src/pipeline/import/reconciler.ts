@@ -51,12 +51,12 @@ export async function reconcileSince(input: {
     autoFetch: true,
     maxFetch: 10_000_000,
   });
-  const changed = matching.records.map((raw): MirrorRecord => ({
+  const read = matching.records.map((raw): MirrorRecord => ({
     id: String(raw.Id),
     object: source.object,
     fields: flattenRecord(raw, fields.parentFields),
   }));
-  await mirror.putMany(changed);
+  const changed = await mirror.putMany(read);
 
   // Changed but no longer matching the inclusion filter: leave.
   const matchingIds = new Set(changed.map((r) => r.id));
