@@ -11,6 +11,15 @@ const MAX_UPSERT_ATTEMPTS = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const WHOLE_REQUEST_ATTEMPTS = 5;
+
+/** A whole-request failure worth repeating: no answer from Salesforce, or one that says "later". */
+function isTransient(error: unknown): boolean {
+  const code = (error as { errorCode?: string }).errorCode;
+  if (!code) return true;
+  return /^(ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE|UNABLE_TO_LOCK_ROW|REQUEST_RUNNING_TOO_LONG)$/.test(code);
+}
+
 const LOOKUP_BY_OBJECT: Record<RecordObject, string> = {
   Contact: 'Contact__c',
   Lead: 'Lead__c',
@@ -144,9 +153,12 @@ export class MembershipService {
           records: rows,
         })) as typeof results;
       } catch (error) {
-        // The whole request failed: nothing changed in Redis, so the next evaluation repeats these transitions.
-        this.logger.error({ err: error, transitions: chunk.length }, 'membership upsert failed');
-        throw error;
+        // The whole request failed (a 5xx, a network error): nothing was saved, and upserts by Key__c are safe to
+        // repeat, so try again with backoff; only after the last attempt does it fail (Redis still untouched).
+        this.logger.warn({ err: error, transitions: chunk.length, attempt }, 'membership upsert failed');
+        if (attempt >= WHOLE_REQUEST_ATTEMPTS || !isTransient(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+        continue;
       }
       const retry: Transition[] = [];
       chunk.forEach((t, index) => {
