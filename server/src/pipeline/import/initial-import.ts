@@ -70,7 +70,7 @@ export async function runInitialImport(input: {
     input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
     const records = await conn.bulk2.query(soql, { pollTimeout: 30 * 60_000, pollInterval: 1000 });
     let page: MirrorRecord[] = [];
-    for await (const row of records.stream() as AsyncIterable<Record<string, unknown>>) {
+    for await (const row of records as AsyncIterable<Record<string, unknown>>) {
       // jsforce 3.10 joins Bulk result pages into one CSV stream and reads each later page's header as a record.
       if (row.Id === 'Id') continue;
       page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
