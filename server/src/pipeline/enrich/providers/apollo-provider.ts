@@ -14,7 +14,14 @@ import { offer, type Candidates } from './attribute-values';
 import { endpointUrl } from './endpoint-url';
 import { requestJson, type FetchLike } from './http-json';
 import type { EnrichmentProvider, ProviderCall, ProviderDescriptor, ProviderInput } from './provider-contract';
-import { companyDomain, companyName, linkedInUrl, PERSON_INPUT_FIELDS, text } from './provider-input';
+import {
+  companyDomain,
+  companyName,
+  linkedInUrl,
+  PERSON_INPUT_FIELDS,
+  PERSON_OR_COMPANY_LOOKUPS,
+  text,
+} from './provider-input';
 import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
 
 export interface ApolloOptions {
@@ -78,16 +85,7 @@ export function createApolloProvider(options: ApolloOptions): EnrichmentProvider
     id: 'apollo',
     produces: [...PERSON_KEYS, ...COMPANY_KEYS],
     inputFields: PERSON_INPUT_FIELDS,
-    requiredInputs: [
-      ['Email'],
-      ['LinkedIn_URL__c'],
-      ['FirstName', 'LastName', 'Company'],
-      ['FirstName', 'LastName', 'Website'],
-      ['FirstName', 'LastName', 'Account.Name'],
-      ['FirstName', 'LastName', 'Account.Website'],
-      ['Website'],
-      ['Account.Website'],
-    ],
+    requiredInputs: PERSON_OR_COMPANY_LOOKUPS,
     cost: { perCall: 0, perMatch },
     // Apollo's enrichment limit on paid plans; the free plan's is 50/min.
     rateLimit: options.rateLimit ?? { max: 1000, windowMs: 60_000 },

@@ -14,7 +14,14 @@ import { endpointUrl } from './endpoint-url';
 import { requestJson, type FetchLike } from './http-json';
 import { departmentFromPdlRole, seniorityFromPdlLevels } from './pdl-mappings';
 import type { EnrichmentProvider, ProviderCall, ProviderDescriptor, ProviderInput } from './provider-contract';
-import { companyDomain, companyName, linkedInUrl, PERSON_INPUT_FIELDS, text } from './provider-input';
+import {
+  companyDomain,
+  companyName,
+  linkedInUrl,
+  PERSON_INPUT_FIELDS,
+  PERSON_OR_COMPANY_LOOKUPS,
+  text,
+} from './provider-input';
 import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
 
 export interface PdlOptions {
@@ -78,16 +85,7 @@ export function createPdlProvider(options: PdlOptions): EnrichmentProvider {
     id: 'pdl',
     produces: [...PERSON_KEYS, ...COMPANY_KEYS],
     inputFields: PERSON_INPUT_FIELDS,
-    requiredInputs: [
-      ['Email'],
-      ['LinkedIn_URL__c'],
-      ['FirstName', 'LastName', 'Company'],
-      ['FirstName', 'LastName', 'Website'],
-      ['FirstName', 'LastName', 'Account.Name'],
-      ['FirstName', 'LastName', 'Account.Website'],
-      ['Website'],
-      ['Account.Website'],
-    ],
+    requiredInputs: PERSON_OR_COMPANY_LOOKUPS,
     cost: { perCall: 0, perMatch },
     // PDL's default enrichment limit on a free key; paid keys raise it.
     rateLimit: options.rateLimit ?? { max: 100, windowMs: 60_000 },

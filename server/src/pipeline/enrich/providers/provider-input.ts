@@ -41,3 +41,18 @@ export const PERSON_INPUT_FIELDS = [
   'Account.Name',
   'Account.Website',
 ] as const;
+
+/**
+ * What a person-and-company enrichment API (PDL, Apollo) can look a record up by: an email, a LinkedIn profile, a
+ * name with a company, or a company alone (for the company attributes).
+ */
+export const PERSON_OR_COMPANY_LOOKUPS: readonly (readonly string[])[] = [
+  ['Email'],
+  ['LinkedIn_URL__c'],
+  ['FirstName', 'LastName', 'Company'],
+  ['FirstName', 'LastName', 'Website'],
+  ['FirstName', 'LastName', 'Account.Name'],
+  ['FirstName', 'LastName', 'Account.Website'],
+  ['Website'],
+  ['Account.Website'],
+];
