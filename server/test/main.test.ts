@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, uniquePrefix } from './support/redis-test';
 
@@ -44,6 +45,21 @@ function startServer(env: Record<string, string>, untilStderr?: RegExp): Promise
   });
 }
 
+/** The sandbox keeps its state under `{<prefix>-sandbox}`: remove exactly those keys (never a flush). */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const srv = createServer();
@@ -73,8 +89,9 @@ describe('npm start (server/src/main.ts)', () => {
 
   it('when settings are valid, then the sandbox loop runs, /healthz and /readyz answer and SIGTERM stops it cleanly', async () => {
     const port = await freePort();
+    const prefix = uniquePrefix('main');
     const run = await startServer(
-      { REDIS_URL: TEST_REDIS_URL, PORT: String(port), SANDBOX_PORT: '0', REDIS_PREFIX: uniquePrefix('main') },
+      { REDIS_URL: TEST_REDIS_URL, PORT: String(port), SANDBOX_PORT: '0', REDIS_PREFIX: prefix },
       /Following changes/,
     );
     try {
@@ -92,6 +109,7 @@ describe('npm start (server/src/main.ts)', () => {
       // The summary printed after the import counts what the sandbox loop did.
       expect(stopped.stderr).toMatch(/records imported\s+[1-9]\d*/);
       expect(stopped.stderr).toMatch(/records written\s+[1-9]\d*/);
+      await deleteKeys(`${prefix.slice(0, -1)}-sandbox}`);
     }
   }, 120_000);
 });
