@@ -13,7 +13,7 @@ import { MirrorStore } from '../pipeline/import/mirror-store';
 import { reconcileSince } from '../pipeline/import/reconciler';
 import { sourceQuery } from '../pipeline/import/source-query';
 import { LoopStats } from '../pipeline/loop-stats';
-import { RecordProcessor, RetryableWriteError } from '../pipeline/record-processor';
+import { RecordProcessor } from '../pipeline/record-processor';
 import { createFieldTypeLookup } from '../pipeline/segments/filter';
 import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
 import { MembershipService } from '../pipeline/segments/membership/membership-service';
@@ -371,12 +371,8 @@ export class LoopRuntime {
     const object = job.object as RecordObject;
     const record = await this.mirror.get(object, job.recordId);
     if (!record) return; // removed meanwhile
-    try {
-      await this.processor.process(object, [record]);
-    } catch (error) {
-      if (error instanceof RetryableWriteError) throw error; // BullMQ retries with backoff
-      throw error;
-    }
+    // A RetryableWriteError (lock, 5xx) fails the job, and BullMQ retries it with backoff.
+    await this.processor.process(object, [record]);
   }
 
   /** Reads records afresh with the source's query restricted to ids; those that still match go into the mirror. */

@@ -6,7 +6,6 @@
  * the record are read. Apollo's placeholder `email_not_unlocked@…` is not an email.
  */
 import { z } from 'zod';
-import type { AttributeKey } from '../../../domain/attributes';
 import { domainFromWebsite } from '../offline/company-domain';
 import { normalizeLinkedInUrl } from '../offline/linkedin-url';
 import { departmentFromApollo, seniorityFromApollo } from './apollo-mappings';
@@ -20,6 +19,8 @@ import {
   linkedInUrl,
   PERSON_INPUT_FIELDS,
   PERSON_OR_COMPANY_LOOKUPS,
+  COMPANY_KEYS,
+  PERSON_KEYS,
   text,
 } from './provider-input';
 import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
@@ -34,18 +35,6 @@ export interface ApolloOptions {
   timeoutMs?: number;
   rateLimit?: { max: number; windowMs: number };
 }
-
-const PERSON_KEYS = [
-  'person.work_email',
-  'person.title',
-  'person.seniority',
-  'person.department',
-  'person.linkedin_url',
-  'person.mobile_phone',
-  'person.direct_phone',
-  'person.current_company_domain',
-] as const satisfies readonly AttributeKey[];
-const COMPANY_KEYS = ['company.industry', 'company.employee_count'] as const satisfies readonly AttributeKey[];
 
 const text$ = z.string().nullish();
 

@@ -6,7 +6,6 @@
  * the body's `status` must be 200; `linkedin_url` has no scheme; company replies have no `data` wrapper.
  */
 import { z } from 'zod';
-import type { AttributeKey } from '../../../domain/attributes';
 import { domainFromWebsite } from '../offline/company-domain';
 import { normalizeLinkedInUrl } from '../offline/linkedin-url';
 import { offer, type Candidates } from './attribute-values';
@@ -20,6 +19,8 @@ import {
   linkedInUrl,
   PERSON_INPUT_FIELDS,
   PERSON_OR_COMPANY_LOOKUPS,
+  COMPANY_KEYS,
+  PERSON_KEYS,
   text,
 } from './provider-input';
 import { foldSteps, isFailure, wantsAny, type Step } from './step-results';
@@ -36,18 +37,6 @@ export interface PdlOptions {
   timeoutMs?: number;
   rateLimit?: { max: number; windowMs: number };
 }
-
-const PERSON_KEYS = [
-  'person.work_email',
-  'person.title',
-  'person.seniority',
-  'person.department',
-  'person.linkedin_url',
-  'person.mobile_phone',
-  'person.direct_phone',
-  'person.current_company_domain',
-] as const satisfies readonly AttributeKey[];
-const COMPANY_KEYS = ['company.industry', 'company.employee_count'] as const satisfies readonly AttributeKey[];
 
 const text$ = z.string().nullish();
 // The plan may hide a value and say only whether it exists.

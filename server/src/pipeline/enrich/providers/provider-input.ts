@@ -1,3 +1,4 @@
+import type { AttributeKey } from '../../../domain/attributes';
 /**
  * Reads the record fields providers send: text only (a number becomes text, booleans and blanks count as absent),
  * and the company domain from the website fields or, failing those, a work email.
@@ -56,3 +57,16 @@ export const PERSON_OR_COMPANY_LOOKUPS: readonly (readonly string[])[] = [
   ['Website'],
   ['Account.Website'],
 ];
+
+/** What a person-and-company enrichment API (PDL, Apollo) produces. */
+export const PERSON_KEYS = [
+  'person.work_email',
+  'person.title',
+  'person.seniority',
+  'person.department',
+  'person.linkedin_url',
+  'person.mobile_phone',
+  'person.direct_phone',
+  'person.current_company_domain',
+] as const satisfies readonly AttributeKey[];
+export const COMPANY_KEYS = ['company.industry', 'company.employee_count'] as const satisfies readonly AttributeKey[];
