@@ -83,7 +83,7 @@ export async function runInitialSync(input: {
   const apiCalls = counters.byUser[integrationId] ?? 0;
   // Our writes' change events reach the server after the sync; none of them may become a job.
   await sleep(input.echoSettleMs ?? 3000);
-  const echoJobs = await redis.jobsAdded('intake');
+  const echoJobs = await redis.intakeAdded();
   const memory = await redis.memory();
   const seconds = (finished - started) / 1000;
   return {

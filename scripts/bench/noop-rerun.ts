@@ -30,7 +30,7 @@ export async function runNoopRerun(input: {
     cursor = next;
     if (keys.length > 0) await redis.redis.del(...keys);
   } while (cursor !== '0');
-  const jobsBefore = await redis.jobsAdded('intake');
+  const jobsBefore = await redis.intakeAdded();
   const before = (await emulator.control.counters()).byRoute;
   const start = performance.now();
   const server = await ServerProcess.start({
@@ -48,7 +48,7 @@ export async function runNoopRerun(input: {
     const writes = (routes: Record<string, number>) => (routes.composite ?? 0) + (routes.collections ?? 0);
     return {
       writeCalls: writes(after) - writes(before),
-      jobs: (await redis.jobsAdded('intake')) - jobsBefore,
+      jobs: (await redis.intakeAdded()) - jobsBefore,
       seconds,
     };
   } finally {

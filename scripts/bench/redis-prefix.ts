@@ -36,8 +36,9 @@ export class RedisPrefix {
   }
 
   /** The number of jobs ever added to a BullMQ queue of this prefix (its id counter). */
-  async jobsAdded(queue: string): Promise<number> {
-    return Number((await this.redis.get(`${this.prefix}:${queue}:id`)) ?? 0);
+  /** Records the server ever queued for processing (its intake buffer's counter, server/src/queues/intake-buffer.ts). */
+  async intakeAdded(): Promise<number> {
+    return Number((await this.redis.hget(`${this.prefix}:counters`, 'intake_added')) ?? 0);
   }
 
   async clear(): Promise<number> {

@@ -13,6 +13,9 @@ import type { DescribeCache } from '../salesforce/schema/describe-cache';
 import type { KeySpace } from '../state/key-space';
 import type { ProgressReporter } from './progress-reporter';
 
+/** How often an import writes its counts to its Audience_Run__c. */
+export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
+
 export interface ImportRunnerDeps {
   conn: Connection;
   redis: Redis;
@@ -76,11 +79,13 @@ export class ImportRunner {
     }
     const describe = await this.deps.describes.describe(source.object);
     const accountDescribe = source.object === 'Contact' ? await this.deps.describes.describe('Account') : undefined;
-    const run = await RunRecorder.start(conn, logger, {
-      type: 'Import',
-      sourceId: source.id,
-      message: `importing ${source.name}`,
-    });
+    // Progress every 5 s: a live enough bar for an admin, and a handful of API calls per 100,000 records.
+    const run = await RunRecorder.start(
+      conn,
+      logger,
+      { type: 'Import', sourceId: source.id, message: `importing ${source.name}` },
+      IMPORT_PROGRESS_INTERVAL_MS,
+    );
     const failedBefore = stats.writeFailures;
     const skipsBefore = { ...stats.skipsByReason };
     let processed = 0;

@@ -1,6 +1,5 @@
 import type { Connection } from 'jsforce';
 import type { Redis } from 'ioredis';
-import type { Worker } from 'bullmq';
 import { ConfigLoader } from '../config/config-loader';
 import type { LoopConfig, SourceConfig } from '../config/loop-config';
 import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
@@ -13,15 +12,13 @@ import { MirrorStore } from '../pipeline/import/mirror-store';
 import { reconcileSince } from '../pipeline/import/reconciler';
 import { sourceQuery } from '../pipeline/import/source-query';
 import { LoopStats } from '../pipeline/loop-stats';
-import { RecordProcessor } from '../pipeline/record-processor';
+import { RecordProcessor, RetryableWriteError } from '../pipeline/record-processor';
 import { createFieldTypeLookup } from '../pipeline/segments/filter';
 import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
 import { MembershipService } from '../pipeline/segments/membership/membership-service';
 import { MembershipStore } from '../pipeline/segments/membership/membership-store';
 import { createQueueFactory, type QueueFactory } from '../queues/queue-factory';
-import { createRecordDebouncer, type RecordDebouncer } from '../queues/record-debounce';
-import { intakeJobSchema, type IntakeJobData } from '../queues/intake-job';
-import { parseJobData } from '../queues/job-data';
+import { IntakeBuffer } from '../queues/intake-buffer';
 import { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
 import { createBudgetGate, type BudgetGate } from '../salesforce/budget/budget-gate';
 import { DescribeCache } from '../salesforce/schema/describe-cache';
@@ -32,6 +29,7 @@ import { KeySpace } from '../state/key-space';
 import type { AudienceCommand } from './audience-command';
 import { CommandListener } from './command-listener';
 import { ImportRunner } from './import-runner';
+import { IntakeDrainer } from './intake-drainer';
 import { MemberCountUpdater } from './member-count-updater';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter';
 // enrichment-runs hook
@@ -48,9 +46,14 @@ export interface LoopRuntimeOptions {
   budget: { pauseAt: number; stopAt: number };
   /** Per-record debounce of change events (ms). */
   debounceMs?: number;
+  /** A record edited non-stop is processed at the latest this long after its first pending change (ms). */
+  maxDebounceMs?: number;
   /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
   configPollMs?: number;
+  /** Intake batches processed at the same time. */
   intakeConcurrency?: number;
+  /** Records per intake batch. */
+  intakeBatchSize?: number;
   /** How often paused background work asks /limits whether it may resume (ms; default 5 s). */
   budgetPollMs?: number;
   progress?: ProgressReporter;
@@ -62,7 +65,7 @@ export interface LoopRuntimeOptions {
 
 /**
  * The loop, wired: config from Salesforce, the record mirror, the initial import, the CDC stream, the intake
- * queue and its worker, the writer, audiences and commands. One instance per process; `start()` brings it up in
+ * buffer and its drainer, the writer, audiences and commands. One instance per process; `start()` brings it up in
  * an order that loses nothing (the stream is followed before the import reads, so a change made during the import
  * is seen either by the import or by the stream), `stop()` takes it down gracefully.
  */
@@ -86,8 +89,8 @@ export class LoopRuntime {
   private readonly importRunner: ImportRunner;
   private readonly intake: ChangeIntake;
   private readonly memberCounts: MemberCountUpdater;
-  private debouncer: RecordDebouncer | undefined;
-  private worker: Worker | undefined;
+  readonly intakeBuffer: IntakeBuffer;
+  private drainer: IntakeDrainer | undefined;
   private subscriber: CdcSubscriber | undefined;
   private commands: CommandListener | undefined;
   private gate: BudgetGate | undefined;
@@ -113,6 +116,11 @@ export class LoopRuntime {
     this.replayStore = new ReplayStore(redis, this.keys, CDC_CHANNEL);
     this.membership = new MembershipService(conn, this.membershipStore, logger);
     this.queues = createQueueFactory({ connection: redis, prefix: options.prefix, logger });
+    this.intakeBuffer = new IntakeBuffer(redis, {
+      prefix: options.prefix,
+      windowMs: options.debounceMs,
+      maxWaitMs: options.maxDebounceMs,
+    });
     this.processor = new RecordProcessor({
       mirror: this.mirror,
       ledger: this.ledger,
@@ -152,7 +160,7 @@ export class LoopRuntime {
         const set = this.fieldSets.get(object);
         return new Set(set ? [...set.fields, ...set.parentFields] : []);
       },
-      enqueue: (object, ids, reason) => this.enqueue(object, ids, reason),
+      enqueue: (object, ids) => this.enqueue(object, ids),
       reread: (source, ids) => this.reread(source, ids),
       reconcile: (object) => this.reconcile(object),
       removed: (records) => this.processor.evaluate(this.config.audiences, records, { removed: true }),
@@ -196,17 +204,21 @@ export class LoopRuntime {
     await this.loadConfig();
     await this.enrichment.start(); // enrichment-runs hook
 
-    const intakeQueue = this.queues.queue<IntakeJobData>('intake');
-    this.debouncer = createRecordDebouncer(intakeQueue, this.options.redis, {
-      windowMs: this.options.debounceMs ?? 300,
-    });
-    this.worker = this.queues.worker<IntakeJobData>(
-      'intake',
-      (job) => this.processJob(parseJobData(intakeJobSchema, job)),
-      {
-        concurrency: this.options.intakeConcurrency ?? 50,
+    this.drainer = new IntakeDrainer({
+      buffer: this.intakeBuffer,
+      process: (object, ids) => this.processBatch(object, ids),
+      logger: logger.child({ component: 'intake' }),
+      // Out of API budget: changes wait in Redis (with their debounce) until the budget allows writes again.
+      paused: () => this.governor.state === 'stopped',
+      onGivenUp: (entries) => {
+        for (const entry of entries) {
+          this.stats.addFailure(entry.recordId, 'RETRIES_EXHAUSTED', 'the write kept failing; see earlier warnings');
+        }
       },
-    );
+      batchSize: this.options.intakeBatchSize,
+      concurrency: this.options.intakeConcurrency,
+    });
+    await this.drainer.start();
     this.gate = createBudgetGate(this.governor, this.queues.queues(), logger);
 
     const replayStore = new ReplayStore(this.options.redis, this.keys, CDC_CHANNEL);
@@ -242,7 +254,7 @@ export class LoopRuntime {
     await this.subscriber?.stop();
     this.importRunner.stop();
     await this.importing.catch(() => undefined);
-    await this.worker?.close();
+    await this.drainer?.stop();
     await this.enrichment.stop(); // enrichment-runs hook
     await this.writer.flush();
     await this.memberCounts.stop();
@@ -264,14 +276,12 @@ export class LoopRuntime {
     return this.subscriber?.state();
   }
 
-  /** Waits until no intake job is waiting, delayed or running and the writer has sent everything. */
+  /** Waits until no record waits in the intake or is being processed, and the writer has sent everything. */
   async drain(timeoutMs = 60_000): Promise<void> {
-    const queue = this.queues.queue('intake');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
-      const busy = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (busy === 0) break;
+      const counts = await this.intakeBuffer.counts();
+      if (counts.waiting + counts.active === 0) break;
       if (Date.now() > deadline)
         throw new Error(`intake did not drain within ${timeoutMs} ms (${JSON.stringify(counts)})`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -361,18 +371,22 @@ export class LoopRuntime {
     return { Contact: '003', Lead: '00Q', Account: '001' }[object];
   }
 
-  private async enqueue(object: RecordObject, recordIds: string[], reason: 'cdc' | 'gap' | 'reconcile'): Promise<void> {
-    const debouncer = this.debouncer;
-    if (!debouncer) throw new Error('the loop is not started');
-    await Promise.all(recordIds.map((recordId) => debouncer.enqueue({ object, recordId, reason })));
+  /** Queues records for processing; every cause (change, gap, reconcile) is handled alike, on the mirror's state. */
+  private async enqueue(object: RecordObject, recordIds: string[]): Promise<void> {
+    await this.intakeBuffer.enqueue(recordIds.map((recordId) => ({ object, recordId })));
   }
 
-  private async processJob(job: IntakeJobData): Promise<void> {
-    const object = job.object as RecordObject;
-    const record = await this.mirror.get(object, job.recordId);
-    if (!record) return; // removed meanwhile
-    // A RetryableWriteError (lock, 5xx) fails the job, and BullMQ retries it with backoff.
-    await this.processor.process(object, [record]);
+  private async processBatch(object: RecordObject, recordIds: string[]): Promise<{ retry: string[] }> {
+    // A record missing from the mirror was removed meanwhile: nothing to do.
+    const records = [...(await this.mirror.getMany(object, recordIds)).values()];
+    try {
+      await this.processor.process(object, records);
+      return { retry: [] };
+    } catch (error) {
+      // Lock, 5xx, budget: those records go back to the intake with backoff; the rest of the batch is done.
+      if (error instanceof RetryableWriteError) return { retry: error.recordIds };
+      throw error;
+    }
   }
 
   /** Reads records afresh with the source's query restricted to ids; those that still match go into the mirror. */
@@ -431,7 +445,6 @@ export class LoopRuntime {
       await this.enqueue(
         object,
         result.changed.map((r) => r.id),
-        'reconcile',
       );
   }
 

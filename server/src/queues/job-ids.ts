@@ -24,8 +24,3 @@ export function buildJobId(stage: QueueName, recordId: string, version?: string 
   if (version !== undefined) parts.push(`v${checkPart('version', String(version))}`);
   return parts.join('-');
 }
-
-/** The deduplication id shared by every job for one record at one stage (the debounce key). */
-export function buildDedupId(stage: QueueName, recordId: string): string {
-  return `${checkPart('stage', stage)}-${checkPart('record id', recordId)}`;
-}

@@ -3,8 +3,6 @@
  * others, and each stage can be paused, scaled and watched on its own.
  */
 export const QUEUE_NAMES = [
-  /** A new or changed record id to process (CDC, import, gap fill, reconcile, command). */
-  'intake',
   /** Paid-provider enrichment of one record. */
   'enrich',
   /** Write plans to Salesforce. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDedupId, buildJobId } from '../../src/queues/job-ids';
+import { buildJobId } from '../../src/queues/job-ids';
 import { InvalidJobIdError } from '../../src/queues/queue-errors';
 
 describe('job ids', () => {
@@ -11,21 +11,19 @@ describe('job ids', () => {
   });
 
   it('when no version is given, then the id is stage and record only', () => {
-    expect(buildJobId('intake', '001xx0000001')).toBe('intake-001xx0000001');
-    expect(buildDedupId('intake', '001xx0000001')).toBe('intake-001xx0000001');
+    expect(buildJobId('export', '001xx0000001')).toBe('export-001xx0000001');
   });
 
   it('when any part contains ":", then it throws at once, naming the rule', () => {
-    expect(() => buildJobId('intake', 'a:b')).toThrow(InvalidJobIdError);
-    expect(() => buildJobId('intake', 'a:b:c')).toThrow(/contains ':'/);
+    expect(() => buildJobId('export', 'a:b')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('export', 'a:b:c')).toThrow(/contains ':'/);
     expect(() => buildJobId('export', '001xx', '1:2')).toThrow(/contains ':'/);
-    expect(() => buildDedupId('intake', 'x:y')).toThrow(InvalidJobIdError);
   });
 
   it('when a part is empty or has spaces or slashes, then it throws', () => {
-    expect(() => buildJobId('intake', '')).toThrow(InvalidJobIdError);
-    expect(() => buildJobId('intake', 'a b')).toThrow(InvalidJobIdError);
-    expect(() => buildJobId('intake', 'a/b')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('export', '')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('export', 'a b')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('export', 'a/b')).toThrow(InvalidJobIdError);
   });
 
   it('when the error is inspected, then it is coded and not retryable', () => {

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('queue factory', () => {
   it('has one queue per pipeline stage', () => {
-    expect(QUEUE_NAMES).toEqual(['intake', 'enrich', 'export', 'membership', 'runs', 'commands']);
+    expect(QUEUE_NAMES).toEqual(['enrich', 'export', 'membership', 'runs', 'commands']);
     expect(isQueueName('enrich')).toBe(true);
     expect(isQueueName('bulk')).toBe(false);
   });
@@ -40,12 +40,12 @@ describe('queue factory', () => {
   });
 
   it('when a job is added, then every key it writes starts with the hash-tagged prefix', async () => {
-    const queue = kit.factory.queue('intake');
-    expect(kit.factory.queue('intake')).toBe(queue);
+    const queue = kit.factory.queue('export');
+    expect(kit.factory.queue('export')).toBe(queue);
     await queue.add('probe', { a: 1 });
-    const keys = await kit.connection.keys(`${kit.prefix}:intake:*`);
+    const keys = await kit.connection.keys(`${kit.prefix}:export:*`);
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.every((key) => key.startsWith(`${kit.prefix}:intake:`))).toBe(true);
+    expect(keys.every((key) => key.startsWith(`${kit.prefix}:export:`))).toBe(true);
   });
 
   it('when jobs are added, then the default options (retries, backoff, trimming) apply', async () => {

@@ -1,7 +1,7 @@
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, UnavailableError } from '../../src/lib/errors';
-import { intakeJobSchema } from '../../src/queues/intake-job';
 import { parseJobData } from '../../src/queues/job-data';
 import { RateLimitedError } from '../../src/queues/queue-errors';
 import { isRateLimitPause, toWorkerError } from '../../src/queues/worker-errors';
@@ -9,6 +9,13 @@ import { ApiBudgetExceededError } from '../../src/salesforce/budget/budget-error
 import { createQueueTestKit, eventually, type QueueTestKit } from './queue-test-kit';
 
 let kit: QueueTestKit;
+
+/** A job shape like the pipeline's: a record id and why it was queued. */
+const recordJobSchema = z.object({
+  object: z.string().min(1),
+  recordId: z.string().min(1),
+  reason: z.enum(['cdc', 'import']),
+});
 
 beforeAll(async () => {
   kit = await createQueueTestKit('worker-errors');
@@ -67,9 +74,9 @@ describe('toWorkerError', () => {
 
 describe('wrapped workers on a real queue', () => {
   it('when a processor throws a retryable error every time, then the job is tried `attempts` times and fails', async () => {
-    const queue = kit.factory.queue('intake');
+    const queue = kit.factory.queue('commands');
     let calls = 0;
-    kit.factory.worker('intake', async () => {
+    kit.factory.worker('commands', async () => {
       calls += 1;
       throw new UnavailableError('REDIS_UNREACHABLE', 'try later');
     });
@@ -101,7 +108,7 @@ describe('wrapped workers on a real queue', () => {
     let calls = 0;
     kit.factory.worker('export', async (job) => {
       calls += 1;
-      return parseJobData(intakeJobSchema, job);
+      return parseJobData(recordJobSchema, job);
     });
     const job = await queue.add('t', { object: 'Contact', reason: 'sometime' }, fastRetries);
     expect(await settled(job)).toBe('failed');

@@ -34,19 +34,33 @@ const entrySchema = z.object({
   writtenAt: z.string(),
 });
 
-// Adds marker fields, prunes the record's expired ones, and only ever lengthens the key's TTL, atomically.
-// KEYS[1] marker hash; ARGV[1] now ms, ARGV[2] ttl ms, ARGV[3..] field, expiresAt pairs.
+// Per record: adds marker fields, prunes its expired ones, and only ever lengthens the key's TTL — for a whole page
+// of records in one atomic call. KEYS: marker hashes; ARGV[1] now ms, ARGV[2] ttl ms, then per key: the number of
+// markers n, followed by n field, expiresAt pairs.
 const MARK_ECHO_SCRIPT = `
 local now = tonumber(ARGV[1])
-local existing = redis.call('HGETALL', KEYS[1])
-for i = 1, #existing, 2 do
-  if tonumber(existing[i + 1]) <= now then redis.call('HDEL', KEYS[1], existing[i]) end
-end
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 local ttl = tonumber(ARGV[2])
-if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-return 1
+local pos = 3
+for k = 1, #KEYS do
+  local key = KEYS[k]
+  local n = tonumber(ARGV[pos])
+  pos = pos + 1
+  local existing = redis.call('HGETALL', key)
+  for i = 1, #existing, 2 do
+    if tonumber(existing[i + 1]) <= now then redis.call('HDEL', key, existing[i]) end
+  end
+  for i = 0, n - 1 do redis.call('HSET', key, ARGV[pos + 2 * i], ARGV[pos + 2 * i + 1]) end
+  pos = pos + 2 * n
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+return #KEYS
 `;
+
+/** The fields one write sends to one record. */
+export interface RecordFields {
+  recordId: string;
+  fields: Record<string, FieldValue>;
+}
 
 function parseEntries(raw: Record<string, string>): LedgerEntries {
   const entries: LedgerEntries = {};
@@ -98,16 +112,31 @@ export class WriteLedger {
     fields: Record<string, FieldValue>,
     writtenAt: Date = new Date(),
   ): Promise<void> {
-    const names = Object.keys(fields);
-    if (names.length === 0) return;
+    await this.recordWritesMany([{ recordId, fields }], writtenAt);
+  }
+
+  /** `recordWrites` for a page of records, in one transaction. */
+  async recordWritesMany(writes: readonly RecordFields[], writtenAt: Date = new Date()): Promise<void> {
     const at = writtenAt.toISOString();
-    const hash: Record<string, string> = {};
-    for (const name of names) {
-      const entry: LedgerEntry = { value: fields[name] ?? null, writtenAt: at };
-      hash[name] = JSON.stringify(entry);
+    const transaction = this.redis.multi();
+    let commands = 0;
+    for (const { recordId, fields } of writes) {
+      const names = Object.keys(fields);
+      if (names.length === 0) continue;
+      const hash: Record<string, string> = {};
+      for (const name of names) {
+        const entry: LedgerEntry = { value: fields[name] ?? null, writtenAt: at };
+        hash[name] = JSON.stringify(entry);
+      }
+      const key = this.ledgerKey(recordId);
+      transaction.hset(key, hash).pexpire(key, this.ledgerTtlMs);
+      commands += 1;
     }
-    const key = this.ledgerKey(recordId);
-    await this.redis.multi().hset(key, hash).pexpire(key, this.ledgerTtlMs).exec();
+    if (commands === 0) {
+      transaction.discard();
+      return;
+    }
+    await transaction.exec();
   }
 
   async get(recordId: string): Promise<LedgerEntries> {
@@ -143,19 +172,39 @@ export class WriteLedger {
     fields: Record<string, FieldValue>,
     ttlMs: number = ECHO_TTL_MS,
   ): Promise<void> {
-    const names = Object.keys(fields);
-    if (names.length === 0) return;
+    await this.markPendingEchoMany([{ recordId, fields }], ttlMs);
+  }
+
+  /** `markPendingEcho` for a page of records, in one atomic call. */
+  async markPendingEchoMany(writes: readonly RecordFields[], ttlMs: number = ECHO_TTL_MS): Promise<void> {
     const now = this.now();
     const expiresAt = String(now + ttlMs);
-    const pairs = names.flatMap((name) => [markerField(name, fields[name]), expiresAt]);
-    await this.redis.eval(MARK_ECHO_SCRIPT, 1, this.echoKey(recordId), String(now), String(ttlMs), ...pairs);
+    const keys: string[] = [];
+    const args: string[] = [String(now), String(ttlMs)];
+    for (const { recordId, fields } of writes) {
+      const names = Object.keys(fields);
+      if (names.length === 0) continue;
+      keys.push(this.echoKey(recordId));
+      args.push(String(names.length), ...names.flatMap((name) => [markerField(name, fields[name]), expiresAt]));
+    }
+    if (keys.length === 0) return;
+    await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
   }
 
   /** Withdraws markers of a write Salesforce rejected, so they cannot swallow a later change. */
   async clearPendingEcho(recordId: string, fields: Record<string, FieldValue>): Promise<void> {
-    const names = Object.keys(fields);
-    if (names.length === 0) return;
-    await this.redis.hdel(this.echoKey(recordId), ...names.map((name) => markerField(name, fields[name])));
+    await this.clearPendingEchoMany([{ recordId, fields }]);
+  }
+
+  /** `clearPendingEcho` for many records, in one round trip. */
+  async clearPendingEchoMany(writes: readonly RecordFields[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const { recordId, fields } of writes) {
+      const names = Object.keys(fields);
+      if (names.length > 0)
+        pipeline.hdel(this.echoKey(recordId), ...names.map((name) => markerField(name, fields[name])));
+    }
+    if (pipeline.length > 0) await pipeline.exec();
   }
 
   /**

@@ -68,15 +68,32 @@ export class MirrorStore {
     id: string,
     changes: Record<string, FieldValue>,
   ): Promise<MirrorRecord | undefined> {
-    const current = await this.get(object, id);
-    if (!current) return undefined;
-    const next: MirrorRecord = { ...current, fields: { ...current.fields, ...changes } };
-    await this.write([next]);
-    const oldAccount = current.fields.AccountId;
-    if (object === 'Contact' && typeof oldAccount === 'string' && oldAccount && oldAccount !== next.fields.AccountId) {
-      await this.redis.srem(this.keys.accountContacts(oldAccount), id);
+    return (await this.patchMany(object, new Map([[id, changes]]))).get(id);
+  }
+
+  /** `patch` for many records of one object: one read and one pipelined write. Unmirrored ids are left out. */
+  async patchMany(
+    object: RecordObject,
+    changes: ReadonlyMap<string, Record<string, FieldValue>>,
+  ): Promise<Map<string, MirrorRecord>> {
+    const current = await this.getMany(object, [...changes.keys()]);
+    const patched = new Map<string, MirrorRecord>();
+    if (current.size === 0) return patched;
+    const pipeline = this.redis.pipeline();
+    for (const [id, held] of current) {
+      const next: MirrorRecord = { ...held, fields: { ...held.fields, ...changes.get(id) } };
+      patched.set(id, next);
+      pipeline.hset(this.keys.mirror(object), id, JSON.stringify(next.fields));
+      if (object !== 'Contact') continue;
+      const oldAccount = held.fields.AccountId;
+      const newAccount = next.fields.AccountId;
+      if (typeof newAccount === 'string' && newAccount) pipeline.sadd(this.keys.accountContacts(newAccount), id);
+      if (typeof oldAccount === 'string' && oldAccount && oldAccount !== newAccount) {
+        pipeline.srem(this.keys.accountContacts(oldAccount), id);
+      }
     }
-    return next;
+    await pipeline.exec();
+    return patched;
   }
 
   async remove(object: RecordObject, id: string): Promise<MirrorRecord | undefined> {

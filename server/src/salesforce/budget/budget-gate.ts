@@ -4,11 +4,14 @@ import type { QueueName } from '../../queues/queue-names';
 import type { ApiBudgetGovernor } from './api-budget-governor';
 import type { BudgetState } from './budget-state';
 
-/** Which queues stand still in each budget state. `commands` (ENRICH_RECORD) never does. */
+/**
+ * Which queues stand still in each budget state. `commands` (ENRICH_RECORD) never does. The intake is not a BullMQ
+ * queue: its drainer asks the governor itself (loop/intake-drainer.ts).
+ */
 export const GATED_QUEUES: Record<BudgetState, readonly QueueName[]> = {
   normal: [],
   paused: ['runs', 'enrich'],
-  stopped: ['runs', 'enrich', 'intake', 'export', 'membership'],
+  stopped: ['runs', 'enrich', 'export', 'membership'],
 };
 
 export interface BudgetGate {

@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { z } from 'zod';
 import type { AudienceConfig } from '../../../config/loop-config';
 import type { MirrorRecord, RecordObject } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
@@ -12,6 +13,26 @@ const MAX_UPSERT_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const WHOLE_REQUEST_ATTEMPTS = 5;
+
+/** Salesforce caps a Collections request at 200 rows and a Composite request at five Collections subrequests. */
+const ROWS_PER_COLLECTION = 200;
+const COLLECTIONS_PER_COMPOSITE = 5;
+const UPSERT_PATH = '/composite/sobjects/Audience_Member__c/Key__c';
+
+/** Row errors that pass: the row is sent again. */
+const RETRYABLE_ROW_ERRORS = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE']);
+
+const upsertResultsSchema = z.array(
+  z.looseObject({
+    success: z.boolean(),
+    errors: z.array(z.looseObject({ statusCode: z.string().optional(), message: z.string().optional() })).optional(),
+  }),
+);
+type UpsertResult = z.infer<typeof upsertResultsSchema>[number];
+
+const compositeReplySchema = z.looseObject({
+  compositeResponse: z.array(z.looseObject({ body: z.unknown(), httpStatusCode: z.number() })),
+});
 
 /** A whole-request failure worth repeating: no answer from Salesforce, or one that says "later". */
 function isTransient(error: unknown): boolean {
@@ -96,8 +117,10 @@ export class MembershipService {
   private async apply(transitions: Transition[], at: string): Promise<MembershipResult> {
     const events: MembershipEvent[] = [];
     const failures: MembershipResult['failures'] = [];
-    for (let i = 0; i < transitions.length; i += 200) {
-      const confirmed = await this.upsertWithRetries(transitions.slice(i, i + 200), at, failures);
+    // One Composite call carries up to five Collections upserts of 200: 1,000 transitions per API call.
+    const perCall = ROWS_PER_COLLECTION * COLLECTIONS_PER_COMPOSITE;
+    for (let i = 0; i < transitions.length; i += perCall) {
+      const confirmed = await this.upsertWithRetries(transitions.slice(i, i + perCall), at, failures);
       const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
       for (const t of confirmed) {
         const list = byAudience.get(t.audience.id) ?? [];
@@ -128,43 +151,27 @@ export class MembershipService {
     failures: MembershipResult['failures'],
   ): Promise<Transition[]> {
     const confirmed: Transition[] = [];
-    let chunk = transitions;
-    for (let attempt = 1; chunk.length > 0; attempt += 1) {
-      const rows = chunk.map((t) => {
-        const key = episodeKey(t.audience.id, t.record.id, t.episode);
-        if (t.kind === 'exit') {
-          return { attributes: { type: 'Audience_Member__c' }, Key__c: key, Exited_At__c: at, Is_Active__c: false };
-        }
-        return {
-          attributes: { type: 'Audience_Member__c' },
-          Key__c: key,
-          Audience__c: t.audience.id,
-          Record_Id__c: t.record.id,
-          [LOOKUP_BY_OBJECT[t.record.object]]: t.record.id,
-          Entered_At__c: at,
-          Exited_At__c: null,
-          Is_Active__c: true,
-        };
-      });
-      let results: { success: boolean; errors?: { statusCode?: string; message?: string }[] }[];
+    let pending = transitions;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      let results: UpsertResult[];
       try {
-        results = (await this.conn.requestPatch(`/composite/sobjects/Audience_Member__c/Key__c`, {
-          allOrNone: false,
-          records: rows,
-        })) as typeof results;
+        results = await this.upsert(pending, at);
       } catch (error) {
         // The whole request failed (a 5xx, a network error): nothing was saved, and upserts by Key__c are safe to
         // repeat, so try again with backoff; only after the last attempt does it fail (Redis still untouched).
-        this.logger.warn({ err: error, transitions: chunk.length, attempt }, 'membership upsert failed');
+        this.logger.warn({ err: error, transitions: pending.length, attempt }, 'membership upsert failed');
         if (attempt >= WHOLE_REQUEST_ATTEMPTS || !isTransient(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+        await sleep(200 * 2 ** attempt);
         continue;
       }
       const retry: Transition[] = [];
-      chunk.forEach((t, index) => {
+      pending.forEach((t, index) => {
         const result = results[index];
         if (result?.success) confirmed.push(t);
-        else if (attempt < MAX_UPSERT_ATTEMPTS && result?.errors?.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW')) {
+        else if (
+          attempt < MAX_UPSERT_ATTEMPTS &&
+          result?.errors?.some((e) => RETRYABLE_ROW_ERRORS.has(e.statusCode ?? ''))
+        ) {
           retry.push(t);
         } else {
           const message = result?.errors?.map((e) => `${e.statusCode}: ${e.message}`).join('; ') ?? 'no result';
@@ -175,9 +182,65 @@ export class MembershipService {
           );
         }
       });
-      chunk = retry;
+      pending = retry;
       if (retry.length > 0) await sleep(100 * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
     return confirmed;
+  }
+
+  /**
+   * One API call: a Collections upsert by Key__c when the rows fit in one, else a Composite request with one such
+   * subrequest per 200 rows (at most five). A subrequest that failed as a whole gives each of its rows its error,
+   * marked retryable when Salesforce said "later" (5xx, lock), so the caller repeats just those rows.
+   */
+  private async upsert(transitions: Transition[], at: string): Promise<UpsertResult[]> {
+    const chunks: Transition[][] = [];
+    for (let i = 0; i < transitions.length; i += ROWS_PER_COLLECTION) {
+      chunks.push(transitions.slice(i, i + ROWS_PER_COLLECTION));
+    }
+    const body = (chunk: Transition[]) => ({ allOrNone: false, records: chunk.map((t) => this.row(t, at)) });
+    if (chunks.length === 1) {
+      return upsertResultsSchema.parse(await this.conn.requestPatch(UPSERT_PATH, body(transitions)));
+    }
+    const reply = compositeReplySchema.parse(
+      await this.conn.requestPost('/composite', {
+        allOrNone: false,
+        compositeRequest: chunks.map((chunk, index) => ({
+          method: 'PATCH',
+          url: `/services/data/v${this.conn.version}${UPSERT_PATH}`,
+          referenceId: `members${index}`,
+          body: body(chunk),
+        })),
+      }),
+    );
+    return chunks.flatMap((chunk, index) => {
+      const item = reply.compositeResponse[index];
+      if (item && item.httpStatusCode >= 200 && item.httpStatusCode < 300) {
+        const rows = upsertResultsSchema.safeParse(item.body);
+        if (rows.success && rows.data.length === chunk.length) return rows.data;
+      }
+      const errors = Array.isArray(item?.body) ? (item.body as { errorCode?: string; message?: string }[]) : [];
+      const status = item?.httpStatusCode ?? 0;
+      const code = errors[0]?.errorCode ?? (status >= 500 || status === 0 ? 'SERVER_UNAVAILABLE' : `HTTP_${status}`);
+      const message = errors[0]?.message ?? `subrequest answered HTTP ${status}`;
+      return chunk.map(() => ({ success: false, errors: [{ statusCode: code, message }] }));
+    });
+  }
+
+  private row(t: Transition, at: string): Record<string, unknown> {
+    const key = episodeKey(t.audience.id, t.record.id, t.episode);
+    if (t.kind === 'exit') {
+      return { attributes: { type: 'Audience_Member__c' }, Key__c: key, Exited_At__c: at, Is_Active__c: false };
+    }
+    return {
+      attributes: { type: 'Audience_Member__c' },
+      Key__c: key,
+      Audience__c: t.audience.id,
+      Record_Id__c: t.record.id,
+      [LOOKUP_BY_OBJECT[t.record.object]]: t.record.id,
+      Entered_At__c: at,
+      Exited_At__c: null,
+      Is_Active__c: true,
+    };
   }
 }

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordObject } from '../domain/mirror-record';
+import type { Logger } from '../lib/logger';
+import type { IntakeBuffer, IntakeEntry } from '../queues/intake-buffer';
+
+/** What processing a batch of one object's records reports: the ids whose work must be tried again. */
+export type ProcessBatch = (object: RecordObject, recordIds: string[]) => Promise<{ retry: string[] }>;
+
+export interface IntakeDrainerOptions {
+  buffer: IntakeBuffer;
+  process: ProcessBatch;
+  logger: Logger;
+  /** True while nothing may be processed (the API budget is exhausted); claims wait in Redis meanwhile. */
+  paused?: () => boolean;
+  /** Records given up after every attempt: reported, never silently dropped. */
+  onGivenUp?: (entries: IntakeEntry[]) => void;
+  /** Records per claim. One claim is processed as one batch, so its writes share Collections/Composite calls. */
+  batchSize?: number;
+  /** Batches processed at the same time; more overlap the latency of one batch's calls with the next. */
+  concurrency?: number;
+  /** How often the due set is looked at when the last look found nothing. */
+  pollMs?: number;
+  heartbeatMs?: number;
+}
+
+/**
+ * Takes due records from the intake buffer in batches and processes them, DESIGN §5. A batch's records go through
+ * the processor together (one ledger read, one pipeline of marks, writes coalesced), which is what makes a stream
+ * of changes cost about what an import page costs per record. Writes that can succeed later go back with backoff.
+ */
+export class IntakeDrainer {
+  readonly owner = `intake-${randomUUID()}`;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly heartbeatMs: number;
+  private running = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+
+  constructor(private readonly options: IntakeDrainerOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.concurrency = options.concurrency ?? 4;
+    this.pollMs = options.pollMs ?? 50;
+    this.heartbeatMs = options.heartbeatMs ?? 2_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    // Takes back what a process that died (this one, before a restart) had claimed and left unfinished.
+    const reclaimed = await this.options.buffer.heartbeat(this.owner);
+    if (reclaimed > 0) this.options.logger.info({ reclaimed }, 'intake: records of a stopped worker queued again');
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.heartbeatMs);
+    this.heartbeatTimer.unref();
+    this.schedule(0);
+  }
+
+  /** Stops claiming, lets the batches in flight finish, then retires this owner. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.pollTimer);
+    clearInterval(this.heartbeatTimer);
+    await this.polling;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.options.buffer.retire(this.owner).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const reclaimed = await this.options.buffer.heartbeat(this.owner);
+      if (reclaimed > 0) this.options.logger.warn({ reclaimed }, 'intake: claims of a silent worker queued again');
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'intake heartbeat failed');
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      // One look at a time: a look already under way schedules the next one itself.
+      if (this.polling) return;
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined;
+      });
+    }, delayMs);
+  }
+
+  private async poll(): Promise<void> {
+    let next = this.pollMs;
+    try {
+      if (this.inFlight.size < this.concurrency && !this.options.paused?.()) {
+        const entries = await this.options.buffer.claim(this.owner, this.batchSize);
+        if (entries.length > 0) {
+          const batch = this.runBatch(entries).finally(() => {
+            this.inFlight.delete(batch);
+            // A slot is free: look again at once rather than at the next poll.
+            if (!this.polling) this.schedule(0);
+          });
+          this.inFlight.add(batch);
+          // A full claim means more may be due right now.
+          if (entries.length === this.batchSize) next = 0;
+        }
+      }
+    } catch (error) {
+      // Redis unreachable: ioredis reconnects; claims stay in Redis and are looked at again.
+      this.options.logger.warn({ err: error }, 'intake claim failed');
+      next = 1_000;
+    }
+    this.schedule(next);
+  }
+
+  private async runBatch(entries: IntakeEntry[]): Promise<void> {
+    const byObject = new Map<RecordObject, string[]>();
+    for (const entry of entries) byObject.set(entry.object, [...(byObject.get(entry.object) ?? []), entry.recordId]);
+    const retry: IntakeEntry[] = [];
+    for (const [object, ids] of byObject) {
+      try {
+        const outcome = await this.options.process(object, ids);
+        for (const recordId of outcome.retry) retry.push({ object, recordId });
+      } catch (error) {
+        // Anything unexpected (Redis, an HTTP failure outside the writer): the whole group is tried again later.
+        this.options.logger.warn({ err: error, object, records: ids.length }, 'intake batch failed; will retry');
+        for (const recordId of ids) retry.push({ object, recordId });
+      }
+    }
+    const retried = new Set(retry.map((e) => `${e.object}:${e.recordId}`));
+    const done = entries.filter((e) => !retried.has(`${e.object}:${e.recordId}`));
+    const givenUp = await this.release(retry, done);
+    if (givenUp.length > 0) {
+      this.options.logger.error(
+        { records: givenUp.length, sample: givenUp.slice(0, 5) },
+        'intake: records given up after every attempt',
+      );
+      this.options.onGivenUp?.(givenUp);
+    }
+  }
+
+  /** Hands the batch back; a Redis blip is waited out, since a claim never released would hold its record forever. */
+  private async release(retry: IntakeEntry[], done: IntakeEntry[]): Promise<IntakeEntry[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const givenUp = await this.options.buffer.retry(this.owner, retry);
+        await this.options.buffer.complete(this.owner, done);
+        return givenUp;
+      } catch (error) {
+        this.options.logger.warn({ err: error, attempt }, 'intake could not release a batch; trying again');
+        // Stopped meanwhile: the claims stay with this owner and return to the due set once its heartbeat ends.
+        if (!this.running && attempt >= 3) return [];
+        await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 500, 5_000)));
+      }
+    }
+  }
+}

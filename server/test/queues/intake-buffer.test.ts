@@ -1,0 +1,224 @@
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IntakeDrainer } from '../../src/loop/intake-drainer';
+import { IntakeBuffer, type IntakeEntry } from '../../src/queues/intake-buffer';
+import { connectRedis } from '../../src/state/redis';
+import { TEST_REDIS_URL, uniquePrefix } from '../support/redis-test';
+import { eventually, gate, silentLogger } from './queue-test-kit';
+
+let redis: Redis;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  redis = await connectRedis(TEST_REDIS_URL, { name: 'test-intake-buffer' });
+});
+
+afterEach(async () => {
+  for (const prefix of prefixes.splice(0)) {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+/** A buffer on its own prefix with a clock the test moves. */
+function bufferAt(options: Partial<ConstructorParameters<typeof IntakeBuffer>[1]> = {}) {
+  const prefix = uniquePrefix('intake');
+  prefixes.push(prefix);
+  const clock = { now: 1_000_000 };
+  const buffer = new IntakeBuffer(redis, { prefix, windowMs: 300, maxWaitMs: 2_000, now: () => clock.now, ...options });
+  return { buffer, clock, prefix };
+}
+
+const contact = (recordId: string): IntakeEntry => ({ object: 'Contact', recordId });
+
+describe('intake buffer', () => {
+  it('when a record changes five times within the window, then it is due once, a window after the last change', async () => {
+    const { buffer, clock } = bufferAt();
+    for (let i = 0; i < 5; i += 1) {
+      await buffer.enqueue([contact('003A')]);
+      clock.now += 100;
+    }
+    expect(await buffer.claim('w1', 10)).toEqual([]); // 100 ms after the last change: still in its window
+    clock.now += 200;
+    expect(await buffer.claim('w1', 10)).toEqual([contact('003A')]);
+    expect(await buffer.claim('w1', 10)).toEqual([]);
+    expect(await buffer.added()).toBe(5);
+  });
+
+  it('when a record is edited without pause, then it is still due at most max-wait after its first change', async () => {
+    const { buffer, clock } = bufferAt({ windowMs: 300, maxWaitMs: 1_000 });
+    const first = clock.now;
+    let claimedAt: number | undefined;
+    while (clock.now - first < 3_000 && claimedAt === undefined) {
+      await buffer.enqueue([contact('003B')]);
+      clock.now += 100;
+      if ((await buffer.claim('w1', 10)).length > 0) claimedAt = clock.now;
+    }
+    expect(claimedAt).toBeDefined();
+    expect((claimedAt ?? 0) - first).toBeLessThanOrEqual(1_100);
+  });
+
+  it('when a claimed record changes again, then nobody claims it until the first processing is released', async () => {
+    const { buffer, clock } = bufferAt();
+    await buffer.enqueue([contact('003C'), contact('003D')]);
+    clock.now += 300;
+    expect(await buffer.claim('w1', 10)).toHaveLength(2);
+    await buffer.enqueue([contact('003C')]);
+    clock.now += 300;
+    expect(await buffer.claim('w2', 10)).toEqual([]); // w1 still holds it: pushed back a window
+    await buffer.complete('w1', [contact('003C'), contact('003D')]);
+    clock.now += 300;
+    expect(await buffer.claim('w2', 10)).toEqual([contact('003C')]);
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 1 });
+  });
+
+  it('when processing must be retried, then the delay doubles and the record is given up after the last attempt', async () => {
+    const { buffer, clock } = bufferAt({ maxAttempts: 3, backoffMs: 1_000 });
+    await buffer.enqueue([contact('003E')]);
+    clock.now += 300;
+    await buffer.claim('w1', 10);
+    expect(await buffer.retry('w1', [contact('003E')])).toEqual([]);
+    clock.now += 999;
+    expect(await buffer.claim('w1', 10)).toEqual([]);
+    clock.now += 1;
+    expect(await buffer.claim('w1', 10)).toHaveLength(1);
+    expect(await buffer.retry('w1', [contact('003E')])).toEqual([]);
+    clock.now += 1_999;
+    expect(await buffer.claim('w1', 10)).toEqual([]);
+    clock.now += 1;
+    expect(await buffer.claim('w1', 10)).toHaveLength(1);
+    expect(await buffer.retry('w1', [contact('003E')])).toEqual([contact('003E')]);
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
+  });
+
+  it('when the process holding claims dies, then another takes them back once its heartbeat is stale', async () => {
+    const { buffer, clock } = bufferAt({ ownerTimeoutMs: 10_000 });
+    await buffer.heartbeat('dead');
+    await buffer.enqueue([contact('003F'), contact('003G')]);
+    clock.now += 300;
+    expect(await buffer.claim('dead', 10)).toHaveLength(2);
+    clock.now += 5_000;
+    expect(await buffer.heartbeat('alive')).toBe(0); // still within its timeout
+    clock.now += 5_001;
+    expect(await buffer.heartbeat('alive')).toBe(2);
+    expect((await buffer.claim('alive', 10)).map((e) => e.recordId).sort()).toEqual(['003F', '003G']);
+  });
+
+  it('when many records are queued at once, then one claim takes at most the limit, oldest due first', async () => {
+    const { buffer, clock } = bufferAt();
+    await buffer.enqueue(Array.from({ length: 1_500 }, (_, i) => contact(`003${String(i).padStart(5, '0')}`)));
+    clock.now += 300;
+    const first = await buffer.claim('w1', 1_000);
+    expect(first).toHaveLength(1_000);
+    expect(await buffer.claim('w1', 1_000)).toHaveLength(500);
+  });
+});
+
+describe('intake drainer', () => {
+  it('processes due records in batches per object, retries what the processor hands back, and drains', async () => {
+    const { buffer } = bufferAt({ windowMs: 20, backoffMs: 50, now: Date.now });
+    const calls: Array<{ object: string; ids: string[] }> = [];
+    let failOnce = true;
+    const drainer = new IntakeDrainer({
+      buffer,
+      logger: silentLogger,
+      batchSize: 100,
+      pollMs: 10,
+      process: async (object, ids) => {
+        calls.push({ object, ids: [...ids].sort() });
+        if (failOnce && ids.includes('003R')) {
+          failOnce = false;
+          return { retry: ['003R'] };
+        }
+        return { retry: [] };
+      },
+    });
+    await drainer.start();
+    await buffer.enqueue([contact('003P'), contact('003Q'), contact('003R'), { object: 'Lead', recordId: '00QA' }]);
+    await eventually(async () => {
+      const counts = await buffer.counts();
+      return calls.length >= 3 && counts.waiting + counts.active === 0;
+    });
+    await drainer.stop();
+    expect(calls).toEqual([
+      { object: 'Contact', ids: ['003P', '003Q', '003R'] },
+      { object: 'Lead', ids: ['00QA'] },
+      { object: 'Contact', ids: ['003R'] },
+    ]);
+  });
+
+  it('when paused (API budget exhausted), then records wait in Redis and are processed once it resumes', async () => {
+    const { buffer } = bufferAt({ windowMs: 10, now: Date.now });
+    let paused = true;
+    const seen: string[] = [];
+    const drainer = new IntakeDrainer({
+      buffer,
+      logger: silentLogger,
+      pollMs: 10,
+      paused: () => paused,
+      process: async (_object, ids) => {
+        seen.push(...ids);
+        return { retry: [] };
+      },
+    });
+    await drainer.start();
+    await buffer.enqueue([contact('003S')]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual([]);
+    expect((await buffer.counts()).waiting).toBe(1);
+    paused = false;
+    await eventually(() => seen.length === 1);
+    await drainer.stop();
+  });
+
+  it('when the processor throws, then the batch is retried, and given-up records are reported', async () => {
+    const { buffer } = bufferAt({ windowMs: 10, backoffMs: 10, maxAttempts: 2, now: Date.now });
+    const givenUp: IntakeEntry[] = [];
+    let calls = 0;
+    const drainer = new IntakeDrainer({
+      buffer,
+      logger: silentLogger,
+      pollMs: 10,
+      onGivenUp: (entries) => givenUp.push(...entries),
+      process: async () => {
+        calls += 1;
+        throw new Error('Salesforce unreachable');
+      },
+    });
+    await drainer.start();
+    await buffer.enqueue([contact('003T')]);
+    await eventually(() => givenUp.length === 1);
+    await drainer.stop();
+    expect(calls).toBe(2);
+    expect(givenUp).toEqual([contact('003T')]);
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
+  });
+
+  it('when stopped mid-batch, then it waits for the batch and leaves no claim behind', async () => {
+    const { buffer } = bufferAt({ windowMs: 10, now: Date.now });
+    const hold = gate();
+    let started = false;
+    const drainer = new IntakeDrainer({
+      buffer,
+      logger: silentLogger,
+      pollMs: 10,
+      process: async () => {
+        started = true;
+        await hold.promise;
+        return { retry: [] };
+      },
+    });
+    await drainer.start();
+    await buffer.enqueue([contact('003U')]);
+    await eventually(() => started);
+    const stopping = drainer.stop();
+    expect((await buffer.counts()).active).toBe(1);
+    hold.open();
+    await stopping;
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
+  });
+});
