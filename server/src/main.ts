@@ -10,7 +10,8 @@ import { LoopRuntime } from './loop/loop-runtime';
 import { formatLoopSummary } from './loop/loop-summary';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { registerLoopMetrics } from './http/loop-metrics';
+import { enrichmentReadinessCheck } from './http/enrichment-readiness';
+import { registerEnrichmentMetrics, registerLoopMetrics } from './http/loop-metrics';
 import { createQueueDashboard } from './http/queue-dashboard';
 import { registerQueueMetrics } from './queues/queue-metrics';
 
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   collectDefaultMetrics({ register: metrics });
   registerLoopMetrics(metrics, () => runtime?.stats);
   registerQueueMetrics(metrics, () => runtime?.queues.queues() ?? []);
+  registerEnrichmentMetrics(metrics, () => runtime?.enrichment.circuits);
   const dashboard = createQueueDashboard();
   const app = createApp({
     logger,
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
           return { ok: budget.state !== 'stopped', detail: JSON.stringify(budget) };
         },
       },
+      // Paid providers' circuits, each shown; not ready only when every configured paid provider's is open.
+      enrichmentReadinessCheck(() => runtime?.enrichment.circuits),
     ],
   });
 

@@ -2,8 +2,9 @@
  * Paid enrichment runs over the Salesforce emulator, the provider fakes and a real Redis: RUN_ENRICHMENT over an
  * audience (waterfall order and early stop), the cache making a second run free, a run ceiling pausing and resuming,
  * a 429 with Retry-After slowing a run that still finishes, the monthly budget resetting on the 1st (held clock),
- * ENRICH_RECORD reaching a record, and a plan's cron schedule firing. Everything asserted is read back from the org
- * (as the admin), from the fakes' request logs or from BullMQ.
+ * ENRICH_RECORD reaching a record with a run record of its own, a plan's cron schedule firing, on-entry enrichment
+ * counted in one run per plan and UTC day, and each bought value's cost in the record's provenance. Everything
+ * asserted is read back from the org (as the admin), from the fakes' request logs or from BullMQ.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProviderFakes, type ProviderFakes } from '../emulators/providers/index';
@@ -13,6 +14,8 @@ type Row = Record<string, unknown> & { Id: string };
 
 interface RunRow extends Row {
   Status__c: string;
+  Audience__c: string | null;
+  Audience_Enrichment__c: string | null;
   Status_Message__c: string | null;
   Processed__c: number;
   Succeeded__c: number;
@@ -26,7 +29,7 @@ interface RunRow extends Row {
 
 const RUN_FIELDS =
   'Id, Status__c, Status_Message__c, Processed__c, Succeeded__c, Failed__c, Skipped__c, Total__c, Credits_Used__c, ' +
-  'Credits_By_Provider__c, Skips_By_Reason__c';
+  'Credits_By_Provider__c, Skips_By_Reason__c, Audience__c, Audience_Enrichment__c';
 
 let h: LoopHarness;
 let fakes: ProviderFakes;
@@ -37,6 +40,13 @@ let audienceId = '';
 
 async function runsOf(planId: string): Promise<RunRow[]> {
   return h.query<RunRow>(`SELECT ${RUN_FIELDS} FROM Audience_Run__c WHERE Audience_Enrichment__c = '${planId}'`);
+}
+
+/** The provenance entry of one field of a lead, as a rep's "why this value?" reads it. */
+async function provenanceOf(leadId: string, field: string): Promise<Record<string, unknown> | undefined> {
+  const lead = (await h.byId('Lead', ['Audience_Provenance__c'], [leadId])).get(leadId);
+  const raw = lead?.Audience_Provenance__c;
+  return typeof raw === 'string' ? (JSON.parse(raw) as Record<string, Record<string, unknown>>)[field] : undefined;
 }
 
 async function command(name: string, fields: Record<string, unknown>): Promise<void> {
@@ -178,6 +188,15 @@ describe('enrichment runs', { timeout: 45_000 }, () => {
       'lucas.bernard@acme.com',
       'olivia.martin@acme.com',
     ]);
+    // Each written value's provenance says who sold it and what its call cost.
+    const [olivia, lucas] = h.records.Lead ?? [];
+    expect(await provenanceOf(olivia as string, 'Email')).toMatchObject({
+      value: 'olivia.martin@acme.com',
+      provider: 'pdl',
+      cost: 1,
+      rule: 'Fill_Blank',
+    });
+    expect(await provenanceOf(lucas as string, 'Email')).toMatchObject({ provider: 'hunter', cost: 1 });
     // Audience_Status__e: published for the run, the last one says it is done.
     const last = await waitFor(
       () => statusEvents.filter((e) => e.Run_Id__c === run.Id).find((e) => e.Stage__c === 'done'),
@@ -207,6 +226,30 @@ describe('enrichment runs', { timeout: 45_000 }, () => {
       'the email of the enriched record',
     );
     expect(lead).toBe('emma.dubois@globex.com');
+    // One Audience_Run__c for the command, linked to the one Lead plan, counted like a bulk run.
+    const run = await waitFor(
+      async () =>
+        (await runsOf(planA)).find(
+          (r) => r.Status_Message__c?.startsWith(`ENRICH_RECORD ${emma}`) && r.Status__c !== 'Running',
+        ),
+      15_000,
+      'the run record of ENRICH_RECORD',
+    );
+    expect(run).toMatchObject({
+      Status__c: 'Succeeded',
+      Total__c: 1,
+      Processed__c: 1,
+      Succeeded__c: 1,
+      Failed__c: 0,
+      Skipped__c: 0,
+      Credits_Used__c: 1,
+      Audience__c: null,
+    });
+    // PDL was asked but knows Emma too vaguely to answer (no charge); Hunter found her email.
+    expect(JSON.parse(run.Credits_By_Provider__c ?? '{}')).toEqual({ hunter: 1, pdl: 0 });
+    expect(await provenanceOf(emma as string, 'Email')).toMatchObject({ provider: 'hunter', cost: 1 });
+    const ofCommand = (await runsOf(planA)).filter((r) => r.Status_Message__c?.startsWith('ENRICH_RECORD'));
+    expect(ofCommand).toHaveLength(1);
   });
 
   it('stops at its ceiling with a visible status and resumes after the ceiling is raised', async () => {
@@ -325,9 +368,11 @@ describe('npm run enrich', { timeout: 45_000 }, () => {
   });
 });
 
-describe('enrichment on entry', { timeout: 45_000 }, () => {
+describe('enrichment on entry', { timeout: 60_000 }, () => {
+  let onEntry = '';
+
   it('enriches a record when it enters the audience of a Run_On_Entry plan', async () => {
-    await createPlan({
+    onEntry = await createPlan({
       Name: 'Titles on entry',
       Attributes__c: 'person.title',
       Providers__c: 'apollo,pdl',
@@ -344,5 +389,37 @@ describe('enrichment on entry', { timeout: 45_000 }, () => {
       'the title written on entry',
     );
     expect(title).toBe('Engineering Manager');
+    expect(await provenanceOf(emma?.Id as string, 'Title')).toMatchObject({ provider: 'apollo', cost: 1 });
+  });
+
+  it('counts the entries of one plan and UTC day in one run record, and a new day in a new one', async () => {
+    const day1 = await waitFor(
+      async () => (await runsOf(onEntry)).find((r) => r.Processed__c === 1 && r.Status__c === 'Succeeded'),
+      15_000,
+      'the entry run of the day',
+    );
+    expect(day1).toMatchObject({ Total__c: 1, Succeeded__c: 1, Failed__c: 0, Audience__c: audienceId });
+    expect(JSON.parse(day1.Credits_By_Provider__c ?? '{}')).toEqual({ apollo: 1 });
+    expect(day1.Status_Message__c).toContain('On entry 2026-12-02 (UTC), Titles on entry: 1 processed');
+
+    // A second entry the same day: the same record, counted again.
+    await h.createRecords('Lead', [{ FirstName: 'Noah', LastName: 'Petit', Company: 'Globex', LeadSource: 'Web' }]);
+    await waitFor(
+      async () => (await runsOf(onEntry)).find((r) => r.Id === day1.Id && r.Processed__c === 2),
+      20_000,
+      'the second entry counted in the same run',
+    );
+    expect(await runsOf(onEntry)).toHaveLength(1);
+
+    // The next UTC day starts a run of its own.
+    clock = new Date('2026-12-03T09:00:00Z');
+    await h.createRecords('Lead', [{ FirstName: 'Jade', LastName: 'Roux', Company: 'Globex', LeadSource: 'Web' }]);
+    const day2 = await waitFor(
+      async () => (await runsOf(onEntry)).find((r) => r.Id !== day1.Id && r.Processed__c === 1),
+      20_000,
+      'the entry run of the next day',
+    );
+    expect(day2.Status_Message__c).toContain('On entry 2026-12-03 (UTC)');
+    expect(await runsOf(onEntry)).toHaveLength(2);
   });
 });

@@ -119,6 +119,7 @@ export const attributeValueSchema = z
     provider: z.string().min(1),
     confidence: z.number().min(0).max(1),
     fetchedAt: z.iso.datetime({ offset: true }),
+    cost: z.number().min(0).optional(),
   })
   .superRefine((attribute, context) => {
     const checked = valueSchemaFor(attribute.key).safeParse(attribute.value);
@@ -139,4 +140,10 @@ export type AttributeValue = {
   confidence: number;
   /** ISO 8601 time the value was computed or fetched. */
   fetchedAt: string;
+  /**
+   * Credits this enrichment paid for the provider call that produced the value (every value of one call carries the
+   * call's full charge). 0 for a cache hit (bought earlier, free now); absent for values no provider call produced
+   * (offline, CSV), which count as 0.
+   */
+  cost?: number;
 };

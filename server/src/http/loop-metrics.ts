@@ -1,5 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
+import { registerCircuitStateGauge } from '../pipeline/enrich/waterfall/circuit-metrics';
 import type { LoopStats } from '../pipeline/loop-stats';
+import type { CircuitSource } from './enrichment-readiness';
 
 const COUNTS: ReadonlyArray<[keyof LoopStats, string]> = [
   ['imported', 'Records read into the mirror by imports.'],
@@ -35,4 +37,12 @@ export function registerLoopMetrics(registry: Registry, stats: () => LoopStats |
       for (const [reason, n] of Object.entries(stats()?.skipsByReason ?? {})) this.set({ reason }, n);
     },
   });
+}
+
+/**
+ * `audience_loop_enrichment_circuit_state{provider}` (0 closed, 1 half-open, 2 open) for every configured paid
+ * provider, read from Redis when /metrics is scraped; nothing before the loop has started.
+ */
+export function registerEnrichmentMetrics(registry: Registry, circuits: () => CircuitSource | undefined): void {
+  registerCircuitStateGauge(registry, () => circuits()?.states());
 }

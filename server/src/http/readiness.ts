@@ -1,12 +1,19 @@
+/** What one check found: `detail` in words, plus any structured fields it wants shown as they are in the body. */
+export interface ReadinessResult {
+  ok: boolean;
+  detail?: string;
+  [extra: string]: unknown;
+}
+
 /** One dependency the service needs to do its work; /readyz reports each by name. */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
+  check(): Promise<ReadinessResult>;
 }
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; detail?: string }>;
+  checks: Record<string, ReadinessResult>;
 }
 
 export async function runReadinessChecks(checks: ReadinessCheck[]): Promise<ReadinessReport> {

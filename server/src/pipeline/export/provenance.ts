@@ -12,6 +12,8 @@ export type ProvenanceEntry = {
   value: FieldValue;
   provider: string;
   confidence: number;
+  /** Credits the enrichment that produced the value paid for it: 0 for offline values and cache hits. */
+  cost: number;
   fetchedAt: string;
   rule: WriteRule;
   writtenAt: string;

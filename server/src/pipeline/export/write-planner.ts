@@ -177,6 +177,7 @@ export function planRecordWrite(input: RecordWriteInput): RecordWritePlan {
       value: next,
       provider: attribute.provider,
       confidence: attribute.confidence,
+      cost: attribute.cost ?? 0,
       fetchedAt: attribute.fetchedAt,
       rule,
       writtenAt,

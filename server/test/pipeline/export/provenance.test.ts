@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeProvenance, parseProvenance, type ProvenanceEntry } from '../../../src/pipeline/export/provenance';
 
 function entry(value: string, writtenAt: string): ProvenanceEntry {
-  return { value, provider: 'pdl', confidence: 0.9, fetchedAt: writtenAt, rule: 'Tracked', writtenAt };
+  return { value, provider: 'pdl', confidence: 0.9, cost: 1, fetchedAt: writtenAt, rule: 'Tracked', writtenAt };
 }
 
 describe('parseProvenance', () => {
@@ -46,5 +46,14 @@ describe('mergeProvenance', () => {
     const merged = mergeProvenance(existing, written, limit);
     expect(merged.length).toBeLessThanOrEqual(limit);
     expect(Object.keys(JSON.parse(merged))).toEqual(['Older', 'Title']);
+  });
+
+  it('when an entry carries its cost, then the cost is kept in the JSON and counts toward the limit', () => {
+    const written = { Title: entry('CTO', '2026-11-28T12:00:00Z') };
+    expect(JSON.parse(mergeProvenance({}, written)).Title).toMatchObject({ provider: 'pdl', cost: 1 });
+    const existing = { Older: entry('b'.repeat(40), '2021-01-01T00:00:00Z') };
+    const limit = mergeProvenance({}, written).length + 10;
+    // The older entry cannot fit next to the new one: it goes, the new one (with its cost) stays.
+    expect(JSON.parse(mergeProvenance(existing, written, limit))).toEqual({ Title: written.Title });
   });
 });

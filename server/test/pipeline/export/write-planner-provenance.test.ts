@@ -19,7 +19,7 @@ describe('planRecordWrite: provenance and the enriched-at stamp', () => {
     const plan = planRecordWrite(
       buildInput({
         record: buildRecord({ Title: null, Audience_Provenance__c: existingProvenance }),
-        attributes: [buildAttribute('person.title', 'CTO', { provider: 'apollo', confidence: 0.85 })],
+        attributes: [buildAttribute('person.title', 'CTO', { provider: 'apollo', confidence: 0.85, cost: 1.5 })],
         fieldMaps: [buildMap('Title', 'person.title', 'Tracked')],
       }),
     );
@@ -30,11 +30,28 @@ describe('planRecordWrite: provenance and the enriched-at stamp', () => {
         value: 'CTO',
         provider: 'apollo',
         confidence: 0.85,
+        cost: 1.5,
         fetchedAt: '2026-11-28T11:00:00.000Z',
         rule: 'Tracked',
         writtenAt: NOW.toISOString(),
       },
     });
+  });
+
+  it('when a value carries no cost (offline, CSV), then its provenance says it cost 0', () => {
+    const plan = planRecordWrite(
+      buildInput({
+        record: buildRecord({ Title: null, Department: null }),
+        attributes: [
+          buildAttribute('person.title', 'CTO', { provider: 'offline' }),
+          buildAttribute('person.department', 'IT', { provider: 'pdl', cost: 0 }),
+        ],
+        fieldMaps: [buildMap('Title', 'person.title', 'Always'), buildMap('Department', 'person.department', 'Always')],
+      }),
+    );
+    const provenance = JSON.parse(plan.provenance ?? '');
+    expect(provenance.Title).toMatchObject({ provider: 'offline', cost: 0 });
+    expect(provenance.Department).toMatchObject({ provider: 'pdl', cost: 0 });
   });
 
   it('when every field is unchanged, then neither provenance nor the stamp is planned', () => {

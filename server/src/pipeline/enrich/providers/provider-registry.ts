@@ -3,6 +3,7 @@
  * key is set; one `http:<name>` per valid ENRICHMENT_PROVIDERS_FILE entry. A missing key or a bad file entry
  * disables that provider with a reason for the admin; nothing here throws for those, and no key is ever logged.
  */
+import { createHash } from 'node:crypto';
 import type { Env } from '../../../config/env-schema';
 import { createApolloProvider, type ApolloOptions } from './apollo-provider';
 import { createHttpProvider } from './http-provider';
@@ -41,7 +42,15 @@ export interface ProviderRegistry {
   providers: ReadonlyMap<ProviderId, EnrichmentProvider>;
   /** Providers that will not be called, and why (tell the admin at start). */
   disabled: readonly DisabledProvider[];
+  /**
+   * A hash of each provider's configuration (key, base URL; a file entry as a whole), never the key itself: a
+   * circuit opened by bad credentials stays open until this changes.
+   */
+  fingerprints: ReadonlyMap<ProviderId, string>;
 }
+
+const fingerprint = (config: unknown): string =>
+  createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 
 export type { DisabledProvider } from './providers-file';
 
@@ -50,6 +59,7 @@ export function createProviderRegistry(env: ProviderEnv, options: ProviderRegist
   const now = options.now ?? (() => new Date());
   const providers = new Map<ProviderId, EnrichmentProvider>();
   const disabled: DisabledProvider[] = [];
+  const fingerprints = new Map<ProviderId, string>();
 
   try {
     providers.set('offline', createOfflineProvider({ defaultRegion: env.DEFAULT_PHONE_REGION, now }));
@@ -63,6 +73,7 @@ export function createProviderRegistry(env: ProviderEnv, options: ProviderRegist
       variable: 'HUNTER_API_KEY',
       what: "Hunter's email finder and verifier",
       key: env.HUNTER_API_KEY,
+      baseUrl: env.HUNTER_BASE_URL,
       create: (apiKey: string) =>
         createHunterProvider({ apiKey, baseUrl: env.HUNTER_BASE_URL, fetch, now, costs: options.costs?.hunter }),
     },
@@ -71,6 +82,7 @@ export function createProviderRegistry(env: ProviderEnv, options: ProviderRegist
       variable: 'PDL_API_KEY',
       what: 'People Data Labs person and company enrichment',
       key: env.PDL_API_KEY,
+      baseUrl: env.PDL_BASE_URL,
       create: (apiKey: string) =>
         createPdlProvider({
           apiKey,
@@ -86,14 +98,17 @@ export function createProviderRegistry(env: ProviderEnv, options: ProviderRegist
       variable: 'APOLLO_API_KEY',
       what: 'Apollo people match and organization enrichment',
       key: env.APOLLO_API_KEY,
+      baseUrl: env.APOLLO_BASE_URL,
       create: (apiKey: string) =>
         createApolloProvider({ apiKey, baseUrl: env.APOLLO_BASE_URL, fetch, now, costs: options.costs?.apollo }),
     },
   ] as const;
   for (const provider of keyed) {
     const key = provider.key?.trim();
-    if (key) providers.set(provider.id, provider.create(key));
-    else {
+    if (key) {
+      providers.set(provider.id, provider.create(key));
+      fingerprints.set(provider.id, fingerprint([key, provider.baseUrl]));
+    } else {
       disabled.push({
         id: provider.id,
         reason: `${provider.id} disabled: ${provider.variable} is not set (set it to use ${provider.what})`,
@@ -103,8 +118,11 @@ export function createProviderRegistry(env: ProviderEnv, options: ProviderRegist
 
   if (env.ENRICHMENT_PROVIDERS_FILE) {
     const file = loadProvidersFile(env.ENRICHMENT_PROVIDERS_FILE, options.environment ?? process.env, options.readFile);
-    for (const config of file.providers) providers.set(config.id, createHttpProvider(config, { fetch, now }));
+    for (const config of file.providers) {
+      providers.set(config.id, createHttpProvider(config, { fetch, now }));
+      fingerprints.set(config.id, fingerprint(config));
+    }
     disabled.push(...file.disabled);
   }
-  return { providers, disabled };
+  return { providers, disabled, fingerprints };
 }

@@ -4,7 +4,8 @@ import type { Logger } from '../../../lib/logger';
 import type { RunProgressFields } from '../waterfall/run-progress';
 
 export interface RunRecordStart {
-  planId: string;
+  /** Absent for an ENRICH_RECORD that ran several plans (the message names them). */
+  planId?: string;
   audienceId?: string;
   total: number;
   message: string;
@@ -12,7 +13,8 @@ export interface RunRecordStart {
 }
 
 /**
- * The `Audience_Run__c` of one enrichment run: created when it starts (or reopened when a paused run resumes), its
+ * The `Audience_Run__c` of one enrichment run (a plan over its audience, one ENRICH_RECORD, or a plan's entries of
+ * one UTC day): created when it starts (or reopened when a paused run resumes or another entry comes), its
  * counts and credits (`toRunFields`) written as the run goes, its status when it pauses or ends. A failed write is
  * logged and never fails the run.
  */
@@ -28,7 +30,7 @@ export class EnrichmentRunRecord {
       Type__c: 'Enrichment',
       Status__c: 'Running',
       Status_Message__c: start.message.slice(0, 255),
-      Audience_Enrichment__c: start.planId,
+      Audience_Enrichment__c: start.planId ?? null,
       Audience__c: start.audienceId ?? null,
       Total__c: start.total,
       Processed__c: 0,
@@ -57,6 +59,23 @@ export class EnrichmentRunRecord {
       Status__c: status,
       Status_Message__c: message.slice(0, 255),
       ...(finishedAt && { Finished_At__c: finishedAt.toISOString() }),
+    });
+  }
+
+  /** Counts, total and status in one write: a single-record run writes its whole state each time. */
+  async summary(
+    status: RunStatus,
+    message: string,
+    fields: RunProgressFields,
+    total: number,
+    finishedAt: Date,
+  ): Promise<void> {
+    await this.write({
+      ...fields,
+      Total__c: total,
+      Status__c: status,
+      Status_Message__c: message.slice(0, 255),
+      Finished_At__c: finishedAt.toISOString(),
     });
   }
 

@@ -18,12 +18,14 @@ import type { ProviderId, ProviderInput } from '../providers/provider-contract';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { estimateRunCredits, type CreditEstimate } from '../waterfall/credit-estimate';
 import type { EmailPolicy } from '../waterfall/email-validation-policy';
-import { classifyRecord, toRunFields } from '../waterfall/run-progress';
+import { classifyRecord, toRunFields, type RecordOutcome } from '../waterfall/run-progress';
 import { runWaterfall, type WaterfallResult } from '../waterfall/waterfall';
 import { activeMemberIds } from './active-members';
 import { rememberUnderNewIdentity } from './identity-carry-over';
 import { EnrichmentRunRecord } from './enrichment-run-record';
+import { EntryRuns, type EntryRun } from './entry-runs';
 import { loadEnrichmentPlans } from './plan-loader';
+import { ProviderCircuits } from './provider-circuits';
 import { inputFieldsFor, readProviderInputs } from './record-inputs';
 import {
   ENTRY_JOB_NAME,
@@ -35,6 +37,7 @@ import {
 } from './run-job';
 import { RunKeys } from './run-keys';
 import { syncRunSchedules } from './run-schedules';
+import { singleRecordOutcome, singleRunMessage, singleRunStatus } from './single-record-runs';
 import { StatusPublisher } from './status-publisher';
 import { createWaterfallServices, type WaterfallServices } from './waterfall-services';
 
@@ -118,17 +121,32 @@ const KEY_PREFIX: Readonly<Record<RecordObject, string>> = { Contact: '003', Lea
  */
 export class EnrichmentRunner {
   readonly services: WaterfallServices;
+  /** The configured paid providers' circuits, for /readyz and /metrics. */
+  readonly circuits: ProviderCircuits;
   private readonly now: () => Date;
   private readonly runKeys: RunKeys;
   private readonly status: StatusPublisher;
+  private readonly entryRuns: EntryRuns;
   private plans: EnrichmentPlan[] = [];
   private workers: Worker[] = [];
 
   constructor(private readonly deps: EnrichmentRunnerDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.services = createWaterfallServices(deps.redis, deps.prefix, this.now);
+    this.services = createWaterfallServices(deps.redis, deps.prefix, this.now, {
+      fingerprints: deps.registry.fingerprints,
+    });
+    this.circuits = new ProviderCircuits(this.services.breaker, deps.registry.providers.keys());
     this.runKeys = new RunKeys(deps.prefix);
     this.status = new StatusPublisher(deps.conn, deps.logger, deps.statusIntervalMs ?? 1000);
+    this.entryRuns = new EntryRuns({
+      conn: deps.conn,
+      redis: deps.redis,
+      logger: deps.logger,
+      progress: this.services.progress,
+      keys: this.runKeys,
+      now: this.now,
+      intervalMs: deps.statusIntervalMs ?? 1000,
+    });
   }
 
   get activePlans(): readonly EnrichmentPlan[] {
@@ -154,7 +172,8 @@ export class EnrichmentRunner {
         async (job: Job) => {
           if (job.name !== ENTRY_JOB_NAME) return;
           const data = parseJobData(enrichEntryJobSchema, job);
-          await this.enrichEntry(data.planId, data.recordId);
+          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          await this.enrichEntry(data.planId, data.recordId, lastAttempt);
         },
         { concurrency: 5 },
       ) as unknown as Worker,
@@ -165,6 +184,7 @@ export class EnrichmentRunner {
     const workers = this.workers;
     this.workers = [];
     await Promise.all(workers.map((worker) => worker.close()));
+    await this.entryRuns.flush();
   }
 
   /** Reads the plans again (after RELOAD_CONFIG) and brings the schedulers in line. */
@@ -450,37 +470,64 @@ export class EnrichmentRunner {
 
   /**
    * ENRICH_RECORD: every active plan of the record's object enriches it (cache first), then the processor writes
-   * the winners with the offline values. Without a plan this is the offline processing alone.
+   * the winners with the offline values. Without a plan this is the offline processing alone. With plans, the
+   * command is one `Audience_Run__c` (linked to the plan when there is one): each record counts once, and each
+   * plan's waterfall over a record is a ledger run of its own (Max_Credits_Per_Run__c applies per plan and record).
    */
   async enrichRecords(object: RecordObject, records: MirrorRecord[]): Promise<void> {
     const plans = this.plans.filter((plan) => plan.object === object);
+    if (plans.length === 0) return this.process(object, records, new Map());
+    const { conn, logger } = this.deps;
+    const label = `ENRICH_RECORD ${records.map((r) => r.id).join(', ')}`;
+    const run = await EnrichmentRunRecord.create(conn, logger, {
+      ...(plans.length === 1 && plans[0] ? { planId: plans[0].id } : {}),
+      total: records.length,
+      message: `${label}: ${plans.map((plan) => plan.name).join(', ')}`,
+      now: this.now(),
+    });
+    const creditRuns: string[] = [];
+    const results = new Map<string, WaterfallResult[]>(records.map((record) => [record.id, []]));
     const extra = new Map<string, AttributeValue[]>();
-    for (const plan of plans) {
-      const fields = await inputFieldsFor(object, plan.providers, this.deps.registry.providers, this.deps.describes);
-      const inputs = await readProviderInputs(
-        this.deps.conn,
-        object,
-        records.map((r) => r.id),
-        fields,
-      );
-      for (const record of records) {
-        const input = inputs.get(record.id);
-        if (!input) continue;
-        const result = await this.waterfall(plan, `record-${record.id}-${this.now().getTime()}`, input);
-        const had = extra.get(record.id) ?? [];
-        const fresh = result.values.filter((value) => !had.some((v) => v.key === value.key));
-        extra.set(record.id, [...had, ...fresh]);
-        await this.status.publish({
-          recordId: record.id,
-          stage: 'enrich-record',
-          progress: 100,
-          message: result.paused
-            ? result.paused.message
-            : `${plan.name}: ${result.values.length} values (${result.calls.length} calls)`,
-        });
+    try {
+      for (const plan of plans) {
+        const fields = await inputFieldsFor(object, plan.providers, this.deps.registry.providers, this.deps.describes);
+        const inputs = await readProviderInputs(
+          conn,
+          object,
+          records.map((r) => r.id),
+          fields,
+        );
+        for (const record of records) {
+          const input = inputs.get(record.id);
+          if (!input) continue;
+          const creditRun = `${run.id}:${plan.id}:${record.id}`;
+          creditRuns.push(creditRun);
+          const result = await this.waterfall(plan, creditRun, input);
+          results.get(record.id)?.push(result);
+          const had = extra.get(record.id) ?? [];
+          const fresh = result.values.filter((value) => !had.some((v) => v.key === value.key));
+          extra.set(record.id, [...had, ...fresh]);
+          await this.status.publish({
+            recordId: record.id,
+            stage: 'enrich-record',
+            progress: 100,
+            message: result.paused
+              ? result.paused.message
+              : `${plan.name}: ${result.values.length} values (${result.calls.length} calls)`,
+          });
+        }
       }
+      await this.process(object, records, extra);
+    } catch (error) {
+      const snapshot = await this.services.progress.snapshot(run.id, creditRuns);
+      await run.status('Failed', `${label}: ${(error as Error).message}`, toRunFields(snapshot), this.now());
+      throw error;
     }
-    await this.process(object, records, extra);
+    // Counted once written: a record whose write failed is in no count of a run that failed.
+    for (const list of results.values()) await this.services.progress.count(run.id, singleRecordOutcome(list));
+    const snapshot = await this.services.progress.snapshot(run.id, creditRuns);
+    const status = singleRunStatus(snapshot);
+    await run.summary(status, singleRunMessage(label, snapshot), toRunFields(snapshot), records.length, this.now());
   }
 
   /** Entries into the audience of a Run_On_Entry__c plan are queued for enrichment. */
@@ -502,17 +549,42 @@ export class EnrichmentRunner {
     if (jobs.length > 0) await this.deps.queues.queue<EnrichEntryJob>('enrich').addBulk(jobs);
   }
 
-  private async enrichEntry(planId: string, recordId: string): Promise<void> {
+  /**
+   * One record that entered a Run_On_Entry__c plan's audience. It counts in the plan's entry run of the UTC day
+   * (`EntryRuns`) once written; a job that still fails on its last attempt counts it as failed.
+   */
+  private async enrichEntry(planId: string, recordId: string, lastAttempt: boolean): Promise<void> {
     const plan = this.findPlan(planId);
     if (!plan) return;
+    const run = await this.entryRuns.runFor(plan, this.now());
+    let outcome: RecordOutcome;
+    let failure: unknown;
+    try {
+      outcome = singleRecordOutcome(await this.enrichEntered(run, recordId));
+    } catch (error) {
+      if (!lastAttempt) throw error;
+      outcome = { counted: true, outcome: 'failed' };
+      failure = error;
+    }
+    await this.services.progress.count(run.record.id, outcome);
+    this.entryRuns.changed(run);
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The entered record's waterfall and write; no waterfall when it can no longer be read. */
+  private async enrichEntered(run: EntryRun, recordId: string): Promise<WaterfallResult[]> {
+    const { plan } = run;
     const fields = await inputFieldsFor(plan.object, plan.providers, this.deps.registry.providers, this.deps.describes);
     const inputs = await readProviderInputs(this.deps.conn, plan.object, [recordId], fields);
     const input = inputs.get(recordId);
-    if (!input) return;
+    // Gone or out of sight since it entered: skipped, like the unreadable ids of a bulk run.
+    if (!input) return [];
     const [record] = await this.recordsFor(plan.object, [recordId], inputs);
-    if (!record) return;
-    const result = await this.waterfall(plan, `entry-${plan.id}-${this.now().toISOString().slice(0, 10)}`, input);
+    if (!record) return [];
+    // The ledger run is the plan's day: Max_Credits_Per_Run__c applies per plan and UTC day to entries.
+    const result = await this.waterfall(plan, run.creditRun, input);
     await this.process(plan.object, [record], new Map([[recordId, result.values]]));
+    return [result];
   }
 
   /** The plan of a run id (RUN_ENRICHMENT may name the paused run instead of the plan). */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { ProviderId } from '../providers/provider-contract';
 import { CircuitBreaker } from '../waterfall/circuit-breaker';
 import { CreditLedger } from '../waterfall/credit-ledger';
 import { EnrichmentCache } from '../waterfall/enrichment-cache';
@@ -16,14 +17,21 @@ export interface WaterfallServices {
   progress: RunProgress;
 }
 
-export function createWaterfallServices(redis: Redis, prefix: string, now: () => Date): WaterfallServices {
+export function createWaterfallServices(
+  redis: Redis,
+  prefix: string,
+  now: () => Date,
+  /** The registry's configuration fingerprints: a new key closes a circuit that bad credentials opened. */
+  options: { fingerprints?: ReadonlyMap<ProviderId, string> } = {},
+): WaterfallServices {
   const nowMs = () => now().getTime();
+  const configVersion = (provider: ProviderId) => options.fingerprints?.get(provider) ?? '';
   const credits = new CreditLedger(redis, { prefix, now });
   return {
     cache: new EnrichmentCache(redis, { prefix, now: nowMs }),
     credits,
     limiter: new ProviderRateLimiter(redis, { prefix }),
-    breaker: new CircuitBreaker(redis, { prefix }),
+    breaker: new CircuitBreaker(redis, { prefix, configVersion }),
     hitRates: new HitRateStats(redis, { prefix }),
     progress: new RunProgress(redis, credits, { prefix }),
   };

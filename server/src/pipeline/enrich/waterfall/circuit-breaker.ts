@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import type { ProviderId } from '../providers/provider-contract';
+import { registerCircuitStateGauge } from './circuit-metrics';
 import { startOfNextUtcMonth, WaterfallKeys } from './waterfall-keys';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -183,37 +184,16 @@ export class CircuitBreaker {
     return Promise.all(providers.map((provider) => this.status(provider)));
   }
 
-  /**
-   * `<prefix>enrichment_circuit_state{provider}`: 0 closed, 1 half-open, 2 open, read from Redis when scraped.
-   * A scrape that cannot read Redis reports nothing rather than failing the whole page.
-   */
+  /** The `enrichment_circuit_state` gauge over these providers (see `registerCircuitStateGauge`). */
   registerMetrics(
     registry: Registry,
     providers: () => readonly ProviderId[],
     options: { prefix?: string } = {},
   ): Gauge<'provider'> {
-    const read = () => this.states(providers());
-    return new Gauge({
-      name: `${options.prefix ?? 'audience_loop_'}enrichment_circuit_state`,
-      help: 'Enrichment provider circuit: 0 closed, 1 half-open, 2 open.',
-      labelNames: ['provider'] as const,
-      registers: [registry],
-      async collect() {
-        this.reset();
-        try {
-          for (const status of await read()) {
-            this.set({ provider: status.provider }, CIRCUIT_STATE_VALUE[status.state]);
-          }
-        } catch {
-          // See above: /readyz reports Redis itself.
-        }
-      },
-    });
+    return registerCircuitStateGauge(registry, () => this.states(providers()), options);
   }
 
   keysFor(provider: ProviderId): string[] {
     return [this.keys.circuit(provider), this.keys.circuitProbe(provider)];
   }
 }
-
-export const CIRCUIT_STATE_VALUE: { readonly [K in CircuitState]: number } = { closed: 0, half_open: 1, open: 2 };

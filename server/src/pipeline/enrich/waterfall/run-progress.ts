@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
-import type { CreditLedger } from './credit-ledger';
+import type { CreditLedger, CreditUsage } from './credit-ledger';
 import type { SkipReason, WaterfallResult } from './waterfall';
 import { WaterfallKeys } from './waterfall-keys';
 
+/** A single-record enrichment (ENRICH_RECORD, on entry) stopped by a credit limit: nothing resumes it, so it counts. */
+export type CreditStop = 'run_ceiling' | 'monthly_budget';
+
 export type RecordOutcome =
   | { counted: true; outcome: 'succeeded' | 'failed' }
-  | { counted: true; outcome: 'skipped'; reason: SkipReason | 'nothing_to_do' }
+  | { counted: true; outcome: 'skipped'; reason: SkipReason | 'nothing_to_do' | CreditStop }
   /** Stopped by a credit limit: not counted, the record is enriched again when the run resumes. */
   | { counted: false; outcome: 'paused' };
 
@@ -69,7 +72,11 @@ export class RunProgress {
 
   /** Counts one record's result; returns how it counted. */
   async record(runId: string, result: WaterfallResult): Promise<RecordOutcome> {
-    const outcome = classifyRecord(result);
+    return this.count(runId, classifyRecord(result));
+  }
+
+  /** Counts one record as already classified (single-record runs classify several waterfalls together). */
+  async count(runId: string, outcome: RecordOutcome): Promise<RecordOutcome> {
     if (!outcome.counted) return outcome;
     const key = this.keys.runProgress(runId);
     const multi = this.redis.multi().hincrby(key, 'processed', 1).hincrby(key, outcome.outcome, 1);
@@ -78,11 +85,16 @@ export class RunProgress {
     return outcome;
   }
 
-  async snapshot(runId: string): Promise<RunProgressSnapshot> {
-    const [raw, usage] = await Promise.all([
+  /**
+   * The run's counts, and its credits from the ledger runs named by `creditRuns` (default: the run itself). A
+   * single-record run books its credits under ledger runs of its own, the scope of its per-run ceiling.
+   */
+  async snapshot(runId: string, creditRuns: readonly string[] = [runId]): Promise<RunProgressSnapshot> {
+    const [raw, ...usages] = await Promise.all([
       this.redis.hgetall(this.keys.runProgress(runId)),
-      this.credits.usage(runId),
+      ...creditRuns.map((creditRun) => this.credits.usage(creditRun)),
     ]);
+    const usage = sumUsage(usages);
     const skipsByReason: Record<string, number> = {};
     for (const [field, value] of Object.entries(raw)) {
       if (field.startsWith(SKIP_FIELD)) skipsByReason[field.slice(SKIP_FIELD.length)] = Number(value);
@@ -101,6 +113,21 @@ export class RunProgress {
   key(runId: string): string {
     return this.keys.runProgress(runId);
   }
+}
+
+// Thousandths, as the ledger counts: 0.1 + 0.2 must read 0.3.
+const addCredits = (a: number, b: number): number => Math.round((a + b) * 1000) / 1000;
+
+function sumUsage(usages: readonly CreditUsage[]): { total: number; byProvider: Record<string, number> } {
+  let total = 0;
+  const byProvider: Record<string, number> = {};
+  for (const usage of usages) {
+    total = addCredits(total, usage.total);
+    for (const [provider, credits] of Object.entries(usage.byProvider)) {
+      byProvider[provider] = addCredits(byProvider[provider] ?? 0, credits);
+    }
+  }
+  return { total, byProvider };
 }
 
 /** The snapshot as the run recorder writes it to Audience_Run__c. */

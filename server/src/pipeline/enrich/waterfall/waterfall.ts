@@ -64,7 +64,7 @@ export interface WaterfallPause {
 }
 
 export interface WaterfallResult {
-  /** The winner per wanted attribute, in the order asked, each with provider, confidence and fetchedAt. */
+  /** The winner per wanted attribute, in the order asked, each with provider, confidence, fetchedAt and cost. */
   values: AttributeValue[];
   winners: Partial<Record<AttributeKey, ProviderId>>;
   /** Winners that came from the cache: no call, no credit. */
@@ -209,20 +209,21 @@ type Judged =
   /** `keep`: refused only by this plan's policy (risky); another plan may accept it, so it is still cached. */
   | { ok: false; reason: string; keep?: CachedValue };
 
-/** Validates one value from a provider (valueSchemaFor, then the email policy) and stamps provider and time. */
+/** Validates one value from a provider (valueSchemaFor, then the email policy) and stamps provider, time and cost. */
 function judge(
   raw: AttributeValue,
   provider: ProviderId,
   emailStatus: EmailStatus | undefined,
   policy: EmailPolicy,
   now: Date,
+  cost: number,
 ): Judged {
   const checked = valueSchemaFor(raw.key).safeParse(raw.value);
   if (!checked.success) return { ok: false, reason: checked.error.issues[0]?.message ?? 'not a valid value' };
   const confidence = Number.isFinite(raw.confidence) ? Math.min(1, Math.max(0, raw.confidence)) : 0;
   const fetchedAt = Number.isNaN(Date.parse(raw.fetchedAt)) ? now.toISOString() : raw.fetchedAt;
   // The provider is stamped here, not trusted from the adapter: "which provider won" must be true.
-  const value: AttributeValue = { key: raw.key, value: checked.data, provider, confidence, fetchedAt };
+  const value: AttributeValue = { key: raw.key, value: checked.data, provider, confidence, fetchedAt, cost };
   if (!isEmailKey(raw.key)) return { ok: true, value };
   const verdict = judgeEmail(String(checked.data), emailStatus, policy);
   if (!verdict.accepted) {
@@ -246,7 +247,8 @@ async function readCache(run: RecordRun, request: WaterfallRequest): Promise<voi
     if (lookup.kind === 'hit') {
       // A value another plan accepted under a looser email policy is not good enough for this one: look again.
       const value = underPolicy(lookup.cached, request.policy);
-      if (value) run.win(value, true);
+      // Bought earlier (maybe by another plan): this enrichment pays nothing for it.
+      if (value) run.win({ ...value, cost: 0 }, true);
       // ...but the provider that found it would only sell us the same value again.
       else run.noMatchFrom.set(key, new Set([lookup.cached.value.provider as ProviderId]));
     } else if (lookup.kind === 'miss' && lookup.noMatchFrom.length > 0) {
@@ -266,6 +268,7 @@ async function acceptMatch(
   const id = provider.descriptor.id;
   const remote = isRemote(provider.descriptor);
   const threshold = request.duplicateInvalidThreshold ?? 2;
+  const cost = chargedCredits(outcome);
   const accepted: AttributeKey[] = [];
   const answered = new Set<AttributeKey>();
   for (const raw of outcome.values) {
@@ -273,7 +276,7 @@ async function acceptMatch(
     if (!asked.includes(raw.key) || answered.has(raw.key)) continue;
     answered.add(raw.key);
     const status = isEmailKey(raw.key) ? replyStatusFor(String(raw.value), outcome, request.input) : undefined;
-    const judged = judge(raw, id, status, request.policy, now);
+    const judged = judge(raw, id, status, request.policy, now, cost);
     if (!judged.ok) {
       run.result.rejected.push({ provider: id, key: raw.key, value: raw.value, reason: judged.reason });
       if (run.invalid(raw.key, raw.value, threshold)) {
@@ -308,6 +311,12 @@ async function acceptMatch(
     if (remote) await request.cache.putNoMatch(key, request.input, id);
   }
   return accepted;
+}
+
+/** What a call cost: only match and no_match are charged; a nonsense charge counts as 0, as the ledger books it. */
+function chargedCredits(outcome: ProviderOutcome): number {
+  if (outcome.kind !== 'match' && outcome.kind !== 'no_match') return 0;
+  return Number.isFinite(outcome.creditsCharged) && outcome.creditsCharged > 0 ? outcome.creditsCharged : 0;
 }
 
 async function callProvider(
@@ -396,8 +405,7 @@ export async function runWaterfall(request: WaterfallRequest): Promise<Waterfall
     try {
       outcome = await callProvider(provider, request.input, asked, request.signal);
     } finally {
-      const charged = outcome && (outcome.kind === 'match' || outcome.kind === 'no_match') ? outcome.creditsCharged : 0;
-      await request.credits.settle(reserved.reservation, charged);
+      await request.credits.settle(reserved.reservation, outcome ? chargedCredits(outcome) : 0);
     }
     await handleOutcome(run, request, provider, asked, outcome, now());
   }
@@ -413,8 +421,7 @@ async function handleOutcome(
   now: Date,
 ): Promise<void> {
   const id = provider.descriptor.id;
-  const credits = outcome.kind === 'match' || outcome.kind === 'no_match' ? outcome.creditsCharged : 0;
-  run.result.calls.push({ provider: id, outcome: outcome.kind, credits, asked: [...asked] });
+  run.result.calls.push({ provider: id, outcome: outcome.kind, credits: chargedCredits(outcome), asked: [...asked] });
   switch (outcome.kind) {
     case 'match': {
       const accepted = await acceptMatch(run, request, provider, asked, outcome, now);

@@ -50,6 +50,19 @@ describe('createProviderRegistry', () => {
     expect(descriptors).not.toContain('apollo-key');
   });
 
+  it('when a key changes, then so does its fingerprint (circuits use it), which never shows the key', () => {
+    const env = { ...baseEnv, HUNTER_API_KEY: 'hunter-key', PDL_API_KEY: 'p'.repeat(64) };
+    const before = createProviderRegistry(env, { fetch: neverFetch }).fingerprints;
+    const after = createProviderRegistry(
+      { ...env, HUNTER_API_KEY: 'hunter-key-2' },
+      { fetch: neverFetch },
+    ).fingerprints;
+    expect([...before.keys()]).toEqual(['hunter', 'pdl']);
+    expect(after.get('hunter')).not.toBe(before.get('hunter'));
+    expect(after.get('pdl')).toBe(before.get('pdl'));
+    expect(JSON.stringify([...before.values()])).not.toContain('hunter-key');
+  });
+
   it('when a key is blank, then that provider is disabled', () => {
     const registry = createProviderRegistry({ ...baseEnv, PDL_API_KEY: '   ' }, { fetch: neverFetch });
     expect(registry.providers.has('pdl')).toBe(false);

@@ -91,4 +91,24 @@ describe('RunProgress', () => {
       Skips_By_Reason__c: '{"missing_inputs":1}',
     });
   });
+
+  it('when a run books its credits under several ledger runs, then the snapshot sums them per provider', async () => {
+    const credits = new CreditLedger(redis, { prefix });
+    const progress = new RunProgress(redis, credits, { prefix });
+    const book = async (creditRun: string, provider: 'pdl' | 'hunter', charged: number) => {
+      const reserved = await credits.reserve('plan-s', creditRun, provider, charged);
+      if (!reserved.ok) throw new Error('expected a reservation');
+      await credits.settle(reserved.reservation, charged);
+    };
+    await book('run-s:plan-a', 'pdl', 0.1);
+    await book('run-s:plan-b', 'pdl', 0.2);
+    await book('run-s:plan-b', 'hunter', 1);
+    await progress.count('run-s', { counted: true, outcome: 'skipped', reason: 'monthly_budget' });
+    const snapshot = await progress.snapshot('run-s', ['run-s:plan-a', 'run-s:plan-b']);
+    expect(snapshot).toMatchObject({ processed: 1, skipped: 1, creditsUsed: 1.3 });
+    expect(snapshot.creditsByProvider).toEqual({ pdl: 0.3, hunter: 1 });
+    expect(snapshot.skipsByReason).toEqual({ monthly_budget: 1 });
+    // Its own ledger run is not read unless named.
+    expect((await progress.snapshot('run-s')).creditsUsed).toBe(0);
+  });
 });

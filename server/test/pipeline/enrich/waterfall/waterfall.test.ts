@@ -73,7 +73,10 @@ describe('runWaterfall: order and early stop', () => {
     });
     const c = new FakeProvider('http:c', ['person.title'], matches({ 'person.title': 'CEO' }));
     const result = await run(freshRecord(), ['person.title'], [a, b, c]);
-    expect(result.values).toEqual([expect.objectContaining({ key: 'person.title', value: 'CTO', provider: 'http:b' })]);
+    // The value carries what its call was charged (provenance shows it per field).
+    expect(result.values).toEqual([
+      expect.objectContaining({ key: 'person.title', value: 'CTO', provider: 'http:b', cost: 2 }),
+    ]);
     expect(result.winners).toEqual({ 'person.title': 'http:b' });
     expect(result.calls.map((call) => [call.provider, call.outcome, call.credits])).toEqual([
       ['http:a', 'no_match', 1],
@@ -199,8 +202,10 @@ describe('runWaterfall: cache', () => {
         'company.industry': 'Software',
       }),
     );
-    await first.run(record, ['person.title', 'company.industry'], [provider]);
+    const bought = await first.run(record, ['person.title', 'company.industry'], [provider]);
     expect(provider.calls).toHaveLength(1);
+    // One call, one charge: both of its values say what the call cost.
+    expect(bought.values.map((v) => v.cost)).toEqual([1, 1]);
 
     const second = setup();
     // Same person, differently written: the identity is normalised.
@@ -212,9 +217,10 @@ describe('runWaterfall: cache', () => {
     expect(provider.calls).toHaveLength(1);
     expect(again.calls).toEqual([]);
     expect(again.fromCache).toEqual(['person.title', 'company.industry']);
-    expect(again.values.map((v) => [v.key, v.value, v.provider])).toEqual([
-      ['person.title', 'CTO', 'http:p'],
-      ['company.industry', 'Software', 'http:p'],
+    // A hit names the provider that found the value, and costs this enrichment nothing.
+    expect(again.values.map((v) => [v.key, v.value, v.provider, v.cost])).toEqual([
+      ['person.title', 'CTO', 'http:p', 0],
+      ['company.industry', 'Software', 'http:p', 0],
     ]);
     expect((await second.credits.usage(second.runId)).total).toBe(0);
   });
