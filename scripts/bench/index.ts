@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
- *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--server-heap-mb N] [--redis-url redis://127.0.0.1:6379] [--echo]`
+ *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--server-heap-mb N] [--cpu-prof dir] [--redis-url redis://127.0.0.1:6379] [--echo]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, and a no-op second run.
  */
@@ -33,9 +33,11 @@ const echo = args.has('echo');
 /** Only the first initial sync (e.g. `--records 100000 --sync-only` for peak RSS at scale). */
 const syncOnly = args.has('sync-only');
 /** `--server-heap-mb N` runs the server with --max-old-space-size=N (to see how much of its RSS is lazy GC). */
-const serverNodeArgs = args.has('server-heap-mb')
-  ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`]
-  : [];
+const serverNodeArgs = [
+  ...(args.has('server-heap-mb') ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`] : []),
+  // `--cpu-prof <dir>`: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  ...(args.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${String(args.get('cpu-prof'))}`] : []),
+];
 const cwd = process.cwd();
 const timeoutMs = 30 * 60_000;
 // The emulator has no Bulk API 2.0: the REST (queryMore + Collections) path is measured at every size.

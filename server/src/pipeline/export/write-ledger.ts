@@ -21,6 +21,12 @@ export const LEDGER_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 /** Fields Salesforce changes on every update; they never tell us whether the echo carried someone else's change. */
 export const SYSTEM_FIELDS: ReadonlySet<string> = new Set(['LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
 
+/**
+ * Records whose markers this process also keeps in memory. Echoes come back within seconds of the write, so this
+ * holds only the writes in flight; the cap keeps a stalled stream from growing it.
+ */
+const MAX_LOCAL_MARKED_RECORDS = 50_000;
+
 export interface WriteLedgerOptions {
   /** The hash-tagged key prefix, e.g. `{al}`; tests pass their own. */
   prefix: string;
@@ -88,6 +94,12 @@ export class WriteLedger {
   private readonly prefix: string;
   private readonly ledgerTtlMs: number;
   private readonly now: () => number;
+  /**
+   * The markers this process set, by record (marker → expires at ms): the echo of our own write is then recognised
+   * without a Redis round trip — at ~1 echo per record written, those round trips were a large part of a sync's CPU.
+   * Redis stays the truth: anything not confirmed here (another process wrote, a restart) is looked up there.
+   */
+  private readonly localMarks = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly redis: Redis,
@@ -160,6 +172,7 @@ export class WriteLedger {
 
   /** Drops what we know of a record (e.g. after it was deleted in Salesforce). */
   async forget(recordId: string): Promise<void> {
+    this.localMarks.delete(recordId);
     await this.redis.del(this.ledgerKey(recordId), this.echoKey(recordId));
   }
 
@@ -189,6 +202,28 @@ export class WriteLedger {
     }
     if (keys.length === 0) return;
     await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
+    this.rememberMarks(writes, now + ttlMs);
+  }
+
+  private rememberMarks(writes: readonly RecordFields[], expiresAt: number): void {
+    if (this.localMarks.size + writes.length > MAX_LOCAL_MARKED_RECORDS) this.pruneLocalMarks();
+    for (const { recordId, fields } of writes) {
+      let marks = this.localMarks.get(recordId);
+      if (!marks) {
+        if (this.localMarks.size >= MAX_LOCAL_MARKED_RECORDS) continue; // Redis alone answers for this one
+        marks = new Map();
+        this.localMarks.set(recordId, marks);
+      }
+      for (const name of Object.keys(fields)) marks.set(markerField(name, fields[name]), expiresAt);
+    }
+  }
+
+  private pruneLocalMarks(): void {
+    const now = this.now();
+    for (const [recordId, marks] of this.localMarks) {
+      for (const [marker, expiresAt] of marks) if (expiresAt <= now) marks.delete(marker);
+      if (marks.size === 0) this.localMarks.delete(recordId);
+    }
   }
 
   /** Withdraws markers of a write Salesforce rejected, so they cannot swallow a later change. */
@@ -201,6 +236,9 @@ export class WriteLedger {
     const pipeline = this.redis.pipeline();
     for (const { recordId, fields } of writes) {
       const names = Object.keys(fields);
+      const marks = this.localMarks.get(recordId);
+      for (const name of names) marks?.delete(markerField(name, fields[name]));
+      if (marks?.size === 0) this.localMarks.delete(recordId);
       if (names.length > 0)
         pipeline.hdel(this.echoKey(recordId), ...names.map((name) => markerField(name, fields[name])));
     }
@@ -225,8 +263,14 @@ export class WriteLedger {
     // Nothing but system fields changed: not something we wrote, so let the intake decide.
     if (fields.length === 0 || fields.some((field) => field.includes('.'))) return false;
     const wanted = fields.map((field) => markerField(field, Object.hasOwn(values, field) ? values[field] : null));
-    const expiries = await this.redis.hmget(this.echoKey(recordId), ...wanted);
     const now = this.now();
+    const local = this.localMarks.get(recordId);
+    if (local && wanted.every((marker) => (local.get(marker) ?? 0) > now)) {
+      // Its echo is here: the markers stay in Redis (a redelivered echo is still recognised there).
+      this.localMarks.delete(recordId);
+      return true;
+    }
+    const expiries = await this.redis.hmget(this.echoKey(recordId), ...wanted);
     return expiries.every((expiresAt) => expiresAt !== null && Number(expiresAt) > now);
   }
 }

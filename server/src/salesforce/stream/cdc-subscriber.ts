@@ -53,6 +53,9 @@ export function isInvalidReplayError(error: string | undefined): boolean {
   return error !== undefined && /^400::The replayId\b/.test(error) && /invalid/i.test(error);
 }
 
+/** At most this many handled events share one replay-id commit. */
+const MAX_EVENTS_PER_COMMIT = 500;
+
 /**
  * The one CometD subscription to the CDC channel. Events are handled strictly in order on a promise chain and
  * the replay id is committed only after the handler resolved, so a crash or a failed handler means redelivery,
@@ -81,6 +84,14 @@ export class CdcSubscriber {
   /** The stored id was refused; until a new one is committed, resubscribes start from what was taken. */
   private storedIdInvalid = false;
   private forceNextCommit = false;
+  /** Events accepted and not yet taken off the chain. */
+  private waiting = 0;
+  /**
+   * Handled events whose replay id is not stored yet: while more events wait, one commit covers a whole run of them
+   * (a crash before it only means those events are delivered again — handlers are idempotent). Per object, the
+   * latest commit timestamp seen, for reconciliation.
+   */
+  private uncommitted: { replayId: number; seen: Map<string, number>; events: number } | undefined;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private lastReconnectAt = 0;
@@ -130,6 +141,18 @@ export class CdcSubscriber {
     this.sleepers.clear();
     for (const wake of this.subscribeWaiters.splice(0)) wake();
     await this.chain;
+    this.waiting = 0;
+    // What was handled is stored once more before going: a clean stop redelivers nothing.
+    const pending = this.uncommitted;
+    this.uncommitted = undefined;
+    if (pending && !this.forceNextCommit) {
+      try {
+        for (const seen of this.seenList(pending)) await this.store.commit(pending.replayId, seen);
+        if (pending.seen.size === 0) await this.store.commit(pending.replayId);
+      } catch (error) {
+        this.log.warn({ err: error, replayId: pending.replayId }, 'could not store the last replay id at stop');
+      }
+    }
   }
 
   private get stopped(): boolean {
@@ -219,7 +242,11 @@ export class CdcSubscriber {
     }
     if (replayId !== undefined) this.lastAccepted = replayId;
     this.current.lastEventAt = new Date().toISOString();
-    this.enqueue((run) => this.process(run, data));
+    this.waiting += 1;
+    this.enqueue((run) => {
+      this.waiting = Math.max(0, this.waiting - 1);
+      return this.process(run, data);
+    });
   }
 
   private enqueue(task: (run: number) => Promise<void>): void {
@@ -245,7 +272,27 @@ export class CdcSubscriber {
       this.options.handler(event),
     );
     if (!handled) return;
-    await this.commit(run, event.replayId, { entityName: event.entityName, commitTimestamp: event.commitTimestamp });
+    await this.settle(run, event.replayId, { entityName: event.entityName, commitTimestamp: event.commitTimestamp });
+  }
+
+  /** Notes a handled event; stores the replay id once no event waits behind it (or after many). */
+  private async settle(run: number, replayId: number, seen: ChangeSeen | undefined): Promise<void> {
+    const pending = this.uncommitted ?? { replayId, seen: new Map<string, number>(), events: 0 };
+    pending.replayId = Math.max(pending.replayId, replayId);
+    pending.events += 1;
+    if (seen && Number.isFinite(seen.commitTimestamp)) {
+      pending.seen.set(seen.entityName, Math.max(pending.seen.get(seen.entityName) ?? 0, seen.commitTimestamp));
+    }
+    this.uncommitted = pending;
+    if (this.waiting > 0 && pending.events < MAX_EVENTS_PER_COMMIT && !this.forceNextCommit) return;
+    this.uncommitted = undefined;
+    const seenList = this.seenList(pending);
+    if (seenList.length === 0) await this.commit(run, pending.replayId, undefined);
+    for (const entry of seenList) await this.commit(run, pending.replayId, entry);
+  }
+
+  private seenList(pending: { seen: Map<string, number> }): ChangeSeen[] {
+    return [...pending.seen].map(([entityName, commitTimestamp]) => ({ entityName, commitTimestamp }));
   }
 
   private async skipMalformed(run: number, error: MalformedChangeEvent): Promise<void> {
@@ -258,7 +305,7 @@ export class CdcSubscriber {
     } catch (recordError) {
       this.log.error({ err: recordError, replayId: error.replayId }, 'could not record the malformed change event');
     }
-    if (error.replayId !== undefined) await this.commit(run, error.replayId, undefined);
+    if (error.replayId !== undefined) await this.settle(run, error.replayId, undefined);
   }
 
   private async commit(run: number, replayId: number, seen: ChangeSeen | undefined): Promise<void> {

@@ -179,6 +179,40 @@ describe('WriteLedger: echo detection', () => {
     expect(await ledger.isEcho(id, ['Title'], { Title: 'CEO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
   });
 
+  it('when another process made the write, then the echo is recognised from Redis alone', async () => {
+    const { id } = await marked();
+    const otherProcess = new WriteLedger(redis, { prefix });
+    expect(await otherProcess.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+  });
+
+  it('when this process made the write, then its echo is recognised from memory, without the Redis markers', async () => {
+    const { ledger, id } = await marked();
+    await redis.del(ledger.echoKey(id));
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+    // Taken once: a redelivered echo is judged by Redis (whose marker this test removed).
+    expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when a page of records is marked, written and partly cleared in batch calls, then each record ends right', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const [a, b, c] = [nextRecordId(), nextRecordId(), nextRecordId()];
+    await ledger.markPendingEchoMany([
+      { recordId: a, fields: { Title: 'CTO' } },
+      { recordId: b, fields: { Title: 'VP Sales', Department: 'Sales' } },
+      { recordId: c, fields: {} },
+    ]);
+    await ledger.clearPendingEchoMany([{ recordId: b, fields: { Title: 'VP Sales', Department: 'Sales' } }]);
+    await ledger.recordWritesMany([{ recordId: a, fields: { Title: 'CTO' } }], new Date('2026-11-28T12:00:00Z'));
+    const fresh = new WriteLedger(redis, { prefix });
+    expect(await fresh.isEcho(a, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+    expect(await ledger.isEcho(b, ['Title'], { Title: 'VP Sales' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+    expect(await redis.exists(ledger.echoKey(c))).toBe(0);
+    expect((await ledger.getMany([a, b])).get(a)).toEqual({
+      Title: { value: 'CTO', writtenAt: '2026-11-28T12:00:00.000Z' },
+    });
+    expect((await ledger.getMany([a, b])).get(b)).toEqual({});
+  });
+
   it('when a write was rejected and its marker cleared, then the same change is not an echo', async () => {
     const { ledger, id } = await marked();
     await ledger.clearPendingEcho(id, { Title: 'CTO' });

@@ -130,6 +130,34 @@ describe('CdcSubscriber against the emulator', () => {
     expect(harness.logs().some((l) => l.level === 50 && /handler for replay id \d+ failed/.test(l.msg))).toBe(true);
   });
 
+  it('when events arrive faster than they are handled, then one replay-id commit covers the run of them', async () => {
+    const ids = await contactIds(emulator, 15);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const harness = await live({
+      handler: async () => {
+        await gate; // the first event holds the chain while the rest arrive behind it
+      },
+    });
+    const commits: number[] = [];
+    const commit = harness.store.commit.bind(harness.store);
+    harness.store.commit = async (replayId, seen) => {
+      commits.push(replayId);
+      return commit(replayId, seen);
+    };
+    const rep = await connectionAs(emulator, 'rep');
+    // One event per record: different values, so the org does not merge them into one event.
+    for (const [n, id] of ids.entries()) await rep.sobject('Contact').update({ Id: id, Title: `Burst ${n}` });
+    await waitUntil('every event is accepted', () => harness.subscriber.state().lastEventAt !== null);
+    await sleep(1_000);
+    release();
+    await waitUntil('all 15 handled', () => harness.handled.length === 15);
+    const last = harness.handled.at(-1)!.replayId;
+    await waitUntil('the last replay id is stored', async () => (await harness.store.get()) === last);
+    expect(commits.length).toBeLessThan(5);
+    expect(await harness.store.lastChangeSeen('Contact')).toBe(harness.handled.at(-1)!.commitTimestamp);
+  });
+
   it('when stopped, N writes made and started again, then exactly those N changes are handled, none twice', async () => {
     const ids = await contactIds(emulator, 5);
     const first = await live();
