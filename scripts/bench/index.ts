@@ -40,8 +40,9 @@ const serverNodeArgs = [
 ];
 const cwd = process.cwd();
 const timeoutMs = 30 * 60_000;
-// The emulator has no Bulk API 2.0: the REST (queryMore + Collections) path is measured at every size.
+// The REST (queryMore + Collections) path; the Bulk API 2.0 path is measured in a run of its own.
 const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000' };
+const bulkServerEnv = { BULK_QUERY_THRESHOLD: '1' };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const tag = () => `{bench-${randomBytes(4).toString('hex')}}`;
@@ -159,10 +160,35 @@ async function main(): Promise<void> {
     );
     log(`  ${second.result.recordsPerS.toFixed(1)} records/s`);
     await second.server.stop();
+    await emulator0.stop();
+    await second.redis.clear();
+
+    log(`initial sync of ${records} records through Bulk API 2.0, ${latencyMs} ms per call`);
+    const emulatorBulk = await freshEmulator();
+    cleanups.push(() => emulatorBulk.stop());
+    const bulk = await runInitialSync({
+      cwd,
+      emulator: emulatorBulk,
+      redisUrl,
+      prefix: tag(),
+      records,
+      latencyMs,
+      serverEnv: bulkServerEnv,
+      serverNodeArgs,
+      echo,
+      timeoutMs,
+    });
+    cleanups.push(
+      () => bulk.redis.clear().then(() => bulk.redis.close()),
+      () => bulk.server.stop(),
+    );
+    log(`  ${bulk.result.recordsPerS.toFixed(1)} records/s, ${bulk.result.apiCalls} API calls`);
+    await bulk.server.stop();
 
     const details: BenchDetails = {
       sync: first.result,
       syncNoLatency: second.result,
+      syncBulk: bulk.result,
       naive,
       stream,
       noop,

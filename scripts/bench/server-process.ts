@@ -3,6 +3,7 @@ import { ChildOutput } from './child-output';
 import type { EmulatorInfo } from './emulator-process';
 import { freePort } from './free-port';
 import { processCpuSeconds, processMemory } from './process-memory';
+import { startScriptNodeFlags } from './start-script-flags';
 
 export interface ServerOptions {
   cwd: string;
@@ -41,7 +42,9 @@ export class ServerProcess {
 
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+    // As `npm start` runs it (heap cap included); flags given here come after, so they win.
+    const nodeArgs = [...startScriptNodeFlags(options.cwd), ...(options.nodeArgs ?? [])];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/src/main.ts'], {
       cwd: options.cwd,
       stdio: ['ignore', options.echo ? 'inherit' : 'ignore', 'pipe'],
       env: {

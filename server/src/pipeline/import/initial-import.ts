@@ -41,6 +41,8 @@ export async function runInitialImport(input: {
   mirror: MirrorStore;
   bulkThreshold: number;
   pageSize?: number;
+  /** Pages handed on and not yet finished at once (default 2): one page's calls overlap the next page's work. */
+  pagesInFlight?: number;
   onPage: ImportPageHandler;
   onTotal?: (total: number) => void;
   logger: Logger;
@@ -60,42 +62,94 @@ export async function runInitialImport(input: {
     fields: flat,
   });
   let imported = 0;
+  const pages = new PagesInFlight(input.pagesInFlight ?? 2);
   const store = async (page: MirrorRecord[]) => {
     const held = await mirror.putMany(page);
     imported += page.length;
-    await input.onPage(held);
+    await pages.add(() => input.onPage(held));
   };
 
-  if (total > input.bulkThreshold) {
-    input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
-    const records = await conn.bulk2.query(soql, { pollTimeout: 30 * 60_000, pollInterval: 1000 });
-    let page: MirrorRecord[] = [];
-    for await (const row of records as AsyncIterable<Record<string, unknown>>) {
-      // jsforce 3.10 joins Bulk result pages into one CSV stream and reads each later page's header as a record.
-      if (row.Id === 'Id') continue;
-      page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
-      if (page.length >= (input.pageSize ?? 2000)) {
-        await store(page);
-        page = [];
-      }
-    }
-    if (page.length > 0) await store(page);
-    return { total, imported, path: 'bulk' };
+  try {
+    return await readAll();
+  } finally {
+    // Whatever ended the reading (the end, a failed page, a failed query), no page handler outlives the import.
+    await pages.settle();
   }
 
-  let reply = (await conn.request({
-    method: 'GET',
-    url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(soql)}`,
-    headers: { 'Sforce-Query-Options': `batchSize=${input.pageSize ?? 2000}` },
-  })) as QueryPage;
-  for (;;) {
-    await store(reply.records.map((raw) => toMirror(flattenRecord(raw, fields.parentFields))));
-    if (reply.done || !reply.nextRecordsUrl) break;
-    reply = (await conn.request({
+  async function readAll(): Promise<InitialImportResult> {
+    if (total > input.bulkThreshold) {
+      input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
+      const records = await conn.bulk2.query(soql, { pollTimeout: 30 * 60_000, pollInterval: 1000 });
+      let page: MirrorRecord[] = [];
+      for await (const row of records as AsyncIterable<Record<string, unknown>>) {
+        // jsforce 3.10 joins Bulk result pages into one CSV stream and reads each later page's header as a record.
+        if (row.Id === 'Id') continue;
+        page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
+        if (page.length >= (input.pageSize ?? 2000)) {
+          await store(page);
+          page = [];
+        }
+      }
+      if (page.length > 0) await store(page);
+      await pages.finish();
+      return { total, imported, path: 'bulk' };
+    }
+
+    let reply = (await conn.request({
       method: 'GET',
-      url: reply.nextRecordsUrl,
+      url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(soql)}`,
       headers: { 'Sforce-Query-Options': `batchSize=${input.pageSize ?? 2000}` },
     })) as QueryPage;
+    for (;;) {
+      // The next page is read while this one is stored and handed on.
+      const next =
+        reply.done || !reply.nextRecordsUrl
+          ? undefined
+          : (conn.request({
+              method: 'GET',
+              url: reply.nextRecordsUrl,
+              headers: { 'Sforce-Query-Options': `batchSize=${input.pageSize ?? 2000}` },
+            }) as Promise<QueryPage>);
+      // Awaited below; a failure while this page is stored must not surface as an unhandled rejection meanwhile.
+      next?.catch(() => undefined);
+      await store(reply.records.map((raw) => toMirror(flattenRecord(raw, fields.parentFields))));
+      if (!next) break;
+      reply = await next;
+    }
+    await pages.finish();
+    return { total, imported, path: 'rest' };
   }
-  return { total, imported, path: 'rest' };
+}
+
+/** Runs page handlers with at most `limit` at once; the first failure stops the import once the others end. */
+class PagesInFlight {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  async add(work: () => Promise<void>): Promise<void> {
+    this.throwIfFailed();
+    const task: Promise<void> = work()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+    while (this.running.size >= Math.max(1, this.limit)) await Promise.race(this.running);
+    this.throwIfFailed();
+  }
+
+  async finish(): Promise<void> {
+    await this.settle();
+    this.throwIfFailed();
+  }
+
+  async settle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
 }
