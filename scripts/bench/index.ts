@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
- *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--server-heap-mb N] [--cpu-prof dir] [--redis-url redis://127.0.0.1:6379] [--echo]`
+ *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--server-heap-mb N] [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, and a no-op second run.
  */
@@ -43,6 +43,8 @@ const timeoutMs = 30 * 60_000;
 // The REST (queryMore + Collections) path; the Bulk API 2.0 path is measured in a run of its own.
 const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000' };
 const bulkServerEnv = { BULK_QUERY_THRESHOLD: '1' };
+/** `--bulk`: the first (or only, with --sync-only) sync reads through Bulk API 2.0. */
+const firstSyncEnv = args.has('bulk') ? bulkServerEnv : serverEnv;
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const tag = () => `{bench-${randomBytes(4).toString('hex')}}`;
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
       prefix: tag(),
       records,
       latencyMs,
-      serverEnv,
+      serverEnv: firstSyncEnv,
       serverNodeArgs,
       echo,
       timeoutMs,

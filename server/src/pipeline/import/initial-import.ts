@@ -2,6 +2,7 @@ import type { Connection } from 'jsforce';
 import type { SourceConfig } from '../../config/loop-config';
 import type { MirrorRecord } from '../../domain/mirror-record';
 import type { Logger } from '../../lib/logger';
+import { bulkQueryPages } from '../../salesforce/bulk/bulk-query-pages';
 import type { ObjectDescribe } from '../../salesforce/schema/describe-cache';
 import { createFieldTypeLookup } from '../segments/filter';
 import { typeBulkRow } from './bulk-values';
@@ -79,15 +80,14 @@ export async function runInitialImport(input: {
   async function readAll(): Promise<InitialImportResult> {
     if (total > input.bulkThreshold) {
       input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
-      const records = await conn.bulk2.query(soql, { pollTimeout: 30 * 60_000, pollInterval: 1000 });
       let page: MirrorRecord[] = [];
-      for await (const row of records as AsyncIterable<Record<string, unknown>>) {
-        // jsforce 3.10 joins Bulk result pages into one CSV stream and reads each later page's header as a record.
-        if (row.Id === 'Id') continue;
-        page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
-        if (page.length >= (input.pageSize ?? 2000)) {
-          await store(page);
-          page = [];
+      for await (const rows of bulkQueryPages(conn, soql)) {
+        for (const row of rows) {
+          page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
+          if (page.length >= (input.pageSize ?? 2000)) {
+            await store(page);
+            page = [];
+          }
         }
       }
       if (page.length > 0) await store(page);
