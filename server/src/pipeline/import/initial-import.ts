@@ -42,7 +42,7 @@ export async function runInitialImport(input: {
   mirror: MirrorStore;
   bulkThreshold: number;
   pageSize?: number;
-  /** Pages handed on and not yet finished at once (default 2): one page's calls overlap the next page's work. */
+  /** Pages handed on and not yet finished at once (default 3): one page's calls overlap the next page's work. */
   pagesInFlight?: number;
   onPage: ImportPageHandler;
   onTotal?: (total: number) => void;
@@ -63,7 +63,7 @@ export async function runInitialImport(input: {
     fields: flat,
   });
   let imported = 0;
-  const pages = new PagesInFlight(input.pagesInFlight ?? 2);
+  const pages = new PagesInFlight(input.pagesInFlight ?? 3);
   const store = async (page: MirrorRecord[]) => {
     const held = await mirror.putMany(page);
     imported += page.length;

@@ -62,7 +62,7 @@ async function importWith(onPage: (page: { id: string }[]) => Promise<void>) {
 }
 
 describe('initial import (REST pages)', () => {
-  it('hands pages on two at a time while reading ahead, and imports every record once', async () => {
+  it('hands pages on three at a time while reading ahead, and imports every record once', async () => {
     let running = 0;
     let most = 0;
     const seen: string[] = [];
@@ -74,7 +74,7 @@ describe('initial import (REST pages)', () => {
       running -= 1;
     });
     expect(result).toMatchObject({ path: 'rest', total: 1000, imported: 1000 });
-    expect(most).toBe(2);
+    expect(most).toBe(3);
     expect(new Set(seen).size).toBe(1000);
   });
 
