@@ -26,6 +26,8 @@ export class ServerProcess {
   peakRss = 0;
   private readonly sampler: NodeJS.Timeout;
   private readonly exited: Promise<number | null>;
+  /** Watched from the start: a fast sync can print its line before anyone asks (`initialSyncDone`). */
+  private readonly syncDone: Promise<string>;
 
   private constructor(child: ChildProcess, port: number, echo: boolean) {
     this.child = child;
@@ -36,6 +38,7 @@ export class ServerProcess {
       echo ? (line) => process.stderr.write(`  [server] ${line}\n`) : undefined,
     );
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.syncDone = this.output.next(/^Following changes/);
     this.sampler = setInterval(() => this.sample(), 100);
     this.sampler.unref();
   }
@@ -83,7 +86,7 @@ export class ServerProcess {
 
   /** Resolves when the server has finished its initial import and drained (it prints its summary then). */
   async initialSyncDone(timeoutMs: number): Promise<void> {
-    const done = this.output.next(/^Following changes/);
+    const done = this.syncDone;
     const failed = this.exited.then((code) => {
       throw new Error(`the server exited (${code}) before its initial sync finished:\n${this.output.tail()}`);
     });

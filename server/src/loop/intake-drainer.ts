@@ -36,6 +36,8 @@ export class IntakeDrainer {
   private readonly heartbeatMs: number;
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** What this drainer is processing, so its heartbeat can tell an orphaned claim (lost reply) from a held one. */
+  private readonly held = new Map<string, IntakeEntry>();
   private pollTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -71,8 +73,8 @@ export class IntakeDrainer {
 
   private async beat(): Promise<void> {
     try {
-      const reclaimed = await this.options.buffer.heartbeat(this.owner);
-      if (reclaimed > 0) this.options.logger.warn({ reclaimed }, 'intake: claims of a silent worker queued again');
+      const reclaimed = await this.options.buffer.heartbeat(this.owner, [...this.held.values()]);
+      if (reclaimed > 0) this.options.logger.warn({ reclaimed }, 'intake: orphaned claims queued again');
     } catch (error) {
       this.options.logger.warn({ err: error }, 'intake heartbeat failed');
     }
@@ -96,6 +98,7 @@ export class IntakeDrainer {
       if (this.inFlight.size < this.concurrency && !this.options.paused?.()) {
         const entries = await this.options.buffer.claim(this.owner, this.batchSize);
         if (entries.length > 0) {
+          for (const entry of entries) this.held.set(`${entry.object}:${entry.recordId}`, entry);
           const batch = this.runBatch(entries).finally(() => {
             this.inFlight.delete(batch);
             // A slot is free: look again at once rather than at the next poll.
@@ -115,6 +118,14 @@ export class IntakeDrainer {
   }
 
   private async runBatch(entries: IntakeEntry[]): Promise<void> {
+    try {
+      await this.processBatch(entries);
+    } finally {
+      for (const entry of entries) this.held.delete(`${entry.object}:${entry.recordId}`);
+    }
+  }
+
+  private async processBatch(entries: IntakeEntry[]): Promise<void> {
     const byObject = new Map<RecordObject, string[]>();
     for (const entry of entries) byObject.set(entry.object, [...(byObject.get(entry.object) ?? []), entry.recordId]);
     const retry: IntakeEntry[] = [];

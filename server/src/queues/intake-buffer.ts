@@ -21,6 +21,11 @@ export interface IntakeBufferOptions {
   maxBackoffMs?: number;
   /** A claim whose owner has not beaten its heart for this long is taken back (its process died). */
   ownerTimeoutMs?: number;
+  /**
+   * A claim of a live owner that the owner does not hold (the reply to its claim was lost with a dropped connection,
+   * and the command resent) is taken back after this long.
+   */
+  orphanAfterMs?: number;
   now?: () => number;
 }
 
@@ -56,17 +61,24 @@ for _, member in ipairs(due) do
   else
     redis.call('ZREM', KEYS[1], member)
     redis.call('HDEL', KEYS[2], member)
-    redis.call('HSET', KEYS[3], member, ARGV[3])
+    redis.call('HSET', KEYS[3], member, ARGV[3] .. '@' .. ARGV[1])
     claimed[#claimed + 1] = member
   end
 end
 return claimed
 `;
 
+// A claim is stored as "<owner>@<claimed at ms>".
+const OWNED_BY = `
+local function ownedBy(value, owner)
+  return value and string.sub(value, 1, #owner + 1) == owner .. '@'
+end
+`;
+
 // KEYS: claimed hash, attempts hash. ARGV: owner, member…  Only the owner's own claims are released.
-const COMPLETE = `
+const COMPLETE = `${OWNED_BY}
 for i = 2, #ARGV do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+  if ownedBy(redis.call('HGET', KEYS[1], ARGV[i]), ARGV[1]) then redis.call('HDEL', KEYS[1], ARGV[i]) end
   redis.call('HDEL', KEYS[2], ARGV[i])
 end
 return 1
@@ -74,7 +86,7 @@ return 1
 
 // KEYS: due zset, claimed hash, attempts hash. ARGV: now, owner, max attempts, backoff, max backoff, member…
 // Returns the members given up. A retry never postpones a change that is already due earlier (ZADD LT).
-const RETRY = `
+const RETRY = `${OWNED_BY}
 local now = tonumber(ARGV[1])
 local maxAttempts = tonumber(ARGV[3])
 local givenUp = {}
@@ -88,21 +100,30 @@ for i = 6, #ARGV do
     local delay = math.min(tonumber(ARGV[4]) * 2 ^ (attempts - 1), tonumber(ARGV[5]))
     redis.call('ZADD', KEYS[1], 'LT', now + delay, member)
   end
-  if redis.call('HGET', KEYS[2], member) == ARGV[2] then redis.call('HDEL', KEYS[2], member) end
+  if ownedBy(redis.call('HGET', KEYS[2], member), ARGV[2]) then redis.call('HDEL', KEYS[2], member) end
 end
 return givenUp
 `;
 
-// KEYS: due zset, claimed hash, owners zset. ARGV: now, owner timeout. Claims of owners that stopped beating go
-// back to the due set, due now; returns how many.
+// KEYS: due zset, claimed hash, owners zset. ARGV: now, owner timeout, caller, orphan age, members the caller holds…
+// Claims of owners that stopped beating, and the caller's own claims it does not hold (older than the orphan age),
+// go back to the due set, due now; returns how many.
 const RECLAIM = `
 local now = tonumber(ARGV[1])
 local cutoff = now - tonumber(ARGV[2])
+local orphanCutoff = now - tonumber(ARGV[4])
+local held = {}
+for i = 5, #ARGV do held[ARGV[i]] = true end
 local claims = redis.call('HGETALL', KEYS[2])
 local moved = 0
 for i = 1, #claims, 2 do
-  local beat = redis.call('ZSCORE', KEYS[3], claims[i + 1])
-  if not beat or tonumber(beat) < cutoff then
+  local at = string.find(claims[i + 1], '@[^@]*$')
+  local owner = at and string.sub(claims[i + 1], 1, at - 1) or claims[i + 1]
+  local claimedAt = at and tonumber(string.sub(claims[i + 1], at + 1)) or 0
+  local beat = redis.call('ZSCORE', KEYS[3], owner)
+  local dead = not beat or tonumber(beat) < cutoff
+  local orphan = owner == ARGV[3] and not held[claims[i]] and claimedAt < orphanCutoff
+  if dead or orphan then
     redis.call('HDEL', KEYS[2], claims[i])
     redis.call('ZADD', KEYS[1], 'LT', now, claims[i])
     moved = moved + 1
@@ -138,6 +159,7 @@ export class IntakeBuffer {
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly ownerTimeoutMs: number;
+  private readonly orphanAfterMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -150,6 +172,7 @@ export class IntakeBuffer {
     this.backoffMs = options.backoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.ownerTimeoutMs = options.ownerTimeoutMs ?? 10_000;
+    this.orphanAfterMs = options.orphanAfterMs ?? 30_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -216,8 +239,11 @@ export class IntakeBuffer {
     return givenUp.map(entryOf);
   }
 
-  /** Marks `owner` alive; claims of owners silent for longer than the timeout are taken back. */
-  async heartbeat(owner: string): Promise<number> {
+  /**
+   * Marks `owner` alive; claims of owners silent for longer than the timeout are taken back, and so are claims of
+   * `owner` that it does not hold (`held`: what it is processing) once they are older than the orphan age.
+   */
+  async heartbeat(owner: string, held: readonly IntakeEntry[] = []): Promise<number> {
     const now = this.now();
     await this.redis.zadd(this.key('owners'), now, owner);
     return (await this.redis.eval(
@@ -228,6 +254,9 @@ export class IntakeBuffer {
       this.key('owners'),
       String(now),
       String(this.ownerTimeoutMs),
+      owner,
+      String(this.orphanAfterMs),
+      ...held.map(memberOf),
     )) as number;
   }
 

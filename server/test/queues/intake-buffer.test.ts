@@ -108,6 +108,21 @@ describe('intake buffer', () => {
     expect((await buffer.claim('alive', 10)).map((e) => e.recordId).sort()).toEqual(['003F', '003G']);
   });
 
+  it('when a claim reached Redis but its reply was lost, then its live owner takes it back once it is old', async () => {
+    const { buffer, clock } = bufferAt({ orphanAfterMs: 30_000 });
+    await buffer.heartbeat('w1');
+    await buffer.enqueue([contact('003H'), contact('003I')]);
+    clock.now += 300;
+    const [held] = await buffer.claim('w1', 1); // w1 knows of this one…
+    await buffer.claim('w1', 1); // …but not of this one (as if the reply had been lost)
+    expect(await buffer.heartbeat('w1', [held!])).toBe(0); // too young to tell from a reply still in transit
+    clock.now += 30_001;
+    expect(await buffer.heartbeat('w1', [held!])).toBe(1);
+    expect(await buffer.claim('w2', 10)).toEqual([contact('003I')]);
+    await buffer.complete('w1', [held!]);
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 1 });
+  });
+
   it('when many records are queued at once, then one claim takes at most the limit, oldest due first', async () => {
     const { buffer, clock } = bufferAt();
     await buffer.enqueue(Array.from({ length: 1_500 }, (_, i) => contact(`003${String(i).padStart(5, '0')}`)));
