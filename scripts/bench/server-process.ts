@@ -59,7 +59,7 @@ export class ServerProcess {
         REDIS_URL: options.redisUrl,
         REDIS_PREFIX: options.prefix,
         PORT: String(port),
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.SERVER_LOG_LEVEL ?? 'warn',
         ...options.env,
       },
     });

@@ -31,6 +31,15 @@ export interface ImportRunnerDeps {
   fieldSet: (object: SourceConfig['object']) => MirrorFieldSet | undefined;
   /** How often a paused import asks /limits whether it may resume (ms; default 5 s). */
   budgetPollMs?: number;
+  /**
+   * Runs the page's work on the records no intake batch is processing right now (those are processed there, on the
+   * mirror's newest copy); without it every record of the page is processed.
+   */
+  exclusive?: (
+    object: SourceConfig['object'],
+    recordIds: string[],
+    work: (recordIds: string[]) => Promise<void>,
+  ) => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,7 +117,18 @@ export class ImportRunner {
         onPage: async (page) => {
           await this.waitForBudget(run);
           stats.imported += page.length;
-          await this.processWithRetry(source, page);
+          const exclusive = this.deps.exclusive ?? ((_object, ids, work) => work(ids));
+          await exclusive(
+            source.object,
+            page.map((record) => record.id),
+            async (ids) => {
+              const mine = new Set(ids);
+              await this.processWithRetry(
+                source,
+                ids.length === page.length ? page : page.filter((r) => mine.has(r.id)),
+              );
+            },
+          );
           processed += page.length;
           bar.update(processed);
           await run.progress(this.counts(total, processed, failedBefore, skipsBefore));

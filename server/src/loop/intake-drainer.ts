@@ -49,6 +49,25 @@ export class IntakeDrainer {
     this.heartbeatMs = options.heartbeatMs ?? 2_000;
   }
 
+  /**
+   * Runs `work` on the records of these ids that no intake batch (of any process) is processing, holding them
+   * meanwhile, so two processings of one record never overlap: their writes could land in one order and their
+   * ledger entries in the other. The ids left out are being processed already, on the mirror's newest state.
+   */
+  async exclusive(object: RecordObject, recordIds: string[], work: (recordIds: string[]) => Promise<void>) {
+    const entries = await this.options.buffer.claimRecords(
+      this.owner,
+      recordIds.map((recordId) => ({ object, recordId })),
+    );
+    for (const entry of entries) this.held.set(`${entry.object}:${entry.recordId}`, entry);
+    try {
+      await work(entries.map((entry) => entry.recordId));
+    } finally {
+      await this.release([], entries);
+      for (const entry of entries) this.held.delete(`${entry.object}:${entry.recordId}`);
+    }
+  }
+
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;

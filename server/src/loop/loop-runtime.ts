@@ -148,6 +148,8 @@ export class LoopRuntime {
       progress: options.progress ?? createProgressReporter(),
       fieldSet: (object) => this.fieldSets.get(object),
       budgetPollMs: options.budgetPollMs,
+      // A page and an intake batch never process the same record at once (see IntakeDrainer.exclusive).
+      exclusive: (object, ids, work) => (this.drainer ? this.drainer.exclusive(object, ids, work) : work(ids)),
     });
     this.intake = new ChangeIntake({
       mirror: this.mirror,

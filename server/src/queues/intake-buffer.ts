@@ -75,6 +75,15 @@ local function ownedBy(value, owner)
 end
 `;
 
+// KEYS: claimed hash. ARGV: owner, now, member…  Claims the named records that nobody holds, due or not; returns them.
+const CLAIM_NAMED = `
+local claimed = {}
+for i = 3, #ARGV do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[1] .. '@' .. ARGV[2]) == 1 then claimed[#claimed + 1] = ARGV[i] end
+end
+return claimed
+`;
+
 // KEYS: claimed hash, attempts hash. ARGV: owner, member…  Only the owner's own claims are released.
 const COMPLETE = `${OWNED_BY}
 for i = 2, #ARGV do
@@ -210,6 +219,23 @@ export class IntakeBuffer {
       String(limit),
       owner,
       String(this.windowMs),
+    )) as string[];
+    return members.map(entryOf);
+  }
+
+  /**
+   * Claims these records for `owner` whether or not they are due (the import claims each page), so no intake batch
+   * processes one of them at the same time; returns those it got — the others are being processed already.
+   */
+  async claimRecords(owner: string, entries: readonly IntakeEntry[]): Promise<IntakeEntry[]> {
+    if (entries.length === 0) return [];
+    const members = (await this.redis.eval(
+      CLAIM_NAMED,
+      1,
+      this.key('claimed'),
+      owner,
+      String(this.now()),
+      ...entries.map(memberOf),
     )) as string[];
     return members.map(entryOf);
   }

@@ -123,6 +123,21 @@ describe('intake buffer', () => {
     expect(await buffer.counts()).toEqual({ waiting: 0, active: 1 });
   });
 
+  it('when the import claims its page, then records an intake batch holds are left out, and held ones are not claimed', async () => {
+    const { buffer, clock } = bufferAt();
+    await buffer.enqueue([contact('003J')]);
+    clock.now += 300;
+    expect(await buffer.claim('intake', 10)).toEqual([contact('003J')]);
+    const page = await buffer.claimRecords('import', [contact('003J'), contact('003K')]);
+    expect(page).toEqual([contact('003K')]);
+    await buffer.enqueue([contact('003K')]);
+    clock.now += 300;
+    expect(await buffer.claim('intake', 10)).toEqual([]); // the import holds it: after the import, not beside it
+    await buffer.complete('import', page);
+    clock.now += 300;
+    expect(await buffer.claim('intake', 10)).toEqual([contact('003K')]);
+  });
+
   it('when many records are queued at once, then one claim takes at most the limit, oldest due first', async () => {
     const { buffer, clock } = bufferAt();
     await buffer.enqueue(Array.from({ length: 1_500 }, (_, i) => contact(`003${String(i).padStart(5, '0')}`)));
@@ -210,6 +225,37 @@ describe('intake drainer', () => {
     await drainer.stop();
     expect(calls).toBe(2);
     expect(givenUp).toEqual([contact('003T')]);
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
+  });
+
+  it('runs exclusive work only on records no batch holds, and processes a change made meanwhile after it', async () => {
+    const { buffer } = bufferAt({ windowMs: 10, now: Date.now });
+    const hold = gate();
+    const batches: string[][] = [];
+    const drainer = new IntakeDrainer({
+      buffer,
+      logger: silentLogger,
+      pollMs: 10,
+      process: async (_object, ids) => {
+        batches.push(ids);
+        return { retry: [] };
+      },
+    });
+    await drainer.start();
+    let given: string[] = [];
+    const page = drainer.exclusive('Contact', ['003V', '003W'], async (ids) => {
+      given = ids;
+      await hold.promise;
+    });
+    await eventually(() => given.length === 2);
+    await buffer.enqueue([contact('003V')]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(batches).toEqual([]); // held by the exclusive work
+    hold.open();
+    await page;
+    await eventually(() => batches.length === 1);
+    expect(batches[0]).toEqual(['003V']);
+    await drainer.stop();
     expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
   });
 
