@@ -423,3 +423,30 @@ describe('enrichment on entry', { timeout: 60_000 }, () => {
     expect(await runsOf(onEntry)).toHaveLength(2);
   });
 });
+
+// Last: it adds a lead, which the counts of the tests above do not expect.
+describe('enrichment beside the intake', { timeout: 45_000 }, () => {
+  it('waits for a record an intake batch holds, then writes its bought values', async () => {
+    // The same person as above in a second lead: the fake directory knows three people (a cache hit is fine here).
+    const [noah] = await h.createRecords('Lead', [
+      { FirstName: 'Emma', LastName: 'Dubois', Company: 'Globex', Website: 'https://globex.com', LeadSource: 'Web' },
+    ]);
+    await h.settle();
+    // Another process's intake batch is processing Noah (a claim of a live owner in the shared intake).
+    const buffer = h.loop.intakeBuffer;
+    const held = [{ object: 'Lead' as const, recordId: noah as string }];
+    await buffer.heartbeat('other-process');
+    expect(await buffer.claimRecords('other-process', held)).toEqual(held);
+    await command('ENRICH_RECORD', { Record_Id__c: noah });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await h.byId('Lead', ['Email'], [noah as string])).get(noah as string)?.Email ?? null).toBeNull();
+    await buffer.complete('other-process', held);
+    const email = await waitFor(
+      async () => (await h.byId('Lead', ['Email'], [noah as string])).get(noah as string)?.Email,
+      15_000,
+      'the email once the other processing let go',
+    );
+    expect(email).toBe('emma.dubois@globex.com');
+    await buffer.retire('other-process');
+  });
+});

@@ -180,6 +180,7 @@ export class LoopRuntime {
         queues: this.queues,
         logger: logger.child({ component: 'enrichment' }),
         defaultRegion: options.defaultRegion,
+        exclusive: (object, ids, work) => (this.drainer ? this.drainer.exclusive(object, ids, work) : work(ids)),
       },
       options.enrichment,
     );

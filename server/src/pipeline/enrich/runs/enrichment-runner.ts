@@ -63,6 +63,15 @@ export interface EnrichmentRunnerDeps {
   retryDelayMs?: number;
   maxRateWaitMs?: number;
   statusIntervalMs?: number;
+  /**
+   * Runs work on the records no intake batch is processing right now (`IntakeDrainer.exclusive`), so a paid value
+   * and a change to the same record are never written by two overlapping processings. Without it, no exclusion.
+   */
+  exclusive?: (
+    object: RecordObject,
+    recordIds: string[],
+    work: (recordIds: string[]) => Promise<void>,
+  ) => Promise<void>;
   /** Tests only: the cron pattern given to BullMQ instead of the plan's (e.g. every second). */
   schedulePattern?: (plan: EnrichmentPlan) => string;
 }
@@ -448,8 +457,36 @@ export class EnrichmentRunner {
     ) as MirrorRecord[];
   }
 
-  /** Through the processor, trying again writes that may succeed later (as the import does). */
+  /**
+   * Through the processor, holding the records against overlapping intake batches: a record an intake batch is
+   * processing is waited for (its bought values must still be written), then processed on the mirror's newest copy.
+   */
   private async process(
+    object: RecordObject,
+    records: MirrorRecord[],
+    extra: ReadonlyMap<string, readonly AttributeValue[]>,
+  ): Promise<void> {
+    const exclusive = this.deps.exclusive;
+    if (!exclusive) return this.processWithRetry(object, records, extra);
+    const given = new Map(records.map((record) => [record.id, record]));
+    let pending = records.map((record) => record.id);
+    for (let round = 0; pending.length > 0; round += 1) {
+      let got: string[] = [];
+      await exclusive(object, pending, async (ids) => {
+        got = ids;
+        if (ids.length === 0) return;
+        const fresh = await this.deps.mirror.getMany(object, ids);
+        const batch = ids.map((id) => fresh.get(id) ?? given.get(id)).filter((r): r is MirrorRecord => !!r);
+        await this.processWithRetry(object, batch, extra);
+      });
+      const done = new Set(got);
+      pending = pending.filter((id) => !done.has(id));
+      if (pending.length > 0) await sleep(Math.min(100 * 2 ** round, 2_000));
+    }
+  }
+
+  /** Through the processor, trying again writes that may succeed later (as the import does). */
+  private async processWithRetry(
     object: RecordObject,
     records: MirrorRecord[],
     extra: ReadonlyMap<string, readonly AttributeValue[]>,
