@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
-import type { IntakeBuffer, IntakeEntry } from '../queues/intake-buffer';
+import { memberOf, type IntakeBuffer, type IntakeEntry } from '../queues/intake-buffer';
 
 /** What processing a batch of one object's records reports: the ids whose work must be tried again. */
 export type ProcessBatch = (object: RecordObject, recordIds: string[]) => Promise<{ retry: string[] }>;
@@ -59,12 +59,12 @@ export class IntakeDrainer {
       this.owner,
       recordIds.map((recordId) => ({ object, recordId })),
     );
-    for (const entry of entries) this.held.set(`${entry.object}:${entry.recordId}`, entry);
+    for (const entry of entries) this.held.set(memberOf(entry), entry);
     try {
       await work(entries.map((entry) => entry.recordId));
     } finally {
       await this.release([], entries);
-      for (const entry of entries) this.held.delete(`${entry.object}:${entry.recordId}`);
+      for (const entry of entries) this.held.delete(memberOf(entry));
     }
   }
 
@@ -117,7 +117,7 @@ export class IntakeDrainer {
       if (this.inFlight.size < this.concurrency && !this.options.paused?.()) {
         const entries = await this.options.buffer.claim(this.owner, this.batchSize);
         if (entries.length > 0) {
-          for (const entry of entries) this.held.set(`${entry.object}:${entry.recordId}`, entry);
+          for (const entry of entries) this.held.set(memberOf(entry), entry);
           const batch = this.runBatch(entries).finally(() => {
             this.inFlight.delete(batch);
             // A slot is free: look again at once rather than at the next poll.
@@ -140,7 +140,7 @@ export class IntakeDrainer {
     try {
       await this.processBatch(entries);
     } finally {
-      for (const entry of entries) this.held.delete(`${entry.object}:${entry.recordId}`);
+      for (const entry of entries) this.held.delete(memberOf(entry));
     }
   }
 
@@ -158,8 +158,8 @@ export class IntakeDrainer {
         for (const recordId of ids) retry.push({ object, recordId });
       }
     }
-    const retried = new Set(retry.map((e) => `${e.object}:${e.recordId}`));
-    const done = entries.filter((e) => !retried.has(`${e.object}:${e.recordId}`));
+    const retried = new Set(retry.map(memberOf));
+    const done = entries.filter((e) => !retried.has(memberOf(e)));
     const givenUp = await this.release(retry, done);
     if (givenUp.length > 0) {
       this.options.logger.error(

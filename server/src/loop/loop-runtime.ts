@@ -149,7 +149,7 @@ export class LoopRuntime {
       fieldSet: (object) => this.fieldSets.get(object),
       budgetPollMs: options.budgetPollMs,
       // A page and an intake batch never process the same record at once (see IntakeDrainer.exclusive).
-      exclusive: (object, ids, work) => (this.drainer ? this.drainer.exclusive(object, ids, work) : work(ids)),
+      exclusive: (object, ids, work) => this.exclusive(object, ids, work),
     });
     this.intake = new ChangeIntake({
       mirror: this.mirror,
@@ -180,7 +180,7 @@ export class LoopRuntime {
         queues: this.queues,
         logger: logger.child({ component: 'enrichment' }),
         defaultRegion: options.defaultRegion,
-        exclusive: (object, ids, work) => (this.drainer ? this.drainer.exclusive(object, ids, work) : work(ids)),
+        exclusive: (object, ids, work) => this.exclusive(object, ids, work),
       },
       options.enrichment,
     );
@@ -372,6 +372,11 @@ export class LoopRuntime {
 
   private keyPrefixOf(object: RecordObject): string {
     return { Contact: '003', Lead: '00Q', Account: '001' }[object];
+  }
+
+  /** Runs work on the records no intake batch holds (IntakeDrainer.exclusive); before start, on all of them. */
+  private exclusive(object: RecordObject, ids: string[], work: (ids: string[]) => Promise<void>): Promise<void> {
+    return this.drainer ? this.drainer.exclusive(object, ids, work) : work(ids);
   }
 
   /** Queues records for processing; every cause (change, gap, reconcile) is handled alike, on the mirror's state. */

@@ -142,7 +142,8 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', cutoff)
 return moved
 `;
 
-function memberOf(entry: IntakeEntry): string {
+/** The buffer's name for a record, `Object:recordId`. */
+export function memberOf(entry: IntakeEntry): string {
   return `${entry.object}:${entry.recordId}`;
 }
 

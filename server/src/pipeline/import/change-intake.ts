@@ -121,7 +121,7 @@ export class ChangeIntake {
     if (Object.keys(parentChanges).length === 0) return;
     for (const accountId of event.recordIds) {
       const contactIds = await this.deps.mirror.contactsOfAccount(accountId);
-      for (const contactId of contactIds) await this.deps.mirror.patch('Contact', contactId, parentChanges);
+      await this.deps.mirror.patchMany('Contact', new Map(contactIds.map((id) => [id, parentChanges])));
       if (contactIds.length > 0) await this.deps.enqueue('Contact', contactIds, 'cdc');
     }
   }

@@ -148,7 +148,6 @@ export class CdcSubscriber {
     if (pending && !this.forceNextCommit) {
       try {
         for (const seen of this.seenList(pending)) await this.store.commit(pending.replayId, seen);
-        if (pending.seen.size === 0) await this.store.commit(pending.replayId);
       } catch (error) {
         this.log.warn({ err: error, replayId: pending.replayId }, 'could not store the last replay id at stop');
       }
@@ -286,13 +285,13 @@ export class CdcSubscriber {
     this.uncommitted = pending;
     if (this.waiting > 0 && pending.events < MAX_EVENTS_PER_COMMIT && !this.forceNextCommit) return;
     this.uncommitted = undefined;
-    const seenList = this.seenList(pending);
-    if (seenList.length === 0) await this.commit(run, pending.replayId, undefined);
-    for (const entry of seenList) await this.commit(run, pending.replayId, entry);
+    for (const entry of this.seenList(pending)) await this.commit(run, pending.replayId, entry);
   }
 
-  private seenList(pending: { seen: Map<string, number> }): ChangeSeen[] {
-    return [...pending.seen].map(([entityName, commitTimestamp]) => ({ entityName, commitTimestamp }));
+  /** One commit per object seen (each carries its latest commit timestamp); a bare one when none was. */
+  private seenList(pending: { seen: Map<string, number> }): (ChangeSeen | undefined)[] {
+    const seen = [...pending.seen].map(([entityName, commitTimestamp]) => ({ entityName, commitTimestamp }));
+    return seen.length > 0 ? seen : [undefined];
   }
 
   private async skipMalformed(run: number, error: MalformedChangeEvent): Promise<void> {
