@@ -8,17 +8,17 @@
 import { pino } from 'pino';
 import { ConfigLoader } from '../server/src/config/config-loader';
 import type { LoopConfig } from '../server/src/config/loop-config';
-import { loadEnv, salesforceMode } from '../server/src/config/env';
+import { loadEnv, salesforceMode } from '../server/src/env/env';
 import { asAppError } from '../server/src/lib/errors';
 import { createLogger } from '../server/src/lib/logger';
-import { createProgressReporter } from '../server/src/loop/progress-reporter';
+import { createProgressReporter } from '../server/src/lib/progress-reporter';
 import { WriteLedger } from '../server/src/pipeline/export';
 import { ENRICH_USAGE, parseEnrichArgs, type EnrichArgs } from '../server/src/pipeline/enrich/runs/enrich-args';
-import { formatEstimate } from '../server/src/pipeline/enrich/runs/estimate-text';
+import { formatEstimate } from '../server/src/pipeline/enrich/plans/estimate-text';
 import { createRuntimeEnrichmentRunner } from '../server/src/pipeline/enrich/runs/runtime-enrichment';
 import { MirrorStore } from '../server/src/pipeline/import/mirror-store';
 import { LoopStats } from '../server/src/pipeline/loop-stats';
-import { RecordProcessor } from '../server/src/pipeline/record-processor';
+import { RecordRefresher } from '../server/src/pipeline/refresh-records';
 import { MembershipService } from '../server/src/pipeline/segments/membership/membership-service';
 import { MembershipStore } from '../server/src/pipeline/segments/membership/membership-store';
 import { createQueueFactory } from '../server/src/queues/queue-factory';
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   const writer = new CoalescingWriter(conn, { maxWaitMs: 50, logger });
   const mirror = new MirrorStore(redis, keys);
   let config: LoopConfig = { sources: [], audiences: [], fieldMaps: [], problems: [], loadedAt: '' };
-  const processor = new RecordProcessor({
+  const refresher = new RecordRefresher({
     mirror,
     ledger: new WriteLedger(redis, { prefix }),
     writer,
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     keys,
     mirror,
     describes,
-    processor,
+    refresher,
     queues,
     logger,
     defaultRegion: env.DEFAULT_PHONE_REGION,

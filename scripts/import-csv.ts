@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
-import { loadEnv, salesforceMode } from '../server/src/config/env';
+import { loadEnv, salesforceMode } from '../server/src/env/env';
 import { asAppError } from '../server/src/lib/errors';
 import { createLogger } from '../server/src/lib/logger';
 import { WriteLedger } from '../server/src/pipeline/export';

@@ -36,7 +36,7 @@ export class RedisPrefix {
   }
 
   /** The number of jobs ever added to a BullMQ queue of this prefix (its id counter). */
-  /** Records the server ever queued for processing (its intake buffer's counter, server/src/queues/intake-buffer.ts). */
+  /** Records the server ever queued for processing (its intake buffer's counter, server/src/pipeline/import/intake/intake-buffer.ts). */
   async intakeAdded(): Promise<number> {
     return Number((await this.redis.hget(`${this.prefix}:counters`, 'intake_added')) ?? 0);
   }

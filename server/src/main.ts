@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { loadEnv, salesforceMode, type Env } from './config/env';
+import { loadEnv, salesforceMode, type Env } from './env/env';
 import { createApp } from './app';
 import { createLogger, type Logger } from './lib/logger';
 import { AppError, asAppError } from './lib/errors';
 import { connectRedis, pingRedis } from './state/redis';
 import { connectSalesforce, credentialsFromEnv } from './salesforce/auth/connection-factory';
-import { LoopRuntime } from './loop/loop-runtime';
-import { formatLoopSummary } from './loop/loop-summary';
+import { LoopRuntime } from './runtime/loop-runtime';
+import { formatLoopSummary } from './runtime/loop-summary';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { enrichmentReadinessCheck } from './http/enrichment-readiness';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MirrorRecord, RecordObject } from '../../server/src/domain/mirror-record';
-import type { LoopRuntime } from '../../server/src/loop/loop-runtime';
+import type { LoopRuntime } from '../../server/src/runtime/loop-runtime';
 import { GOLDEN_TITLES } from './support/golden';
 import { LoopHarness, waitFor } from './support/loop-harness';
 
@@ -15,11 +15,11 @@ const title = (i: number) => GOLDEN_TITLES[i % GOLDEN_TITLES.length]!;
 
 type ContactRow = { Id: string; Title: string | null; Seniority__c: string | null };
 
-/** Counts how often each record goes through the processor (the per-record work of the loop). */
+/** Counts how often each record goes through the refresher (the per-record work of the loop). */
 function countProcessing(runtime: LoopRuntime, counts: Map<string, number>): void {
-  const processor = runtime.processor;
-  const original = processor.process.bind(processor);
-  processor.process = (object: RecordObject, records: MirrorRecord[]) => {
+  const refresher = runtime.refresher;
+  const original = refresher.refresh.bind(refresher);
+  refresher.refresh = (object: RecordObject, records: MirrorRecord[]) => {
     for (const r of records) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
     return original(object, records);
   };
@@ -91,7 +91,7 @@ describe('e2e: downtime, restart and reconciliation', () => {
     // The seniority changed for records whose new title is in another class: those are written, once each.
     const changed = ids.filter((_, i) => title(i).seniority !== title(i + 7).seniority);
     expect(changed.length).toBeGreaterThan(100);
-    // Every edited record went through the processor exactly once (a debounced burst; no replay handled twice).
+    // Every edited record went through the refresher exactly once (a debounced burst; no replay handled twice).
     const histogram: Record<number, number> = {};
     for (const id of ids) histogram[counts.get(id) ?? 0] = (histogram[counts.get(id) ?? 0] ?? 0) + 1;
     expect({ histogram, ms: Date.now() - started }).toEqual({ histogram: { 1: COUNT }, ms: expect.any(Number) });

@@ -5,5 +5,4 @@ export * from './queue-errors';
 export * from './queue-factory';
 export * from './queue-metrics';
 export * from './queue-names';
-export * from './intake-buffer';
 export * from './worker-errors';

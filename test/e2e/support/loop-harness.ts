@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Connection } from 'jsforce';
 import { createLogger, type Logger } from '../../../server/src/lib/logger';
-import { LoopRuntime, type LoopRuntimeOptions } from '../../../server/src/loop/loop-runtime';
+import { LoopRuntime, type LoopRuntimeOptions } from '../../../server/src/runtime/loop-runtime';
 import { connectSalesforce } from '../../../server/src/salesforce/auth/connection-factory';
 import { startSalesforceEmulator, type RunningEmulator } from '../../emulators/salesforce/index';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Connection } from 'jsforce';
-import type { Env } from '../../config/env';
-import { salesforceMode } from '../../config/env';
+import type { Env } from '../../env/env';
+import { salesforceMode } from '../../env/env';
 import { ConfigError } from '../../lib/errors';
 import { buildJwtAssertion, jwtAudienceFor } from './jwt-assertion';
 import { requestToken, type TokenResponse } from './token-request';

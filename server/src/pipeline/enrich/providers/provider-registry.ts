@@ -4,7 +4,7 @@
  * disables that provider with a reason for the admin; nothing here throws for those, and no key is ever logged.
  */
 import { createHash } from 'node:crypto';
-import type { Env } from '../../../config/env-schema';
+import type { Env } from '../../../env/env-schema';
 import { createApolloProvider, type ApolloOptions } from './apollo-provider';
 import { createHttpProvider } from './http-provider';
 import type { FetchLike } from './http-json';

@@ -12,7 +12,7 @@ import type { QueueFactory } from '../../../queues/queue-factory';
 import type { DescribeCache } from '../../../salesforce/schema/describe-cache';
 import type { KeySpace } from '../../../state/key-space';
 import type { MirrorStore } from '../../import/mirror-store';
-import { RetryableWriteError, type RecordProcessor } from '../../record-processor';
+import { RetryableWriteError, type RecordRefresher } from '../../refresh-records';
 import type { MembershipEvent } from '../../segments/membership/membership-event';
 import type { ProviderId, ProviderInput } from '../providers/provider-contract';
 import type { ProviderRegistry } from '../providers/provider-registry';
@@ -24,7 +24,7 @@ import { activeMemberIds } from './active-members';
 import { rememberUnderNewIdentity } from './identity-carry-over';
 import { EnrichmentRunRecord } from './enrichment-run-record';
 import { EntryRuns, type EntryRun } from './entry-runs';
-import { loadEnrichmentPlans } from './plan-loader';
+import { loadEnrichmentPlans } from '../plans/plan-loader';
 import { ProviderCircuits } from './provider-circuits';
 import { inputFieldsFor, readProviderInputs } from './record-inputs';
 import {
@@ -36,7 +36,7 @@ import {
   type EnrichmentRunJob,
 } from './run-job';
 import { RunKeys } from './run-keys';
-import { syncRunSchedules } from './run-schedules';
+import { syncRunSchedules } from '../plans/run-schedules';
 import { singleRecordOutcome, singleRunMessage, singleRunStatus } from './single-record-runs';
 import { StatusPublisher } from './status-publisher';
 import { createWaterfallServices, type WaterfallServices } from './waterfall-services';
@@ -48,13 +48,13 @@ export interface EnrichmentRunnerDeps {
   keys: KeySpace;
   mirror: MirrorStore;
   describes: DescribeCache;
-  processor: RecordProcessor;
+  refresher: RecordRefresher;
   queues: QueueFactory;
   registry: ProviderRegistry;
   logger: Logger;
   now?: () => Date;
   policy?: EmailPolicy;
-  /** Records per page (one query for inputs, one processor call). */
+  /** Records per page (one query for inputs, one refresher call). */
   pageSize?: number;
   /** Waterfalls in flight at once within a page. */
   concurrency?: number;
@@ -124,7 +124,7 @@ const KEY_PREFIX: Readonly<Record<RecordObject, string>> = { Contact: '003', Lea
  * audience's active members on demand (RUN_ENRICHMENT) or on its cron schedule (BullMQ job schedulers in the plan's
  * time zone), enriches records as they enter a plan's audience (Run_On_Entry__c) and single records on
  * ENRICH_RECORD. Each record goes through `runWaterfall` with the plan's provider order and credit limits, and the
- * values it wins go through the record processor (same planner, rules, ledger and writer as offline values). A run
+ * values it wins go through the record refresher (same planner, rules, ledger and writer as offline values). A run
  * is an `Audience_Run__c` kept current with counts and credits per provider; a credit limit pauses it visibly, and
  * the next RUN_ENRICHMENT of the plan resumes it.
  */
@@ -367,7 +367,7 @@ export class EnrichmentRunner {
     return { status, runId, message };
   }
 
-  /** One page: inputs, waterfalls, counting, then the processor writes what was won. */
+  /** One page: inputs, waterfalls, counting, then the refresher writes what was won. */
   private async enrichPage(
     plan: EnrichmentPlan,
     runId: string,
@@ -458,7 +458,7 @@ export class EnrichmentRunner {
   }
 
   /**
-   * Through the processor, holding the records against overlapping intake batches: a record an intake batch is
+   * Through the refresher, holding the records against overlapping intake batches: a record an intake batch is
    * processing is waited for (its bought values must still be written), then processed on the mirror's newest copy.
    */
   private async process(
@@ -485,7 +485,7 @@ export class EnrichmentRunner {
     }
   }
 
-  /** Through the processor, trying again writes that may succeed later (as the import does). */
+  /** Through the refresher, trying again writes that may succeed later (as the import does). */
   private async processWithRetry(
     object: RecordObject,
     records: MirrorRecord[],
@@ -494,7 +494,7 @@ export class EnrichmentRunner {
     let batch = records;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.deps.processor.process(object, batch, { extraAttributes: extra });
+        await this.deps.refresher.refresh(object, batch, { extraAttributes: extra });
         return;
       } catch (error) {
         if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;
@@ -506,7 +506,7 @@ export class EnrichmentRunner {
   }
 
   /**
-   * ENRICH_RECORD: every active plan of the record's object enriches it (cache first), then the processor writes
+   * ENRICH_RECORD: every active plan of the record's object enriches it (cache first), then the refresher writes
    * the winners with the offline values. Without a plan this is the offline processing alone. With plans, the
    * command is one `Audience_Run__c` (linked to the plan when there is one): each record counts once, and each
    * plan's waterfall over a record is a ledger run of its own (Max_Credits_Per_Run__c applies per plan and record).

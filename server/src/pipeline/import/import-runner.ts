@@ -1,17 +1,17 @@
 import type { Connection } from 'jsforce';
 import type { Redis } from 'ioredis';
-import type { SourceConfig } from '../config/loop-config';
-import type { Logger } from '../lib/logger';
-import { runInitialImport, type InitialImportResult } from '../pipeline/import/initial-import';
-import type { MirrorFieldSet } from '../pipeline/import/mirror-fields';
-import type { MirrorStore } from '../pipeline/import/mirror-store';
-import type { LoopStats } from '../pipeline/loop-stats';
-import { RetryableWriteError, type RecordProcessor } from '../pipeline/record-processor';
-import { RunRecorder } from '../pipeline/runs/run-recorder';
-import type { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
-import type { DescribeCache } from '../salesforce/schema/describe-cache';
-import type { KeySpace } from '../state/key-space';
-import type { ProgressReporter } from './progress-reporter';
+import type { SourceConfig } from '../../config/loop-config';
+import type { Logger } from '../../lib/logger';
+import { runInitialImport, type InitialImportResult } from './initial-import';
+import type { MirrorFieldSet } from './mirror-fields';
+import type { MirrorStore } from './mirror-store';
+import type { LoopStats } from '../loop-stats';
+import { RetryableWriteError, type RecordRefresher } from '../refresh-records';
+import { RunRecorder } from '../runs/run-recorder';
+import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
+import type { DescribeCache } from '../../salesforce/schema/describe-cache';
+import type { KeySpace } from '../../state/key-space';
+import type { ProgressReporter } from '../../lib/progress-reporter';
 
 /** How often an import writes its counts to its Audience_Run__c. */
 export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
@@ -22,7 +22,7 @@ export interface ImportRunnerDeps {
   keys: KeySpace;
   mirror: MirrorStore;
   describes: DescribeCache;
-  processor: RecordProcessor;
+  refresher: RecordRefresher;
   governor: ApiBudgetGovernor;
   stats: LoopStats;
   logger: Logger;
@@ -176,11 +176,11 @@ export class ImportRunner {
   }
 
   /** Writes that may succeed later are tried again a few times before the page moves on; the rest are recorded. */
-  private async processWithRetry(source: SourceConfig, page: Parameters<RecordProcessor['process']>[1]) {
+  private async processWithRetry(source: SourceConfig, page: Parameters<RecordRefresher['refresh']>[1]) {
     let records = page;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.deps.processor.process(source.object, records);
+        await this.deps.refresher.refresh(source.object, records);
         return;
       } catch (error) {
         if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;

@@ -1,13 +1,13 @@
 import type { Connection } from 'jsforce';
-import type { SourceConfig } from '../../config/loop-config';
-import type { MirrorRecord } from '../../domain/mirror-record';
-import type { Logger } from '../../lib/logger';
-import type { ObjectDescribe } from '../../salesforce/schema/describe-cache';
-import { createFieldTypeLookup, type Filter } from '../segments/filter';
-import { flattenRecord } from './flatten-record';
-import type { MirrorFieldSet } from './mirror-fields';
-import type { MirrorStore } from './mirror-store';
-import { sourceQuery } from './source-query';
+import type { SourceConfig } from '../../../config/loop-config';
+import type { MirrorRecord } from '../../../domain/mirror-record';
+import type { Logger } from '../../../lib/logger';
+import type { ObjectDescribe } from '../../../salesforce/schema/describe-cache';
+import { createFieldTypeLookup, type Filter } from '../../segments/filter';
+import { flattenRecord } from '../flatten-record';
+import type { MirrorFieldSet } from '../mirror-fields';
+import type { MirrorStore } from '../mirror-store';
+import { sourceQuery } from '../source-query';
 
 /** Reads overlap the last change seen by this much, for clock skew between commit time and SystemModstamp. */
 const OVERLAP_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RecordObject } from '../domain/mirror-record';
+import type { RecordObject } from '../../../domain/mirror-record';
 
 /** A record waiting for, or in, processing. */
 export interface IntakeEntry {

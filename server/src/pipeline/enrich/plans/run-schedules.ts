@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
-import { RUN_JOB_NAME, type EnrichmentRunJob } from './run-job';
+import { RUN_JOB_NAME, type EnrichmentRunJob } from '../runs/run-job';
 
 /**
  * Keeps one BullMQ job scheduler per scheduled plan on the `runs` queue (id = plan id, the plan's cron in its

@@ -1,7 +1,7 @@
 import type { Connection } from 'jsforce';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/lib/logger';
-import { loadEnrichmentPlans } from '../../../../src/pipeline/enrich/runs/plan-loader';
+import { loadEnrichmentPlans } from '../../../../src/pipeline/enrich/plans/plan-loader';
 
 function fakeConn(records: Record<string, unknown>[]) {
   const updates: Record<string, unknown>[] = [];

@@ -1,11 +1,11 @@
-import type { LoopConfig, SourceConfig } from '../../config/loop-config';
-import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
-import type { Logger } from '../../lib/logger';
-import type { RecordChangeEvent } from '../../salesforce/stream/change-event';
-import type { WriteLedger } from '../export';
-import type { LoopStats } from '../loop-stats';
-import { evaluateFilter } from '../segments/filter';
-import type { MirrorStore } from './mirror-store';
+import type { LoopConfig, SourceConfig } from '../../../config/loop-config';
+import type { FieldValue, MirrorRecord, RecordObject } from '../../../domain/mirror-record';
+import type { Logger } from '../../../lib/logger';
+import type { RecordChangeEvent } from '../../../salesforce/stream/change-event';
+import type { WriteLedger } from '../../export';
+import type { LoopStats } from '../../loop-stats';
+import { evaluateFilter } from '../../segments/filter';
+import type { MirrorStore } from '../mirror-store';
 
 export interface ChangeIntakeDeps {
   mirror: MirrorStore;

@@ -1,8 +1,8 @@
 import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
-import type { Logger } from '../lib/logger';
-import { closeFayeClient, type FayeClient } from '../salesforce/stream/faye-client';
-import { parseAudienceCommand, type AudienceCommand } from './audience-command';
+import type { Logger } from '../../lib/logger';
+import { closeFayeClient, type FayeClient } from './faye-client';
+import { parseAudienceCommand, type AudienceCommand } from '../../commands/audience-command';
 
 export const COMMAND_CHANNEL = '/event/Audience_Command__e';
 

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichmentPlan } from '../../../../src/config/enrichment-plan';
-import { syncRunSchedules } from '../../../../src/pipeline/enrich/runs/run-schedules';
+import { syncRunSchedules } from '../../../../src/pipeline/enrich/plans/run-schedules';
 import { openTestRedis } from '../waterfall/waterfall-test-kit';
 
 const plan = (id: string, extra: Partial<EnrichmentPlan> = {}): EnrichmentPlan => ({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { RecordObject } from '../domain/mirror-record';
-import type { Logger } from '../lib/logger';
-import { memberOf, type IntakeBuffer, type IntakeEntry } from '../queues/intake-buffer';
+import type { RecordObject } from '../../../domain/mirror-record';
+import type { Logger } from '../../../lib/logger';
+import { memberOf, type IntakeBuffer, type IntakeEntry } from './intake-buffer';
 
 /** What processing a batch of one object's records reports: the ids whose work must be tried again. */
 export type ProcessBatch = (object: RecordObject, recordIds: string[]) => Promise<{ retry: string[] }>;

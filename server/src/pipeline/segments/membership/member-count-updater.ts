@@ -1,8 +1,8 @@
 import type { Connection } from 'jsforce';
-import type { AudienceConfig } from '../config/loop-config';
-import type { Logger } from '../lib/logger';
-import type { MembershipService } from '../pipeline/segments/membership/membership-service';
-import type { MembershipStore } from '../pipeline/segments/membership/membership-store';
+import type { AudienceConfig } from '../../../config/loop-config';
+import type { Logger } from '../../../lib/logger';
+import type { MembershipService } from './membership-service';
+import type { MembershipStore } from './membership-store';
 
 /**
  * Keeps `Audience__c.Member_Count__c` and `Last_Evaluated_At__c` current for audiences whose membership changed,

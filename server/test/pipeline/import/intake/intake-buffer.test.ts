@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IntakeDrainer } from '../../src/loop/intake-drainer';
-import { IntakeBuffer, type IntakeEntry } from '../../src/queues/intake-buffer';
-import { connectRedis } from '../../src/state/redis';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis-test';
-import { eventually, gate, silentLogger } from './queue-test-kit';
+import { IntakeDrainer } from '../../../../src/pipeline/import/intake/intake-drainer';
+import { IntakeBuffer, type IntakeEntry } from '../../../../src/pipeline/import/intake/intake-buffer';
+import { connectRedis } from '../../../../src/state/redis';
+import { TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
+import { eventually, gate, silentLogger } from '../../../queues/queue-test-kit';
 
 let redis: Redis;
 const prefixes: string[] = [];

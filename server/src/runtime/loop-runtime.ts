@@ -5,20 +5,20 @@ import type { LoopConfig, SourceConfig } from '../config/loop-config';
 import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import { WriteLedger } from '../pipeline/export';
-import { ChangeIntake } from '../pipeline/import/change-intake';
+import { ChangeIntake } from '../pipeline/import/intake/change-intake';
 import { flattenRecord } from '../pipeline/import/flatten-record';
 import { mirrorFieldsFor, type MirrorFieldSet } from '../pipeline/import/mirror-fields';
 import { MirrorStore } from '../pipeline/import/mirror-store';
-import { reconcileSince } from '../pipeline/import/reconciler';
+import { reconcileSince } from '../pipeline/import/intake/reconciler';
 import { sourceQuery } from '../pipeline/import/source-query';
 import { LoopStats } from '../pipeline/loop-stats';
-import { RecordProcessor, RetryableWriteError } from '../pipeline/record-processor';
+import { RecordRefresher, RetryableWriteError } from '../pipeline/refresh-records';
 import { createFieldTypeLookup } from '../pipeline/segments/filter';
 import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
 import { MembershipService } from '../pipeline/segments/membership/membership-service';
 import { MembershipStore } from '../pipeline/segments/membership/membership-store';
 import { createQueueFactory, type QueueFactory } from '../queues/queue-factory';
-import { IntakeBuffer } from '../queues/intake-buffer';
+import { IntakeBuffer } from '../pipeline/import/intake/intake-buffer';
 import { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
 import { createBudgetGate, type BudgetGate } from '../salesforce/budget/budget-gate';
 import { DescribeCache } from '../salesforce/schema/describe-cache';
@@ -26,12 +26,12 @@ import { CdcSubscriber, CDC_CHANNEL } from '../salesforce/stream/cdc-subscriber'
 import { ReplayStore } from '../salesforce/stream/replay-store';
 import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
 import { KeySpace } from '../state/key-space';
-import type { AudienceCommand } from './audience-command';
-import { CommandListener } from './command-listener';
-import { ImportRunner } from './import-runner';
-import { IntakeDrainer } from './intake-drainer';
-import { MemberCountUpdater } from './member-count-updater';
-import { createProgressReporter, type ProgressReporter } from './progress-reporter';
+import type { AudienceCommand } from '../commands/audience-command';
+import { CommandListener } from '../salesforce/stream/command-subscriber';
+import { ImportRunner } from '../pipeline/import/import-runner';
+import { IntakeDrainer } from '../pipeline/import/intake/intake-drainer';
+import { MemberCountUpdater } from '../pipeline/segments/membership/member-count-updater';
+import { createProgressReporter, type ProgressReporter } from '../lib/progress-reporter';
 // enrichment-runs hook
 import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
 import { createRuntimeEnrichmentRunner, type EnrichmentHookOptions } from '../pipeline/enrich/runs/runtime-enrichment';
@@ -79,7 +79,7 @@ export class LoopRuntime {
   readonly writer: CoalescingWriter;
   readonly membershipStore: MembershipStore;
   readonly membership: MembershipService;
-  readonly processor: RecordProcessor;
+  readonly refresher: RecordRefresher;
   readonly queues: QueueFactory;
   private readonly replayStore: ReplayStore;
   private config: LoopConfig = { sources: [], audiences: [], fieldMaps: [], problems: [], loadedAt: '' };
@@ -121,7 +121,7 @@ export class LoopRuntime {
       windowMs: options.debounceMs,
       maxWaitMs: options.maxDebounceMs,
     });
-    this.processor = new RecordProcessor({
+    this.refresher = new RecordRefresher({
       mirror: this.mirror,
       ledger: this.ledger,
       writer: this.writer,
@@ -140,7 +140,7 @@ export class LoopRuntime {
       keys: this.keys,
       mirror: this.mirror,
       describes: this.describes,
-      processor: this.processor,
+      refresher: this.refresher,
       governor: this.governor,
       stats: this.stats,
       logger,
@@ -165,7 +165,7 @@ export class LoopRuntime {
       enqueue: (object, ids) => this.enqueue(object, ids),
       reread: (source, ids) => this.reread(source, ids),
       reconcile: (object) => this.reconcile(object),
-      removed: (records) => this.processor.evaluate(this.config.audiences, records, { removed: true }),
+      removed: (records) => this.refresher.evaluate(this.config.audiences, records, { removed: true }),
     });
     // enrichment-runs hook
     this.enrichment = createRuntimeEnrichmentRunner(
@@ -176,7 +176,7 @@ export class LoopRuntime {
         keys: this.keys,
         mirror: this.mirror,
         describes: this.describes,
-        processor: this.processor,
+        refresher: this.refresher,
         queues: this.queues,
         logger: logger.child({ component: 'enrichment' }),
         defaultRegion: options.defaultRegion,
@@ -328,7 +328,7 @@ export class LoopRuntime {
     const audiences = this.config.audiences.filter((a) => !audienceId || a.id === audienceId);
     for (const object of new Set(audiences.map((a) => a.object))) {
       for await (const page of this.mirror.scan(object)) {
-        await this.processor.evaluate(
+        await this.refresher.evaluate(
           audiences.filter((a) => a.object === object),
           page,
         );
@@ -388,7 +388,7 @@ export class LoopRuntime {
     // A record missing from the mirror was removed meanwhile: nothing to do.
     const records = [...(await this.mirror.getMany(object, recordIds)).values()];
     try {
-      await this.processor.process(object, records);
+      await this.refresher.refresh(object, records);
       return { retry: [] };
     } catch (error) {
       // Lock, 5xx, budget: those records go back to the intake with backoff; the rest of the batch is done.
@@ -448,7 +448,7 @@ export class LoopRuntime {
     });
     for (const record of result.removed) await this.ledger.forget(record.id);
     if (result.removed.length > 0)
-      await this.processor.evaluate(this.config.audiences, result.removed, { removed: true });
+      await this.refresher.evaluate(this.config.audiences, result.removed, { removed: true });
     if (result.changed.length > 0)
       await this.enqueue(
         object,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnv, salesforceMode } from '../../src/config/env';
-import { envSchema } from '../../src/config/env-schema';
+import { loadEnv, salesforceMode } from '../../src/env/env';
+import { envSchema } from '../../src/env/env-schema';
 import { ConfigError } from '../../src/lib/errors';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');

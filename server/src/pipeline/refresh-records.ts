@@ -18,7 +18,7 @@ import type { LoopStats } from './loop-stats';
 import type { MembershipEvent } from './segments/membership/membership-event';
 import type { MembershipService } from './segments/membership/membership-service';
 
-export interface RecordProcessorDeps {
+export interface RecordRefresherDeps {
   mirror: MirrorStore;
   ledger: WriteLedger;
   writer: CoalescingWriter;
@@ -48,10 +48,10 @@ export class RetryableWriteError extends Error {
  * maps ask for, plan the writes under each field's rule, write what changes (coalesced with every other record
  * in flight), update the mirror and the ledger from the confirmed result, then evaluate the audiences.
  */
-export class RecordProcessor {
+export class RecordRefresher {
   private readonly now: () => Date;
 
-  constructor(private readonly deps: RecordProcessorDeps) {
+  constructor(private readonly deps: RecordRefresherDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -59,7 +59,7 @@ export class RecordProcessor {
    * `extraAttributes` carries values bought from paid providers (an enrichment run, ENRICH_RECORD) by record id;
    * they go through the same planner, rules, ledger and writer as the offline values.
    */
-  async process(
+  async refresh(
     object: RecordObject,
     records: MirrorRecord[],
     options: { extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]> } = {},
