@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { asArray } from '../lib/force-app/read-force-app';
+import { asArray } from '@audience-loop/force-app-model';
 import { DEFAULT_FORCE_APP, REPO_ROOT, displayPath, listFiles, report, type CheckResult } from './report';
 
 type XmlNode = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * server's values, every custom field force-app defines on our objects is known to the server, and the
  * integration user's permission set lets it edit every field the server writes.
  */
-import type { ForceAppField, ForceAppModel, ForceAppObject } from '../../scripts/lib/force-app/read-force-app';
+import type { ForceAppField, ForceAppModel, ForceAppObject } from '@audience-loop/force-app-model';
 import {
   CONFIG_OBJECTS,
   PLATFORM_EVENTS,

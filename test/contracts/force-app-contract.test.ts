@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readForceApp, type ForceAppModel } from '../../scripts/lib/force-app/read-force-app';
+import { readForceApp, type ForceAppModel } from '@audience-loop/force-app-model';
 import { checkContract, SERVER_SPECS } from './check-contract';
 import { AUDIENCE_RUN, recordSchema } from '../../server/src/domain/records';
 

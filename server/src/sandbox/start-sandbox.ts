@@ -41,7 +41,7 @@ export async function startSandbox(input: {
   apiVersion: string;
   logger: Logger;
 }): Promise<Sandbox> {
-  const { startSalesforceEmulator } = await import('../../../test/emulators/salesforce/index');
+  const { startSalesforceEmulator } = await import('@audience-loop/salesforce-emulator');
   const emulator = await startSalesforceEmulator({ port: input.port, seed: input.seed });
   const prefix = sandboxPrefix(input.prefix);
   const cleared = await clearPrefix(input.redis, prefix);

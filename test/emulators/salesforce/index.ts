@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { readForceApp, type ForceAppModel } from '../../../scripts/lib/force-app/read-force-app';
+import { readForceApp, type ForceAppModel } from '@audience-loop/force-app-model';
 import { createOAuthRouter } from './auth/oauth-routes';
 import { createControlRouter } from './control/control-routes';
 import type { EmulatorContext, StreamingOptions } from './org-contract';

@@ -18,7 +18,7 @@ import { Usage } from './usage';
 import { DEFAULT_USERS, type OrgUser } from './users';
 import { DEMO_ORG_NAME, ownerUsernameFor } from '../seed/index';
 import { prepareWrite } from '../rest/record-input';
-import type { ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app';
+import type { ForceAppModel } from '@audience-loop/force-app-model';
 
 export interface SeedData {
   accounts: Row[];

@@ -1,5 +1,5 @@
 import type { ChangeChannelDef, FieldType, SchemaCatalog } from '../org-contract';
-import type { ForceAppField, ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app';
+import type { ForceAppField, ForceAppModel } from '@audience-loop/force-app-model';
 import { customPrefix } from '../org/ids';
 import { addField, field, makeObject, systemFields, type FieldSpec, type ObjectSpec } from './field-builders';
 import { standardObjects } from './standard-objects';
