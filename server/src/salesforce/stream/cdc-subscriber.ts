@@ -11,27 +11,20 @@ import {
   type FayeMessage,
 } from './faye-client';
 import { MalformedChangeEvent } from './malformed-change-event';
+import { ReplayCommits } from './replay-commits';
+import { REPLAY_NEW, isInvalidReplayError } from './replay-position';
 import type { ChangeSeen, ReplayStore } from './replay-store';
+import { SessionRecovery } from './session-recovery';
+import type { StreamState, StreamStatus } from './stream-status';
+import { WakeableSleeps } from './wakeable-sleeps';
+
+// What callers have always imported from here.
+export { isInvalidReplayError } from './replay-position';
+export type { StreamState, StreamStatus } from './stream-status';
 
 export const CDC_CHANNEL = '/data/Audience_Loop__chn';
 
-/** Salesforce's replay options: only new events, or everything retained. */
-const REPLAY_NEW = -1;
-const REPLAY_ALL = -2;
 const UNKNOWN_CLIENT = '403::Unknown client';
-const QUIET_BEFORE_IMMEDIATE_MS = 10_000;
-
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
-
-/** What /readyz shows about the stream. */
-export interface StreamStatus {
-  state: StreamState;
-  /** ISO time of the last change event received. */
-  lastEventAt: string | null;
-  /** The replay id last stored in Redis. */
-  replayId: number | null;
-  lastError: string | null;
-}
 
 export interface CdcSubscriberOptions {
   conn: Connection;
@@ -48,14 +41,6 @@ export interface CdcSubscriberOptions {
   backoff?: BackoffOptions;
 }
 
-/** Salesforce: `400::The replayId {x} you provided was invalid.  Please provide a valid ID, -2 …`. */
-export function isInvalidReplayError(error: string | undefined): boolean {
-  return error !== undefined && /^400::The replayId\b/.test(error) && /invalid/i.test(error);
-}
-
-/** At most this many handled events share one replay-id commit. */
-const MAX_EVENTS_PER_COMMIT = 500;
-
 /**
  * The one CometD subscription to the CDC channel. Events are handled strictly in order on a promise chain and
  * the replay id is committed only after the handler resolved, so a crash or a failed handler means redelivery,
@@ -69,8 +54,10 @@ const MAX_EVENTS_PER_COMMIT = 500;
 export class CdcSubscriber {
   private readonly conn: Connection;
   private readonly channel: string;
-  private readonly store: ReplayStore;
   private readonly log: Logger;
+  private readonly commits: ReplayCommits;
+  private readonly recovery: SessionRecovery;
+  private readonly sleeps = new WakeableSleeps();
   /** Bumped by start() and stop(): work of an older run does nothing. */
   private run = 0;
   /** Bumped per Faye client: messages from a client we closed are ignored. */
@@ -80,49 +67,46 @@ export class CdcSubscriber {
   private chain: Promise<void> = Promise.resolve();
   /** Highest replay id put on the chain in this run (duplicates after a resubscribe are dropped). */
   private lastAccepted: number | undefined;
-  private committed: number | undefined;
-  /** The stored id was refused; until a new one is committed, resubscribes start from what was taken. */
-  private storedIdInvalid = false;
-  private forceNextCommit = false;
   /** Events accepted and not yet taken off the chain. */
   private waiting = 0;
-  /**
-   * Handled events whose replay id is not stored yet: while more events wait, one commit covers a whole run of them
-   * (a crash before it only means those events are delivered again — handlers are idempotent). Per object, the
-   * latest commit timestamp seen, for reconciliation.
-   */
-  private uncommitted: { replayId: number; seen: Map<string, number>; events: number } | undefined;
-  private reconnectAttempt = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private lastReconnectAt = 0;
-  private recoveringAuth = false;
-  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private readonly subscribeWaiters: (() => void)[] = [];
   private current: StreamStatus = { state: 'stopped', lastEventAt: null, replayId: null, lastError: null };
-  private readonly onRefresh = (): void => this.handleTokenRefresh();
+  private readonly onRefresh = (): void => this.recovery.tokenRefreshed();
 
   constructor(private readonly options: CdcSubscriberOptions) {
     this.conn = options.conn;
     this.channel = options.channel ?? CDC_CHANNEL;
-    this.store = options.replayStore;
     this.log = options.logger.child({ component: 'cdc-subscriber', channel: this.channel });
+    this.commits = new ReplayCommits(options.replayStore, this.log);
+    this.recovery = new SessionRecovery({
+      conn: this.conn,
+      log: this.log,
+      backoff: options.backoff,
+      currentRun: () => this.run,
+      isStopped: () => this.stopped,
+      closeClient: () => this.closeClient(),
+      openClient: () => this.openClient(),
+      reconnecting: (reason) => this.setState('reconnecting', reason),
+      noteError: (message) => {
+        this.current.lastError = message;
+      },
+      sleep: (ms) => this.sleeps.sleep(ms),
+    });
   }
 
   state(): StreamStatus {
-    return { ...this.current, replayId: this.committed ?? null };
+    return { ...this.current, replayId: this.commits.committed ?? null };
   }
 
   async start(): Promise<void> {
     if (this.current.state !== 'stopped') return;
     this.run += 1;
     this.lastAccepted = undefined;
-    this.storedIdInvalid = false;
-    this.forceNextCommit = false;
-    this.reconnectAttempt = 0;
-    this.committed = await this.store.get();
-    this.setState('connecting', `subscribing from replay id ${this.committed ?? REPLAY_NEW}`);
+    this.recovery.resetAttempts();
+    const stored = await this.commits.load();
+    this.setState('connecting', `subscribing from replay id ${stored ?? REPLAY_NEW}`);
     this.conn.on('refresh', this.onRefresh);
-    this.openClient(this.committed ?? REPLAY_NEW);
+    this.openClient(stored ?? REPLAY_NEW);
   }
 
   /** Closes the client and waits for the event being handled; queued events are left for the next start. */
@@ -131,44 +115,20 @@ export class CdcSubscriber {
     this.run += 1;
     this.setState('stopped', 'stopped');
     this.conn.removeListener('refresh', this.onRefresh);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
+    this.recovery.cancel();
     this.closeClient();
-    for (const sleeper of this.sleepers) {
-      clearTimeout(sleeper.timer);
-      sleeper.wake();
-    }
-    this.sleepers.clear();
+    this.sleeps.wakeAll();
     for (const wake of this.subscribeWaiters.splice(0)) wake();
     await this.chain;
     this.waiting = 0;
-    // What was handled is stored once more before going: a clean stop redelivers nothing.
-    const pending = this.uncommitted;
-    this.uncommitted = undefined;
-    if (pending && !this.forceNextCommit) {
-      try {
-        for (const seen of this.seenList(pending)) await this.store.commit(pending.replayId, seen);
-      } catch (error) {
-        this.log.warn({ err: error, replayId: pending.replayId }, 'could not store the last replay id at stop');
-      }
-    }
+    await this.commits.flush();
   }
 
   private get stopped(): boolean {
     return this.current.state === 'stopped';
   }
 
-  /**
-   * Where a resubscribe starts: the stored id, else the last event taken. With neither (no event seen since a
-   * -1 subscribe), -1 would miss whatever was committed while reconnecting, so the retention window is replayed
-   * (-2): duplicates are harmless, a gap is not.
-   */
-  private resumeFrom(): number {
-    if (!this.storedIdInvalid && this.committed !== undefined) return this.committed;
-    return this.lastAccepted ?? REPLAY_ALL;
-  }
-
-  private openClient(replayFrom = this.resumeFrom()): void {
+  private openClient(replayFrom = this.commits.resumeFrom(this.lastAccepted)): void {
     const generation = ++this.generation;
     const client = this.conn.streaming.createClient([
       this.monitor(generation),
@@ -202,14 +162,14 @@ export class CdcSubscriber {
         const error = message.error;
         if (error?.startsWith(UNKNOWN_CLIENT)) {
           // Faye would re-handshake with the replay id it last saw; we resubscribe from the stored one instead.
-          this.reconnect(`${error} (session expired or moved)`, true);
+          this.recovery.reconnect(`${error} (session expired or moved)`, true);
           return;
         }
         if (message.channel === '/meta/subscribe') {
           if (message.successful) {
             this.subscribedGeneration = generation;
             for (const wake of this.subscribeWaiters.splice(0)) wake();
-            this.reconnectAttempt = 0;
+            this.recovery.resetAttempts();
             this.setState('live', 'subscribed');
           } else if (isInvalidReplayError(error)) {
             this.handleInvalidReplay(error ?? '');
@@ -217,8 +177,8 @@ export class CdcSubscriber {
           } else if (message.advice?.reconnect !== 'none') {
             // Faye drops a channel whose subscribe failed, so this client would never receive anything.
             this.current.lastError = error ?? 'subscribe refused';
-            this.log.error({ error, attempt: this.reconnectAttempt + 1 }, 'the org refused the CDC subscription');
-            this.reconnect(`subscribe refused: ${error ?? 'no reason given'}`, false);
+            this.log.error({ error, attempt: this.recovery.attempt + 1 }, 'the org refused the CDC subscription');
+            this.recovery.reconnect(`subscribe refused: ${error ?? 'no reason given'}`, false);
             return;
           }
         } else if (message.channel === '/meta/connect' && message.successful) {
@@ -276,22 +236,11 @@ export class CdcSubscriber {
 
   /** Notes a handled event; stores the replay id once no event waits behind it (or after many). */
   private async settle(run: number, replayId: number, seen: ChangeSeen | undefined): Promise<void> {
-    const pending = this.uncommitted ?? { replayId, seen: new Map<string, number>(), events: 0 };
-    pending.replayId = Math.max(pending.replayId, replayId);
-    pending.events += 1;
-    if (seen && Number.isFinite(seen.commitTimestamp)) {
-      pending.seen.set(seen.entityName, Math.max(pending.seen.get(seen.entityName) ?? 0, seen.commitTimestamp));
+    const batch = this.commits.note(replayId, seen, this.waiting);
+    if (!batch) return;
+    for (const entry of batch.seen) {
+      await this.retrying(run, `storing replay id ${batch.replayId}`, () => this.commits.commit(batch.replayId, entry));
     }
-    this.uncommitted = pending;
-    if (this.waiting > 0 && pending.events < MAX_EVENTS_PER_COMMIT && !this.forceNextCommit) return;
-    this.uncommitted = undefined;
-    for (const entry of this.seenList(pending)) await this.commit(run, pending.replayId, entry);
-  }
-
-  /** One commit per object seen (each carries its latest commit timestamp); a bare one when none was. */
-  private seenList(pending: { seen: Map<string, number> }): (ChangeSeen | undefined)[] {
-    const seen = [...pending.seen].map(([entityName, commitTimestamp]) => ({ entityName, commitTimestamp }));
-    return seen.length > 0 ? seen : [undefined];
   }
 
   private async skipMalformed(run: number, error: MalformedChangeEvent): Promise<void> {
@@ -307,19 +256,6 @@ export class CdcSubscriber {
     if (error.replayId !== undefined) await this.settle(run, error.replayId, undefined);
   }
 
-  private async commit(run: number, replayId: number, seen: ChangeSeen | undefined): Promise<void> {
-    await this.retrying(run, `storing replay id ${replayId}`, async () => {
-      if (this.forceNextCommit) {
-        await this.store.replace(replayId, seen);
-        this.forceNextCommit = false;
-        this.committed = replayId;
-      } else if (await this.store.commit(replayId, seen)) {
-        this.committed = replayId;
-      }
-      this.storedIdInvalid = false;
-    });
-  }
-
   /** Runs `work` until it succeeds (backing off between tries) or the run ends; false when it ended. */
   private async retrying(run: number, what: string, work: () => Promise<void>): Promise<boolean> {
     for (let attempt = 0; ; attempt += 1) {
@@ -331,20 +267,20 @@ export class CdcSubscriber {
         const delayMs = backoffDelay(attempt, this.options.backoff);
         this.current.lastError = error instanceof Error ? error.message : String(error);
         this.log.error({ err: error, attempt: attempt + 1, delayMs }, `${what} failed; retrying`);
-        await this.sleep(delayMs);
+        await this.sleeps.sleep(delayMs);
       }
     }
   }
 
   private handleInvalidReplay(error: string): void {
     this.log.warn(
-      { replayId: this.committed ?? null, error },
+      { replayId: this.commits.committed ?? null, error },
       'stored replay id refused (past retention); reconciling, then following new events',
     );
     this.current.lastError = error;
     this.closeClient();
     this.setState('reconnecting', 'replay id invalid');
-    this.storedIdInvalid = true;
+    this.commits.refused();
     // New ids may not compare with the old ones (e.g. an org refresh), so duplicate detection starts over.
     this.lastAccepted = undefined;
     // Subscribing with -1 now and queuing the reconciliation ahead of its events leaves no window for a change
@@ -356,7 +292,7 @@ export class CdcSubscriber {
       const done = await this.retrying(run, 'reconciliation after an invalid replay id', () =>
         this.options.onReplayInvalid(),
       );
-      if (done) this.forceNextCommit = true;
+      if (done) this.commits.reconciled();
     });
     this.openClient(REPLAY_NEW);
   }
@@ -365,69 +301,15 @@ export class CdcSubscriber {
     if (generation !== this.generation || this.stopped) return;
     const reason = (message.ext?.sfdc as { failureReason?: string } | undefined)?.failureReason ?? message.error;
     this.current.lastError = reason ?? 'authentication failed';
-    void this.recoverAuth(`${message.channel ?? 'CometD'} refused the session: ${reason ?? 'no reason given'}`);
-  }
-
-  /**
-   * Faye stops for good on `reconnect: none`, and its header holds the old token. A REST call makes jsforce
-   * refresh the token on its 401; then a new client is built (with whatever token the connection now has).
-   */
-  private async recoverAuth(reason: string): Promise<void> {
-    if (this.recoveringAuth || this.stopped) return;
-    this.recoveringAuth = true;
-    const run = this.run;
-    this.closeClient();
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.setState('reconnecting', reason);
-    try {
-      for (let attempt = 0; run === this.run; attempt += 1) {
-        try {
-          await this.conn.request(`/services/data/v${this.conn.version}`);
-          break;
-        } catch (error) {
-          const delayMs = backoffDelay(attempt, this.options.backoff);
-          this.current.lastError = error instanceof Error ? error.message : String(error);
-          this.log.error({ err: error, attempt: attempt + 1, delayMs }, 'session check failed; retrying');
-          await this.sleep(delayMs);
-        }
-      }
-      if (run !== this.run) return;
-      const delayMs = this.reconnectAttempt === 0 ? 0 : backoffDelay(this.reconnectAttempt, this.options.backoff);
-      this.reconnectAttempt += 1;
-      await this.sleep(delayMs);
-      if (run === this.run) this.openClient();
-    } finally {
-      this.recoveringAuth = false;
-    }
-  }
-
-  private handleTokenRefresh(): void {
-    // During auth recovery the recovery itself builds the new client.
-    if (this.stopped || this.recoveringAuth) return;
-    this.reconnect('access token renewed; the streaming client is rebuilt with the new one', true);
-  }
-
-  private reconnect(reason: string, immediateFirst: boolean): void {
-    if (this.stopped || this.recoveringAuth || this.reconnectTimer) return;
-    this.closeClient();
-    this.setState('reconnecting', reason);
-    // At once for an occasional drop; a server that keeps refusing gets backoff instead of a tight loop.
-    const immediate = immediateFirst && Date.now() - this.lastReconnectAt > QUIET_BEFORE_IMMEDIATE_MS;
-    this.lastReconnectAt = Date.now();
-    const delayMs = immediate ? 0 : backoffDelay(this.reconnectAttempt, this.options.backoff);
-    this.reconnectAttempt += 1;
-    const run = this.run;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (run === this.run && !this.stopped) this.openClient();
-    }, delayMs);
+    void this.recovery.recoverAuth(
+      `${message.channel ?? 'CometD'} refused the session: ${reason ?? 'no reason given'}`,
+    );
   }
 
   private setState(state: StreamState, reason: string): void {
     if (this.current.state === state) return;
     this.current.state = state;
-    const fields = { state, replayId: this.committed ?? null };
+    const fields = { state, replayId: this.commits.committed ?? null };
     if (state === 'reconnecting') this.log.warn(fields, `CDC stream reconnecting: ${reason}`);
     else this.log.info(fields, `CDC stream ${state}: ${reason}`);
   }
@@ -437,18 +319,5 @@ export class CdcSubscriber {
     if (run !== this.run) return Promise.resolve();
     if (this.subscribedGeneration === this.generation && this.current.state === 'live') return Promise.resolve();
     return new Promise((resolve) => this.subscribeWaiters.push(resolve));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = {
-        timer: setTimeout(() => {
-          this.sleepers.delete(sleeper);
-          resolve();
-        }, ms),
-        wake: resolve,
-      };
-      this.sleepers.add(sleeper);
-    });
   }
 }
