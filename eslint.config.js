@@ -13,6 +13,88 @@ const LWC_TEST_FILES = ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.j
 /** Scopes shared configs (which come without `files`) to the given files. */
 const scoped = (configs, files) => configs.map((config) => ({ ...config, files }));
 
+// ── Import boundaries of the service (issue 10) ──────────────────────────────────────────────────────────────────
+// Production code (server/src) never reaches test/ or scripts/, statically or by dynamic import; jsforce is imported
+// only behind the Salesforce boundary (server/src/salesforce/**); the emulator package is loaded by dynamic import in
+// sandbox mode only. `no-restricted-imports` sees `import`/`export … from`; `no-restricted-syntax` sees `import()`.
+const SERVER_SRC = ['server/src/**/*.ts'];
+const SALESFORCE_BOUNDARY = ['server/src/salesforce/**/*.ts'];
+const SANDBOX_LOADER = 'server/src/sandbox/start-sandbox.ts';
+
+// TEMPORARY: files that still import jsforce outside server/src/salesforce/ while they move behind the boundary.
+// Shrink this list as each one moves; it must end empty. Do not add to it.
+const JSFORCE_NOT_YET_BEHIND_BOUNDARY = [
+  'server/src/config/config-loader.ts',
+  'server/src/pipeline/enrich/plans/plan-loader.ts',
+  'server/src/pipeline/enrich/runs/enrichment-run-record.ts',
+  'server/src/pipeline/enrich/runs/entry-runs.ts',
+  'server/src/pipeline/enrich/runs/record-inputs.ts',
+  'server/src/pipeline/enrich/runs/runner-deps.ts',
+  'server/src/pipeline/enrich/runs/status-publisher.ts',
+  'server/src/pipeline/import/csv/csv-importer.ts',
+  'server/src/pipeline/import/csv/field-rules.ts',
+  'server/src/pipeline/import/csv/match-query.ts',
+  'server/src/pipeline/import/csv/record-creator.ts',
+  'server/src/pipeline/import/import-runner.ts',
+  'server/src/pipeline/import/initial-import.ts',
+  'server/src/pipeline/import/intake/reconciler.ts',
+  'server/src/pipeline/runs/run-recorder.ts',
+  'server/src/pipeline/segments/membership/member-count-updater.ts',
+  'server/src/pipeline/segments/membership/membership-service.ts',
+  'server/src/runtime/loop-runtime.ts',
+  SANDBOX_LOADER,
+];
+
+/** A relative path with a `test` or `scripts` segment: from server/src that is test code or a script. */
+const TEST_OR_SCRIPTS_PATH = String.raw`^\.{1,2}/(?:.*/)?(?:test|scripts)(?:/|$)`;
+const JSFORCE_PATH = String.raw`^jsforce(?:/|$)`;
+const EMULATOR_PACKAGE = '@audience-loop/salesforce-emulator';
+const FORCE_APP_MODEL_PACKAGE = '@audience-loop/force-app-model';
+const MESSAGES = {
+  testOrScripts: 'server/src must not import test/ or scripts/ (production never depends on test code or scripts).',
+  jsforce: 'jsforce is imported only under server/src/salesforce/ (the Salesforce boundary); use its clients.',
+  emulator: `${EMULATOR_PACKAGE} is loaded only by dynamic import, in sandbox mode, in ${SANDBOX_LOADER}.`,
+  forceAppModel: `${FORCE_APP_MODEL_PACKAGE} lives in scripts/: server/src must not import it.`,
+  literal: 'A dynamic import in server/src takes a string literal, so the import boundaries can see what it loads.',
+};
+
+/** esquery regexes cannot contain `/`: spell it \x2F. */
+const dynamicImportOf = (regex, message) => ({
+  selector: `ImportExpression[source.value=/${regex.replaceAll('/', String.raw`\x2F`)}/]`,
+  message,
+});
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
+
+/** The boundary rules for one group of server/src files: jsforce allowed or not, the emulator's `import()` or not. */
+function serverBoundary({ jsforce, emulatorImport }) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          ...(jsforce ? [] : [{ name: 'jsforce', message: MESSAGES.jsforce }]),
+          { name: EMULATOR_PACKAGE, message: MESSAGES.emulator },
+          { name: FORCE_APP_MODEL_PACKAGE, message: MESSAGES.forceAppModel },
+        ],
+        patterns: [
+          { regex: TEST_OR_SCRIPTS_PATH, message: MESSAGES.testOrScripts },
+          ...(jsforce ? [] : [{ group: ['jsforce/*'], message: MESSAGES.jsforce }]),
+          { group: [`${EMULATOR_PACKAGE}/*`], message: MESSAGES.emulator },
+          { group: [`${FORCE_APP_MODEL_PACKAGE}/*`], message: MESSAGES.forceAppModel },
+        ],
+      },
+    ],
+    'no-restricted-syntax': [
+      'error',
+      dynamicImportOf(TEST_OR_SCRIPTS_PATH, MESSAGES.testOrScripts),
+      ...(jsforce ? [] : [dynamicImportOf(JSFORCE_PATH, MESSAGES.jsforce)]),
+      ...(emulatorImport ? [] : [dynamicImportOf(`^${escapeRegex(EMULATOR_PACKAGE)}(?:/|$)`, MESSAGES.emulator)]),
+      dynamicImportOf(`^${escapeRegex(FORCE_APP_MODEL_PACKAGE)}(?:/|$)`, MESSAGES.forceAppModel),
+      { selector: "ImportExpression[source.type!='Literal']", message: MESSAGES.literal },
+    ],
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -43,6 +125,19 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    files: SERVER_SRC,
+    ignores: [...SALESFORCE_BOUNDARY, ...JSFORCE_NOT_YET_BEHIND_BOUNDARY],
+    rules: serverBoundary({ jsforce: false, emulatorImport: false }),
+  },
+  {
+    files: [...SALESFORCE_BOUNDARY, ...JSFORCE_NOT_YET_BEHIND_BOUNDARY],
+    rules: serverBoundary({ jsforce: true, emulatorImport: false }),
+  },
+  {
+    files: [SANDBOX_LOADER],
+    rules: serverBoundary({ jsforce: JSFORCE_NOT_YET_BEHIND_BOUNDARY.includes(SANDBOX_LOADER), emulatorImport: true }),
   },
   ...scoped(lwcConfig.configs.recommended, LWC_FILES),
   {

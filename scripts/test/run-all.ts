@@ -2,7 +2,7 @@
  * `npm test`: the one gate. Runs every suite in order, stops at the first failure, and ends with the plain total
  * `N passed, N failed` over everything that ran. Suites that run tests (vitest, jest) count their tests; the
  * checks that print their own `N passed, N failed` line (Apex syntax, metadata) count theirs; a tool that only
- * says pass or fail (Prettier, ESLint, tsc) counts as one.
+ * says pass or fail (Prettier, ESLint with the import boundaries, tsc, the madge import-cycle check) counts as one.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -55,6 +55,7 @@ const suites: Suite[] = [
   { name: 'format (prettier)', command: [bin('prettier'), '--check', '.', '--log-level', 'warn'], count: passFail },
   { name: 'lint (eslint)', command: [bin('eslint'), '.', '--max-warnings', '0'], count: passFail },
   { name: 'typecheck (tsc)', command: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'], count: passFail },
+  { name: 'import cycles (madge)', command: tsxScript('scripts/check/import-cycles.ts'), count: passFail },
   {
     name: 'server, emulator and e2e tests (vitest)',
     command: [
