@@ -31,6 +31,8 @@ export const envSchema = z
       blankAsMissing,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
+    /** Unset: pretty when stdout is a terminal, JSON otherwise (`chooseLogFormat` in lib/logger.ts). */
+    LOG_FORMAT: z.preprocess(blankAsMissing, z.enum(['pretty', 'json']).optional()),
     PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(3000)),
     REDIS_URL: redisUrl,
     REDIS_PREFIX: z.preprocess(

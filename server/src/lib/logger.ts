@@ -1,4 +1,6 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
+import type { PrettyOptions } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -39,15 +41,96 @@ export const REDACTED_PATHS = [
   '*.headers["x-slack-signature"]',
 ];
 
-export function createLogger(options: { level: string; name?: string }, destination?: DestinationStream): Logger {
-  return pino(
+/** `pretty`: one readable line per event, for a person at a terminal; `json`: one JSON object per line, for machines. */
+export type LogFormat = 'pretty' | 'json';
+
+/** `LOG_FORMAT` when set; otherwise pretty when the output is a terminal, JSON when it is a pipe or a file. */
+export function chooseLogFormat(
+  setting: LogFormat | undefined,
+  output: { isTTY?: boolean } = process.stdout,
+): LogFormat {
+  return setting ?? (output.isTTY === true ? 'pretty' : 'json');
+}
+
+export interface LoggerOptions {
+  level: string;
+  name?: string;
+  /** Absent: chosen by {@link chooseLogFormat} for stdout, or JSON when a destination is given (tests, scripts). */
+  format?: LogFormat;
+}
+
+/**
+ * The one way the service makes its logger. Lines go to `destination`, or to stdout (synchronously, as pino does by
+ * default). Secrets are redacted before a line is formatted, so the pretty form never sees them either. A child's
+ * `component` joins its parent's into a path (`cdc/cdc-subscriber`) instead of repeating the key in the line.
+ */
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
+  const format = options.format ?? (destination ? 'json' : chooseLogFormat(undefined));
+  const logger = pino(
     {
       name: options.name ?? 'audience-loop',
       level: options.level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: (_mergeObject, _level, instance) => {
+        const component = (instance as ComponentLogger)[COMPONENT];
+        return component === undefined ? {} : { component };
+      },
     },
-    destination,
+    format === 'pretty' ? prettyDestination(destination) : destination,
   );
+  return withComponentPaths(logger);
+}
+
+const COMPONENT = Symbol('audience-loop.component');
+type ComponentLogger = Logger & { [COMPONENT]?: string };
+
+/**
+ * pino appends a child's bindings to its parent's, so `logger.child({ component: 'cdc' }).child({ component:
+ * 'cdc-subscriber' })` would write `component` twice. Here `component` is never a pino binding: the child carries
+ * its path (parent's path + '/' + its own) and the mixin writes it once per line; a `component` given to a single
+ * log call wins over it, as any key of the call's object wins over the mixin's. Every child inherits this `child`
+ * through its prototype (pino makes a child with `Object.create(parent)`).
+ */
+function withComponentPaths(root: Logger): Logger {
+  const pinoChild = root.child as unknown as (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+  const child = function (this: ComponentLogger, bindings: Bindings, childOptions?: ChildLoggerOptions): Logger {
+    const { component, ...rest } = bindings;
+    if (component === undefined || component === null) return pinoChild.call(this, bindings, childOptions);
+    const instance: ComponentLogger = pinoChild.call(this, rest, childOptions);
+    const parent = this[COMPONENT];
+    instance[COMPONENT] = parent === undefined ? String(component) : `${parent}/${String(component)}`;
+    return instance;
+  };
+  root.child = child as unknown as Logger['child'];
+  return root;
+}
+
+/**
+ * The pretty form: pino-pretty's prettifier called synchronously in this thread, writing to the same synchronous
+ * stdout stream JSON goes to. No worker-thread transport, so a line logged just before `process.exit` ('stopped')
+ * is on the terminal before the process ends, and nothing of pino-pretty is loaded when the output is JSON.
+ */
+function prettyDestination(destination?: DestinationStream): DestinationStream {
+  const out = destination ?? pino.destination({ dest: 1, sync: true });
+  const pretty = loadPrettyFactory()({
+    // Not set: pino-pretty colours when stdout is a terminal that supports it (and NO_COLOR is unset).
+    ...(destination ? { colorize: false } : {}),
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name,component',
+    messageFormat: '{if component}[{component}] {end}{msg}',
+    singleLine: true,
+  } satisfies PrettyOptions);
+  return {
+    write(line: string) {
+      const text = pretty(line);
+      if (text) out.write(text);
+    },
+  };
+}
+
+function loadPrettyFactory(): (options: PrettyOptions) => (line: string) => string {
+  const require = createRequire(import.meta.url);
+  return (require('pino-pretty') as typeof import('pino-pretty')).prettyFactory;
 }
 
 /** Redis and Salesforce URLs may carry a password; this is the form that may be printed. */

@@ -48,9 +48,17 @@ describe('loadEnv', () => {
     ['API_BUDGET_PAUSE', '1.5'],
     ['SALESFORCE_LOGIN_URL', 'not a url'],
     ['DEFAULT_PHONE_REGION', 'usa'],
+    ['LOG_FORMAT', 'text'],
   ])('when %s=%s, then the error names the variable', (name, value) => {
     expect(() => loadEnv({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadEnv({ [name]: value })).toThrowError(new RegExp(`^Invalid environment:\\n\\s+${name}: `, 'm'));
+  });
+
+  it('when LOG_FORMAT is pretty or json, then it is kept; unset or empty leaves the choice to the terminal', () => {
+    expect(loadEnv({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(loadEnv({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(loadEnv({}).LOG_FORMAT).toBeUndefined();
+    expect(loadEnv({ LOG_FORMAT: '' }).LOG_FORMAT).toBeUndefined();
   });
 
   it('when the pause threshold is above the stop threshold, then it is refused', () => {
