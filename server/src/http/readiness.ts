@@ -1,7 +1,14 @@
-/** What one check found: `detail` in words, plus any structured fields it wants shown as they are in the body. */
+/** A check's structured finding: a JSON object, shown as it is in the body (never a JSON string inside the JSON). */
+export type ReadinessData = { readonly [key: string]: unknown };
+
+/**
+ * What one check found. `detail` is words when words say it all ('connecting', 'no PONG within 1 s') and an object
+ * when it is data (the stream's status, the API budget's snapshot); a check may add named fields of its own
+ * (`providers` of the enrichment check).
+ */
 export interface ReadinessResult {
   ok: boolean;
-  detail?: string;
+  detail?: string | ReadinessData;
   [extra: string]: unknown;
 }
 

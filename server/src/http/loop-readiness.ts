@@ -1,0 +1,59 @@
+import type { BudgetSnapshot } from '../salesforce/budget/api-budget-governor';
+import type { StreamStatus } from '../salesforce/stream/stream-status';
+import type { ReadinessCheck, ReadinessResult } from './readiness';
+
+/**
+ * The `salesforce` check of /readyz: ready while the change stream is live. `detail` is the stream's status as an
+ * object (state, last event, replay id, last error); before the loop has started it says why in words.
+ */
+export function streamReadiness(status: StreamStatus): ReadinessResult {
+  return { ok: status.state === 'live', detail: { ...status } };
+}
+
+export interface SalesforceReadinessSources {
+  /** The change stream's status; undefined until the loop has started (`runtime?.streamState()`). */
+  stream: () => StreamStatus | undefined;
+  /** Why the loop could not start, if it could not; it wins over the stream's state. */
+  startError?: () => string | undefined;
+}
+
+export function salesforceReadinessCheck(sources: SalesforceReadinessSources): ReadinessCheck {
+  return {
+    name: 'salesforce',
+    check: async () => {
+      const error = sources.startError?.();
+      if (error) return { ok: false, detail: error };
+      const status = sources.stream();
+      if (!status) return { ok: false, detail: 'connecting' };
+      return streamReadiness(status);
+    },
+  };
+}
+
+/**
+ * The `api_budget` check of /readyz: not ready only when the budget is `stopped` (only single-record work runs);
+ * `paused` is ready, because changes still flow. `detail` is the governor's snapshot as an object.
+ */
+export function budgetReadiness(snapshot: BudgetSnapshot): ReadinessResult {
+  return { ok: snapshot.state !== 'stopped', detail: { ...snapshot } };
+}
+
+/** `budget()` is undefined until the loop has started (`runtime?.governor.snapshot()`). */
+export function apiBudgetReadinessCheck(budget: () => BudgetSnapshot | undefined): ReadinessCheck {
+  return {
+    name: 'api_budget',
+    check: async () => {
+      const snapshot = budget();
+      if (!snapshot) return { ok: true, detail: 'no reading yet' };
+      return budgetReadiness(snapshot);
+    },
+  };
+}
+
+/** The `redis` check of /readyz: `ping()` says whether a PONG came back in time (`() => pingRedis(redis)`). */
+export function redisReadinessCheck(ping: () => Promise<boolean>): ReadinessCheck {
+  return {
+    name: 'redis',
+    check: async () => ((await ping()) ? { ok: true } : { ok: false, detail: 'no PONG within 1 s' }),
+  };
+}
