@@ -21,29 +21,9 @@ const SERVER_SRC = ['server/src/**/*.ts'];
 const SALESFORCE_BOUNDARY = ['server/src/salesforce/**/*.ts'];
 const SANDBOX_LOADER = 'server/src/sandbox/start-sandbox.ts';
 
-// TEMPORARY: files that still import jsforce outside server/src/salesforce/ while they move behind the boundary.
-// Shrink this list as each one moves; it must end empty. Do not add to it.
-const JSFORCE_NOT_YET_BEHIND_BOUNDARY = [
-  'server/src/config/config-loader.ts',
-  'server/src/pipeline/enrich/plans/plan-loader.ts',
-  'server/src/pipeline/enrich/runs/enrichment-run-record.ts',
-  'server/src/pipeline/enrich/runs/entry-runs.ts',
-  'server/src/pipeline/enrich/runs/record-inputs.ts',
-  'server/src/pipeline/enrich/runs/runner-deps.ts',
-  'server/src/pipeline/enrich/runs/status-publisher.ts',
-  'server/src/pipeline/import/csv/csv-importer.ts',
-  'server/src/pipeline/import/csv/field-rules.ts',
-  'server/src/pipeline/import/csv/match-query.ts',
-  'server/src/pipeline/import/csv/record-creator.ts',
-  'server/src/pipeline/import/import-runner.ts',
-  'server/src/pipeline/import/initial-import.ts',
-  'server/src/pipeline/import/intake/reconciler.ts',
-  'server/src/pipeline/runs/run-recorder.ts',
-  'server/src/pipeline/segments/membership/member-count-updater.ts',
-  'server/src/pipeline/segments/membership/membership-service.ts',
-  'server/src/runtime/loop-runtime.ts',
-  SANDBOX_LOADER,
-];
+// Files that import jsforce outside server/src/salesforce/: none since issue 10 moved them behind the boundary.
+// Do not add to it.
+const JSFORCE_NOT_YET_BEHIND_BOUNDARY = [];
 
 /** A relative path with a `test` or `scripts` segment: from server/src that is test code or a script. */
 const TEST_OR_SCRIPTS_PATH = String.raw`^\.{1,2}/(?:.*/)?(?:test|scripts)(?:/|$)`;

@@ -6,26 +6,15 @@
  * 2 bad arguments.
  */
 import { pino } from 'pino';
-import { ConfigLoader } from '../server/src/config/config-loader';
-import type { LoopConfig } from '../server/src/config/loop-config';
 import { loadEnv, salesforceMode } from '../server/src/env/env';
 import { asAppError } from '../server/src/lib/errors';
 import { createLogger } from '../server/src/lib/logger';
 import { createProgressReporter } from '../server/src/lib/progress-reporter';
-import { WriteLedger } from '../server/src/pipeline/export';
 import { ENRICH_USAGE, parseEnrichArgs, type EnrichArgs } from '../server/src/pipeline/enrich/runs/enrich-args';
 import { formatEstimate } from '../server/src/pipeline/enrich/plans/estimate-text';
-import { createRuntimeEnrichmentRunner } from '../server/src/pipeline/enrich/runs/runtime-enrichment';
-import { MirrorStore } from '../server/src/pipeline/import/mirror-store';
-import { LoopStats } from '../server/src/pipeline/loop-stats';
-import { RecordRefresher } from '../server/src/pipeline/refresh-records';
-import { MembershipService } from '../server/src/pipeline/segments/membership/membership-service';
-import { MembershipStore } from '../server/src/pipeline/segments/membership/membership-store';
-import { createQueueFactory } from '../server/src/queues/queue-factory';
-import { connectSalesforce, credentialsFromEnv } from '../server/src/salesforce/auth/connection-factory';
-import { DescribeCache } from '../server/src/salesforce/schema/describe-cache';
-import { CoalescingWriter } from '../server/src/salesforce/writers/coalescing-writer';
-import { KeySpace } from '../server/src/state/key-space';
+import { composeLoop } from '../server/src/runtime/compose';
+import { loopSettingsFromEnv } from '../server/src/runtime/loop-settings';
+import { connectOrg, credentialsFromEnv } from '../server/src/salesforce/auth/connection-factory';
 import { connectRedis } from '../server/src/state/redis';
 
 const EXIT_OK = 0;
@@ -59,46 +48,19 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'enrich' }, pino.destination(2));
   const credentials = credentialsFromEnv(env);
   if (!credentials) fail(EXIT_CANNOT_RUN, 'no Salesforce credentials are set');
-  const conn = await connectSalesforce(credentials).catch((error: unknown) =>
+  const org = await connectOrg(credentials).catch((error: unknown) =>
     fail(EXIT_CANNOT_RUN, `could not log in to Salesforce: ${(error as Error).message}`),
   );
   const redis = await connectRedis(env.REDIS_URL, { name: 'audience-loop-enrich' }).catch((error: unknown) =>
     fail(EXIT_CANNOT_RUN, (error as Error).message),
   );
-  const prefix = env.REDIS_PREFIX;
-  const keys = new KeySpace(prefix);
-  const describes = new DescribeCache(conn);
-  const queues = createQueueFactory({ connection: redis, prefix, logger });
-  const writer = new CoalescingWriter(conn, { maxWaitMs: 50, logger });
-  const mirror = new MirrorStore(redis, keys);
-  let config: LoopConfig = { sources: [], audiences: [], fieldMaps: [], problems: [], loadedAt: '' };
-  const refresher = new RecordRefresher({
-    mirror,
-    ledger: new WriteLedger(redis, { prefix }),
-    writer,
-    describes,
-    membership: new MembershipService(conn, new MembershipStore(redis, keys), logger),
-    stats: new LoopStats(),
-    logger,
-    config: () => config,
-    defaultRegion: env.DEFAULT_PHONE_REGION,
-    // Entries and exits are the running loop's to act on; the CLI only writes what it bought.
-    onMembership: async () => {},
-  });
-  const runner = createRuntimeEnrichmentRunner({
-    conn,
-    redis,
-    prefix,
-    keys,
-    mirror,
-    describes,
-    refresher,
-    queues,
-    logger,
-    defaultRegion: env.DEFAULT_PHONE_REGION,
-  });
+  // The same graph as the service: entries this run causes reach the `membership` queue like the loop's own.
+  const loop = composeLoop({ org, redis, logger }, { ...loopSettingsFromEnv(env), writerMaxWaitMs: 50 });
+  const runner = loop.enrichment;
   try {
-    config = await new ConfigLoader(conn, describes, logger).load();
+    loop.integrationUserId = (await org.identity()).userId;
+    await loop.apiUsage.start();
+    await loop.config.load();
     await runner.start({ workers: false });
     const plan = runner.findPlan(args.plan);
     if (!plan) fail(EXIT_CANNOT_RUN, `no active, valid enrichment plan "${args.plan}" (see its Status_Message__c)`);
@@ -116,7 +78,7 @@ async function main(): Promise<number> {
         },
       })
       .finally(() => bar.stop());
-    await writer.flush();
+    await loop.writer.flush();
     process.stdout.write(`${outcome.status}: ${outcome.message}\n`);
     if (outcome.status === 'Paused') return EXIT_PAUSED;
     return outcome.status === 'Skipped' ? EXIT_CANNOT_RUN : EXIT_OK;
@@ -124,7 +86,8 @@ async function main(): Promise<number> {
     return fail(EXIT_CANNOT_RUN, `the run could not finish: ${asAppError(error).message}`);
   } finally {
     await runner.stop();
-    for (const queue of queues.queues()) await queue.close();
+    await loop.memberCounts.stop();
+    for (const queue of loop.queues.queues()) await queue.close();
     await redis.quit().catch(() => undefined);
   }
 }

@@ -11,7 +11,6 @@ import type { Redis } from 'ioredis';
 import { loadEnv, salesforceMode } from '../server/src/env/env';
 import { asAppError } from '../server/src/lib/errors';
 import { createLogger } from '../server/src/lib/logger';
-import { WriteLedger } from '../server/src/pipeline/export';
 import {
   CSV_IMPORT_USAGE,
   CsvImportError,
@@ -20,9 +19,11 @@ import {
   runCsvImport,
   type CsvImportOptions,
 } from '../server/src/pipeline/import/csv';
-import { connectSalesforce, credentialsFromEnv } from '../server/src/salesforce/auth/connection-factory';
-import { DescribeCache } from '../server/src/salesforce/schema/describe-cache';
-import { CoalescingWriter } from '../server/src/salesforce/writers/coalescing-writer';
+import { connectOrg, credentialsFromEnv } from '../server/src/salesforce/auth/connection-factory';
+import { composeLoop } from '../server/src/runtime/compose';
+import { loopSettingsFromEnv } from '../server/src/runtime/loop-settings';
+import type { OrgClient } from '../server/src/salesforce/org-client';
+import { CollectionsClient } from '../server/src/salesforce/writers/collections-client';
 import { connectRedis } from '../server/src/state/redis';
 
 const EXIT_OK = 0;
@@ -78,11 +79,11 @@ async function main(): Promise<number> {
   }
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'import-csv' }, pino.destination(2));
 
-  let conn;
+  let org: OrgClient;
   try {
     const credentials = credentialsFromEnv(env);
     if (!credentials) fail(EXIT_CANNOT_RUN, NO_ORG_MESSAGE);
-    conn = await connectSalesforce(credentials);
+    org = await connectOrg(credentials);
   } catch (error) {
     fail(EXIT_CANNOT_RUN, `could not log in to Salesforce: ${(error as Error).message}`);
   }
@@ -93,13 +94,16 @@ async function main(): Promise<number> {
     fail(EXIT_CANNOT_RUN, `${(error as Error).message} (the write ledger lives in Redis)`);
   }
 
+  // The same graph as the service (describe cache, writer, ledger), so the import writes as the loop does.
+  const loop = composeLoop({ org, redis, logger }, { ...loopSettingsFromEnv(env), writerMaxWaitMs: 50 });
   try {
     const report = await runCsvImport(
       {
-        conn,
-        describes: new DescribeCache(conn),
-        writer: new CoalescingWriter(conn, { maxWaitMs: 50, logger }),
-        ledger: new WriteLedger(redis, { prefix: env.REDIS_PREFIX }),
+        org,
+        collections: new CollectionsClient(org, { logger }),
+        describes: loop.describes,
+        writer: loop.writer,
+        ledger: loop.ledger,
         logger,
         defaultRegion: env.DEFAULT_PHONE_REGION,
         onProgress: progressPrinter(),
@@ -116,8 +120,12 @@ async function main(): Promise<number> {
     const appError = asAppError(error);
     const code =
       error instanceof CsvImportError && error.code === 'CSV_BAD_ARGUMENTS' ? EXIT_BAD_ARGUMENTS : EXIT_CANNOT_RUN;
-    fail(code, appError.code === 'INTERNAL' ? `the import could not run: ${appError.message}` : appError.message);
+    return fail(
+      code,
+      appError.code === 'INTERNAL' ? `the import could not run: ${appError.message}` : appError.message,
+    );
   } finally {
+    for (const queue of loop.queues.queues()) await queue.close();
     await redis.quit().catch(() => undefined);
   }
 }

@@ -5,12 +5,15 @@ import { createApp } from './app';
 import { createLogger, type Logger } from './lib/logger';
 import { AppError, asAppError } from './lib/errors';
 import { connectRedis, pingRedis } from './state/redis';
-import { connectSalesforce, credentialsFromEnv } from './salesforce/auth/connection-factory';
+import { connectOrg, credentialsFromEnv } from './salesforce/auth/connection-factory';
+import { composeLoop, type Loop } from './runtime/compose';
+import { loopSettingsFromEnv } from './runtime/loop-settings';
 import { LoopRuntime } from './runtime/loop-runtime';
 import { formatLoopSummary } from './runtime/loop-summary';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { enrichmentReadinessCheck } from './http/enrichment-readiness';
+import { apiBudgetReadinessCheck, redisReadinessCheck, salesforceReadinessCheck } from './http/loop-readiness';
 import { registerEnrichmentMetrics, registerLoopMetrics } from './http/loop-metrics';
 import { createQueueDashboard } from './http/queue-dashboard';
 import { registerQueueMetrics } from './queues/queue-metrics';
@@ -43,19 +46,20 @@ async function connectRedisOrExit(env: Env, logger: Logger): Promise<Redis> {
 
 async function main(): Promise<void> {
   const env = parseEnvOrExit();
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   const mode = salesforceMode(env);
   if (mode === 'sandbox') announceSandbox(logger);
   const redis = await connectRedisOrExit(env, logger);
 
   let runtime: LoopRuntime | undefined;
+  let loop: Loop | undefined;
   let sandbox: Sandbox | undefined;
   let loopError: string | undefined;
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  registerLoopMetrics(metrics, () => runtime?.stats);
-  registerQueueMetrics(metrics, () => runtime?.queues.queues() ?? []);
-  registerEnrichmentMetrics(metrics, () => runtime?.enrichment.circuits);
+  registerLoopMetrics(metrics, () => loop?.stats);
+  registerQueueMetrics(metrics, () => loop?.queues.queues() ?? []);
+  registerEnrichmentMetrics(metrics, () => loop?.enrichment.circuits);
   const dashboard = createQueueDashboard();
   const app = createApp({
     logger,
@@ -63,29 +67,11 @@ async function main(): Promise<void> {
     adminToken: env.ADMIN_TOKEN,
     queueDashboard: dashboard.router,
     readinessChecks: [
-      {
-        name: 'redis',
-        check: async () => ((await pingRedis(redis)) ? { ok: true } : { ok: false, detail: 'no PONG within 1 s' }),
-      },
-      {
-        name: 'salesforce',
-        check: async () => {
-          if (loopError) return { ok: false, detail: loopError };
-          const stream = runtime?.streamState();
-          if (!stream) return { ok: false, detail: 'connecting' };
-          return { ok: stream.state === 'live', detail: `stream ${stream.state}` };
-        },
-      },
-      {
-        name: 'api_budget',
-        check: async () => {
-          const budget = runtime?.governor.snapshot();
-          if (!budget) return { ok: true, detail: 'no reading yet' };
-          return { ok: budget.state !== 'stopped', detail: JSON.stringify(budget) };
-        },
-      },
+      redisReadinessCheck(() => pingRedis(redis)),
+      salesforceReadinessCheck({ stream: () => loop?.streamState(), startError: () => loopError }),
+      apiBudgetReadinessCheck(() => loop?.governor.snapshot()),
       // Paid providers' circuits, each shown; not ready only when every configured paid provider's is open.
-      enrichmentReadinessCheck(() => runtime?.enrichment.circuits),
+      enrichmentReadinessCheck(() => loop?.enrichment.circuits),
     ],
   });
 
@@ -98,9 +84,9 @@ async function main(): Promise<void> {
   });
 
   const summary = () =>
-    formatLoopSummary(runtime?.stats ?? ({} as never), {
+    formatLoopSummary(loop?.stats ?? ({} as never), {
       mode: mode === 'sandbox' ? 'sandbox org' : 'Salesforce',
-      apiCalls: runtime?.apiCallsUsed(),
+      apiCalls: loop?.apiUsage.callsSinceStart(),
     });
   const startLoop = async () => {
     let prefix = env.REDIS_PREFIX;
@@ -120,19 +106,12 @@ async function main(): Promise<void> {
         `Sandbox org at ${sandbox.instanceUrl} — change a record with the Salesforce CLI (see README "Sandbox").\n`,
       );
     }
-    const conn = await connectSalesforce(credentials);
-    runtime = new LoopRuntime({
-      conn,
-      redis,
-      prefix,
-      logger,
-      bulkThreshold: env.BULK_QUERY_THRESHOLD,
-      defaultRegion: env.DEFAULT_PHONE_REGION,
-      budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
-    });
+    const org = await connectOrg(credentials);
+    loop = composeLoop({ org, redis, logger }, loopSettingsFromEnv(env, prefix));
+    runtime = new LoopRuntime(loop);
     await runtime.start();
-    dashboard.show(runtime.queues.queues());
-    await runtime.drain(10 * 60_000).catch(() => undefined);
+    dashboard.show(loop.queues.queues());
+    await loop.drain(10 * 60_000).catch(() => undefined);
     process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
   };
   startLoop().catch((error: unknown) => {

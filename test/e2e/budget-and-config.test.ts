@@ -58,7 +58,7 @@ describe('e2e: budget and configuration problems', () => {
       // Nothing was written while paused.
       const before = await harness.byId<ContactRow>('Contact', ['Seniority__c'], ids);
       expect([...before.values()].every((r) => r.Seniority__c === null)).toBe(true);
-      expect(harness.runtime?.governor.state).toBe('paused');
+      expect(harness.loop.governor.state).toBe('paused');
 
       // The day's budget is raised (as when the 24-hour window rolls on): the import resumes by itself.
       await harness.faults({ dailyApiLimit: 100_000 });

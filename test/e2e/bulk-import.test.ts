@@ -61,7 +61,7 @@ describe('e2e: initial import through Bulk API 2.0', () => {
     const expected = new Set(harness.records.Contact!.slice(3));
     await waitFor(async () => (await harness.activeMembers(audienceId)).size === 3, 10_000, 'three members');
     expect(await harness.activeMembers(audienceId)).toEqual(expected);
-    const mirrored = await harness.runtime!.mirror.get('Contact', harness.records.Contact![1]!);
+    const mirrored = await harness.loop.mirror.get('Contact', harness.records.Contact![1]!);
     expect(mirrored?.fields.Contact_Score__c).toBe(20);
   });
 });

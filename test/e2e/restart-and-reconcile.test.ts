@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MirrorRecord, RecordObject } from '../../server/src/domain/mirror-record';
-import type { LoopRuntime } from '../../server/src/runtime/loop-runtime';
+import type { Loop } from '../../server/src/runtime/compose';
 import { GOLDEN_TITLES } from './support/golden';
 import { LoopHarness, waitFor } from './support/loop-harness';
 
@@ -16,7 +16,7 @@ const title = (i: number) => GOLDEN_TITLES[i % GOLDEN_TITLES.length]!;
 type ContactRow = { Id: string; Title: string | null; Seniority__c: string | null };
 
 /** Counts how often each record goes through the refresher (the per-record work of the loop). */
-function countProcessing(runtime: LoopRuntime, counts: Map<string, number>): void {
+function countProcessing(runtime: Loop, counts: Map<string, number>): void {
   const refresher = runtime.refresher;
   const original = refresher.refresh.bind(refresher);
   refresher.refresh = (object: RecordObject, records: MirrorRecord[]) => {

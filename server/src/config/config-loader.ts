@@ -1,5 +1,3 @@
-import type { Connection } from 'jsforce';
-import { composeQuery } from '../pipeline/segments/filter/soql-parser';
 import { attributeKeySchema } from '../domain/attributes';
 import type { FieldMap } from '../domain/field-map';
 import {
@@ -12,7 +10,11 @@ import {
 } from '../domain/records';
 import type { Logger } from '../lib/logger';
 import { parseFilter, validateFilterFields, type Filter, type FilterFieldCatalog } from '../pipeline/segments/filter';
+import type { OrgClient } from '../salesforce/org-client';
 import type { DescribeCache, ObjectDescribe } from '../salesforce/schema/describe-cache';
+import { activeActionAudiencesQuery, configRecordsQuery } from '../salesforce/selectors/config-selectors';
+import type { CollectionsClient } from '../salesforce/writers/collections-client';
+import { shortStatusMessage as shorten, writeConfigStatuses, type ConfigStatusVerdict } from './config-status-writer';
 import { fieldMapProblem } from './field-map-validation';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
 
@@ -24,22 +26,6 @@ interface RawRecord {
   Status__c?: string | null;
   Status_Message__c?: string | null;
   [field: string]: unknown;
-}
-
-/** The status a config record should show, and the record as it is now. */
-interface StatusVerdict {
-  object: ConfigObjectName;
-  record: RawRecord;
-  message: string | undefined;
-}
-
-function selectAll(object: ConfigObjectName, spec: ObjectSpec): string {
-  const fields = ['Id', ...Object.keys(spec).filter((f) => f !== 'Id')];
-  return composeQuery({ fields: fields.map((field) => ({ type: 'Field' as const, field })), sObject: object });
-}
-
-function shorten(message: string): string {
-  return message.length <= 255 ? message : `${message.slice(0, 252)}...`;
 }
 
 function filterCatalog(describe: ObjectDescribe, account: ObjectDescribe | undefined): FilterFieldCatalog {
@@ -57,25 +43,27 @@ function filterCatalog(describe: ObjectDescribe, account: ObjectDescribe | undef
  */
 export class ConfigLoader {
   constructor(
-    private readonly conn: Connection,
+    private readonly org: OrgClient,
+    private readonly statuses: CollectionsClient,
     private readonly describes: DescribeCache,
     private readonly logger: Logger,
   ) {}
 
   async load(): Promise<LoopConfig> {
     this.describes.invalidate();
-    const verdicts: StatusVerdict[] = [];
-    const [sourceRows, audienceRows, mapRows] = await Promise.all([
+    const verdicts: ConfigStatusVerdict[] = [];
+    const [sourceRows, audienceRows, mapRows, actionRows] = await Promise.all([
       this.queryAll('Audience_Source__c', AUDIENCE_SOURCE),
       this.queryAll('Audience__c', AUDIENCE),
       this.queryAll('Audience_Field_Map__c', AUDIENCE_FIELD_MAP),
+      this.org.query<{ Audience__c?: string | null }>(activeActionAudiencesQuery()),
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
     const sources: SourceConfig[] = [];
     for (const row of sourceRows) {
       const verdict = await this.checkSource(row, account);
-      verdicts.push({ object: 'Audience_Source__c', record: row, message: verdict.problem });
+      verdicts.push({ object: 'Audience_Source__c', record: row, problem: verdict.problem });
       if (verdict.source) sources.push(verdict.source);
     }
     const sourcedObjects = new Set(sources.map((s) => s.object));
@@ -83,33 +71,36 @@ export class ConfigLoader {
     const audiences: AudienceConfig[] = [];
     for (const row of audienceRows) {
       const verdict = await this.checkAudience(row, account, sourcedObjects);
-      verdicts.push({ object: 'Audience__c', record: row, message: verdict.problem });
+      verdicts.push({ object: 'Audience__c', record: row, problem: verdict.problem });
       if (verdict.audience) audiences.push(verdict.audience);
     }
 
     const fieldMaps: FieldMap[] = [];
     for (const row of mapRows) {
       const verdict = await this.checkFieldMap(row, sourcedObjects);
-      verdicts.push({ object: 'Audience_Field_Map__c', record: row, message: verdict.problem });
+      verdicts.push({ object: 'Audience_Field_Map__c', record: row, problem: verdict.problem });
       if (verdict.fieldMap) fieldMaps.push(verdict.fieldMap);
     }
 
-    await this.writeStatuses(verdicts);
+    await writeConfigStatuses(this.statuses, verdicts, this.logger);
     const problems: ConfigProblem[] = verdicts
-      .filter((v) => v.message !== undefined)
+      .filter((v) => v.problem !== undefined)
       .map((v) => ({
         object: v.object,
         id: v.record.Id,
-        name: v.record.Name ?? undefined,
-        message: v.message as string,
+        name: (v.record as RawRecord).Name ?? undefined,
+        message: v.problem as string,
       }));
     for (const problem of problems) this.logger.warn(problem, 'config record not used');
-    return { sources, audiences, fieldMaps, problems, loadedAt: new Date().toISOString() };
+    const audienceIds = new Set(audiences.map((a) => a.id));
+    const actionAudienceIds = [
+      ...new Set(actionRows.map((r) => r.Audience__c).filter((id): id is string => !!id && audienceIds.has(id))),
+    ];
+    return { sources, audiences, fieldMaps, actionAudienceIds, problems, loadedAt: new Date().toISOString() };
   }
 
   private async queryAll(object: ConfigObjectName, spec: ObjectSpec): Promise<RawRecord[]> {
-    const result = await this.conn.query<RawRecord>(selectAll(object, spec), { autoFetch: true, maxFetch: 100_000 });
-    return result.records;
+    return this.org.query<RawRecord>(configRecordsQuery(object, Object.keys(spec)), { maxFetch: 100_000 });
   }
 
   private async checkSource(row: RawRecord, account: ObjectDescribe | undefined) {
@@ -206,26 +197,5 @@ export class ConfigLoader {
         importable: Boolean(map.Import__c),
       },
     };
-  }
-
-  /** Writes only the statuses that change, so a reload caused by our own status write ends there. */
-  private async writeStatuses(verdicts: StatusVerdict[]): Promise<void> {
-    const byObject = new Map<string, { Id: string; Status__c: string; Status_Message__c: string | null }[]>();
-    for (const { object, record, message } of verdicts) {
-      const status = message === undefined ? 'OK' : 'Error';
-      const statusMessage = message ?? null;
-      if (record.Status__c === status && (record.Status_Message__c ?? null) === statusMessage) continue;
-      const list = byObject.get(object) ?? [];
-      list.push({ Id: record.Id, Status__c: status, Status_Message__c: statusMessage });
-      byObject.set(object, list);
-    }
-    for (const [object, updates] of byObject) {
-      for (let i = 0; i < updates.length; i += 200) {
-        const results = await this.conn.sobject(object).update(updates.slice(i, i + 200), { allOrNone: false });
-        for (const result of results) {
-          if (!result.success) this.logger.error({ object, result }, 'could not write a config status');
-        }
-      }
-    }
   }
 }

@@ -33,6 +33,8 @@ export interface LoopConfig {
   sources: SourceConfig[];
   audiences: AudienceConfig[];
   fieldMaps: FieldMap[];
+  /** Active audiences with at least one active `Audience_Action__c`: only their entries and exits are queued. */
+  actionAudienceIds: string[];
   problems: ConfigProblem[];
   loadedAt: string;
 }

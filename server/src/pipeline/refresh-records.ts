@@ -2,10 +2,12 @@ import type { AudienceConfig, LoopConfig } from '../config/loop-config';
 import type { AttributeKey, AttributeValue } from '../domain/attributes';
 import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
+import type { WorkKind } from '../salesforce/budget/budget-state';
 import type { DescribeCache } from '../salesforce/schema/describe-cache';
 import type { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
 import { computeOfflineAttributes, isOfflineAttributeKey } from './enrich/offline/offline-provider';
 import {
+  deferForBudget,
   LAST_ENRICHED_FIELD,
   PROVENANCE_FIELD,
   planRecordWrite,
@@ -30,6 +32,8 @@ export interface RecordRefresherDeps {
   defaultRegion: string;
   /** Receives every entry and exit, once per episode (the actions step consumes them). */
   onMembership: (events: MembershipEvent[]) => Promise<void>;
+  /** False past API_BUDGET_STOP: planned changes become `budget` skips and their records are tried again later. */
+  writesAllowed?: (work: WorkKind) => boolean;
   now?: () => Date;
 }
 
@@ -62,7 +66,11 @@ export class RecordRefresher {
   async refresh(
     object: RecordObject,
     records: MirrorRecord[],
-    options: { extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]> } = {},
+    options: {
+      extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]>;
+      /** What kind of work this is for the API budget (default: the continuous loop). */
+      work?: WorkKind;
+    } = {},
   ): Promise<void> {
     if (records.length === 0) return;
     const config = this.deps.config();
@@ -76,6 +84,8 @@ export class RecordRefresher {
     );
     const ledgers = await this.deps.ledger.getMany(records.map((r) => r.id));
     const now = this.now();
+    const writesAllowed = this.deps.writesAllowed?.(options.work ?? 'continuous') ?? true;
+    const deferred: string[] = [];
 
     // Plan every record first (CPU only), then do the page's Redis work in a few batched calls: per-record round
     // trips were most of the loop's CPU (docs/performance.md).
@@ -88,7 +98,7 @@ export class RecordRefresher {
           })
         : [];
       const attributes = [...offline, ...(options.extraAttributes?.get(record.id) ?? [])];
-      const plan = planRecordWrite({
+      const fresh = planRecordWrite({
         record,
         attributes,
         fieldMaps: maps,
@@ -96,6 +106,10 @@ export class RecordRefresher {
         writability,
         now,
       });
+      // Held back, not dropped: the record goes back to the intake and is planned again when the budget allows.
+      const held = !writesAllowed && fresh.changes.length > 0;
+      if (held) deferred.push(record.id);
+      const plan = held ? deferForBudget(fresh) : fresh;
       for (const skip of plan.skips) this.deps.stats.addSkip(skip.reason);
       return { record, plan, patch: recordPatch(plan) };
     });
@@ -144,6 +158,7 @@ export class RecordRefresher {
 
     // A record whose write will be retried is evaluated after that retry, on what Salesforce then holds: judging it
     // now, on the state before the write, could close an episode that the retry reopens.
+    retryable.push(...deferred);
     const waiting = new Set(retryable);
     await this.evaluate(
       config.audiences,

@@ -24,3 +24,12 @@ export function buildJobId(stage: QueueName, recordId: string, version?: string 
   if (version !== undefined) parts.push(`v${checkPart('version', String(version))}`);
   return parts.join('-');
 }
+
+/**
+ * A deterministic job id from its parts, joined with '-' (e.g. `entry-<planId>-<episodeKey>`): the same parts give
+ * the same id, so adding a job twice is a no-op. Every part is checked as `buildJobId` checks it.
+ */
+export function jobId(...parts: string[]): string {
+  if (parts.length === 0) throw new InvalidJobIdError('a job id needs at least one part');
+  return parts.map((part, index) => checkPart(`part ${index + 1}`, part)).join('-');
+}

@@ -5,14 +5,10 @@
 export const QUEUE_NAMES = [
   /** Paid-provider enrichment of one record. */
   'enrich',
-  /** Write plans to Salesforce. */
-  'export',
   /** Audience entry/exit events that trigger actions. */
   'membership',
   /** Bulk runs, imports and reconciliations. */
   'runs',
-  /** Audience_Command__e handling. */
-  'commands',
 ] as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[number];

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { Connection } from 'jsforce';
 import type { Logger } from '../lib/logger';
-import type { SalesforceCredentials } from '../salesforce/auth/connection-factory';
+import { connectOrg, type SalesforceCredentials } from '../salesforce/auth/connection-factory';
+import { CollectionsClient } from '../salesforce/writers/collections-client';
 import { DEMO_AUDIENCES, DEMO_FIELD_MAPS, DEMO_SOURCES } from './demo-config';
 
 export interface Sandbox {
@@ -49,18 +49,25 @@ export async function startSandbox(input: {
 
   const admin = emulator.users.find((u) => u.role === 'admin');
   if (!admin) throw new Error('the emulator has no admin user');
-  const adminConn = new Connection({
-    instanceUrl: emulator.instanceUrl,
-    accessToken: admin.accessToken,
-    version: input.apiVersion,
-  });
+  // The admin creates the demo configuration, as a person would in the setup tab.
+  const asAdmin = new CollectionsClient(
+    await connectOrg({
+      mode: 'session',
+      instanceUrl: emulator.instanceUrl,
+      accessToken: admin.accessToken,
+      apiVersion: input.apiVersion,
+    }),
+  );
   for (const [object, rows] of [
     ['Audience_Source__c', DEMO_SOURCES],
     ['Audience_Field_Map__c', DEMO_FIELD_MAPS],
     ['Audience__c', DEMO_AUDIENCES],
   ] as const) {
-    const results = await adminConn.sobject(object).create(rows as unknown as Record<string, unknown>[]);
-    const failed = results.filter((r) => !r.success);
+    const results = await asAdmin.save(
+      'create',
+      (rows as unknown as Record<string, unknown>[]).map((fields) => ({ object, fields })),
+    );
+    const failed = results.filter((r) => !r.ok);
     if (failed.length > 0) throw new Error(`could not create the demo ${object}: ${JSON.stringify(failed)}`);
   }
   input.logger.info(

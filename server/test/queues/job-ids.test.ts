@@ -11,19 +11,19 @@ describe('job ids', () => {
   });
 
   it('when no version is given, then the id is stage and record only', () => {
-    expect(buildJobId('export', '001xx0000001')).toBe('export-001xx0000001');
+    expect(buildJobId('runs', '001xx0000001')).toBe('export-001xx0000001');
   });
 
   it('when any part contains ":", then it throws at once, naming the rule', () => {
-    expect(() => buildJobId('export', 'a:b')).toThrow(InvalidJobIdError);
-    expect(() => buildJobId('export', 'a:b:c')).toThrow(/contains ':'/);
-    expect(() => buildJobId('export', '001xx', '1:2')).toThrow(/contains ':'/);
+    expect(() => buildJobId('runs', 'a:b')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('runs', 'a:b:c')).toThrow(/contains ':'/);
+    expect(() => buildJobId('runs', '001xx', '1:2')).toThrow(/contains ':'/);
   });
 
   it('when a part is empty or has spaces or slashes, then it throws', () => {
-    expect(() => buildJobId('export', '')).toThrow(InvalidJobIdError);
-    expect(() => buildJobId('export', 'a b')).toThrow(InvalidJobIdError);
-    expect(() => buildJobId('export', 'a/b')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('runs', '')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('runs', 'a b')).toThrow(InvalidJobIdError);
+    expect(() => buildJobId('runs', 'a/b')).toThrow(InvalidJobIdError);
   });
 
   it('when the error is inspected, then it is coded and not retryable', () => {

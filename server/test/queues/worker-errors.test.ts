@@ -74,9 +74,9 @@ describe('toWorkerError', () => {
 
 describe('wrapped workers on a real queue', () => {
   it('when a processor throws a retryable error every time, then the job is tried `attempts` times and fails', async () => {
-    const queue = kit.factory.queue('commands');
+    const queue = kit.factory.queue('enrich');
     let calls = 0;
-    kit.factory.worker('commands', async () => {
+    kit.factory.worker('enrich', async () => {
       calls += 1;
       throw new UnavailableError('REDIS_UNREACHABLE', 'try later');
     });
@@ -104,9 +104,9 @@ describe('wrapped workers on a real queue', () => {
   });
 
   it('when job data is malformed, then it fails once, not retried, with a reason naming the fields', async () => {
-    const queue = kit.factory.queue('export');
+    const queue = kit.factory.queue('runs');
     let calls = 0;
-    kit.factory.worker('export', async (job) => {
+    kit.factory.worker('runs', async (job) => {
       calls += 1;
       return parseJobData(recordJobSchema, job);
     });

@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Connection } from 'jsforce';
 import { createLogger, type Logger } from '../../../server/src/lib/logger';
-import { LoopRuntime, type LoopRuntimeOptions } from '../../../server/src/runtime/loop-runtime';
+import { composeLoop, type Loop, type LoopSettings } from '../../../server/src/runtime/compose';
+import { LoopRuntime } from '../../../server/src/runtime/loop-runtime';
 import { connectSalesforce } from '../../../server/src/salesforce/auth/connection-factory';
+import { OrgClient } from '../../../server/src/salesforce/org-client';
 import { startSalesforceEmulator, type RunningEmulator } from '../../emulators/salesforce/index';
 
 export const API_VERSION = '62.0';
@@ -184,11 +186,11 @@ export class LoopHarness {
     return this.integration;
   }
 
-  /** Builds a fresh runtime (same prefix: the state in Redis survives, as across a process restart) and starts it. */
-  async startRuntime(
-    options: Partial<LoopRuntimeOptions> = {},
-    beforeStart?: (runtime: LoopRuntime) => void,
-  ): Promise<LoopRuntime> {
+  /**
+   * Builds a fresh loop through the composition root (same prefix: the state in Redis survives, as across a
+   * process restart) and starts it; `beforeStart` may wrap parts of the composed graph to observe them.
+   */
+  async startRuntime(settings: Partial<LoopSettings> = {}, beforeStart?: (loop: Loop) => void): Promise<Loop> {
     this.integration = await connectSalesforce({
       mode: 'client_credentials',
       apiVersion: API_VERSION,
@@ -196,24 +198,25 @@ export class LoopHarness {
       clientId: this.emulator.clientId,
       clientSecret: this.emulator.clientSecret,
     });
-    const runtime = new LoopRuntime({
-      conn: this.integration,
-      redis: this.redis,
-      prefix: this.prefix,
-      logger: this.logger,
-      bulkThreshold: 50_000,
-      defaultRegion: 'US',
-      budget: this.spec.budget ?? { pauseAt: 0.7, stopAt: 0.9 },
-      debounceMs: this.spec.debounceMs ?? 50,
-      configPollMs: 60 * 60_000,
-      ...options,
-    });
+    const loop = composeLoop(
+      { org: new OrgClient(this.integration), redis: this.redis, logger: this.logger },
+      {
+        prefix: this.prefix,
+        bulkThreshold: 50_000,
+        defaultRegion: 'US',
+        budget: this.spec.budget ?? { pauseAt: 0.7, stopAt: 0.9 },
+        debounceMs: this.spec.debounceMs ?? 50,
+        configPollMs: 60 * 60_000,
+        ...settings,
+      },
+    );
+    const runtime = new LoopRuntime(loop);
     this.runtime = runtime;
-    beforeStart?.(runtime);
+    beforeStart?.(loop);
     await runtime.start();
-    await waitFor(() => runtime.streamState()?.state === 'live', 60_000, 'the CDC stream to be live');
-    await runtime.drain(120_000);
-    return runtime;
+    await waitFor(() => loop.streamState()?.state === 'live', 60_000, 'the CDC stream to be live');
+    await loop.drain(120_000);
+    return loop;
   }
 
   /**
@@ -244,9 +247,9 @@ export class LoopHarness {
     await runtime?.stop();
   }
 
-  get loop(): LoopRuntime {
+  get loop(): Loop {
     if (!this.runtime) throw new Error('the runtime is not running');
-    return this.runtime;
+    return this.runtime.loop;
   }
 
   async control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {

@@ -1,4 +1,3 @@
-import type { Connection } from 'jsforce';
 import type { Redis } from 'ioredis';
 import type { SourceConfig } from '../../config/loop-config';
 import type { Logger } from '../../lib/logger';
@@ -9,6 +8,7 @@ import type { LoopStats } from '../loop-stats';
 import { RetryableWriteError, type RecordRefresher } from '../refresh-records';
 import { RunRecorder } from '../runs/run-recorder';
 import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
+import type { OrgClient } from '../../salesforce/org-client';
 import type { DescribeCache } from '../../salesforce/schema/describe-cache';
 import type { KeySpace } from '../../state/key-space';
 import type { ProgressReporter } from '../../lib/progress-reporter';
@@ -17,7 +17,7 @@ import type { ProgressReporter } from '../../lib/progress-reporter';
 export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
 
 export interface ImportRunnerDeps {
-  conn: Connection;
+  org: OrgClient;
   redis: Redis;
   keys: KeySpace;
   mirror: MirrorStore;
@@ -58,8 +58,37 @@ export class ImportStoppedError extends Error {
  */
 export class ImportRunner {
   private stopping = false;
+  /** Imports run one after another, whoever asks (start, RELOAD_CONFIG, RUN_IMPORT, a reconciliation). */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ImportRunnerDeps) {}
+
+  /** Runs `work` after every import asked for before it; resolves (or rejects) with it. */
+  serially(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Imports every source that is not synced (first start, a new source, a newly mapped field); the synced ones are
+   * handed to `reconcile` when given (a start without a stored replay id must catch up on what changed meanwhile).
+   */
+  runPending(sources: readonly SourceConfig[], reconcile?: (source: SourceConfig) => Promise<void>): Promise<void> {
+    return this.serially(async () => {
+      for (const source of sources) {
+        if (!(await this.isSynced(source))) await this.run(source);
+        else if (reconcile) await reconcile(source);
+      }
+    });
+  }
+
+  /** When this source's last import completed (ms since the epoch), if one did. */
+  async completedAt(source: SourceConfig): Promise<number | undefined> {
+    const raw = await this.deps.redis.get(this.deps.keys.importState(source.id));
+    const at = raw ? Date.parse((JSON.parse(raw) as { completedAt?: string }).completedAt ?? '') : NaN;
+    return Number.isFinite(at) ? at : undefined;
+  }
 
   /** Ends an import that waits for the budget, so the process can stop; it resumes from scratch at the next start. */
   stop(): void {
@@ -77,7 +106,7 @@ export class ImportRunner {
   }
 
   async run(source: SourceConfig): Promise<InitialImportResult | undefined> {
-    const { conn, logger, stats } = this.deps;
+    const { org, logger, stats } = this.deps;
     const fields = this.deps.fieldSet(source.object);
     if (!fields) return undefined;
     if (fields.missing.length > 0) {
@@ -90,7 +119,7 @@ export class ImportRunner {
     const accountDescribe = source.object === 'Contact' ? await this.deps.describes.describe('Account') : undefined;
     // Progress every 5 s: a live enough bar for an admin, and a handful of API calls per 100,000 records.
     const run = await RunRecorder.start(
-      conn,
+      org,
       logger,
       { type: 'Import', sourceId: source.id, message: `importing ${source.name}` },
       IMPORT_PROGRESS_INTERVAL_MS,
@@ -102,7 +131,7 @@ export class ImportRunner {
     const bar = this.deps.progress.start(`import ${source.name}`);
     try {
       const result = await runInitialImport({
-        conn,
+        org,
         source,
         fields,
         describe,
@@ -139,9 +168,8 @@ export class ImportRunner {
         this.deps.keys.importState(source.id),
         JSON.stringify({ completedAt: new Date().toISOString(), fields: [...fields.fields, ...fields.parentFields] }),
       );
-      await conn
-        .sobject('Audience_Source__c')
-        .update({ Id: source.id, Last_Full_Sync_At__c: new Date().toISOString() })
+      await org
+        .update('Audience_Source__c', source.id, { Last_Full_Sync_At__c: new Date().toISOString() })
         .catch((error: unknown) => logger.warn({ err: error }, 'could not stamp Last_Full_Sync_At__c'));
       await run.finish(
         counts.failed > 0 ? 'Partially_Succeeded' : 'Succeeded',
@@ -203,7 +231,7 @@ export class ImportRunner {
       if (this.stopping) throw new ImportStoppedError();
       await sleep(this.deps.budgetPollMs ?? 5_000);
       // Nothing else may be calling Salesforce while we wait: ask /limits, or the pause would never end.
-      await this.deps.conn
+      await this.deps.org
         .limits()
         .then((limits) => this.deps.governor.observeLimits(limits))
         .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not read /limits'));
@@ -213,7 +241,7 @@ export class ImportRunner {
   }
 
   private observeLimitInfo(): void {
-    const usage = this.deps.conn.limitInfo?.apiUsage;
+    const usage = this.deps.org.apiUsage();
     if (usage) this.deps.governor.observe(`api-usage=${usage.used}/${usage.limit}`);
   }
 }

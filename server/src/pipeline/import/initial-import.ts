@@ -1,8 +1,8 @@
-import type { Connection } from 'jsforce';
 import type { SourceConfig } from '../../config/loop-config';
 import type { MirrorRecord } from '../../domain/mirror-record';
 import type { Logger } from '../../lib/logger';
 import { bulkQueryPages } from '../../salesforce/bulk/bulk-query-pages';
+import type { OrgClient, QueryPage } from '../../salesforce/org-client';
 import type { ObjectDescribe } from '../../salesforce/schema/describe-cache';
 import { createFieldTypeLookup } from '../segments/filter';
 import { typeBulkRow } from './bulk-values';
@@ -21,20 +21,13 @@ export interface InitialImportResult {
   path: 'rest' | 'bulk';
 }
 
-interface QueryPage {
-  totalSize: number;
-  done: boolean;
-  nextRecordsUrl?: string;
-  records: Record<string, unknown>[];
-}
-
 /**
  * Reads every record a source includes into the mirror, page by page, handing each page on as soon as it is
  * stored (so enrichment and write-back overlap the reading). REST queryMore pages by default; Bulk API 2.0 when
  * the source holds more than `bulkThreshold` records, since it costs a handful of calls whatever the size.
  */
 export async function runInitialImport(input: {
-  conn: Connection;
+  org: OrgClient;
   source: SourceConfig;
   fields: MirrorFieldSet;
   describe: ObjectDescribe;
@@ -48,13 +41,12 @@ export async function runInitialImport(input: {
   onTotal?: (total: number) => void;
   logger: Logger;
 }): Promise<InitialImportResult> {
-  const { conn, source, fields, describe, accountDescribe, mirror } = input;
+  const { org, source, fields, describe, accountDescribe, mirror } = input;
   const fieldType = createFieldTypeLookup({
     fields: describe.fields,
     parentFields: (relationship) => (relationship === 'Account' ? accountDescribe?.fields : undefined),
   });
-  const countReply = (await conn.query(sourceCountQuery(source, fieldType))) as { totalSize: number };
-  const total = countReply.totalSize;
+  const total = await org.count(sourceCountQuery(source, fieldType));
   input.onTotal?.(total);
   const soql = sourceQuery(source, fields, fieldType);
   const toMirror = (flat: MirrorRecord['fields']): MirrorRecord => ({
@@ -81,7 +73,7 @@ export async function runInitialImport(input: {
     if (total > input.bulkThreshold) {
       input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
       let page: MirrorRecord[] = [];
-      for await (const rows of bulkQueryPages(conn, soql)) {
+      for await (const rows of bulkQueryPages(org, soql)) {
         for (const row of rows) {
           page.push(toMirror(typeBulkRow(row, describe, accountDescribe)));
           if (page.length >= (input.pageSize ?? 2000)) {
@@ -95,21 +87,14 @@ export async function runInitialImport(input: {
       return { total, imported, path: 'bulk' };
     }
 
-    let reply = (await conn.request({
-      method: 'GET',
-      url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(soql)}`,
-      headers: { 'Sforce-Query-Options': `batchSize=${input.pageSize ?? 2000}` },
-    })) as QueryPage;
+    const batchSize = input.pageSize ?? 2000;
+    let reply: QueryPage<Record<string, unknown>> = await org.firstPage<Record<string, unknown>>(soql, batchSize);
     for (;;) {
       // The next page is read while this one is stored and handed on.
       const next =
         reply.done || !reply.nextRecordsUrl
           ? undefined
-          : (conn.request({
-              method: 'GET',
-              url: reply.nextRecordsUrl,
-              headers: { 'Sforce-Query-Options': `batchSize=${input.pageSize ?? 2000}` },
-            }) as Promise<QueryPage>);
+          : org.nextPage<Record<string, unknown>>(reply.nextRecordsUrl, batchSize);
       // Awaited below; a failure while this page is stored must not surface as an unhandled rejection meanwhile.
       next?.catch(() => undefined);
       await store(reply.records.map((raw) => toMirror(flattenRecord(raw, fields.parentFields))));

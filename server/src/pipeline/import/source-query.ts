@@ -1,10 +1,9 @@
-import type { Query } from 'soql-parser-js';
-import { composeQuery } from '../segments/filter/soql-parser';
 import type { SourceConfig } from '../../config/loop-config';
-import { buildQuery, compileFilterToWhere, type Filter, type FieldTypeLookup } from '../segments/filter';
+import { recordCountQuery, recordsQuery } from '../../salesforce/selectors/record-selectors';
+import { compileFilterToWhere, type Filter, type FieldTypeLookup } from '../segments/filter';
 import type { MirrorFieldSet } from './mirror-fields';
 
-/** The SOQL that reads a source's records with exactly the mirrored fields, built by soql-parser-js. */
+/** The SOQL that reads a source's records with exactly the mirrored fields (its filter compiled, values escaped). */
 export function sourceQuery(
   source: SourceConfig,
   fields: MirrorFieldSet,
@@ -12,16 +11,13 @@ export function sourceQuery(
   extra?: Filter,
 ): string {
   const filter: Filter = extra ? { all: [source.filter, extra] } : source.filter;
-  return buildQuery({ object: source.object, fields: [...fields.fields, ...fields.parentFields], filter, fieldType });
+  return recordsQuery(
+    { object: source.object, fields: fields.fields, parentFields: fields.parentFields },
+    compileFilterToWhere(filter, { fieldType }),
+  );
 }
 
 /** `SELECT COUNT() FROM <object> WHERE <inclusion filter>`: decides REST paging or Bulk API 2.0. */
 export function sourceCountQuery(source: SourceConfig, fieldType: FieldTypeLookup): string {
-  const query: Query = {
-    sObject: source.object,
-    fields: [{ type: 'FieldFunctionExpression', functionName: 'COUNT', parameters: [], rawValue: 'COUNT()' }],
-  };
-  const where = compileFilterToWhere(source.filter, { fieldType });
-  if (where) query.where = where;
-  return composeQuery(query);
+  return recordCountQuery(source.object, compileFilterToWhere(source.filter, { fieldType }));
 }

@@ -1,6 +1,7 @@
-import type { Connection } from 'jsforce';
 import type { Logger } from '../../lib/logger';
 import type { RUN_STATUS, RUN_TYPES } from '../../domain/records';
+import type { OrgClient } from '../../salesforce/org-client';
+import { RunRecordWriter } from './run-record-writer';
 
 export type RunType = (typeof RUN_TYPES)[number];
 export type RunStatus = (typeof RUN_STATUS)[number];
@@ -24,14 +25,13 @@ export class RunRecorder {
   private pending: RunCounts | undefined;
 
   private constructor(
-    private readonly conn: Connection,
-    private readonly logger: Logger,
+    private readonly writer: RunRecordWriter,
     readonly id: string | undefined,
     private readonly minIntervalMs: number,
   ) {}
 
   static async start(
-    conn: Connection,
+    org: OrgClient,
     logger: Logger,
     input: {
       type: RunType;
@@ -43,8 +43,9 @@ export class RunRecorder {
     },
     minIntervalMs = 1000,
   ): Promise<RunRecorder> {
+    const writer = new RunRecordWriter(org, logger);
     try {
-      const result = await conn.sobject('Audience_Run__c').create({
+      const id = await writer.create({
         Type__c: input.type,
         Status__c: 'Running',
         Status_Message__c: input.message ?? null,
@@ -58,11 +59,10 @@ export class RunRecorder {
         Skipped__c: 0,
         Started_At__c: new Date().toISOString(),
       });
-      if (!result.success) throw new Error(JSON.stringify(result));
-      return new RunRecorder(conn, logger, result.id, minIntervalMs);
+      return new RunRecorder(writer, id, minIntervalMs);
     } catch (error) {
       logger.error({ err: error, type: input.type }, 'could not create the run record; the run goes on without it');
-      return new RunRecorder(conn, logger, undefined, minIntervalMs);
+      return new RunRecorder(writer, undefined, minIntervalMs);
     }
   }
 
@@ -105,11 +105,6 @@ export class RunRecorder {
   }
 
   private async write(fields: Record<string, unknown>): Promise<void> {
-    if (!this.id) return;
-    try {
-      await this.conn.sobject('Audience_Run__c').update({ Id: this.id, ...fields });
-    } catch (error) {
-      this.logger.warn({ err: error, runId: this.id }, 'could not update the run record');
-    }
+    if (this.id) await this.writer.update(this.id, fields);
   }
 }

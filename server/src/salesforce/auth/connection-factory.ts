@@ -1,3 +1,4 @@
+import { OrgClient } from '../org-client';
 import { readFileSync } from 'node:fs';
 import { Connection } from 'jsforce';
 import type { Env } from '../../env/env';
@@ -121,4 +122,9 @@ export async function connectSalesforce(credentials: SalesforceCredentials): Pro
       );
     },
   });
+}
+
+/** The org behind the boundary the rest of the server uses (see `OrgClient`). */
+export async function connectOrg(credentials: SalesforceCredentials): Promise<OrgClient> {
+  return new OrgClient(await connectSalesforce(credentials));
 }

@@ -5,13 +5,13 @@ import type { ApiBudgetGovernor } from './api-budget-governor';
 import type { BudgetState } from './budget-state';
 
 /**
- * Which queues stand still in each budget state. `commands` (ENRICH_RECORD) never does. The intake is not a BullMQ
- * queue: its drainer asks the governor itself (loop/intake-drainer.ts).
+ * Which queues stand still in each budget state. Commands (ENRICH_RECORD among them) are not queued and never stop.
+ * The intake is not a BullMQ queue: its drainer asks the governor itself (pipeline/import/intake/intake-drainer.ts).
  */
 export const GATED_QUEUES: Record<BudgetState, readonly QueueName[]> = {
   normal: [],
   paused: ['runs', 'enrich'],
-  stopped: ['runs', 'enrich', 'export', 'membership'],
+  stopped: ['runs', 'enrich', 'membership'],
 };
 
 export interface BudgetGate {

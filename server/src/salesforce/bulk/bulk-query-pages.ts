@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Connection } from 'jsforce';
+import type { OrgClient } from '../org-client';
 import { z } from 'zod';
 import { UnavailableError } from '../../lib/errors';
 
@@ -29,10 +30,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Rows come back as Salesforce writes them: strings, `""` for null.
  */
 export async function* bulkQueryPages(
-  conn: Connection,
+  org: OrgClient,
   soql: string,
   options: BulkQueryOptions = {},
 ): AsyncGenerator<Record<string, string>[]> {
+  const conn = org.connection;
   const base = `/services/data/v${conn.version}/jobs/query`;
   const created = jobInfoSchema.parse(
     await conn.request({

@@ -1,8 +1,8 @@
-import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
 import type { Logger } from '../../lib/logger';
 import { closeFayeClient, type FayeClient } from './faye-client';
 import { parseAudienceCommand, type AudienceCommand } from '../../commands/audience-command';
+import type { OrgClient } from '../org-client';
 
 export const COMMAND_CHANNEL = '/event/Audience_Command__e';
 
@@ -11,17 +11,21 @@ export const COMMAND_CHANNEL = '/event/Audience_Command__e';
  * idempotent to repeat; a missed RELOAD_CONFIG is caught by the safety poll. The Faye client fixes its token when
  * created, so it is rebuilt after jsforce renews the session.
  */
-export class CommandListener {
+export class CommandSubscriber {
   private client: FayeClient | undefined;
   private stopped = false;
   private replay: InstanceType<typeof StreamingExtension.Replay> | undefined;
   private readonly onRefresh = () => this.rebuild();
 
+  private readonly conn;
+
   constructor(
-    private readonly conn: Connection,
+    org: OrgClient,
     private readonly handle: (command: AudienceCommand) => Promise<void>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.conn = org.connection;
+  }
 
   start(): void {
     this.stopped = false;

@@ -7,8 +7,18 @@ export interface RecordUpdate {
   fields: Record<string, FieldValue>;
 }
 
-export type WriteOutcome =
-  | { id: string; ok: true }
+/** How a Collections request saves its rows. */
+export type SaveOperation = 'create' | 'update' | { upsert: { object: string; externalIdField: string } };
+
+/** One row to save: `id` for updates; for upserts the external id is among the fields. */
+export interface SaveRow {
+  object: string;
+  id?: string;
+  fields: Record<string, unknown>;
+}
+
+export type SaveOutcome =
+  | { id: string; ok: true; created?: boolean }
   | {
       id: string;
       ok: false;
@@ -18,7 +28,12 @@ export type WriteOutcome =
       fields: string[];
       /** True when trying again cannot help (validation, duplicates); false when it may (locks, 5xx, budget). */
       final: boolean;
+      /** The whole request failed (network, 5xx, a refused subrequest), not this row alone. */
+      wholeRequest?: boolean;
     };
+
+/** What a record update came to (the writer's view of a save). */
+export type WriteOutcome = SaveOutcome;
 
 /** Per-record errors worth another try: the row was busy or the server had a bad moment. */
 export const RETRYABLE_RECORD_ERRORS = new Set([

@@ -6,6 +6,7 @@ import type { SourceConfig } from '../../../src/config/loop-config';
 import { createLogger } from '../../../src/lib/logger';
 import { runInitialImport } from '../../../src/pipeline/import/initial-import';
 import { MirrorStore } from '../../../src/pipeline/import/mirror-store';
+import { OrgClient } from '../../../src/salesforce/org-client';
 import { connectSalesforce } from '../../../src/salesforce/auth/connection-factory';
 import { DescribeCache } from '../../../src/salesforce/schema/describe-cache';
 import { KeySpace } from '../../../src/state/key-space';
@@ -48,7 +49,7 @@ afterAll(async () => {
 async function importWith(onPage: (page: { id: string }[]) => Promise<void>) {
   const describes = new DescribeCache(conn);
   return runInitialImport({
-    conn,
+    org: new OrgClient(conn),
     source,
     fields,
     describe: await describes.describe('Contact'),

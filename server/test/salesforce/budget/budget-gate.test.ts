@@ -48,7 +48,7 @@ describe('budget gate', () => {
 
     governor.observe('api-usage=9100/10000');
     await gate.settled();
-    expect(await pausedQueues()).toEqual(['enrich', 'export', 'membership', 'runs']);
+    expect(await pausedQueues()).toEqual(['enrich', 'membership', 'runs']);
 
     governor.observe('api-usage=100/10000');
     await gate.settled();

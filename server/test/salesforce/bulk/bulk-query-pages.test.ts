@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSalesforceEmulator, type RunningEmulator } from '../../../../test/emulators/salesforce';
+import { OrgClient } from '../../../src/salesforce/org-client';
 import { connectSalesforce } from '../../../src/salesforce/auth/connection-factory';
 import { bulkQueryPages } from '../../../src/salesforce/bulk/bulk-query-pages';
 
@@ -35,7 +36,9 @@ describe('Bulk API 2.0 query, page by page', () => {
   it('reads every row in pages of maxRecords, each page only when asked for, without repeated headers', async () => {
     const sizes: number[] = [];
     const ids = new Set<string>();
-    for await (const rows of bulkQueryPages(conn, 'SELECT Id, LastName, Email FROM Contact', { maxRecords: 300 })) {
+    for await (const rows of bulkQueryPages(new OrgClient(conn), 'SELECT Id, LastName, Email FROM Contact', {
+      maxRecords: 300,
+    })) {
       sizes.push(rows.length);
       for (const row of rows) {
         expect(row.Id).toMatch(/^003/);
@@ -49,7 +52,7 @@ describe('Bulk API 2.0 query, page by page', () => {
   it('when the session expired between pages, then it renews the token and goes on', async () => {
     let pages = 0;
     let rows = 0;
-    for await (const page of bulkQueryPages(conn, 'SELECT Id FROM Contact', { maxRecords: 400 })) {
+    for await (const page of bulkQueryPages(new OrgClient(conn), 'SELECT Id FROM Contact', { maxRecords: 400 })) {
       pages += 1;
       rows += page.length;
       if (pages === 1) await control('/faults', { expireSessions: true });
@@ -58,7 +61,7 @@ describe('Bulk API 2.0 query, page by page', () => {
   });
 
   it('when the query is one Bulk API 2.0 refuses, then it fails with Salesforce’s reason', async () => {
-    const pages = bulkQueryPages(conn, 'SELECT COUNT() FROM Contact');
+    const pages = bulkQueryPages(new OrgClient(conn), 'SELECT COUNT() FROM Contact');
     await expect(pages.next()).rejects.toThrow(/Aggregate queries/);
   });
 });

@@ -1,7 +1,10 @@
-import type { Connection } from 'jsforce';
 import { z } from 'zod';
+import { writeConfigStatuses, type ConfigStatusVerdict } from '../../../config/config-status-writer';
 import { parseEnrichmentPlan, type EnrichmentPlan } from '../../../config/enrichment-plan';
 import type { Logger } from '../../../lib/logger';
+import type { OrgClient } from '../../../salesforce/org-client';
+import { activePlansQuery } from '../../../salesforce/selectors/config-selectors';
+import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
 
 const planRowSchema = z.looseObject({
   Id: z.string(),
@@ -21,7 +24,7 @@ const planRowSchema = z.looseObject({
 
 type PlanRow = z.infer<typeof planRowSchema>;
 
-const PLAN_FIELDS = Object.keys(planRowSchema.shape).join(', ');
+const PLAN_FIELDS = Object.keys(planRowSchema.shape);
 const OBJECTS: ReadonlySet<string> = new Set(['Contact', 'Lead', 'Account']);
 
 export interface LoadedPlans {
@@ -46,18 +49,16 @@ function verdictFor(row: PlanRow, knownProviders: ReadonlySet<string>): { plan?:
  * write does not start an endless reload.
  */
 export async function loadEnrichmentPlans(
-  conn: Connection,
+  org: OrgClient,
+  statuses: CollectionsClient,
   knownProviders: ReadonlySet<string>,
   logger: Logger,
 ): Promise<LoadedPlans> {
-  const result = await conn.query<Record<string, unknown>>(
-    `SELECT ${PLAN_FIELDS} FROM Audience_Enrichment__c WHERE Active__c = true`,
-    { autoFetch: true },
-  );
+  const rows = await org.query<Record<string, unknown>>(activePlansQuery(PLAN_FIELDS));
   const plans: EnrichmentPlan[] = [];
   const problems: LoadedPlans['problems'] = [];
-  const updates: { Id: string; Status__c: string; Status_Message__c: string | null }[] = [];
-  for (const raw of result.records) {
+  const verdicts: ConfigStatusVerdict[] = [];
+  for (const raw of rows) {
     const row = planRowSchema.safeParse(raw);
     if (!row.success) {
       logger.warn({ id: raw.Id, issues: row.error.issues }, 'enrichment plan record has an unexpected shape');
@@ -66,18 +67,12 @@ export async function loadEnrichmentPlans(
     const verdict = verdictFor(row.data, knownProviders);
     if (verdict.plan) plans.push(verdict.plan);
     else if (verdict.message) problems.push({ id: row.data.Id, message: verdict.message });
-    const status = verdict.plan ? 'OK' : 'Error';
-    const message = verdict.message ?? null;
-    if (row.data.Status__c === status && (row.data.Status_Message__c ?? null) === message) continue;
-    updates.push({ Id: row.data.Id, Status__c: status, Status_Message__c: message });
+    verdicts.push({
+      object: 'Audience_Enrichment__c',
+      record: row.data,
+      problem: verdict.plan ? undefined : verdict.message,
+    });
   }
-  for (let i = 0; i < updates.length; i += 200) {
-    const results = await conn
-      .sobject('Audience_Enrichment__c')
-      .update(updates.slice(i, i + 200), { allOrNone: false });
-    for (const saved of results) {
-      if (!saved.success) logger.error({ result: saved }, 'could not write an enrichment plan status');
-    }
-  }
+  await writeConfigStatuses(statuses, verdicts, logger);
   return { plans, problems };
 }

@@ -23,9 +23,9 @@ export async function enrichRecordsNow(
 ): Promise<void> {
   const { deps, services, status, writes, now } = ctx;
   if (plans.length === 0) return writes.write(object, records, new Map());
-  const { conn, logger } = deps;
+  const { org, logger } = deps;
   const label = `ENRICH_RECORD ${records.map((r) => r.id).join(', ')}`;
-  const run = await EnrichmentRunRecord.create(conn, logger, {
+  const run = await EnrichmentRunRecord.create(org, logger, {
     ...(plans.length === 1 && plans[0] ? { planId: plans[0].id } : {}),
     total: records.length,
     message: `${label}: ${plans.map((plan) => plan.name).join(', ')}`,
@@ -38,7 +38,7 @@ export async function enrichRecordsNow(
     for (const plan of plans) {
       const fields = await inputFieldsFor(object, plan.providers, deps.registry.providers, deps.describes);
       const inputs = await readProviderInputs(
-        conn,
+        org,
         object,
         records.map((r) => r.id),
         fields,

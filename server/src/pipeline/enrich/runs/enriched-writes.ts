@@ -70,7 +70,9 @@ export class EnrichedWrites {
     let batch = records;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.deps.refresher.refresh(object, batch, { extraAttributes: extra });
+        // Paid values were bought by ENRICH_RECORD, an entry or a run; the last two stop with their queues at the
+        // budget's stop level already, so what reaches here may still be written (single-record work).
+        await this.deps.refresher.refresh(object, batch, { extraAttributes: extra, work: 'single_record' });
         return;
       } catch (error) {
         if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;

@@ -1,4 +1,5 @@
-import type { Connection } from 'jsforce';
+import type { OrgClient } from '../../../salesforce/org-client';
+import { RunRecordWriter } from '../../runs/run-record-writer';
 import type { RunStatus } from '../../runs/run-recorder';
 import type { Logger } from '../../../lib/logger';
 import type { RunProgressFields } from '../waterfall/run-progress';
@@ -20,13 +21,13 @@ export interface RunRecordStart {
  */
 export class EnrichmentRunRecord {
   private constructor(
-    private readonly conn: Connection,
-    private readonly logger: Logger,
+    private readonly writer: RunRecordWriter,
     readonly id: string,
   ) {}
 
-  static async create(conn: Connection, logger: Logger, start: RunRecordStart): Promise<EnrichmentRunRecord> {
-    const result = await conn.sobject('Audience_Run__c').create({
+  static async create(org: OrgClient, logger: Logger, start: RunRecordStart): Promise<EnrichmentRunRecord> {
+    const writer = new RunRecordWriter(org, logger);
+    const id = await writer.create({
       Type__c: 'Enrichment',
       Status__c: 'Running',
       Status_Message__c: start.message.slice(0, 255),
@@ -40,13 +41,12 @@ export class EnrichmentRunRecord {
       Credits_Used__c: 0,
       Started_At__c: start.now.toISOString(),
     });
-    if (!result.success) throw new Error(`could not create the run record: ${JSON.stringify(result)}`);
-    return new EnrichmentRunRecord(conn, logger, result.id);
+    return new EnrichmentRunRecord(writer, id);
   }
 
   /** A paused run's record, taken up again. */
-  static reopen(conn: Connection, logger: Logger, id: string): EnrichmentRunRecord {
-    return new EnrichmentRunRecord(conn, logger, id);
+  static reopen(org: OrgClient, logger: Logger, id: string): EnrichmentRunRecord {
+    return new EnrichmentRunRecord(new RunRecordWriter(org, logger), id);
   }
 
   async progress(fields: RunProgressFields, total?: number): Promise<void> {
@@ -79,11 +79,7 @@ export class EnrichmentRunRecord {
     });
   }
 
-  private async write(fields: Record<string, unknown>): Promise<void> {
-    try {
-      await this.conn.sobject('Audience_Run__c').update({ Id: this.id, ...fields });
-    } catch (error) {
-      this.logger.warn({ err: error, runId: this.id }, 'could not update the enrichment run record');
-    }
+  private write(fields: Record<string, unknown>): Promise<void> {
+    return this.writer.update(this.id, fields);
   }
 }

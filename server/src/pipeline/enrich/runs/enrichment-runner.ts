@@ -1,4 +1,5 @@
 import type { Job, Worker } from 'bullmq';
+import { jobId } from '../../../queues/job-ids';
 import { randomUUID } from 'node:crypto';
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
 import type { MirrorRecord, RecordObject } from '../../../domain/mirror-record';
@@ -66,7 +67,7 @@ export class EnrichmentRunner {
       services: this.services,
       now,
       runKeys: new RunKeys(deps.prefix),
-      status: new StatusPublisher(deps.conn, deps.logger, deps.statusIntervalMs ?? 1000),
+      status: new StatusPublisher(deps.org, deps.logger, deps.statusIntervalMs ?? 1000),
       writes: new EnrichedWrites(deps),
     };
     this.planRuns = new PlanRuns(this.ctx);
@@ -114,7 +115,7 @@ export class EnrichmentRunner {
   /** Reads the plans again (after RELOAD_CONFIG) and brings the schedulers in line. */
   async reload(): Promise<void> {
     const known = new Set<string>(this.deps.registry.providers.keys());
-    const loaded = await loadEnrichmentPlans(this.deps.conn, known, this.deps.logger);
+    const loaded = await loadEnrichmentPlans(this.deps.org, this.deps.statuses, known, this.deps.logger);
     this.plans = loaded.plans;
     await syncRunSchedules(this.deps.queues.queue('runs'), this.plans, this.deps.schedulePattern);
   }
@@ -138,7 +139,7 @@ export class EnrichmentRunner {
       await queue.add(
         RUN_JOB_NAME,
         { kind: 'enrichment-run', planId: plan.id, trigger: 'command' },
-        { attempts: 1, jobId: `enrichment-run-${plan.id}-${randomUUID()}` },
+        { attempts: 1, jobId: jobId('enrichment-run', plan.id, randomUUID()) },
       );
     }
   }

@@ -1,4 +1,5 @@
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
+import { jobId } from '../../../queues/job-ids';
 import type { MembershipEvent } from '../../segments/membership/membership-event';
 import type { RecordOutcome } from '../waterfall/run-progress';
 import type { WaterfallResult } from '../waterfall/waterfall';
@@ -19,7 +20,7 @@ export class EntryEnrichment {
   constructor(private readonly ctx: RunnerContext) {
     const { deps } = ctx;
     this.entryRuns = new EntryRuns({
-      conn: deps.conn,
+      org: deps.org,
       redis: deps.redis,
       logger: deps.logger,
       progress: ctx.services.progress,
@@ -41,7 +42,7 @@ export class EntryEnrichment {
         jobs.push({
           name: ENTRY_JOB_NAME,
           data: { kind: 'enrich-entry', planId: plan.id, recordId: event.recordId },
-          opts: { jobId: `entry-${plan.id}-${event.episodeKey}`, attempts: 3 },
+          opts: { jobId: jobId('entry', plan.id, event.episodeKey), attempts: 3 },
         });
       }
     }
@@ -78,7 +79,7 @@ export class EntryEnrichment {
     const { deps, writes } = this.ctx;
     const { plan } = run;
     const fields = await inputFieldsFor(plan.object, plan.providers, deps.registry.providers, deps.describes);
-    const inputs = await readProviderInputs(deps.conn, plan.object, [recordId], fields);
+    const inputs = await readProviderInputs(deps.org, plan.object, [recordId], fields);
     const input = inputs.get(recordId);
     // Gone or out of sight since it entered: skipped, like the unreadable ids of a bulk run.
     if (!input) return [];

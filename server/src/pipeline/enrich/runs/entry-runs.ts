@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Connection } from 'jsforce';
+import type { OrgClient } from '../../../salesforce/org-client';
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
 import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
@@ -9,7 +9,7 @@ import type { RunKeys } from './run-keys';
 import { singleRunMessage, singleRunStatus } from './single-record-runs';
 
 export interface EntryRunsDeps {
-  conn: Connection;
+  org: OrgClient;
   redis: Redis;
   logger: Logger;
   progress: RunProgress;
@@ -97,17 +97,17 @@ export class EntryRuns {
   }
 
   private async claim(plan: EnrichmentPlan, day: string, at: Date): Promise<EntryRun> {
-    const { conn, redis, logger, keys } = this.deps;
+    const { org, redis, logger, keys } = this.deps;
     const key = keys.entryRun(plan.id, day);
     const creditRun = `entry-${plan.id}-${day}`;
     for (let attempt = 0; attempt < 200; attempt += 1) {
       const id = await redis.get(key);
       if (id !== null && id !== CREATING) {
-        return { plan, day, creditRun, record: EnrichmentRunRecord.reopen(conn, logger, id) };
+        return { plan, day, creditRun, record: EnrichmentRunRecord.reopen(org, logger, id) };
       }
       if (id === null && (await redis.set(key, CREATING, 'PX', CLAIM_MS, 'NX')) === 'OK') {
         try {
-          const record = await EnrichmentRunRecord.create(conn, logger, {
+          const record = await EnrichmentRunRecord.create(org, logger, {
             planId: plan.id,
             ...(plan.audienceId ? { audienceId: plan.audienceId } : {}),
             total: 0,

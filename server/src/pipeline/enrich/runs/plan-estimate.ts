@@ -11,7 +11,7 @@ export async function estimatePlan(ctx: RunnerContext, plan: EnrichmentPlan): Pr
   if (!plan.audienceId) throw new AppError('ENRICH_PLAN_NO_AUDIENCE', `plan ${plan.name} has no audience`, false);
   const ids = await activeMemberIds(deps.redis, deps.keys, plan.audienceId);
   const fields = await inputFieldsFor(plan.object, plan.providers, deps.registry.providers, deps.describes);
-  const inputs = ids.length <= 5000 ? await readProviderInputs(deps.conn, plan.object, ids, fields) : undefined;
+  const inputs = ids.length <= 5000 ? await readProviderInputs(deps.org, plan.object, ids, fields) : undefined;
   const month = await services.credits.monthUsage(plan.id);
   return estimateRunCredits({
     records: inputs ? [...inputs.values()] : ids.length,

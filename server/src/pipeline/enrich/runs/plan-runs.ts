@@ -36,7 +36,7 @@ export class PlanRuns {
 
   async run(plan: EnrichmentPlan & { audienceId: string }, listener: RunListener): Promise<RunOutcome> {
     const { deps, runKeys, status, services, now } = this.ctx;
-    const { conn, logger, redis } = deps;
+    const { org, logger, redis } = deps;
     const estimate = await estimatePlan(this.ctx, plan);
     listener.onEstimate?.(estimate, plan);
     const ids = await activeMemberIds(redis, deps.keys, plan.audienceId);
@@ -46,10 +46,10 @@ export class PlanRuns {
       `worst case ${estimate.worstCase}) for ${estimate.records} records`;
     let record: EnrichmentRunRecord;
     if (pausedId) {
-      record = EnrichmentRunRecord.reopen(conn, logger, pausedId);
+      record = EnrichmentRunRecord.reopen(org, logger, pausedId);
       await record.status('Running', `resumed; ${estimateText}`);
     } else {
-      record = await EnrichmentRunRecord.create(conn, logger, {
+      record = await EnrichmentRunRecord.create(org, logger, {
         planId: plan.id,
         audienceId: plan.audienceId,
         total: ids.length,
@@ -140,7 +140,7 @@ export class PlanRuns {
     mayDefer: boolean,
   ): Promise<{ deferred: string[]; paused?: string }> {
     const { deps, runKeys, services, writes } = this.ctx;
-    const inputs = await readProviderInputs(deps.conn, plan.object, ids, fields);
+    const inputs = await readProviderInputs(deps.org, plan.object, ids, fields);
     const records = await writes.recordsFor(plan.object, [...inputs.keys()], inputs);
     const deferred: string[] = [];
     let paused: string | undefined;

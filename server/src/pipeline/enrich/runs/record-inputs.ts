@@ -1,4 +1,5 @@
-import type { Connection } from 'jsforce';
+import type { OrgClient } from '../../../salesforce/org-client';
+import { recordsByIdQuery } from '../../../salesforce/selectors/record-selectors';
 import type { RecordObject } from '../../../domain/mirror-record';
 import type { DescribeCache } from '../../../salesforce/schema/describe-cache';
 import { flattenRecord } from '../../import/flatten-record';
@@ -37,23 +38,21 @@ export async function inputFieldsFor(
  * filters need): one query per 200 ids.
  */
 export async function readProviderInputs(
-  conn: Connection,
+  org: OrgClient,
   object: RecordObject,
   ids: readonly string[],
   input: { fields: string[]; parentFields: string[] },
 ): Promise<Map<string, ProviderInput>> {
   const found = new Map<string, ProviderInput>();
-  const select = ['Id', ...input.fields.filter((f) => f !== 'Id'), ...input.parentFields].join(', ');
   const safe = ids.filter((id) => ID.test(id));
   for (let i = 0; i < safe.length; i += 200) {
-    const list = safe
-      .slice(i, i + 200)
-      .map((id) => `'${id}'`)
-      .join(',');
-    const result = await conn.query<Record<string, unknown>>(`SELECT ${select} FROM ${object} WHERE Id IN (${list})`, {
-      autoFetch: true,
-    });
-    for (const raw of result.records) found.set(String(raw.Id), flattenRecord(raw, input.parentFields));
+    const soql = recordsByIdQuery(
+      { object, fields: input.fields, parentFields: input.parentFields },
+      safe.slice(i, i + 200),
+    );
+    for (const raw of await org.query<Record<string, unknown>>(soql)) {
+      found.set(String(raw.Id), flattenRecord(raw, input.parentFields));
+    }
   }
   return found;
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Connection } from 'jsforce';
+import type { OrgClient } from '../../../salesforce/org-client';
+import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
 import type { RecordObject } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
@@ -13,7 +14,9 @@ import type { EmailPolicy } from '../waterfall/email-validation-policy';
 
 /** What the composition root gives the enrichment runner (and, through it, each of its parts). */
 export interface EnrichmentRunnerDeps {
-  conn: Connection;
+  org: OrgClient;
+  /** Writes the plans' Status__c / Status_Message__c. */
+  statuses: CollectionsClient;
   redis: Redis;
   prefix: string;
   keys: KeySpace;

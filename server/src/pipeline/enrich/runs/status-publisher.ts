@@ -1,4 +1,4 @@
-import type { Connection } from 'jsforce';
+import type { OrgClient } from '../../../salesforce/org-client';
 import type { Logger } from '../../../lib/logger';
 
 export interface RunStatusEvent {
@@ -21,7 +21,7 @@ export class StatusPublisher {
   private readonly pending = new Map<string, RunStatusEvent>();
 
   constructor(
-    private readonly conn: Connection,
+    private readonly org: OrgClient,
     private readonly logger: Logger,
     private readonly intervalMs = 1000,
     private readonly now: () => number = Date.now,
@@ -63,7 +63,7 @@ export class StatusPublisher {
     this.forgetOld();
     this.last.set(key, this.now());
     try {
-      await this.conn.sobject('Audience_Status__e').create({
+      await this.org.publish('Audience_Status__e', {
         Run_Id__c: event.runId ?? null,
         Record_Id__c: event.recordId ?? null,
         Stage__c: event.stage.slice(0, 255),

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import type { Connection } from 'jsforce';
 import type { WriteRule } from '../../../domain/field-map';
 import type { FieldValue, MirrorRecord } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
 import type { DescribeCache } from '../../../salesforce/schema/describe-cache';
+import type { OrgClient } from '../../../salesforce/org-client';
 import type { CoalescingWriter } from '../../../salesforce/writers/coalescing-writer';
+import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
 import { PROVENANCE_FIELD, type WriteLedger, type WriteSkip } from '../../export';
 import { RunRecorder } from '../../runs/run-recorder';
 import type { CsvImportOptions } from './csv-import-options';
@@ -15,11 +16,12 @@ import { resolveImportColumns } from './import-columns';
 import type { FieldNote, RowOutcome } from './import-row-outcome';
 import { importWritability, planImportWrite } from './import-write-plan';
 import { findMatchingRecords } from './match-query';
-import { createRecords } from './record-creator';
 import { validateRow, type ValidRow } from './row-validation';
 
 export interface CsvImportDeps {
-  conn: Connection;
+  org: OrgClient;
+  /** Creates the records no row matched (sObject Collections, 200 per call; never resent after a failed request). */
+  collections: CollectionsClient;
   describes: DescribeCache;
   writer: CoalescingWriter;
   ledger: WriteLedger;
@@ -65,7 +67,7 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
   const file = await readCsvFile(options.file);
   const describe = await deps.describes.describe(options.object);
   const columns = resolveImportColumns(file.header, options, describe);
-  const fieldRules = await loadFieldRules(deps.conn, options.object);
+  const fieldRules = await loadFieldRules(deps.org, options.object);
   const defaultRule: WriteRule = options.rule;
   const matchField = columns.match.field;
   const importFields = columns.columns.flatMap((column) => (column.field ? [column.field.name] : []));
@@ -85,7 +87,7 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
   const run =
     deps.recordRun === false
       ? undefined
-      : await RunRecorder.start(deps.conn, deps.logger, {
+      : await RunRecorder.start(deps.org, deps.logger, {
           type: 'Import',
           total,
           message: `CSV import of ${label} into ${options.object}`,
@@ -237,7 +239,7 @@ interface ChunkContext {
 async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promise<RowOutcome[]> {
   const { deps, options } = ctx;
   const object = options.object;
-  const matches = await findMatchingRecords(deps.conn, {
+  const matches = await findMatchingRecords(deps.org, {
     object,
     matchField: ctx.matchFieldName,
     keyValues: chunk.map((row) => row.keyValue),
@@ -356,10 +358,9 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
   await Promise.all(writes);
 
   if (creates.length > 0) {
-    const created = await createRecords(
-      deps.conn,
-      object,
-      creates.map((c) => c.patch),
+    const created = await deps.collections.save(
+      'create',
+      creates.map((c) => ({ object, fields: c.patch })),
     );
     for (const [index, outcome] of created.entries()) {
       const { row, updates, notes } = creates[index] as (typeof creates)[number];
@@ -369,7 +370,9 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
           ...base,
           status: 'failed',
           reason: 'salesforce_error',
-          detail: `${outcome.code}: ${outcome.message}`,
+          detail: outcome.wholeRequest
+            ? `${outcome.code}: ${outcome.message} (not resent: the request may have inserted; check before importing again)`
+            : `${outcome.code}: ${outcome.message}`,
         });
         continue;
       }

@@ -1,8 +1,8 @@
-import type { Connection } from 'jsforce';
 import { z } from 'zod';
 import type { WriteRule } from '../../../domain/field-map';
 import { WRITE_RULES } from '../../../domain/records';
-import { buildQuery } from '../../segments/filter';
+import type { OrgClient } from '../../../salesforce/org-client';
+import { activeFieldRulesQuery } from '../../../salesforce/selectors/config-selectors';
 
 /** From most to least protective: when two active maps name one field, the import keeps to the stricter rule. */
 const PROTECTION: readonly WriteRule[] = ['Never', 'Tracked', 'Fill_Blank', 'Always'];
@@ -24,21 +24,11 @@ export interface FieldRules {
  * read-only maps included: a rule is the admin's word on the field whatever fills it). Read here rather than
  * through ConfigLoader, which would also write config statuses and drop maps of objects without a source.
  */
-export async function loadFieldRules(conn: Connection, object: string): Promise<FieldRules> {
-  const soql = buildQuery({
-    object: 'Audience_Field_Map__c',
-    fields: ['Id', 'Field__c', 'Write_Rule__c'],
-    filter: {
-      all: [
-        { field: 'Object__c', op: 'eq', value: object },
-        { field: 'Active__c', op: 'eq', value: true },
-      ],
-    },
-  });
-  const result = await conn.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 50_000 });
+export async function loadFieldRules(org: OrgClient, object: string): Promise<FieldRules> {
+  const rows = await org.query<Record<string, unknown>>(activeFieldRulesQuery(object), { maxFetch: 50_000 });
   const byField = new Map<string, WriteRule>();
   const ignored: FieldRules['ignored'] = [];
-  for (const row of result.records) {
+  for (const row of rows) {
     const parsed = mapRowSchema.safeParse(row);
     if (!parsed.success) {
       ignored.push({ id: String(row.Id), reason: parsed.error.issues[0]?.message ?? 'unreadable' });

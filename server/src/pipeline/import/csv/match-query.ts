@@ -1,5 +1,5 @@
-import type { Connection } from 'jsforce';
 import type { FieldValue } from '../../../domain/mirror-record';
+import type { OrgClient } from '../../../salesforce/org-client';
 import { buildQuery } from '../../segments/filter';
 
 /** Keys per query: 100 emails of up to 80 characters keep the SOQL well inside the URL and query length limits. */
@@ -16,7 +16,7 @@ export interface MatchedRecord {
  * filter, so values are escaped, never pasted. Every key gets an entry, empty when nothing matched.
  */
 export async function findMatchingRecords(
-  conn: Connection,
+  org: OrgClient,
   input: { object: string; matchField: string; keyValues: readonly string[]; fields: readonly string[] },
 ): Promise<Map<string, MatchedRecord[]>> {
   const found = new Map<string, MatchedRecord[]>();
@@ -30,8 +30,7 @@ export async function findMatchingRecords(
       fields,
       filter: { field: input.matchField, op: 'in', value: chunk },
     });
-    const result = await conn.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 100_000 });
-    for (const row of result.records) {
+    for (const row of await org.query<Record<string, unknown>>(soql, { maxFetch: 100_000 })) {
       const record: MatchedRecord = { id: String(row.Id), fields: {} };
       for (const field of fields) {
         const value = row[field];

@@ -1,7 +1,7 @@
-import type { Connection } from 'jsforce';
 import type { SourceConfig } from '../../../config/loop-config';
 import type { MirrorRecord } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
+import type { OrgClient } from '../../../salesforce/org-client';
 import type { ObjectDescribe } from '../../../salesforce/schema/describe-cache';
 import { createFieldTypeLookup, type Filter } from '../../segments/filter';
 import { flattenRecord } from '../flatten-record';
@@ -25,7 +25,7 @@ export interface ReconcileResult {
  * (`getDeleted`), instead of re-reading the whole object.
  */
 export async function reconcileSince(input: {
-  conn: Connection;
+  org: OrgClient;
   source: SourceConfig;
   fields: MirrorFieldSet;
   describe: ObjectDescribe;
@@ -35,7 +35,7 @@ export async function reconcileSince(input: {
   now: Date;
   logger: Logger;
 }): Promise<ReconcileResult> {
-  const { conn, source, fields, mirror } = input;
+  const { org, source, fields, mirror } = input;
   const from = new Date(input.since.getTime() - OVERLAP_MS);
   const fieldType = createFieldTypeLookup({
     fields: input.describe.fields,
@@ -47,11 +47,10 @@ export async function reconcileSince(input: {
     value: from.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
 
-  const matching = await conn.query<Record<string, unknown>>(sourceQuery(source, fields, fieldType, changedSince), {
-    autoFetch: true,
+  const matching = await org.query<Record<string, unknown>>(sourceQuery(source, fields, fieldType, changedSince), {
     maxFetch: 10_000_000,
   });
-  const read = matching.records.map((raw): MirrorRecord => ({
+  const read = matching.map((raw): MirrorRecord => ({
     id: String(raw.Id),
     object: source.object,
     fields: flattenRecord(raw, fields.parentFields),
@@ -60,31 +59,30 @@ export async function reconcileSince(input: {
 
   // Changed but no longer matching the inclusion filter: leave.
   const matchingIds = new Set(changed.map((r) => r.id));
-  const anyChange = await conn.query<{ Id: string }>(
+  const anyChange = await org.query<{ Id: string }>(
     sourceQuery(
       { ...source, filter: { all: [] } },
       { ...fields, fields: ['Id'], parentFields: [] },
       fieldType,
       changedSince,
     ),
-    { autoFetch: true, maxFetch: 10_000_000 },
+    { maxFetch: 10_000_000 },
   );
-  const leavingIds = anyChange.records.map((r) => r.Id).filter((id) => !matchingIds.has(id));
+  const leavingIds = anyChange.map((r) => r.Id).filter((id) => !matchingIds.has(id));
 
   // Deleted meanwhile. getDeleted needs a window of at least a minute, within the last 30 days.
   const end = new Date(Math.max(input.now.getTime(), from.getTime() + 60_000));
   const start = new Date(Math.max(from.getTime(), input.now.getTime() - 29 * 24 * 3_600_000));
-  const deleted = await conn.sobject(source.object).deleted(start, end);
-  const deletedIds = (deleted.deletedRecords ?? []).map((d) => d.id);
+  const deletedIds = await org.deletedIds(source.object, start, end);
   // getDeleted ignores seconds: its window ends at the start of the current minute, so what was deleted in this
   // minute is not in it yet. queryAll sees the recycle bin up to now.
-  const binned = await conn.query<{ Id: string }>(
+  const binned = await org.query<{ Id: string }>(
     sourceQuery({ ...source, filter: { all: [] } }, { ...fields, fields: ['Id'], parentFields: [] }, fieldType, {
       all: [changedSince, { field: 'IsDeleted', op: 'eq', value: true }],
     }),
-    { autoFetch: true, maxFetch: 10_000_000, scanAll: true },
+    { maxFetch: 10_000_000, includeDeleted: true },
   );
-  for (const r of binned.records) deletedIds.push(r.Id);
+  for (const r of binned) deletedIds.push(r.Id);
 
   const removed: MirrorRecord[] = [];
   for (const id of new Set([...leavingIds, ...deletedIds])) {

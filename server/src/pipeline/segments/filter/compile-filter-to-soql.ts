@@ -1,10 +1,11 @@
-import type { OrderByClause, Query, WhereClause } from 'soql-parser-js';
+import type { WhereClause } from 'soql-parser-js';
 import { FilterError } from './filter-error';
-import { isApiName } from './filter-field-name';
 import { valueKindOfType, type FieldTypeLookup, type FilterValueKind } from './filter-field-types';
 import { formatDateTimeLiteral, formatDay, parseFilterTemporal } from './filter-temporal';
 import { isAllNode, isAnyNode, isNotNode, type Filter, type FilterCondition, type FilterScalar } from './filter-types';
-import { composeQuery, getField } from './soql-parser';
+import { selectQuery, type QueryOrder } from '../../../salesforce/selectors/select-query';
+
+export type { QueryOrder };
 import { formatSoqlNumber, quoteSoqlLike, quoteSoqlString } from './soql-literals';
 import { buildWhereClause, type SoqlCondition, type WhereExpr } from './where-builder';
 
@@ -31,12 +32,6 @@ export function compileFilterToWhere(filter: Filter, options: CompileFilterOptio
   return buildWhereClause(expr);
 }
 
-export interface QueryOrder {
-  field: string;
-  order?: 'ASC' | 'DESC';
-  nulls?: 'FIRST' | 'LAST';
-}
-
 export interface BuildQueryInput extends CompileFilterOptions {
   /** API name of the object, e.g. `Contact`. */
   object: string;
@@ -48,37 +43,10 @@ export interface BuildQueryInput extends CompileFilterOptions {
   limit?: number;
 }
 
-/** A whole SOQL query, composed by soql-parser-js, for imports and counts. */
+/** A whole SOQL query selecting what the filter matches, composed by soql-parser-js (see `selectQuery`). */
 export function buildQuery(input: BuildQueryInput): string {
-  if (!isApiName(input.object)) throw new RangeError(`buildQuery: "${input.object}" is not an object API name`);
-  if (input.fields.length === 0) throw new RangeError('buildQuery: no fields to select');
-  input.fields.forEach((field) => assertFieldPath(field));
-  const query: Query = { sObject: input.object, fields: input.fields.map((field) => getField(field)) };
   const where = input.filter ? compileFilterToWhere(input.filter, input) : undefined;
-  if (where) query.where = where;
-  if (input.orderBy) {
-    const orders: readonly QueryOrder[] = Array.isArray(input.orderBy)
-      ? (input.orderBy as readonly QueryOrder[])
-      : [input.orderBy as QueryOrder];
-    query.orderBy = orders.map((order): OrderByClause => {
-      assertFieldPath(order.field);
-      return {
-        field: order.field,
-        ...(order.order && { order: order.order }),
-        ...(order.nulls && { nulls: order.nulls }),
-      };
-    });
-  }
-  if (input.limit !== undefined) {
-    if (!Number.isSafeInteger(input.limit) || input.limit < 1) throw new RangeError('buildQuery: limit must be ≥ 1');
-    query.limit = input.limit;
-  }
-  return composeQuery(query);
-}
-
-function assertFieldPath(field: string): void {
-  const parts = field.split('.');
-  if (parts.length > 5 || !parts.every(isApiName)) throw new RangeError(`buildQuery: "${field}" is not a field path`);
+  return selectQuery({ object: input.object, fields: input.fields, where, orderBy: input.orderBy, limit: input.limit });
 }
 
 function toExpr(node: Filter, options: CompileFilterOptions): WhereExpr | boolean {

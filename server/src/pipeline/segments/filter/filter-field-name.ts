@@ -3,8 +3,9 @@
  * only one the mirror keeps). Checked by shape here; against describe in validate-filter-fields.
  */
 
-// Letters, digits and underscores, starting with a letter: covers `Title`, `Seniority__c`, `ns__Field__c`.
-const API_NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+import { isApiName } from '../../../salesforce/selectors/api-name';
+
+export { isApiName };
 
 /** The parent relationships a filter may reach through. */
 export const PARENT_RELATIONSHIPS = ['Account'] as const;
@@ -15,10 +16,6 @@ export interface FilterFieldName {
   relationship?: ParentRelationship;
   /** The API name on the object (or on the parent when `relationship` is set). */
   name: string;
-}
-
-export function isApiName(name: string): boolean {
-  return API_NAME_RE.test(name);
 }
 
 /** Splits `Account.Industry`; undefined when the name is not one a filter may use. */

@@ -1,6 +1,6 @@
-import type { Connection } from 'jsforce';
 import type { AudienceConfig } from '../../../config/loop-config';
 import type { Logger } from '../../../lib/logger';
+import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
 import type { MembershipService } from './membership-service';
 import type { MembershipStore } from './membership-store';
 
@@ -14,7 +14,7 @@ export class MemberCountUpdater {
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly conn: Connection,
+    private readonly client: CollectionsClient,
     private readonly membership: MembershipService,
     private readonly store: MembershipStore,
     private readonly audiences: () => AudienceConfig[],
@@ -49,16 +49,20 @@ export class MemberCountUpdater {
       updates.push({ Id: id, Member_Count__c: count, Last_Evaluated_At__c: new Date().toISOString() });
     }
     if (updates.length === 0) return;
-    try {
-      const results = await this.conn.sobject('Audience__c').update(updates, { allOrNone: false });
-      results.forEach((result, index) => {
-        const update = updates[index];
-        if (result.success && update) this.written.set(update.Id, update.Member_Count__c);
-        else this.logger.warn({ result }, 'could not write Member_Count__c');
-      });
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not write member counts; will retry with the next change');
-      for (const update of updates) this.membership.markTouched(update.Id);
-    }
+    const outcomes = await this.client.save(
+      'update',
+      updates.map(({ Id, ...fields }) => ({ object: 'Audience__c', id: Id, fields })),
+    );
+    outcomes.forEach((outcome, index) => {
+      const update = updates[index] as (typeof updates)[number];
+      if (outcome.ok) this.written.set(update.Id, update.Member_Count__c);
+      else if (!outcome.final)
+        this.membership.markTouched(update.Id); // tried again with the next change
+      else
+        this.logger.warn(
+          { audienceId: update.Id, code: outcome.code },
+          `could not write Member_Count__c: ${outcome.message}`,
+        );
+    });
   }
 }

@@ -1,44 +1,24 @@
-import type { Connection } from 'jsforce';
-import { z } from 'zod';
 import type { AudienceConfig } from '../../../config/loop-config';
 import type { MirrorRecord, RecordObject } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
+import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
+import type { SaveOperation } from '../../../salesforce/writers/write-types';
 import { evaluateFilter } from '../filter';
 import { episodeKey, type MembershipEvent } from './membership-event';
 import type { MembershipStore } from './membership-store';
 
-/** Tries per episode row refused with UNABLE_TO_LOCK_ROW before it counts as a failure. */
-const MAX_UPSERT_ATTEMPTS = 5;
+/** Transitions saved per round: one Composite call carries five Collections upserts of 200. */
+const TRANSITIONS_PER_CALL = 1000;
+const UPSERT: SaveOperation = { upsert: { object: 'Audience_Member__c', externalIdField: 'Key__c' } };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const WHOLE_REQUEST_ATTEMPTS = 5;
-
-/** Salesforce caps a Collections request at 200 rows and a Composite request at five Collections subrequests. */
-const ROWS_PER_COLLECTION = 200;
-const COLLECTIONS_PER_COMPOSITE = 5;
-const UPSERT_PATH = '/composite/sobjects/Audience_Member__c/Key__c';
-
-/** Row errors that pass: the row is sent again. */
-const RETRYABLE_ROW_ERRORS = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE']);
-
-const upsertResultsSchema = z.array(
-  z.looseObject({
-    success: z.boolean(),
-    errors: z.array(z.looseObject({ statusCode: z.string().optional(), message: z.string().optional() })).optional(),
-  }),
-);
-type UpsertResult = z.infer<typeof upsertResultsSchema>[number];
-
-const compositeReplySchema = z.looseObject({
-  compositeResponse: z.array(z.looseObject({ body: z.unknown(), httpStatusCode: z.number() })),
-});
-
-/** A whole-request failure worth repeating: no answer from Salesforce, or one that says "later". */
-function isTransient(error: unknown): boolean {
-  const code = (error as { errorCode?: string }).errorCode;
-  if (!code) return true;
-  return /^(ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE|UNABLE_TO_LOCK_ROW|REQUEST_RUNNING_TOO_LONG)$/.test(code);
+/** Episode rows a whole failed request left unsaved: the caller's batch is retried later, nothing is lost. */
+export class MembershipNotSavedError extends Error {
+  constructor(
+    readonly recordIds: string[],
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const LOOKUP_BY_OBJECT: Record<RecordObject, string> = {
@@ -68,7 +48,7 @@ export class MembershipService {
   private readonly touched = new Set<string>();
 
   constructor(
-    private readonly conn: Connection,
+    private readonly client: CollectionsClient,
     private readonly store: MembershipStore,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -117,10 +97,8 @@ export class MembershipService {
   private async apply(transitions: Transition[], at: string): Promise<MembershipResult> {
     const events: MembershipEvent[] = [];
     const failures: MembershipResult['failures'] = [];
-    // One Composite call carries up to five Collections upserts of 200: 1,000 transitions per API call.
-    const perCall = ROWS_PER_COLLECTION * COLLECTIONS_PER_COMPOSITE;
-    for (let i = 0; i < transitions.length; i += perCall) {
-      const confirmed = await this.upsertWithRetries(transitions.slice(i, i + perCall), at, failures);
+    for (let i = 0; i < transitions.length; i += TRANSITIONS_PER_CALL) {
+      const confirmed = await this.upsert(transitions.slice(i, i + TRANSITIONS_PER_CALL), at, failures);
       const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
       for (const t of confirmed) {
         const list = byAudience.get(t.audience.id) ?? [];
@@ -142,98 +120,50 @@ export class MembershipService {
   }
 
   /**
-   * Upserts the episodes of these transitions; rows refused for a reason that passes (a locked row) are sent again
-   * with backoff, so a lock never leaves a record outside an audience it matches until its next change.
+   * Upserts the episodes by Key__c through the Collections client (rows refused for a lock are sent again there,
+   * so a lock never leaves a record outside an audience it matches). Rows refused for good are recorded failures;
+   * rows a whole failed request left unsaved throw, so the batch is retried and Redis stays untouched for them.
    */
-  private async upsertWithRetries(
+  private async upsert(
     transitions: Transition[],
     at: string,
     failures: MembershipResult['failures'],
   ): Promise<Transition[]> {
+    const outcomes = await this.client.save(
+      UPSERT,
+      transitions.map((t) => ({ object: 'Audience_Member__c', fields: this.row(t, at) })),
+    );
     const confirmed: Transition[] = [];
-    let pending = transitions;
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      let results: UpsertResult[];
-      try {
-        results = await this.upsert(pending, at);
-      } catch (error) {
-        // The whole request failed (a 5xx, a network error): nothing was saved, and upserts by Key__c are safe to
-        // repeat, so try again with backoff; only after the last attempt does it fail (Redis still untouched).
-        this.logger.warn({ err: error, transitions: pending.length, attempt }, 'membership upsert failed');
-        if (attempt >= WHOLE_REQUEST_ATTEMPTS || !isTransient(error)) throw error;
-        await sleep(200 * 2 ** attempt);
-        continue;
+    const unsaved: Transition[] = [];
+    transitions.forEach((t, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok) confirmed.push(t);
+      else if (outcome && !outcome.final && outcome.wholeRequest) unsaved.push(t);
+      else {
+        const message = outcome ? `${outcome.code}: ${outcome.message}` : 'no result';
+        failures.push({ recordId: t.record.id, audienceId: t.audience.id, message });
+        this.logger.error(
+          { recordId: t.record.id, audienceId: t.audience.id, message },
+          'membership episode not saved',
+        );
       }
-      const retry: Transition[] = [];
-      pending.forEach((t, index) => {
-        const result = results[index];
-        if (result?.success) confirmed.push(t);
-        else if (
-          attempt < MAX_UPSERT_ATTEMPTS &&
-          result?.errors?.some((e) => RETRYABLE_ROW_ERRORS.has(e.statusCode ?? ''))
-        ) {
-          retry.push(t);
-        } else {
-          const message = result?.errors?.map((e) => `${e.statusCode}: ${e.message}`).join('; ') ?? 'no result';
-          failures.push({ recordId: t.record.id, audienceId: t.audience.id, message });
-          this.logger.error(
-            { recordId: t.record.id, audienceId: t.audience.id, message },
-            'membership episode not saved',
-          );
-        }
-      });
-      pending = retry;
-      if (retry.length > 0) await sleep(100 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    });
+    if (unsaved.length > 0) {
+      // Upserts by Key__c repeat safely: the whole chunk is evaluated again with the caller's retried batch.
+      throw new MembershipNotSavedError(
+        unsaved.map((t) => t.record.id),
+        `${unsaved.length} membership episodes not saved: the request failed`,
+      );
     }
     return confirmed;
-  }
-
-  /**
-   * One API call: a Collections upsert by Key__c when the rows fit in one, else a Composite request with one such
-   * subrequest per 200 rows (at most five). A subrequest that failed as a whole gives each of its rows its error,
-   * marked retryable when Salesforce said "later" (5xx, lock), so the caller repeats just those rows.
-   */
-  private async upsert(transitions: Transition[], at: string): Promise<UpsertResult[]> {
-    const chunks: Transition[][] = [];
-    for (let i = 0; i < transitions.length; i += ROWS_PER_COLLECTION) {
-      chunks.push(transitions.slice(i, i + ROWS_PER_COLLECTION));
-    }
-    const body = (chunk: Transition[]) => ({ allOrNone: false, records: chunk.map((t) => this.row(t, at)) });
-    if (chunks.length === 1) {
-      return upsertResultsSchema.parse(await this.conn.requestPatch(UPSERT_PATH, body(transitions)));
-    }
-    const reply = compositeReplySchema.parse(
-      await this.conn.requestPost('/composite', {
-        allOrNone: false,
-        compositeRequest: chunks.map((chunk, index) => ({
-          method: 'PATCH',
-          url: `/services/data/v${this.conn.version}${UPSERT_PATH}`,
-          referenceId: `members${index}`,
-          body: body(chunk),
-        })),
-      }),
-    );
-    return chunks.flatMap((chunk, index) => {
-      const item = reply.compositeResponse[index];
-      if (item && item.httpStatusCode >= 200 && item.httpStatusCode < 300) {
-        const rows = upsertResultsSchema.safeParse(item.body);
-        if (rows.success && rows.data.length === chunk.length) return rows.data;
-      }
-      const errors = Array.isArray(item?.body) ? (item.body as { errorCode?: string; message?: string }[]) : [];
-      const status = item?.httpStatusCode ?? 0;
-      const code = errors[0]?.errorCode ?? (status >= 500 || status === 0 ? 'SERVER_UNAVAILABLE' : `HTTP_${status}`);
-      const message = errors[0]?.message ?? `subrequest answered HTTP ${status}`;
-      return chunk.map(() => ({ success: false, errors: [{ statusCode: code, message }] }));
-    });
   }
 
   private row(t: Transition, at: string): Record<string, unknown> {
     const key = episodeKey(t.audience.id, t.record.id, t.episode);
     if (t.kind === 'exit') {
-      return { attributes: { type: 'Audience_Member__c' }, Key__c: key, Exited_At__c: at, Is_Active__c: false };
+      return { Key__c: key, Exited_At__c: at, Is_Active__c: false };
     }
     return {
-      attributes: { type: 'Audience_Member__c' },
       Key__c: key,
       Audience__c: t.audience.id,
       Record_Id__c: t.record.id,

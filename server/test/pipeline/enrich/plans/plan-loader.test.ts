@@ -1,20 +1,20 @@
-import type { Connection } from 'jsforce';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/lib/logger';
 import { loadEnrichmentPlans } from '../../../../src/pipeline/enrich/plans/plan-loader';
+import type { OrgClient } from '../../../../src/salesforce/org-client';
+import type { CollectionsClient } from '../../../../src/salesforce/writers/collections-client';
+import type { SaveRow } from '../../../../src/salesforce/writers/write-types';
 
-function fakeConn(records: Record<string, unknown>[]) {
+function fakeOrg(records: Record<string, unknown>[]) {
   const updates: Record<string, unknown>[] = [];
-  const conn = {
-    query: async () => ({ records }),
-    sobject: () => ({
-      update: async (rows: Record<string, unknown>[]) => {
-        updates.push(...rows);
-        return rows.map(() => ({ success: true }));
-      },
-    }),
-  } as unknown as Connection;
-  return { conn, updates };
+  const org = { query: async () => records } as unknown as OrgClient;
+  const statuses = {
+    save: async (_operation: string, rows: SaveRow[]) => {
+      updates.push(...rows.map((row) => ({ Id: row.id, ...row.fields })));
+      return rows.map((row) => ({ id: row.id, ok: true }));
+    },
+  } as unknown as CollectionsClient;
+  return { org, statuses, updates };
 }
 
 const base = {
@@ -28,12 +28,17 @@ const base = {
 
 describe('loadEnrichmentPlans', () => {
   it('parses valid plans and writes a status only where it changes', async () => {
-    const { conn, updates } = fakeConn([
+    const { org, statuses, updates } = fakeOrg([
       { Id: 'p1', Name: 'Good', ...base, Status__c: 'OK', Status_Message__c: null },
       { Id: 'p2', Name: 'Unknown provider', ...base, Providers__c: 'clearbit', Status__c: null },
       { Id: 'p3', Name: 'Was broken', ...base, Status__c: 'Error', Status_Message__c: 'old problem' },
     ]);
-    const loaded = await loadEnrichmentPlans(conn, new Set(['offline', 'hunter']), createLogger({ level: 'silent' }));
+    const loaded = await loadEnrichmentPlans(
+      org,
+      statuses,
+      new Set(['offline', 'hunter']),
+      createLogger({ level: 'silent' }),
+    );
     expect(loaded.plans.map((p) => [p.id, p.timeZone, p.schedule])).toEqual([
       ['p1', 'Europe/Paris', '0 6 * * 1'],
       ['p3', 'Europe/Paris', '0 6 * * 1'],

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichmentPlan } from '../../../../src/config/enrichment-plan';
+import { OrgClient } from '../../../../src/salesforce/org-client';
 import { createLogger } from '../../../../src/lib/logger';
 import { EntryRuns } from '../../../../src/pipeline/enrich/runs/entry-runs';
 import { RunKeys } from '../../../../src/pipeline/enrich/runs/run-keys';
@@ -42,7 +43,7 @@ let clock = new Date('2026-11-28T10:00:00Z');
 function serverProcess(intervalMs = 60_000): { entries: EntryRuns; services: WaterfallServices } {
   const services = createWaterfallServices(redis, prefix, () => clock);
   const entries = new EntryRuns({
-    conn,
+    org: new OrgClient(conn),
     redis,
     logger: createLogger({ level: 'silent' }),
     progress: services.progress,

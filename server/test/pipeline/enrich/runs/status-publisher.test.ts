@@ -1,18 +1,16 @@
-import type { Connection } from 'jsforce';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/lib/logger';
 import { StatusPublisher } from '../../../../src/pipeline/enrich/runs/status-publisher';
+import type { OrgClient } from '../../../../src/salesforce/org-client';
 
-function fakeConn(): { conn: Connection; sent: Record<string, unknown>[] } {
+function fakeConn(): { conn: OrgClient; sent: Record<string, unknown>[] } {
   const sent: Record<string, unknown>[] = [];
   const conn = {
-    sobject: (name: string) => ({
-      create: async (fields: Record<string, unknown>) => {
-        sent.push({ name, ...fields });
-        return { success: true, id: 'e' };
-      },
-    }),
-  } as unknown as Connection;
+    publish: async (name: string, fields: Record<string, unknown>) => {
+      sent.push({ name, ...fields });
+      return 'e';
+    },
+  } as unknown as OrgClient;
   return { conn, sent };
 }
 

@@ -7,6 +7,8 @@ import { startSalesforceEmulator, type RunningEmulator } from '../../../../../te
 import { createLogger } from '../../../../src/lib/logger';
 import { WriteLedger } from '../../../../src/pipeline/export';
 import { runCsvImport, type CsvImportDeps, type CsvImportOptions } from '../../../../src/pipeline/import/csv';
+import { OrgClient } from '../../../../src/salesforce/org-client';
+import { CollectionsClient } from '../../../../src/salesforce/writers/collections-client';
 import { DescribeCache } from '../../../../src/salesforce/schema/describe-cache';
 import { CoalescingWriter } from '../../../../src/salesforce/writers/coalescing-writer';
 import { TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
@@ -39,10 +41,12 @@ export async function startCsvImportKit(): Promise<CsvImportKit> {
   const prefix = uniquePrefix('csv-import');
   const ledger = new WriteLedger(redis, { prefix });
   const dir = mkdtempSync(join(tmpdir(), 'csv-import-'));
+  const org = new OrgClient(conn);
   const deps = (): CsvImportDeps => ({
-    conn,
+    org,
+    collections: new CollectionsClient(org),
     describes: new DescribeCache(conn),
-    writer: new CoalescingWriter(conn, { maxWaitMs: 10 }),
+    writer: new CoalescingWriter(org, { maxWaitMs: 10 }),
     ledger,
     logger: createLogger({ level: 'silent' }),
     defaultRegion: 'US',

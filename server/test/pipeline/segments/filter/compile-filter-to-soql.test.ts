@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildQuery, compileFilterToWhere } from '../../../../src/pipeline/segments/filter/compile-filter-to-soql';
 import { createFieldTypeLookup } from '../../../../src/pipeline/segments/filter/filter-field-types';
 import { parseFilter } from '../../../../src/pipeline/segments/filter/filter-schema';
-import { parseQuery } from '../../../../src/pipeline/segments/filter/soql-parser';
+import { parseQuery } from '../../../../src/salesforce/selectors/soql';
 
 const fieldType = createFieldTypeLookup({
   fields: [

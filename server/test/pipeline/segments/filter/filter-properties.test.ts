@@ -7,7 +7,7 @@ import { createFieldTypeLookup } from '../../../../src/pipeline/segments/filter/
 import { fieldsOfFilter } from '../../../../src/pipeline/segments/filter/filter-fields';
 import { parseFilter } from '../../../../src/pipeline/segments/filter/filter-schema';
 import { validateFilterFields } from '../../../../src/pipeline/segments/filter/validate-filter-fields';
-import { composeQuery, parseQuery } from '../../../../src/pipeline/segments/filter/soql-parser';
+import { composeQuery, parseQuery } from '../../../../src/salesforce/selectors/soql';
 import { SAMPLE_FILTER_FIELDS, filterArbitrary, recordArbitrary } from './filter-arbitrary';
 
 const catalog = { fields: SAMPLE_FILTER_FIELDS };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { composeQuery, parseQuery } from '../../../../src/pipeline/segments/filter/soql-parser';
+import { composeQuery, parseQuery } from '../../../src/salesforce/selectors/soql';
 
 describe('soql-parser interop', () => {
   it('when loaded under vitest, then composeQuery and parseQuery are functions', () => {

@@ -1,0 +1,22 @@
+import type { Logger } from '../lib/logger';
+import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
+import type { ImportRunner } from '../pipeline/import/import-runner';
+import type { RecordRereader } from '../pipeline/import/intake/record-rereader';
+import type { MirrorStore } from '../pipeline/import/mirror-store';
+import type { LiveConfig } from '../pipeline/live-config';
+import type { RecordRefresher } from '../pipeline/refresh-records';
+import type { ConfigReloader } from './config-reloader';
+
+/** What the command handlers use: the use-cases they start, never an adapter of their own. */
+export interface CommandContext {
+  config: LiveConfig;
+  reloader: ConfigReloader;
+  imports: ImportRunner;
+  rereader: RecordRereader;
+  mirror: MirrorStore;
+  refresher: RecordRefresher;
+  enrichment: EnrichmentRunner;
+  /** The integration user: our own config writes need no reload. */
+  integrationUserId: () => string;
+  logger: Logger;
+}

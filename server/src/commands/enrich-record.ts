@@ -1,0 +1,19 @@
+import type { RecordObject } from '../domain/mirror-record';
+import type { AudienceCommand } from './audience-command';
+import type { CommandContext } from './command-context';
+
+const KEY_PREFIXES: Record<string, RecordObject> = { '003': 'Contact', '00Q': 'Lead', '001': 'Account' };
+
+/**
+ * ENRICH_RECORD: the record is read afresh and every active plan of its object enriches it (offline values only
+ * when none is active). A record no source includes is left alone.
+ */
+export async function enrichRecord(ctx: CommandContext, command: AudienceCommand): Promise<void> {
+  const id = command.recordId;
+  const object = id ? KEY_PREFIXES[id.slice(0, 3)] : undefined;
+  if (!id || !object) return;
+  for (const source of ctx.config.sourcesOf(object)) {
+    const found = await ctx.rereader.reread(source, [id]);
+    if (found.length > 0) return ctx.enrichment.enrichRecords(object, found);
+  }
+}

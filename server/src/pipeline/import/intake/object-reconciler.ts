@@ -1,0 +1,73 @@
+import type { RecordObject } from '../../../domain/mirror-record';
+import type { Logger } from '../../../lib/logger';
+import type { OrgClient } from '../../../salesforce/org-client';
+import type { DescribeCache } from '../../../salesforce/schema/describe-cache';
+import type { ReplayStore } from '../../../salesforce/stream/replay-store';
+import type { WriteLedger } from '../../export';
+import type { LiveConfig } from '../../live-config';
+import type { RecordRefresher } from '../../refresh-records';
+import type { ImportRunner } from '../import-runner';
+import type { MirrorStore } from '../mirror-store';
+import { reconcileSince } from './reconciler';
+
+export interface ObjectReconcilerDeps {
+  org: OrgClient;
+  describes: DescribeCache;
+  config: LiveConfig;
+  mirror: MirrorStore;
+  ledger: WriteLedger;
+  refresher: RecordRefresher;
+  replayStore: ReplayStore;
+  importRunner: ImportRunner;
+  /** Queues changed records for the intake (processed like any change). */
+  enqueue: (object: RecordObject, recordIds: string[]) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * Catch-up after a gap the stream cannot fill (an overflow, an expired replay id, a restart without a stored one):
+ * what changed since the last change seen, plus deletions. Without any mark of when we were last in step, the
+ * whole source is read again.
+ */
+export class ObjectReconciler {
+  constructor(private readonly deps: ObjectReconcilerDeps) {}
+
+  async reconcileAll(): Promise<void> {
+    for (const object of this.deps.config.objects()) await this.reconcile(object);
+  }
+
+  async reconcile(object: RecordObject): Promise<void> {
+    const { config, importRunner } = this.deps;
+    const fields = config.fieldSet(object);
+    for (const source of config.sourcesOf(object)) {
+      if (!fields) return;
+      const lastSeen = await this.deps.replayStore.lastChangeSeen(object);
+      const since = lastSeen ?? (await importRunner.completedAt(source));
+      if (since === undefined) {
+        await importRunner.run(source);
+        continue;
+      }
+      const result = await reconcileSince({
+        org: this.deps.org,
+        source,
+        fields,
+        describe: await this.deps.describes.describe(object),
+        accountDescribe: object === 'Contact' ? await this.deps.describes.describe('Account') : undefined,
+        mirror: this.deps.mirror,
+        since: new Date(since),
+        now: new Date(),
+        logger: this.deps.logger,
+      });
+      for (const record of result.removed) await this.deps.ledger.forget(record.id);
+      if (result.removed.length > 0) {
+        await this.deps.refresher.evaluate(config.current.audiences, result.removed, { removed: true });
+      }
+      if (result.changed.length > 0) {
+        await this.deps.enqueue(
+          object,
+          result.changed.map((r) => r.id),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { ConfigLoader } from '../config/config-loader';
+import type { LoopConfig, SourceConfig } from '../config/loop-config';
+import type { RecordObject } from '../domain/mirror-record';
+import type { Logger } from '../lib/logger';
+import type { DescribeCache } from '../salesforce/schema/describe-cache';
+import { mirrorFieldsFor, type MirrorFieldSet } from './import/mirror-fields';
+
+const EMPTY_CONFIG: LoopConfig = {
+  sources: [],
+  audiences: [],
+  fieldMaps: [],
+  actionAudienceIds: [],
+  problems: [],
+  loadedAt: '',
+};
+
+/**
+ * The configuration the loop runs on right now, and what it implies: the fields mirrored per object. Every stage
+ * reads it through `current`, so a reload swaps one object and the next batch sees the new rules.
+ */
+export class LiveConfig {
+  private config: LoopConfig = EMPTY_CONFIG;
+  private fieldSets = new Map<RecordObject, MirrorFieldSet>();
+
+  constructor(
+    private readonly loader: ConfigLoader,
+    private readonly describes: DescribeCache,
+    private readonly logger: Logger,
+  ) {}
+
+  get current(): LoopConfig {
+    return this.config;
+  }
+
+  /** The mirrored fields of an object that some active source imports. */
+  fieldSet(object: RecordObject): MirrorFieldSet | undefined {
+    return this.fieldSets.get(object);
+  }
+
+  /** Every field name a change event may patch into the mirror for this object. */
+  mirroredFields(object: RecordObject): ReadonlySet<string> {
+    const set = this.fieldSets.get(object);
+    return new Set(set ? [...set.fields, ...set.parentFields] : []);
+  }
+
+  /** The active Salesforce sources of an object (a record is included when any of them includes it). */
+  sourcesOf(object: RecordObject): SourceConfig[] {
+    return this.config.sources.filter((s) => s.object === object);
+  }
+
+  /** Objects some active source imports. */
+  objects(): RecordObject[] {
+    return [...new Set(this.config.sources.map((s) => s.object))];
+  }
+
+  async load(): Promise<LoopConfig> {
+    const config = await this.loader.load();
+    const account = await this.describes.describe('Account').catch(() => undefined);
+    const fieldSets = new Map<RecordObject, MirrorFieldSet>();
+    for (const object of new Set(config.sources.map((s) => s.object))) {
+      fieldSets.set(object, mirrorFieldsFor(object, config, await this.describes.describe(object), account));
+    }
+    this.config = config;
+    this.fieldSets = fieldSets;
+    this.logger.info(
+      {
+        sources: config.sources.length,
+        audiences: config.audiences.length,
+        fieldMaps: config.fieldMaps.length,
+        problems: config.problems.length,
+      },
+      'configuration loaded',
+    );
+    return config;
+  }
+}

@@ -1,0 +1,306 @@
+import type { Redis } from 'ioredis';
+import type { AudienceCommand } from '../commands/audience-command';
+import { createCommandRouter } from '../commands/command-router';
+import { ConfigReloader } from '../commands/config-reloader';
+import { ConfigLoader } from '../config/config-loader';
+import type { RecordObject } from '../domain/mirror-record';
+import type { Logger } from '../lib/logger';
+import { createProgressReporter, type ProgressReporter } from '../lib/progress-reporter';
+import { WriteLedger } from '../pipeline/export';
+import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
+import type { ExclusiveRecords } from '../pipeline/enrich/runs/runner-deps';
+import { createRuntimeEnrichmentRunner, type EnrichmentHookOptions } from '../pipeline/enrich/runs/runtime-enrichment';
+import { ImportRunner } from '../pipeline/import/import-runner';
+import { ChangeIntake } from '../pipeline/import/intake/change-intake';
+import { drainIntake } from '../pipeline/import/intake/drain-intake';
+import { IntakeBuffer } from '../pipeline/import/intake/intake-buffer';
+import { IntakeDrainer } from '../pipeline/import/intake/intake-drainer';
+import { ObjectReconciler } from '../pipeline/import/intake/object-reconciler';
+import { processIntakeBatch } from '../pipeline/import/intake/process-intake-batch';
+import { RecordRereader } from '../pipeline/import/intake/record-rereader';
+import { MirrorStore } from '../pipeline/import/mirror-store';
+import { LiveConfig } from '../pipeline/live-config';
+import { LoopStats } from '../pipeline/loop-stats';
+import { MembershipFanout } from '../pipeline/membership-fanout';
+import { RecordRefresher } from '../pipeline/refresh-records';
+import { MemberCountUpdater } from '../pipeline/segments/membership/member-count-updater';
+import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
+import { MembershipService } from '../pipeline/segments/membership/membership-service';
+import { MembershipStore } from '../pipeline/segments/membership/membership-store';
+import { createQueueFactory, type QueueFactory } from '../queues/queue-factory';
+import { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
+import { ApiUsageObserver } from '../salesforce/budget/api-usage-observer';
+import type { OrgClient } from '../salesforce/org-client';
+import { DescribeCache } from '../salesforce/schema/describe-cache';
+import { CDC_CHANNEL, CdcSubscriber } from '../salesforce/stream/cdc-subscriber';
+import { CommandSubscriber } from '../salesforce/stream/command-subscriber';
+import { ReplayStore } from '../salesforce/stream/replay-store';
+import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
+import { CollectionsClient } from '../salesforce/writers/collections-client';
+import { KeySpace } from '../state/key-space';
+
+/** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
+export interface LoopDeps {
+  org: OrgClient;
+  redis: Redis;
+  logger: Logger;
+}
+
+/** How the loop is tuned; every field but the first four has a production default. */
+export interface LoopSettings {
+  prefix: string;
+  bulkThreshold: number;
+  defaultRegion: string;
+  budget: { pauseAt: number; stopAt: number };
+  /** Per-record debounce of change events (ms). */
+  debounceMs?: number;
+  /** A record edited non-stop is processed at the latest this long after its first pending change (ms). */
+  maxDebounceMs?: number;
+  /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
+  configPollMs?: number;
+  /** Intake batches processed at the same time, and records per batch. */
+  intakeConcurrency?: number;
+  intakeBatchSize?: number;
+  /** Longest a write waits for companions before its Collections request goes (ms; default 500). */
+  writerMaxWaitMs?: number;
+  /** How often paused background work asks /limits whether it may resume (ms; default 5 s). */
+  budgetPollMs?: number;
+  progress?: ProgressReporter;
+  /** Paid enrichment: provider environment, clock, test tuning. */
+  enrichment?: EnrichmentHookOptions;
+}
+
+/** The loop's object graph: every part built once, wired to its collaborators, nothing started. */
+export interface Loop {
+  readonly settings: LoopSettings;
+  readonly deps: LoopDeps;
+  readonly stats: LoopStats;
+  readonly keys: KeySpace;
+  readonly config: LiveConfig;
+  readonly describes: DescribeCache;
+  readonly governor: ApiBudgetGovernor;
+  readonly apiUsage: ApiUsageObserver;
+  readonly mirror: MirrorStore;
+  readonly ledger: WriteLedger;
+  readonly writer: CoalescingWriter;
+  readonly membershipStore: MembershipStore;
+  readonly membership: MembershipService;
+  readonly memberCounts: MemberCountUpdater;
+  readonly fanout: MembershipFanout;
+  readonly refresher: RecordRefresher;
+  readonly queues: QueueFactory;
+  readonly importRunner: ImportRunner;
+  readonly intakeBuffer: IntakeBuffer;
+  readonly drainer: IntakeDrainer;
+  readonly rereader: RecordRereader;
+  readonly reconciler: ObjectReconciler;
+  readonly intake: ChangeIntake;
+  readonly replayStore: ReplayStore;
+  readonly subscriber: CdcSubscriber;
+  readonly commands: CommandSubscriber;
+  readonly reloader: ConfigReloader;
+  readonly handleCommand: (command: AudienceCommand) => Promise<void>;
+  readonly enrichment: EnrichmentRunner;
+  /** The integration user's id, known once the loop has started. */
+  integrationUserId: string;
+  /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
+  drainerStarted: boolean;
+  /** Waits until no record waits in the intake or is being processed, and the writer has sent everything. */
+  drain(timeoutMs?: number): Promise<void>;
+  streamState(): ReturnType<CdcSubscriber['state']>;
+}
+
+/**
+ * The composition root: builds the loop's object graph once, for `main.ts`, every script and the e2e harness.
+ * Nothing here talks to Salesforce or Redis yet; `LoopRuntime` starts the parts in an order that loses nothing.
+ */
+export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
+  const { org, redis, logger } = deps;
+  const stats = new LoopStats();
+  const keys = new KeySpace(settings.prefix);
+  const describes = new DescribeCache(org.connection);
+  const governor = new ApiBudgetGovernor({ pauseAt: settings.budget.pauseAt, stopAt: settings.budget.stopAt });
+  const apiUsage = new ApiUsageObserver(org, governor);
+  const collections = (component: string) =>
+    new CollectionsClient(org, { logger: logger.child({ component }), onRequest: () => apiUsage.observe() });
+  const config = new LiveConfig(
+    new ConfigLoader(org, collections('config'), describes, logger.child({ component: 'config' })),
+    describes,
+    logger,
+  );
+  const mirror = new MirrorStore(redis, keys);
+  const ledger = new WriteLedger(redis, { prefix: settings.prefix });
+  const writer = new CoalescingWriter(org, {
+    maxWaitMs: settings.writerMaxWaitMs,
+    logger: logger.child({ component: 'writer' }),
+    onRequest: () => apiUsage.observe(),
+  });
+  const membershipStore = new MembershipStore(redis, keys);
+  const membership = new MembershipService(collections('membership'), membershipStore, logger);
+  const memberCounts = new MemberCountUpdater(
+    collections('member-counts'),
+    membership,
+    membershipStore,
+    () => config.current.audiences,
+    logger,
+  );
+  const queues = createQueueFactory({ connection: redis, prefix: settings.prefix, logger });
+  const fanout = new MembershipFanout(queues.queue<MembershipEvent>('membership'), config);
+  const refresher = new RecordRefresher({
+    mirror,
+    ledger,
+    writer,
+    describes,
+    membership,
+    stats,
+    logger,
+    config: () => config.current,
+    defaultRegion: settings.defaultRegion,
+    onMembership: (events) => fanout.emit(events),
+    // At API_BUDGET_STOP the plans' changes become `budget` skips and their records wait for the budget.
+    writesAllowed: (work) => governor.allows(work),
+  });
+  const intakeBuffer = new IntakeBuffer(redis, {
+    prefix: settings.prefix,
+    windowMs: settings.debounceMs,
+    maxWaitMs: settings.maxDebounceMs,
+  });
+  const drainer = new IntakeDrainer({
+    buffer: intakeBuffer,
+    process: (object, ids) => processIntakeBatch({ mirror, refresher }, object, ids),
+    logger: logger.child({ component: 'intake' }),
+    // Out of API budget: changes wait in Redis (with their debounce) until the budget allows writes again.
+    paused: () => governor.state === 'stopped',
+    onGivenUp: (entries) => {
+      for (const entry of entries) {
+        stats.addFailure(entry.recordId, 'RETRIES_EXHAUSTED', 'the write kept failing; see earlier warnings');
+      }
+    },
+    batchSize: settings.intakeBatchSize,
+    concurrency: settings.intakeConcurrency,
+  });
+  // A page or an enrichment and an intake batch never process the same record at once (IntakeDrainer.exclusive).
+  const exclusive: ExclusiveRecords = (object, ids, work) =>
+    loop.drainerStarted ? drainer.exclusive(object, ids, work) : work(ids);
+  const importRunner = new ImportRunner({
+    org,
+    redis,
+    keys,
+    mirror,
+    describes,
+    refresher,
+    governor,
+    stats,
+    logger,
+    bulkThreshold: settings.bulkThreshold,
+    progress: settings.progress ?? createProgressReporter(),
+    fieldSet: (object) => config.fieldSet(object),
+    budgetPollMs: settings.budgetPollMs,
+    exclusive,
+  });
+  const enqueue = (object: RecordObject, recordIds: string[]) =>
+    intakeBuffer.enqueue(recordIds.map((recordId) => ({ object, recordId })));
+  const replayStore = new ReplayStore(redis, keys, CDC_CHANNEL);
+  const rereader = new RecordRereader(org, describes, config, mirror);
+  const reconciler = new ObjectReconciler({
+    org,
+    describes,
+    config,
+    mirror,
+    ledger,
+    refresher,
+    replayStore,
+    importRunner,
+    enqueue,
+    logger,
+  });
+  const intake = new ChangeIntake({
+    mirror,
+    ledger,
+    stats,
+    logger,
+    config: () => config.current,
+    integrationUserId: () => loop.integrationUserId,
+    mirroredFields: (object) => config.mirroredFields(object),
+    enqueue,
+    reread: (source, ids) => rereader.reread(source, ids),
+    reconcile: (object) => reconciler.reconcile(object),
+    removed: (records) => refresher.evaluate(config.current.audiences, records, { removed: true }),
+  });
+  const enrichment = createRuntimeEnrichmentRunner(
+    {
+      org,
+      statuses: collections('enrichment-plans'),
+      redis,
+      prefix: settings.prefix,
+      keys,
+      mirror,
+      describes,
+      refresher,
+      queues,
+      logger: logger.child({ component: 'enrichment' }),
+      defaultRegion: settings.defaultRegion,
+      exclusive,
+    },
+    settings.enrichment,
+  );
+  fanout.listen((events) => enrichment.onMembership(events));
+  const reloader = new ConfigReloader({ config, enrichment, imports: importRunner, mirror, refresher, logger });
+  const handleCommand = createCommandRouter({
+    config,
+    reloader,
+    imports: importRunner,
+    rereader,
+    mirror,
+    refresher,
+    enrichment,
+    integrationUserId: () => loop.integrationUserId,
+    logger: logger.child({ component: 'commands' }),
+  });
+  const subscriber = new CdcSubscriber({
+    conn: org.connection,
+    channel: CDC_CHANNEL,
+    replayStore,
+    handler: (event) => intake.handle(event),
+    onReplayInvalid: () => reconciler.reconcileAll(),
+    logger: logger.child({ component: 'cdc' }),
+  });
+  const commands = new CommandSubscriber(org, handleCommand, logger.child({ component: 'commands' }));
+
+  const loop: Loop = {
+    settings,
+    deps,
+    stats,
+    keys,
+    config,
+    describes,
+    governor,
+    apiUsage,
+    mirror,
+    ledger,
+    writer,
+    membershipStore,
+    membership,
+    memberCounts,
+    fanout,
+    refresher,
+    queues,
+    importRunner,
+    intakeBuffer,
+    drainer,
+    rereader,
+    reconciler,
+    intake,
+    replayStore,
+    subscriber,
+    commands,
+    reloader,
+    handleCommand,
+    enrichment,
+    integrationUserId: '',
+    drainerStarted: false,
+    drain: (timeoutMs) => drainIntake(intakeBuffer, writer, timeoutMs),
+    streamState: () => subscriber.state(),
+  };
+  return loop;
+}

@@ -1,0 +1,12 @@
+import type { Env } from '../env/env';
+import type { LoopSettings } from './compose';
+
+/** The loop's settings as the environment gives them (the service and every script read the same ones). */
+export function loopSettingsFromEnv(env: Env, prefix: string = env.REDIS_PREFIX): LoopSettings {
+  return {
+    prefix,
+    bulkThreshold: env.BULK_QUERY_THRESHOLD,
+    defaultRegion: env.DEFAULT_PHONE_REGION,
+    budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
+  };
+}

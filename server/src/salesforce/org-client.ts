@@ -1,0 +1,128 @@
+import type { Connection } from 'jsforce';
+import { z } from 'zod';
+
+/** One page of a SOQL query as the REST API answers it. */
+export interface QueryPage<T> {
+  totalSize: number;
+  done: boolean;
+  nextRecordsUrl?: string;
+  records: T[];
+}
+
+export interface ApiUsage {
+  used: number;
+  limit: number;
+}
+
+const identitySchema = z.looseObject({ user_id: z.string(), organization_id: z.string(), username: z.string() });
+const saveResultSchema = z.looseObject({
+  id: z.string().nullish(),
+  success: z.boolean(),
+  errors: z.array(z.looseObject({ statusCode: z.string().optional(), message: z.string().optional() })).default([]),
+});
+
+/** A single-record save Salesforce refused (validation, permissions): the message carries its reasons. */
+export class SaveRefusedError extends Error {
+  constructor(
+    readonly object: string,
+    readonly errors: { statusCode?: string; message?: string }[],
+  ) {
+    super(`${object}: ${errors.map((e) => `${e.statusCode ?? 'ERROR'}: ${e.message ?? ''}`).join('; ') || 'refused'}`);
+  }
+}
+
+/**
+ * The org, as the rest of the server sees it: queries, single-record saves, platform events, identity and limits.
+ * jsforce stays behind this boundary (an ESLint rule keeps it under `salesforce/`); the adapters in `salesforce/`
+ * (writers, streams, describe, Bulk) use `connection` directly, everything else goes through these methods.
+ */
+export class OrgClient {
+  constructor(readonly connection: Connection) {}
+
+  get apiVersion(): string {
+    return this.connection.version;
+  }
+
+  get instanceUrl(): string {
+    return this.connection.instanceUrl;
+  }
+
+  /**
+   * Every row the query selects (queryMore followed to the end, up to `maxFetch`); `includeDeleted` reads the
+   * recycle bin too (queryAll).
+   */
+  async query<T = Record<string, unknown>>(
+    soql: string,
+    options: { maxFetch?: number; includeDeleted?: boolean } = {},
+  ): Promise<T[]> {
+    const result = await this.connection.query<T & Record<string, unknown>>(soql, {
+      autoFetch: true,
+      maxFetch: options.maxFetch ?? 1_000_000,
+      ...(options.includeDeleted && { scanAll: true }),
+    });
+    return result.records as T[];
+  }
+
+  /** `SELECT COUNT() …`: the number Salesforce reports. */
+  async count(soql: string): Promise<number> {
+    const result = await this.connection.query(soql);
+    return result.totalSize;
+  }
+
+  /** The first page of a query, `batchSize` rows at most (Sforce-Query-Options). */
+  firstPage<T>(soql: string, batchSize: number): Promise<QueryPage<T>> {
+    return this.page(`/services/data/v${this.apiVersion}/query?q=${encodeURIComponent(soql)}`, batchSize);
+  }
+
+  /** The page a `nextRecordsUrl` points at. */
+  nextPage<T>(nextRecordsUrl: string, batchSize: number): Promise<QueryPage<T>> {
+    return this.page(nextRecordsUrl, batchSize);
+  }
+
+  /** Ids of the object's records deleted in the window (the recycle bin's view, as `getDeleted` gives it). */
+  async deletedIds(object: string, start: Date, end: Date): Promise<string[]> {
+    const result = await this.connection.sobject(object).deleted(start, end);
+    return (result.deletedRecords ?? []).map((r) => r.id);
+  }
+
+  /** Creates one record; refused saves throw `SaveRefusedError`. */
+  async insert(object: string, fields: Record<string, unknown>): Promise<string> {
+    const result = saveResultSchema.parse(await this.connection.sobject(object).create(fields));
+    if (!result.success || !result.id) throw new SaveRefusedError(object, result.errors);
+    return result.id;
+  }
+
+  /** Updates one record; refused saves throw `SaveRefusedError`. */
+  async update(object: string, id: string, fields: Record<string, unknown>): Promise<void> {
+    const result = saveResultSchema.parse(await this.connection.sobject(object).update({ Id: id, ...fields }));
+    if (!result.success) throw new SaveRefusedError(object, result.errors);
+  }
+
+  /** Publishes one platform event (an insert of the event object). */
+  publish(event: string, fields: Record<string, unknown>): Promise<string> {
+    return this.insert(event, fields);
+  }
+
+  async identity(): Promise<{ userId: string; orgId: string; username: string }> {
+    const raw = identitySchema.parse(await this.connection.identity());
+    return { userId: raw.user_id, orgId: raw.organization_id, username: raw.username };
+  }
+
+  /** The `/limits` resource as Salesforce answers it. */
+  limits(): Promise<unknown> {
+    return this.connection.limits();
+  }
+
+  /** The daily API usage the last response's `Sforce-Limit-Info` reported, when one did. */
+  apiUsage(): ApiUsage | undefined {
+    return this.connection.limitInfo?.apiUsage;
+  }
+
+  private async page<T>(url: string, batchSize: number): Promise<QueryPage<T>> {
+    return (await this.connection.request({
+      method: 'GET',
+      url,
+      headers: { 'Sforce-Query-Options': `batchSize=${batchSize}` },
+    })) as QueryPage<T>;
+  }
+}
