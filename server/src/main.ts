@@ -10,6 +10,7 @@ import { composeLoop, type Loop } from './runtime/compose';
 import { loopSettingsFromEnv } from './runtime/loop-settings';
 import { LoopRuntime } from './runtime/loop-runtime';
 import { formatLoopSummary } from './runtime/loop-summary';
+import { ChangeNarrator } from './sandbox/change-narrator';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { enrichmentReadinessCheck } from './http/enrichment-readiness';
@@ -108,10 +109,13 @@ async function main(): Promise<void> {
     }
     const org = await connectOrg(credentials);
     loop = composeLoop({ org, redis, logger }, loopSettingsFromEnv(env, prefix));
+    // In sandbox mode every reaction of the loop is told in one readable line (see README "Sandbox").
+    const narrator = sandbox ? new ChangeNarrator(loop, (line) => process.stderr.write(`${line}\n`)) : undefined;
     runtime = new LoopRuntime(loop);
     await runtime.start();
     dashboard.show(loop.queues.queues());
     await loop.drain(10 * 60_000).catch(() => undefined);
+    narrator?.follow();
     process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
   };
   startLoop().catch((error: unknown) => {

@@ -16,6 +16,7 @@ import {
   type WriteLedger,
 } from './export';
 import type { MirrorStore } from './import/mirror-store';
+import type { LoopObservers } from './loop-observers';
 import type { LoopStats } from './loop-stats';
 import type { MembershipEvent } from './segments/membership/membership-event';
 import type { MembershipService } from './segments/membership/membership-service';
@@ -34,6 +35,8 @@ export interface RecordRefresherDeps {
   onMembership: (events: MembershipEvent[]) => Promise<void>;
   /** False past API_BUDGET_STOP: planned changes become `budget` skips and their records are tried again later. */
   writesAllowed?: (work: WorkKind) => boolean;
+  /** Told of every record written, with its changes and rules. */
+  observers?: LoopObservers;
   now?: () => Date;
 }
 
@@ -149,6 +152,7 @@ export class RecordRefresher {
       this.deps.stats.recordsWritten += 1;
       this.deps.stats.fieldsWritten += Object.keys(w.plan.updates).length;
     }
+    this.deps.observers?.wrote(written.map((w) => ({ record: w.record, changes: w.plan.changes })));
     const writtenIds = new Set(written.map((w) => w.record.id));
     const settled = planned.map(({ record, patch }) =>
       writtenIds.has(record.id)

@@ -20,6 +20,7 @@ import { processIntakeBatch } from '../pipeline/import/intake/process-intake-bat
 import { RecordRereader } from '../pipeline/import/intake/record-rereader';
 import { MirrorStore } from '../pipeline/import/mirror-store';
 import { LiveConfig } from '../pipeline/live-config';
+import { LoopObservers } from '../pipeline/loop-observers';
 import { LoopStats } from '../pipeline/loop-stats';
 import { MembershipFanout } from '../pipeline/membership-fanout';
 import { RecordRefresher } from '../pipeline/refresh-records';
@@ -75,6 +76,8 @@ export interface Loop {
   readonly settings: LoopSettings;
   readonly deps: LoopDeps;
   readonly stats: LoopStats;
+  /** What the loop did, for whoever watches (the sandbox's narration, tests). */
+  readonly observers: LoopObservers;
   readonly keys: KeySpace;
   readonly config: LiveConfig;
   readonly describes: DescribeCache;
@@ -117,6 +120,7 @@ export interface Loop {
 export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   const { org, redis, logger } = deps;
   const stats = new LoopStats();
+  const observers = new LoopObservers();
   const keys = new KeySpace(settings.prefix);
   const describes = new DescribeCache(org.connection);
   const governor = new ApiBudgetGovernor({ pauseAt: settings.budget.pauseAt, stopAt: settings.budget.stopAt });
@@ -159,6 +163,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     onMembership: (events) => fanout.emit(events),
     // At API_BUDGET_STOP the plans' changes become `budget` skips and their records wait for the budget.
     writesAllowed: (work) => governor.allows(work),
+    observers,
   });
   const intakeBuffer = new IntakeBuffer(redis, {
     prefix: settings.prefix,
@@ -226,6 +231,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     reread: (source, ids) => rereader.reread(source, ids),
     reconcile: (object) => reconciler.reconcile(object),
     removed: (records) => refresher.evaluate(config.current.audiences, records, { removed: true }),
+    observers,
   });
   const enrichment = createRuntimeEnrichmentRunner(
     {
@@ -271,6 +277,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     settings,
     deps,
     stats,
+    observers,
     keys,
     config,
     describes,

@@ -11,7 +11,7 @@ describe('job ids', () => {
   });
 
   it('when no version is given, then the id is stage and record only', () => {
-    expect(buildJobId('runs', '001xx0000001')).toBe('export-001xx0000001');
+    expect(buildJobId('runs', '001xx0000001')).toBe('runs-001xx0000001');
   });
 
   it('when any part contains ":", then it throws at once, naming the rule', () => {

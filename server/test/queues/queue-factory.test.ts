@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('queue factory', () => {
   it('has one queue per pipeline stage', () => {
-    expect(QUEUE_NAMES).toEqual(['enrich', 'runs', 'membership', 'runs', 'enrich']);
+    expect(QUEUE_NAMES).toEqual(['enrich', 'membership', 'runs']);
     expect(isQueueName('enrich')).toBe(true);
     expect(isQueueName('bulk')).toBe(false);
   });
@@ -43,9 +43,9 @@ describe('queue factory', () => {
     const queue = kit.factory.queue('runs');
     expect(kit.factory.queue('runs')).toBe(queue);
     await queue.add('probe', { a: 1 });
-    const keys = await kit.connection.keys(`${kit.prefix}:export:*`);
+    const keys = await kit.connection.keys(`${kit.prefix}:runs:*`);
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.every((key) => key.startsWith(`${kit.prefix}:export:`))).toBe(true);
+    expect(keys.every((key) => key.startsWith(`${kit.prefix}:runs:`))).toBe(true);
   });
 
   it('when jobs are added, then the default options (retries, backoff, trimming) apply', async () => {

@@ -17,11 +17,11 @@ describe('queue metrics', () => {
   it('when /metrics is scraped, then waiting, delayed, active and failed counts per queue are read from Redis', async () => {
     const registry = new Registry();
     registerQueueMetrics(registry, () => kit.factory.queues());
-    const exports = kit.factory.queue('runs');
+    const enrich = kit.factory.queue('enrich');
     const runs = kit.factory.queue('runs');
-    await exports.add('a', {});
-    await exports.add('b', {});
-    await exports.add('c', {}, { delay: 60_000 });
+    await enrich.add('a', {});
+    await enrich.add('b', {});
+    await enrich.add('c', {}, { delay: 60_000 });
     await runs.add('bad', {}, { attempts: 1 });
     kit.factory.worker('runs', async () => {
       throw new Error('nope');
@@ -29,8 +29,8 @@ describe('queue metrics', () => {
     await eventually(async () => (await runs.getFailedCount()) === 1);
 
     const text = await registry.metrics();
-    expect(text).toContain('audience_loop_queue_waiting_jobs{queue="export"} 2');
-    expect(text).toContain('audience_loop_queue_delayed_jobs{queue="export"} 1');
+    expect(text).toContain('audience_loop_queue_waiting_jobs{queue="enrich"} 2');
+    expect(text).toContain('audience_loop_queue_delayed_jobs{queue="enrich"} 1');
     expect(text).toContain('audience_loop_queue_failed_jobs{queue="runs"} 1');
     expect(text).toContain('audience_loop_queue_active_jobs{queue="runs"} 0');
   });

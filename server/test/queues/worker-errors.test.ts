@@ -1,6 +1,6 @@
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, UnavailableError } from '../../src/lib/errors';
 import { parseJobData } from '../../src/queues/job-data';
 import { RateLimitedError } from '../../src/queues/queue-errors';
@@ -17,11 +17,12 @@ const recordJobSchema = z.object({
   reason: z.enum(['cdc', 'import']),
 });
 
-beforeAll(async () => {
+// A kit per test: there are three queues, and a worker left from one test must not take another test's jobs.
+beforeEach(async () => {
   kit = await createQueueTestKit('worker-errors');
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await kit.cleanup();
 });
 

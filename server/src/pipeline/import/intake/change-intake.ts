@@ -3,6 +3,7 @@ import type { FieldValue, MirrorRecord, RecordObject } from '../../../domain/mir
 import type { Logger } from '../../../lib/logger';
 import type { RecordChangeEvent } from '../../../salesforce/stream/change-event';
 import type { WriteLedger } from '../../export';
+import type { LoopObservers } from '../../loop-observers';
 import type { LoopStats } from '../../loop-stats';
 import { evaluateFilter } from '../../segments/filter';
 import type { MirrorStore } from '../mirror-store';
@@ -24,6 +25,8 @@ export interface ChangeIntakeDeps {
   reconcile: (object: RecordObject) => Promise<void>;
   /** Records that left their source or were deleted leave every audience. */
   removed: (records: MirrorRecord[]) => Promise<void>;
+  /** Told of every change taken in (not our echoes), after the mirror has it. */
+  observers?: LoopObservers;
 }
 
 /**
@@ -101,6 +104,7 @@ export class ChangeIntake {
         toReadIn.push(id);
         continue;
       }
+      this.deps.observers?.changed({ record: patched, changes });
       if (!evaluateFilter(source.filter, patched.fields, { now: new Date() })) leaving.push(id);
       else toProcess.push(id);
     }
