@@ -437,9 +437,28 @@ describe('enrichment beside the intake', { timeout: 45_000 }, () => {
     const held = [{ object: 'Lead' as const, recordId: noah as string }];
     await buffer.heartbeat('other-process');
     expect(await buffer.claimRecords('other-process', held)).toEqual(held);
-    await command('ENRICH_RECORD', { Record_Id__c: noah });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect((await h.byId('Lead', ['Email'], [noah as string])).get(noah as string)?.Email ?? null).toBeNull();
+    // The enrichment's attempts to take Noah for its write, counted as they come back without him: the proof that
+    // it reached the write and was kept waiting (rather than a sleep that hopes it got there).
+    let turnedAway = 0;
+    const claimRecords = buffer.claimRecords.bind(buffer);
+    buffer.claimRecords = async (owner, entries) => {
+      const got = await claimRecords(owner, entries);
+      if (
+        owner !== 'other-process' &&
+        entries.some((e) => e.recordId === noah) &&
+        !got.some((e) => e.recordId === noah)
+      ) {
+        turnedAway += 1;
+      }
+      return got;
+    };
+    try {
+      await command('ENRICH_RECORD', { Record_Id__c: noah });
+      await waitFor(() => turnedAway >= 2, 30_000, 'the enrichment to be turned away from the held record twice');
+      expect((await h.byId('Lead', ['Email'], [noah as string])).get(noah as string)?.Email ?? null).toBeNull();
+    } finally {
+      buffer.claimRecords = claimRecords;
+    }
     await buffer.complete('other-process', held);
     const email = await waitFor(
       async () => (await h.byId('Lead', ['Email'], [noah as string])).get(noah as string)?.Email,

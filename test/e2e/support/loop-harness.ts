@@ -12,7 +12,9 @@ import { composeLoop, type Loop, type LoopSettings } from '../../../server/src/r
 import { LoopRuntime } from '../../../server/src/runtime/loop-runtime';
 import { connectSalesforce } from '../../../server/src/salesforce/auth/connection-factory';
 import { OrgClient } from '../../../server/src/salesforce/org-client';
+import { CDC_CHANNEL } from '../../../server/src/salesforce/stream/cdc-subscriber';
 import { startSalesforceEmulator, type RunningEmulator } from '../../emulators/salesforce/index';
+import { engineFor } from '../../emulators/salesforce/streaming/streaming-engine';
 
 export const API_VERSION = '62.0';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -220,25 +222,33 @@ export class LoopHarness {
   }
 
   /**
-   * Waits until the loop is quiet: the stream has stored a replay id, nothing waits in the intake queue, the writer
-   * has sent everything, and neither the change events taken nor the stored replay id move between two looks.
+   * Waits until the loop is quiet: every change event the org has published on the loop's channel is handled and
+   * its replay id stored, nothing waits in the intake queue, the writer has sent everything, no enrichment job waits
+   * or runs, and the writes all that made (their echoes) published no newer event. A positive signal, not a pause: a busy machine only makes it
+   * take longer.
    */
   async settle(): Promise<void> {
     const loop = this.loop;
-    await waitFor(() => loop.streamState()?.replayId != null, 60_000, 'a stored replay id');
-    let last = '';
     await waitFor(
       async () => {
+        const latest = this.latestChangeEventId();
+        if (latest === undefined || loop.streamState()?.replayId !== latest) return false;
+        // Every event up to `latest` was handed to the intake before its id was stored: draining finishes its work.
         await loop.drain();
-        const now = `${loop.stats.changeEvents}/${loop.streamState()?.replayId}/${loop.stats.processed}`;
-        const quiet = now === last;
-        last = now;
-        return quiet;
+        // Work the intake handed on (on-entry enrichment, enrichment runs) is done too.
+        const enrich = await loop.queues.queue('enrich').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        const runs = await loop.queues.queue('runs').getJobCounts('waiting', 'active', 'prioritized');
+        if (Object.values(enrich).some((n) => n > 0) || Object.values(runs).some((n) => n > 0)) return false;
+        return this.latestChangeEventId() === latest && loop.streamState()?.replayId === latest;
       },
       60_000,
-      'the loop to be quiet',
-      400,
+      'every change event handled and stored, and the intake drained',
     );
+  }
+
+  /** The replay id of the newest change event the emulated org published on the loop's channel (still retained). */
+  latestChangeEventId(): number | undefined {
+    return engineFor(this.emulator.context).bus.eventsAfter(CDC_CHANNEL, -2).at(-1)?.replayId;
   }
 
   async stopRuntime(): Promise<void> {

@@ -153,8 +153,13 @@ describe('WriteLedger: echo detection', () => {
   });
 
   it('when the marker has expired, then it is not an echo', async () => {
-    const { ledger, id } = await marked(40);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // The ledger's clock, moved past the marker's lifetime (the Redis key itself still lives: the ledger must not
+    // rely on Redis expiring it in time, nor on the test sleeping past it).
+    let now = 1_000_000;
+    const ledger = new WriteLedger(redis, { prefix, now: () => now });
+    const id = nextRecordId();
+    await ledger.markPendingEcho(id, { Title: 'CTO' }, 60_000);
+    now += 60_000;
     expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
   });
 

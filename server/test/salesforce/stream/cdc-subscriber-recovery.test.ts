@@ -8,9 +8,9 @@ import {
   contactIds,
   control,
   deleteTestKeys,
+  handledBeforeSentinel,
   integrationConnection,
   openRedis,
-  sleep,
   startEmulator,
   waitUntil,
   type Harness,
@@ -65,8 +65,8 @@ describe('CdcSubscriber recovery', () => {
     await waitUntil('the second change is handled', () => harness.handled.length >= 2);
     await (await connectionAs(emulator, 'rep')).sobject('Contact').update({ Id: ids[0]!, Title: 'After expiry' });
     await waitUntil('the third change is handled', () => harness.handled.length >= 3);
-    await sleep(500);
-    expect(harness.handled.map((e) => e.values.Title)).toEqual(['Before expiry', 'During expiry', 'After expiry']);
+    const handled = await handledBeforeSentinel(emulator, harness, ids[1]!);
+    expect(handled.map((e) => e.values.Title)).toEqual(['Before expiry', 'During expiry', 'After expiry']);
     expect(harness.subscriber.state().state).toBe('live');
     expect(harness.logs().some((l) => /401::Authentication invalid/.test(l.msg))).toBe(true);
     // The token never reaches a log line.
@@ -87,8 +87,8 @@ describe('CdcSubscriber recovery', () => {
     );
     await (await connectionAs(emulator, 'rep')).sobject('Contact').update({ Id: id!, Title: 'After refresh' });
     await waitUntil('the change is handled', () => harness.handled.length === 1);
-    await sleep(300);
-    expect(harness.handled.map((e) => e.values.Title)).toEqual(['After refresh']);
+    const handled = await handledBeforeSentinel(emulator, harness, id!);
+    expect(handled.map((e) => e.values.Title)).toEqual(['After refresh']);
   });
 
   it('when the stored replay id is older than the retention window, then it reconciles once and follows new events', async () => {
@@ -110,16 +110,19 @@ describe('CdcSubscriber recovery', () => {
 
     // A change made while reconciling waits behind it, then is handled.
     await (await connectionAs(emulator, 'rep')).sobject('Contact').update({ Id: id!, Title: 'While reconciling' });
-    await sleep(500);
+    // Accepted (the subscriber took the event off the stream): a handler not held behind the reconciliation runs at
+    // once, without I/O, so it would have run before the next macrotask.
+    await waitUntil('the change is accepted', () => second.subscriber.state().lastEventAt !== null);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(second.handled).toHaveLength(0);
     releaseReconcile();
     await waitUntil('the new change is handled', () => second.handled.length === 1);
     await (await connectionAs(emulator, 'rep')).sobject('Contact').update({ Id: id!, Title: 'After reconciling' });
     await waitUntil('the next change is handled', () => second.handled.length === 2);
-    await sleep(300);
-    expect(second.replayInvalidCalls).toBe(1);
-    expect(second.handled.map((e) => e.values.Title)).toEqual(['While reconciling', 'After reconciling']);
     await waitUntil('the new id is stored', async () => (await second.store.get()) === second.handled[1]!.replayId);
+    const handled = await handledBeforeSentinel(emulator, second, id!);
+    expect(second.replayInvalidCalls).toBe(1);
+    expect(handled.map((e) => e.values.Title)).toEqual(['While reconciling', 'After reconciling']);
     const warning = second.logs().find((l) => /stored replay id refused/.test(l.msg));
     expect(warning).toMatchObject({ level: 40, replayId: stored });
   });

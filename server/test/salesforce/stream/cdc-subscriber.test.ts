@@ -11,9 +11,10 @@ import {
   contactIds,
   control,
   deleteTestKeys,
+  everyEventTaken,
+  handledBeforeSentinel,
   integrationConnection,
   openRedis,
-  sleep,
   startEmulator,
   userId,
   waitUntil,
@@ -81,19 +82,19 @@ describe('CdcSubscriber against the emulator', () => {
   });
 
   it('when several records change the same way in one collections call, then the handler sees every record id', async () => {
-    const ids = await contactIds(emulator, 3);
+    const [sentinel, ...ids] = await contactIds(emulator, 4);
     const harness = await live();
     const rep = await connectionAs(emulator, 'rep');
     await rep.sobject('Contact').update(ids.map((Id) => ({ Id, Department: 'Revenue Operations' })));
 
     const seen = () => new Set(harness.handled.flatMap((e) => e.recordIds));
     await waitUntil('every record id is handled', () => ids.every((id) => seen().has(id)));
-    await sleep(300);
+    const handled = await handledBeforeSentinel(emulator, harness, sentinel!);
     // One transaction: Salesforce merges alike changes into one event. The emulator merges them only when the
     // records got the same LastModifiedDate millisecond (see the report), so the count is not asserted here.
-    expect(new Set(harness.handled.map((e) => e.transactionKey)).size).toBe(1);
-    expect(harness.handled.flatMap((e) => e.recordIds).sort()).toEqual([...ids].sort());
-    for (const event of harness.handled) expect(event.values).toMatchObject({ Department: 'Revenue Operations' });
+    expect(new Set(handled.map((e) => e.transactionKey)).size).toBe(1);
+    expect(handled.flatMap((e) => e.recordIds).sort()).toEqual([...ids].sort());
+    for (const event of handled) expect(event.values).toMatchObject({ Department: 'Revenue Operations' });
   });
 
   it('when one event names several records, then the handler gets all their ids in that one event', async () => {
@@ -148,13 +149,14 @@ describe('CdcSubscriber against the emulator', () => {
     const rep = await connectionAs(emulator, 'rep');
     // One event per record: different values, so the org does not merge them into one event.
     for (const [n, id] of ids.entries()) await rep.sobject('Contact').update({ Id: id, Title: `Burst ${n}` });
-    await waitUntil('every event is accepted', () => harness.subscriber.state().lastEventAt !== null);
-    await sleep(1_000);
+    // Every event sent and the client polling again: the first is held in the handler, the other 14 wait behind it.
+    await waitUntil('every event is accepted', () => everyEventTaken(emulator));
+    expect(harness.handled).toHaveLength(0);
     release();
     await waitUntil('all 15 handled', () => harness.handled.length === 15);
     const last = harness.handled.at(-1)!.replayId;
     await waitUntil('the last replay id is stored', async () => (await harness.store.get()) === last);
-    expect(commits.length).toBeLessThan(5);
+    expect(commits).toEqual([last]);
     expect(await harness.store.lastChangeSeen('Contact')).toBe(harness.handled.at(-1)!.commitTimestamp);
   });
 
@@ -175,15 +177,15 @@ describe('CdcSubscriber against the emulator', () => {
     await waitUntil('the four changes are handled', () => second.handled.length >= 4);
     await rep.sobject('Contact').update({ Id: ids[0]!, Title: 'After restart' });
     await waitUntil('the next change is handled', () => second.handled.length >= 5);
-    await sleep(500);
-    expect(second.handled.map((e) => e.values.Title)).toEqual([
+    const handled = await handledBeforeSentinel(emulator, second, ids[1]!);
+    expect(handled.map((e) => e.values.Title)).toEqual([
       'While stopped 0',
       'While stopped 1',
       'While stopped 2',
       'While stopped 3',
       'After restart',
     ]);
-    expect(new Set(second.handled.map((e) => e.replayId)).size).toBe(5);
+    expect(new Set(handled.map((e) => e.replayId)).size).toBe(5);
   });
 
   it('when the server forgets the client (403::Unknown client), then it resubscribes from the stored id and loses nothing', async () => {
@@ -200,8 +202,8 @@ describe('CdcSubscriber against the emulator', () => {
     await rep.sobject('Contact').update({ Id: ids[2]!, Department: 'Three' });
     await waitUntil('all three changes are handled', () => harness.handled.length >= 3);
     await waitUntil('live again', () => harness.subscriber.state().state === 'live');
-    await sleep(500);
-    expect(harness.handled.map((e) => e.values.Department)).toEqual(['One', 'Two', 'Three']);
+    const handled = await handledBeforeSentinel(emulator, harness, ids[0]!);
+    expect(handled.map((e) => e.values.Department)).toEqual(['One', 'Two', 'Three']);
     expect(harness.logs().some((l) => /403::Unknown client/.test(l.msg))).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Connection } from 'jsforce';
 import type { Redis } from 'ioredis';
@@ -109,6 +110,40 @@ export async function waitUntil(what: string, condition: () => boolean | Promise
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Makes one more change (a Description no test asserts) and waits until it is handled. Events are handled in
+ * order, so everything the org sent before it (a duplicate or a stray event included) has been handled by then: the
+ * positive signal a test waits on before it asserts that nothing more arrived. Returns the events handled before it.
+ */
+export async function handledBeforeSentinel(
+  emulator: RunningEmulator,
+  harness: Harness,
+  recordId: string,
+): Promise<RecordChangeEvent[]> {
+  const marker = `sentinel ${randomUUID()}`;
+  await (await connectionAs(emulator, 'rep')).sobject('Contact').update({ Id: recordId, Description: marker });
+  const isSentinel = (event: RecordChangeEvent) => event.values.Description === marker;
+  await waitUntil('the sentinel change is handled', () => harness.handled.some(isSentinel));
+  return harness.handled.slice(0, harness.handled.findIndex(isSentinel));
+}
+
+/** The emulator's view of its CometD clients (`GET /__emulator/streaming/state`). */
+export async function streamingClients(
+  emulator: RunningEmulator,
+): Promise<{ clientId: string; subscriptions: string[]; pendingEvents: number; holdingPoll: boolean }[]> {
+  const res = await fetch(`${emulator.instanceUrl}/__emulator/streaming/state`);
+  return ((await res.json()) as Json).clients;
+}
+
+/**
+ * True once every client subscribed to `channel` has been sent every event and has come back with its next long
+ * poll: Faye hands a reply's events to the subscription before it polls again, so each was accepted by then.
+ */
+export async function everyEventTaken(emulator: RunningEmulator, channel = CDC_CHANNEL): Promise<boolean> {
+  const clients = (await streamingClients(emulator)).filter((c) => c.subscriptions.includes(channel));
+  return clients.length > 0 && clients.every((c) => c.pendingEvents === 0 && c.holdingPoll);
+}
 
 /** A logger whose JSON lines a test can read. */
 export function captureLogger(): { logger: Logger; lines: () => Json[] } {

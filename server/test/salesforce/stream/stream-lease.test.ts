@@ -23,7 +23,17 @@ interface Competitor {
   lease: StreamLease;
   redis: Redis;
   events: string[];
+  /** Attempts to take the lease (SET NX) that Redis answered: a stand-by's proof that it competed. */
+  attempts: () => number;
 }
+
+/**
+ * Lease timings. The holder steps down once it has not renewed for ttl − renew, checked at each renewal tick, so it
+ * stops up to ttl after its last renewal; ttl = 2 × renew keeps one renewal period of margin for a late timer on a
+ * busy machine before a stand-by may take over, and a renewal may take up to renew (1.5 s) to answer.
+ */
+const TTL_MS = 3_000;
+const RENEW_MS = 1_500;
 
 async function competitor(keys: KeySpace, name: string): Promise<Competitor> {
   const redis = await openRedis();
@@ -31,18 +41,27 @@ async function competitor(keys: KeySpace, name: string): Promise<Competitor> {
   redis.on('error', () => undefined);
   clients.push(redis);
   const events: string[] = [];
+  let attempts = 0;
+  const set = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+  (redis as unknown as { set: (...args: unknown[]) => Promise<unknown> }).set = async (...args) => {
+    try {
+      return await set(...args);
+    } finally {
+      attempts += 1;
+    }
+  };
   const lease = new StreamLease({
     redis,
     keys,
     logger: captureLogger().logger.child({ name }),
-    ttlMs: 1_500,
-    renewMs: 300,
+    ttlMs: TTL_MS,
+    renewMs: RENEW_MS,
     pollMs: 100,
     onAcquired: async (fence) => void events.push(`acquired:${fence}`),
     onLost: async () => void events.push('lost'),
   });
   leases.push(lease);
-  return { lease, redis, events };
+  return { lease, redis, events, attempts: () => attempts };
 }
 
 describe('StreamLease', () => {
@@ -51,8 +70,12 @@ describe('StreamLease', () => {
     const all = [await competitor(keys, 'a'), await competitor(keys, 'b'), await competitor(keys, 'c')];
     for (const c of all) c.lease.start();
     await waitUntil('one leader started', () => all.some((c) => c.lease.isLeader() && c.events.length === 1));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Each stand-by tried to take the lease twice more after the leader started (and was refused).
+    const standBys = all.filter((c) => !c.lease.isLeader());
+    const before = standBys.map((c) => c.attempts());
+    await waitUntil('the stand-bys competed', () => standBys.every((c, i) => c.attempts() >= before[i]! + 2));
     expect(all.filter((c) => c.lease.isLeader())).toHaveLength(1);
+    expect(standBys.every((c) => c.events.length === 0)).toBe(true);
 
     const first = all.find((c) => c.lease.isLeader())!;
     await first.lease.stop();

@@ -41,6 +41,14 @@ const fault = async (server: FakeOrgServer, body: unknown) =>
     body: JSON.stringify(body),
   });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls `condition` until it holds (the timeout is a safety net, not a timing assertion). */
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
 
 describe('jsforce 3 streaming against the emulator', () => {
   it('when a rep updates a Contact, then a Replay subscriber on the custom channel gets it with the rep as commitUser', async () => {
@@ -106,7 +114,7 @@ describe('jsforce 3 streaming against the emulator', () => {
     const sub = subscribe(server, -1, CHANNEL, token);
     await sub.subscribed;
     server.revokeToken(token);
-    for (let i = 0; i < 50 && sub.authFailures.length === 0; i += 1) await sleep(100);
+    await until('the AuthFailure extension fires', () => sub.authFailures.length > 0);
     expect(sub.authFailures[0]).toMatchObject({ error: '401::Authentication invalid', advice: { reconnect: 'none' } });
   });
 
@@ -169,7 +177,7 @@ describe('streaming faults through the control endpoint', () => {
     const server = await start({ streaming: { longPollMs: 10_000 } });
     const sub = subscribe(server, -1);
     await sub.subscribed;
-    await sleep(200);
+    await until('the long poll is held', async () => (await state(server)).clients.some((c) => c.holdingPoll));
     const res = await fault(server, { dropLongPolls: 1 });
     expect(await res.json()).toMatchObject({ ok: true, droppedNow: 1 });
     server.commit([contactPhoneUpdate(contactId(1), '1')]);

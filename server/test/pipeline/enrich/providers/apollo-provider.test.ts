@@ -8,6 +8,15 @@ import { fixedNow } from './fixed-clock';
 
 let fakes: ProviderFakes;
 let apollo: EnrichmentProvider;
+/**
+ * Request timeouts: a reply the fake gives at once must never time out on a busy machine, so the providers under test
+ * wait long; the slow mode's provider gives up quickly on a fake that holds its reply far longer than any test runs.
+ */
+const REPLY_TIMEOUT_MS = 10_000;
+const SLOW_TIMEOUT_MS = 200;
+const HELD_REPLY_MS = 600_000;
+const apolloWith = (timeoutMs: number) =>
+  createApolloProvider({ apiKey: fakes.keys.apollo, baseUrl: fakes.apolloBaseUrl, fetch, now: fixedNow, timeoutMs });
 
 const ALL_KEYS: AttributeKey[] = [
   'person.work_email',
@@ -24,13 +33,7 @@ const ALL_KEYS: AttributeKey[] = [
 
 beforeAll(async () => {
   fakes = await startProviderFakes();
-  apollo = createApolloProvider({
-    apiKey: fakes.keys.apollo,
-    baseUrl: fakes.apolloBaseUrl,
-    fetch,
-    now: fixedNow,
-    timeoutMs: 500,
-  });
+  apollo = apolloWith(REPLY_TIMEOUT_MS);
 });
 afterEach(() => fakes.control.reset());
 afterAll(() => fakes.stop());
@@ -122,8 +125,11 @@ describe('apollo errors', () => {
     ['html', 'bad_reply'],
     ['wrong_types', 'bad_reply'],
   ])('when the fake is in %s mode, then the outcome is %s', async (mode, kind) => {
-    fakes.control.setMode('apollo', mode, { slowMs: 3_000 });
-    const outcome = await apollo.enrich({ input: { Email: 'olivia.martin@acme.com' }, wanted: ALL_KEYS });
+    fakes.control.setMode('apollo', mode, { slowMs: HELD_REPLY_MS });
+    const outcome = await (mode === 'slow' ? apolloWith(SLOW_TIMEOUT_MS) : apollo).enrich({
+      input: { Email: 'olivia.martin@acme.com' },
+      wanted: ALL_KEYS,
+    });
     expect(outcome.kind).toBe(kind);
     expect(JSON.stringify(outcome)).not.toContain(fakes.keys.apollo);
   });

@@ -9,6 +9,14 @@ import { fixedNow } from './fixed-clock';
 let fakes: ProviderFakes;
 let lookup: EnrichmentProvider;
 let search: EnrichmentProvider;
+let slowLookup: EnrichmentProvider;
+/**
+ * Request timeouts: a reply the fake gives at once must never time out on a busy machine, so the providers under test
+ * wait long; the slow mode's provider gives up quickly on a fake that holds its reply far longer than any test runs.
+ */
+const REPLY_TIMEOUT_MS = 10_000;
+const SLOW_TIMEOUT_MS = 200;
+const HELD_REPLY_MS = 600_000;
 
 const shared = {
   produces: {
@@ -21,7 +29,7 @@ const shared = {
   headers: { Authorization: 'Bearer ${GENERIC_TOKEN}' },
   cost: { perCall: 0.25, perMatch: 1 },
   rateLimit: { max: 60, windowMs: 60_000 },
-  timeoutMs: 500,
+  timeoutMs: REPLY_TIMEOUT_MS,
 };
 
 beforeAll(async () => {
@@ -54,6 +62,7 @@ beforeAll(async () => {
   const [lookupConfig, searchConfig] = file.providers;
   if (!lookupConfig || !searchConfig) throw new Error('providers file did not load');
   lookup = createHttpProvider(lookupConfig, { fetch, now: fixedNow });
+  slowLookup = createHttpProvider({ ...lookupConfig, timeoutMs: SLOW_TIMEOUT_MS }, { fetch, now: fixedNow });
   search = createHttpProvider(searchConfig, { fetch, now: fixedNow });
 });
 afterEach(() => fakes.control.reset());
@@ -124,8 +133,11 @@ describe('a provider from the providers file', () => {
     ['slow', 'retry_later'],
     ['html', 'bad_reply'],
   ])('when the fake is in %s mode, then the outcome is %s', async (mode, kind) => {
-    fakes.control.setMode('generic', mode, { slowMs: 3_000 });
-    const outcome = await lookup.enrich({ input: { Email: 'olivia.martin@acme.com' }, wanted });
+    fakes.control.setMode('generic', mode, { slowMs: HELD_REPLY_MS });
+    const outcome = await (mode === 'slow' ? slowLookup : lookup).enrich({
+      input: { Email: 'olivia.martin@acme.com' },
+      wanted,
+    });
     expect(outcome.kind).toBe(kind);
     expect(JSON.stringify(outcome)).not.toContain(fakes.keys.generic);
   });
@@ -146,7 +158,7 @@ describe('a provider from the providers file', () => {
       requiredInputs: [['Email']],
       cost: { perCall: 0.25, perMatch: 1 },
       rateLimit: { max: 60, windowMs: 60_000 },
-      timeoutMs: 500,
+      timeoutMs: REPLY_TIMEOUT_MS,
     });
   });
 });

@@ -7,23 +7,32 @@ import { fixedNow } from './fixed-clock';
 
 let fakes: ProviderFakes;
 let hunter: EnrichmentProvider;
-
-beforeAll(async () => {
-  fakes = await startProviderFakes();
-  hunter = createHunterProvider({
+/**
+ * Request timeouts: a reply the fake gives at once must never time out on a busy machine, so the providers under test
+ * wait long; the slow mode's provider gives up quickly on a fake that holds its reply far longer than any test runs.
+ */
+const REPLY_TIMEOUT_MS = 10_000;
+const SLOW_TIMEOUT_MS = 200;
+const HELD_REPLY_MS = 600_000;
+const hunterWith = (timeoutMs: number) =>
+  createHunterProvider({
     apiKey: fakes.keys.hunter,
     baseUrl: fakes.hunterBaseUrl,
     fetch: globalThis.fetch,
     now: fixedNow,
-    timeoutMs: 500,
+    timeoutMs,
   });
+
+beforeAll(async () => {
+  fakes = await startProviderFakes();
+  hunter = hunterWith(REPLY_TIMEOUT_MS);
 });
 afterEach(() => fakes.control.reset());
 afterAll(() => fakes.stop());
 
 const olivia: ProviderInput = { FirstName: 'Olivia', LastName: 'Martin', 'Account.Website': 'https://www.acme.com/' };
-const finder = (input: ProviderInput = olivia) =>
-  hunter.enrich({ input, wanted: ['person.work_email', 'person.linkedin_url'] });
+const finder = (input: ProviderInput = olivia, provider = hunter) =>
+  provider.enrich({ input, wanted: ['person.work_email', 'person.linkedin_url'] });
 const verifier = (email: string) => hunter.enrich({ input: { Email: email }, wanted: ['person.email_status'] });
 
 describe('hunter email finder', () => {
@@ -128,8 +137,8 @@ describe('hunter errors', () => {
     ['html', 'bad_reply'],
     ['wrong_types', 'bad_reply'],
   ])('when the fake is in %s mode, then the finder outcome is %s', async (mode, kind) => {
-    fakes.control.setMode('hunter', mode, { slowMs: 3_000 });
-    const outcome = await finder();
+    fakes.control.setMode('hunter', mode, { slowMs: HELD_REPLY_MS });
+    const outcome = await finder(olivia, mode === 'slow' ? hunterWith(SLOW_TIMEOUT_MS) : hunter);
     expect(outcome.kind).toBe(kind);
     expect(JSON.stringify(outcome)).not.toContain(fakes.keys.hunter);
   });

@@ -9,6 +9,15 @@ import { fixedNow } from './fixed-clock';
 
 let fakes: ProviderFakes;
 let pdl: EnrichmentProvider;
+/**
+ * Request timeouts: a reply the fake gives at once must never time out on a busy machine, so the providers under test
+ * wait long; the slow mode's provider gives up quickly on a fake that holds its reply far longer than any test runs.
+ */
+const REPLY_TIMEOUT_MS = 10_000;
+const SLOW_TIMEOUT_MS = 200;
+const HELD_REPLY_MS = 600_000;
+const pdlWith = (timeoutMs: number) =>
+  createPdlProvider({ apiKey: fakes.keys.pdl, baseUrl: fakes.pdlBaseUrl, fetch, now: fixedNow, timeoutMs });
 
 const PERSON_KEYS: AttributeKey[] = [
   'person.work_email',
@@ -23,7 +32,7 @@ const PERSON_KEYS: AttributeKey[] = [
 
 beforeAll(async () => {
   fakes = await startProviderFakes();
-  pdl = createPdlProvider({ apiKey: fakes.keys.pdl, baseUrl: fakes.pdlBaseUrl, fetch, now: fixedNow, timeoutMs: 500 });
+  pdl = pdlWith(REPLY_TIMEOUT_MS);
 });
 afterEach(() => fakes.control.reset());
 afterAll(() => fakes.stop());
@@ -143,8 +152,11 @@ describe('pdl errors', () => {
     ['html', 'bad_reply'],
     ['wrong_types', 'bad_reply'],
   ])('when the fake is in %s mode, then the outcome is %s', async (mode, kind) => {
-    fakes.control.setMode('pdl', mode, { slowMs: 3_000 });
-    const outcome = await pdl.enrich({ input: { Email: 'olivia.martin@acme.com' }, wanted: PERSON_KEYS });
+    fakes.control.setMode('pdl', mode, { slowMs: HELD_REPLY_MS });
+    const outcome = await (mode === 'slow' ? pdlWith(SLOW_TIMEOUT_MS) : pdl).enrich({
+      input: { Email: 'olivia.martin@acme.com' },
+      wanted: PERSON_KEYS,
+    });
     expect(outcome.kind).toBe(kind);
     expect(JSON.stringify(outcome)).not.toContain(fakes.keys.pdl);
   });

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EnrichmentPlan } from '../../../../src/config/enrichment-plan';
 import { OrgClient } from '../../../../src/salesforce/org-client';
 import { createLogger } from '../../../../src/lib/logger';
@@ -63,13 +63,19 @@ async function runsOfPlan(): Promise<RunRow[]> {
   return result.records;
 }
 
-async function until<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 100; i += 1) {
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const value = await read();
     if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Polls a condition (a safety-net timeout only: nothing here is timed). */
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  await until(async () => (check() ? true : undefined), what);
 }
 
 beforeAll(async () => {
@@ -112,8 +118,18 @@ describe('EntryRuns', () => {
 
   it('when entries are counted, then writes are coalesced per interval and flush writes the last state', async () => {
     const a = serverProcess();
+    const snapshots = vi.spyOn(a.services.progress, 'snapshot');
     const run = await a.entries.runFor(plan, clock);
     const id = run.record.id;
+    let summariesDone = 0;
+    const summary = run.record.summary.bind(run.record);
+    run.record.summary = async (...args) => {
+      try {
+        return await summary(...args);
+      } finally {
+        summariesDone += 1;
+      }
+    };
     await a.services.progress.count(id, { counted: true, outcome: 'succeeded' });
     const reserved = await a.services.credits.reserve(plan.id, run.creditRun, 'pdl', 1);
     if (!reserved.ok) throw new Error('reservation refused');
@@ -123,12 +139,20 @@ describe('EntryRuns', () => {
     expect(first).toMatchObject({ Status__c: 'Succeeded', Total__c: 1, Credits_Used__c: 1 });
     expect(JSON.parse(first.Credits_By_Provider__c)).toEqual({ pdl: 1 });
 
+    // A write starts by reading the run's progress: counted here, it shows whether another write started.
+    const writesStarted = () => snapshots.mock.calls.filter(([runId]) => runId === id).length;
+    // The first write has returned (and a macrotask later its bookkeeping is done): the next one is scheduled anew.
+    await waitFor(() => summariesDone >= 1, 'the first write to return');
+    await new Promise((resolve) => setImmediate(resolve));
+    const startedBefore = writesStarted();
     await a.services.progress.count(id, { counted: true, outcome: 'succeeded' });
     a.entries.changed(run);
     await a.services.progress.count(id, { counted: true, outcome: 'skipped', reason: 'run_ceiling' });
     a.entries.changed(run);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    // Within the interval: nothing more was written yet.
+    // Within the interval: the next write waits on a timer of the interval's length, and has not started. A write
+    // scheduled sooner (at once or on the next tick) would have started before a timer set after it fires.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(writesStarted()).toBe(startedBefore);
     expect((await runsOfPlan())[0]?.Processed__c).toBe(1);
 
     await a.entries.flush();

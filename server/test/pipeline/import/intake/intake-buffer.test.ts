@@ -182,14 +182,18 @@ describe('intake drainer', () => {
   });
 
   it('when paused (API budget exhausted), then records wait in Redis and are processed once it resumes', async () => {
-    const { buffer } = bufferAt({ windowMs: 10, now: Date.now });
+    const { buffer, clock } = bufferAt({ windowMs: 10 });
     let paused = true;
+    let looks = 0;
     const seen: string[] = [];
     const drainer = new IntakeDrainer({
       buffer,
       logger: silentLogger,
       pollMs: 10,
-      paused: () => paused,
+      paused: () => {
+        looks += 1;
+        return paused;
+      },
       process: async (_object, ids) => {
         seen.push(...ids);
         return { retry: [] };
@@ -197,7 +201,10 @@ describe('intake drainer', () => {
     });
     await drainer.start();
     await buffer.enqueue([contact('003S')]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    clock.now += 10; // due now
+    // Two looks at the due record while paused: a drainer that claimed it would have handed it on by the second.
+    looks = 0;
+    await eventually(() => looks >= 2, 15_000, 'two polls while paused');
     expect(seen).toEqual([]);
     expect((await buffer.counts()).waiting).toBe(1);
     paused = false;
@@ -229,9 +236,19 @@ describe('intake drainer', () => {
   });
 
   it('runs exclusive work only on records no batch holds, and processes a change made meanwhile after it', async () => {
-    const { buffer } = bufferAt({ windowMs: 10, now: Date.now });
+    const { buffer, clock } = bufferAt({ windowMs: 10 });
     const hold = gate();
     const batches: string[][] = [];
+    // Claims the drainer finished: the test's proof that it looked at the due record (instead of a sleep).
+    let claimsDone = 0;
+    const claim = buffer.claim.bind(buffer);
+    buffer.claim = async (owner, limit) => {
+      try {
+        return await claim(owner, limit);
+      } finally {
+        claimsDone += 1;
+      }
+    };
     const drainer = new IntakeDrainer({
       buffer,
       logger: silentLogger,
@@ -249,10 +266,14 @@ describe('intake drainer', () => {
     });
     await eventually(() => given.length === 2);
     await buffer.enqueue([contact('003V')]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    clock.now += 10; // due now, but held by the exclusive work
+    // Two claims after it fell due (the first may have started before): a claim that took it starts its batch at once.
+    claimsDone = 0;
+    await eventually(() => claimsDone >= 2, 15_000, 'two claims while it is held');
     expect(batches).toEqual([]); // held by the exclusive work
     hold.open();
     await page;
+    clock.now += 1_000; // past the window it was pushed back by while held
     await eventually(() => batches.length === 1);
     expect(batches[0]).toEqual(['003V']);
     await drainer.stop();
