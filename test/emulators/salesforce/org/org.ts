@@ -8,7 +8,7 @@ import { RecordErrors } from '../errors';
 import { Catalog } from '../schema/catalog';
 import type { ObjectSpec } from '../schema/field-builders';
 import { TokenService } from '../auth/token-service';
-import { Clock, formatIsoDateTime, parseDateTime } from './clock';
+import { Clock, formatIsoDateTime, parseDateTime, wholeSecond } from './clock';
 import { EventHub } from './event-hub';
 import { Faults } from './faults';
 import { FieldPermissions } from './field-permissions';
@@ -148,7 +148,7 @@ export class Org {
   /** One pass per row: system fields, then the row's known fields (unknown ones dropped), then Name. */
   private bulkLoad(obj: ObjectSpec, rows: Row[], owners: string[], admin: string, accIds?: string[]): string[] {
     const table = this.store.table(obj);
-    const now = this.clock.now();
+    const now = wholeSecond(this.clock.now());
     const plan = new Map<string, { name: string; datetime: boolean } | null>();
     const personName = !!obj.getField('Name')?.calculated && !!obj.getField('LastName');
     const ids: string[] = new Array(rows.length);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CommittedTransaction, RecordChange } from '../org-contract';
 import type { Catalog } from '../schema/catalog';
 import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
-import { formatDate, formatIsoDateTime } from './clock';
+import { formatDate, formatIsoDateTime, wholeSecond } from './clock';
 import type { EventHub } from './event-hub';
 import { IdFactory } from './ids';
 import { UniqueIndex } from './unique-fields';
@@ -71,7 +71,7 @@ export class RecordStore {
   /** Bulk load without events or validation (seed data). Fills Id and audit fields when missing. */
   load(obj: ObjectSpec, rows: Row[], userId: string): string[] {
     const t = this.table(obj);
-    const now = this.now();
+    const now = wholeSecond(this.now());
     const out: string[] = [];
     const hasOwner = !!obj.getField('OwnerId');
     for (const r of rows) {
@@ -96,7 +96,7 @@ export class RecordStore {
 
   /** Opens a transaction; the org clock is read once here and stamps every record the transaction writes. */
   begin(userId: string, changeOrigin: string): Transaction {
-    return new Transaction(this, userId, changeOrigin, this.now());
+    return new Transaction(this, userId, changeOrigin, wholeSecond(this.now()));
   }
 
   /** @internal */
@@ -113,11 +113,6 @@ export class RecordStore {
   /** @internal */
   emit(tx: Omit<CommittedTransaction, 'commitNumber'>): void {
     this.hub.emitCommit({ ...tx, commitNumber: ++this.commitNumber });
-  }
-
-  /** @internal */
-  clock(): number {
-    return this.now();
   }
 }
 
@@ -151,7 +146,7 @@ function storedFieldsForEvent(obj: ObjectSpec, row: Row): Record<string, unknown
 
 /**
  * A unit of work: changes apply at once, are undone on rollback, and are announced once on commit. Like Salesforce,
- * one timestamp (`now`, taken at begin) is used for the CreatedDate/LastModifiedDate/SystemModstamp of every record.
+ * one timestamp (`now`, taken at begin, in whole seconds) is used for the CreatedDate/LastModifiedDate/SystemModstamp of every record.
  */
 export class Transaction {
   private readonly undo: (() => void)[] = [];
@@ -299,7 +294,8 @@ export class Transaction {
     if (this.changes.length === 0) return;
     this.store.emit({
       transactionKey: randomUUID().replace(/-/g, '').slice(0, 20).toLowerCase(),
-      commitTimestamp: this.store.clock(),
+      // equals the LastModifiedDate the transaction wrote, as in a real org's change events
+      commitTimestamp: this.now,
       commitUserId: this.userId,
       changeOrigin: this.changeOrigin,
       changes: this.changes.slice(),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ChangeChannelDef, FieldType, SchemaCatalog } from '../org-contract';
 import type { ForceAppField, ForceAppModel } from '../../../../scripts/lib/force-app/read-force-app';
 import { customPrefix } from '../org/ids';
@@ -104,25 +105,12 @@ export class Catalog implements SchemaCatalog {
           parent.childRelationships.push({
             childSObject: o.name,
             field: f.name,
-            relationshipName: childRelationshipName(o.name, f),
+            relationshipName: f.childRelationshipName ?? null,
           });
         }
       }
     }
   }
-}
-
-function childRelationshipName(child: string, f: FieldSpec): string | null {
-  if (child.endsWith('__c')) return f.relationshipName ? f.relationshipName.replace(/__r$/, 's__r') : null;
-  const plural: Record<string, string> = {
-    Contact: 'Contacts',
-    Lead: 'Leads',
-    Account: 'ChildAccounts',
-    Task: 'Tasks',
-    CampaignMember: 'CampaignMembers',
-    Campaign: 'ChildCampaigns',
-  };
-  return plural[child] ?? null;
 }
 
 function nameFieldOf(nf: { label?: string; type?: string } | undefined): FieldSpec {
@@ -193,11 +181,10 @@ export function fieldFromMetadata(f: ForceAppField): FieldSpec | undefined {
     updateable: !readOnly,
     calculated: f.type === 'Formula',
     referenceTo: isRef && f.referenceTo ? [f.referenceTo] : [],
-    relationshipName: isRef
-      ? f.relationshipName
-        ? `${f.relationshipName}__r`
-        : f.fullName.replace(/__c$/, '__r')
-      : undefined,
+    // The field's own relationship is its name with __c → __r; the metadata's relationshipName names the
+    // parent's child relationship (with __r appended), as the platform derives them.
+    relationshipName: isRef ? f.fullName.replace(/__c$/, '__r') : undefined,
+    childRelationshipName: isRef && f.relationshipName ? `${f.relationshipName}__r` : undefined,
     restrictedPicklist: !!picklist?.restricted,
     picklistValues: (picklist?.values ?? []).map((v) => ({
       value: v.fullName,
@@ -207,6 +194,21 @@ export function fieldFromMetadata(f: ForceAppField): FieldSpec | undefined {
     })),
     defaultValue: type === 'boolean' ? f.defaultValue === 'true' : defaultPick !== undefined ? defaultPick : undefined,
   });
-  if (f.type === 'MasterDetail') spec.nillable = false;
+  if (f.type === 'MasterDetail') {
+    spec.nillable = false;
+    spec.masterDetail = true;
+    spec.reparentable = reparentableMasterDetail(f.file);
+    // describe reports a master-detail that cannot be reparented as not updateable
+    spec.updateable = spec.reparentable;
+  }
   return spec;
+}
+
+/** `<reparentableMasterDetail>true</…>` in the field's XML (the shared reader does not model it). */
+function reparentableMasterDetail(file: string): boolean {
+  try {
+    return /<reparentableMasterDetail>\s*true\s*<\/reparentableMasterDetail>/.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }

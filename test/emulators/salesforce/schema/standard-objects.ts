@@ -91,7 +91,7 @@ export function standardObjects(): ObjectSpec[] {
       'Technology Partner',
       'Other',
     ]),
-    ref('ParentId', 'Parent Account ID', ['Account'], 'Parent'),
+    ref('ParentId', 'Parent Account ID', ['Account'], 'Parent', { childRelationshipName: 'ChildAccounts' }),
     ...addressFields('Billing', 'Billing'),
     ...addressFields('Shipping', 'Shipping'),
     field('Phone', 'phone', 'Account Phone'),
@@ -107,7 +107,7 @@ export function standardObjects(): ObjectSpec[] {
   ]);
   const contact = makeObject('Contact', 'Contact', 'Contacts', '003', 'standard', [
     ...systemFields(true),
-    ref('AccountId', 'Account ID', ['Account'], 'Account'),
+    ref('AccountId', 'Account ID', ['Account'], 'Account', { childRelationshipName: 'Contacts' }),
     ...personNameFields(),
     ...addressFields('Mailing', 'Mailing'),
     ...addressFields('Other', 'Other'),
@@ -164,7 +164,7 @@ export function standardObjects(): ObjectSpec[] {
   const campaign = makeObject('Campaign', 'Campaign', 'Campaigns', '701', 'standard', [
     ...systemFields(true),
     str('Name', 'Name', 80, { required: true, nillable: false, nameField: true }),
-    ref('ParentId', 'Parent Campaign ID', ['Campaign'], 'Parent'),
+    ref('ParentId', 'Parent Campaign ID', ['Campaign'], 'Parent', { childRelationshipName: 'ChildCampaigns' }),
     pick('Type', 'Type', ['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Email', 'Other']),
     pick('Status', 'Status', ['Planned', 'In Progress', 'Completed', 'Aborted']),
     field('StartDate', 'date', 'Start Date'),
@@ -176,17 +176,25 @@ export function standardObjects(): ObjectSpec[] {
   ]);
   const member = makeObject('CampaignMember', 'Campaign Member', 'Campaign Members', '00v', 'standard', [
     ...systemFields(false),
-    ref('CampaignId', 'Campaign ID', ['Campaign'], 'Campaign', { required: true, nillable: false, updateable: false }),
-    ref('ContactId', 'Contact ID', ['Contact'], 'Contact', { updateable: false }),
-    ref('LeadId', 'Lead ID', ['Lead'], 'Lead', { updateable: false }),
+    ref('CampaignId', 'Campaign ID', ['Campaign'], 'Campaign', {
+      required: true,
+      nillable: false,
+      updateable: false,
+      childRelationshipName: 'CampaignMembers',
+    }),
+    ref('ContactId', 'Contact ID', ['Contact'], 'Contact', {
+      updateable: false,
+      childRelationshipName: 'CampaignMembers',
+    }),
+    ref('LeadId', 'Lead ID', ['Lead'], 'Lead', { updateable: false, childRelationshipName: 'CampaignMembers' }),
     pick('Status', 'Status', ['Planned', 'Sent', 'Received', 'Responded'], { defaultValue: 'Sent' }),
     field('HasResponded', 'boolean', 'Responded', { createable: false, updateable: false, defaultValue: false }),
     field('FirstRespondedDate', 'date', 'First Responded Date', { createable: false, updateable: false }),
   ]);
   const task = makeObject('Task', 'Task', 'Tasks', '00T', 'standard', [
     ...systemFields(true),
-    ref('WhoId', 'Name ID', ['Contact', 'Lead'], 'Who'),
-    ref('WhatId', 'Related To ID', ['Account', 'Campaign'], 'What'),
+    ref('WhoId', 'Name ID', ['Contact', 'Lead'], 'Who', { childRelationshipName: 'Tasks' }),
+    ref('WhatId', 'Related To ID', ['Account', 'Campaign'], 'What', { childRelationshipName: 'Tasks' }),
     str('Subject', 'Subject', 255),
     field('ActivityDate', 'date', 'Due Date Only'),
     pick('Status', 'Status', ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], {
