@@ -32,7 +32,8 @@ export type FieldType =
   | 'reference'
   | 'address'
   | 'location'
-  | 'combobox';
+  | 'combobox'
+  | 'base64';
 
 export interface FieldDef {
   /** API name as Salesforce spells it (lookups are case-insensitive through `ObjectDef.getField`). */

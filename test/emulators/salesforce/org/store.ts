@@ -15,6 +15,15 @@ import { RecordErrors } from '../errors';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * What the platform does around a write of one object (roll-ups, dependent records, cross-field rules): `before`
+ * may complete the row or refuse it (throw RecordErrors); `after` runs once the row is stored or deleted.
+ */
+export interface WriteTrigger {
+  beforeWrite?(tx: Transaction, obj: ObjectSpec, row: Row, before: Row | undefined): void;
+  afterWrite?(tx: Transaction, obj: ObjectSpec, row: Row, before: Row | undefined): void;
+}
+
 export interface DeletedEntry {
   id: string;
   deletedDate: number;
@@ -27,6 +36,7 @@ export class RecordStore {
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly deletedLog = new Map<string, DeletedEntry[]>();
   private commitNumber = 0;
+  private readonly triggers = new Map<string, WriteTrigger[]>();
 
   constructor(
     readonly catalog: Catalog,
@@ -47,6 +57,16 @@ export class RecordStore {
     }
     this.byObject.set(obj, t);
     return t;
+  }
+
+  addTrigger(objectName: string, trigger: WriteTrigger): void {
+    const key = objectName.toLowerCase();
+    this.triggers.set(key, [...(this.triggers.get(key) ?? []), trigger]);
+  }
+
+  /** @internal */
+  triggersFor(obj: ObjectSpec): WriteTrigger[] {
+    return this.triggers.get(obj.name.toLowerCase()) ?? NO_TRIGGERS;
   }
 
   /** Any record by id (its object found from the key prefix), deleted or not. */
@@ -115,6 +135,8 @@ export class RecordStore {
     this.hub.emitCommit({ ...tx, commitNumber: ++this.commitNumber });
   }
 }
+
+const NO_TRIGGERS: WriteTrigger[] = [];
 
 /** Name for person objects (`FirstName LastName`); kept stored so queries and sorting are cheap. */
 export function computeDerived(obj: ObjectSpec, row: Row): void {
@@ -189,12 +211,15 @@ export class Transaction {
     };
     if (obj.getField('OwnerId') && (row.OwnerId === undefined || row.OwnerId === null)) row.OwnerId = this.userId;
     computeDerived(obj, row);
+    const triggers = this.store.triggersFor(obj);
+    for (const tr of triggers) tr.beforeWrite?.(this, obj, row, undefined);
     const t = this.store.table(obj);
     const clash = this.store.unique.conflict(obj, t, row);
     if (clash) throw new RecordErrors([clash]);
     t.set(id, row);
     this.store.unique.note(obj, t, row, true);
     this.undo.push(() => t.delete(id));
+    for (const tr of triggers) tr.afterWrite?.(this, obj, row, undefined);
     this.changes.push({
       changeType: 'CREATE',
       entityName: obj.name,
@@ -206,9 +231,11 @@ export class Transaction {
   }
 
   /** Applies `values`; returns the names of the fields whose value really changed. Throws RecordErrors on a unique clash. */
-  update(obj: ObjectSpec, id: string, values: Row): string[] {
+  update(obj: ObjectSpec, id: string, requested: Row): string[] {
     const t = this.store.table(obj);
     const row = t.get(id)!;
+    const triggers = this.store.triggersFor(obj);
+    const values = triggers.length ? this.triggered(triggers, obj, row, requested) : requested;
     const clash = this.store.unique.conflict(obj, t, values, id);
     if (clash) throw new RecordErrors([clash]);
     const before = { ...row };
@@ -245,7 +272,28 @@ export class Transaction {
       eventValues.LastModifiedById = this.userId;
     }
     this.changes.push({ changeType: 'UPDATE', entityName: obj.name, recordId: id, changedFields, values: eventValues });
+    for (const tr of triggers) tr.afterWrite?.(this, obj, row, before);
     return changed;
+  }
+
+  /** The values to apply once the object's before-triggers have seen (and maybe completed) the merged row. */
+  private triggered(triggers: WriteTrigger[], obj: ObjectSpec, row: Row, requested: Row): Row {
+    const next: Row = { ...row, ...requested };
+    for (const tr of triggers) tr.beforeWrite?.(this, obj, next, row);
+    const values: Row = {};
+    for (const k of Object.keys(next)) {
+      if (k in requested || !sameValue(next[k] ?? null, row[k] ?? null)) values[k] = next[k];
+    }
+    return values;
+  }
+
+  /** Sets platform-maintained values (roll-ups, links) on a stored row: no audit stamps, no change event. */
+  patch(obj: ObjectSpec, id: string, values: Row): void {
+    const row = this.store.table(obj).get(id);
+    if (!row) return;
+    const before = { ...row };
+    Object.assign(row, values);
+    this.undo.push(() => this.store.table(obj).set(id, before));
   }
 
   delete(obj: ObjectSpec, id: string): void {
@@ -260,6 +308,7 @@ export class Transaction {
     this.undo.push(() => t.set(id, before));
     this.store.logDelete(obj, id, now);
     this.changes.push({ changeType: 'DELETE', entityName: obj.name, recordId: id, changedFields: [], values: {} });
+    for (const tr of this.store.triggersFor(obj)) tr.afterWrite?.(this, obj, row, before);
   }
 
   undelete(obj: ObjectSpec, id: string): void {
@@ -279,6 +328,7 @@ export class Transaction {
       changedFields: [],
       values: storedFieldsForEvent(obj, row),
     });
+    for (const tr of this.store.triggersFor(obj)) tr.afterWrite?.(this, obj, row, before);
   }
 
   rollback(): void {

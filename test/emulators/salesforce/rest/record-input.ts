@@ -145,6 +145,15 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     }
     return id;
   }
+  if (f.type === 'base64') {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(v)) {
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
+      return undefined;
+    }
+    return v.replace(/\s+/g, '');
+  }
   // address/location and anything else: not writable this way
   errors.push(
     recordError(

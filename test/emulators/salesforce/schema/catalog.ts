@@ -38,6 +38,13 @@ export class Catalog implements SchemaCatalog {
     return this.channels;
   }
 
+  /** Objects with a change event (`ContactChangeEvent`, `Foo__ChangeEvent`): the standard CDC ones and every custom object. */
+  changeEventObjects(): { entity: ObjectSpec; name: string }[] {
+    return this.listObjects()
+      .filter((o) => o.kind === 'custom' || CDC_STANDARD.has(o.name))
+      .map((o) => ({ entity: o, name: changeEventName(o.name) }));
+  }
+
   cdcEntities(): string[] {
     const all = new Set<string>(this.cdcSelected);
     for (const c of this.channels) for (const m of c.members) all.add(m);
@@ -48,6 +55,17 @@ export class Catalog implements SchemaCatalog {
     let customIndex = 0;
     let eventIndex = 0;
     for (const o of model.objects) {
+      if (o.name === 'Activity') {
+        // Custom fields on Activity are fields of Task and Event, as in the platform.
+        for (const target of ['Task', 'Event']) {
+          const activity = this.getObject(target)!;
+          for (const f of o.fields) {
+            const spec = fieldFromMetadata(f);
+            if (spec) addField(activity, spec);
+          }
+        }
+        continue;
+      }
       let obj = this.getObject(o.name);
       if (!obj) {
         const isEvent = o.kind === 'platformEvent' || o.name.endsWith('__e');
@@ -123,6 +141,27 @@ function nameFieldOf(nf: { label?: string; type?: string } | undefined): FieldSp
     nillable: auto,
     required: !auto,
   });
+}
+
+/** The standard objects here that Change Data Capture supports. */
+const CDC_STANDARD = new Set([
+  'Account',
+  'Contact',
+  'Lead',
+  'User',
+  'Opportunity',
+  'Campaign',
+  'CampaignMember',
+  'Task',
+  'Event',
+  'ContentVersion',
+  'ContentDocument',
+  'ContentDocumentLink',
+]);
+
+/** `Contact` → `ContactChangeEvent`, `Foo__c` → `Foo__ChangeEvent`. */
+export function changeEventName(entity: string): string {
+  return entity.endsWith('__c') ? `${entity.slice(0, -3)}__ChangeEvent` : `${entity}ChangeEvent`;
 }
 
 /** `ContactChangeEvent` → `Contact`, `Foo__ChangeEvent` → `Foo__c`. */

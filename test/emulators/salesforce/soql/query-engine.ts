@@ -700,6 +700,15 @@ export class QueryEngine {
   }
 
   private renderPath(out: Record<string, unknown>, row: Row, path: FieldPath, version: string): void {
+    if (path.hops.length === 0 && path.leaf.type === 'base64') {
+      out[path.leaf.name] = blobUrl(
+        this.org.store.find(row.Id as string)?.obj.name ?? '',
+        row,
+        path.leaf.name,
+        version,
+      );
+      return;
+    }
     if (path.hops.length === 0) {
       out[path.leaf.name] = restValue(
         path.leaf,
@@ -897,6 +906,12 @@ export function addressValue(row: Row, compound: string): Record<string, unknown
     street: row[`${p}Street`] ?? null,
   };
   return Object.values(v).some((x) => x !== null) ? v : null;
+}
+
+/** A base64 field reads as the URL its bytes download from (`…/sobjects/ContentVersion/<id>/VersionData`). */
+export function blobUrl(objectName: string, row: Row, field: string, version: string): string | null {
+  if (row[field] === undefined || row[field] === null) return null;
+  return `/services/data/v${version}/sobjects/${objectName}/${row.Id}/${field}`;
 }
 
 /** A stored value as REST JSON (datetimes `…+0000`). */
