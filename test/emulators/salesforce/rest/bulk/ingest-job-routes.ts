@@ -51,7 +51,7 @@ export function registerIngestJobRoutes(api: Api): void {
     job.state = 'InProgress';
     job.startedAt = Date.now();
     jobs.touch(job);
-    const bad = unknownColumn(obj, job.header);
+    const bad = unknownColumn(org, obj, job.header);
     if (bad !== undefined) {
       finish(job, 'Failed', `InvalidBatch : Field name not found : ${bad}`);
       return;
