@@ -205,3 +205,31 @@ describe('API versions', () => {
     expect((await raw(emu, 'GET', '/services/data/v69.0/sobjects')).status).toBe(404);
   });
 });
+
+describe('SOQL beyond the basics', () => {
+  const q = (soql: string) => raw(emu, 'GET', `${V}/query?q=${encodeURIComponent(soql)}`);
+
+  it('toLabel() and FORMAT() read the field; TYPEOF, HAVING and date GROUP BY say the emulator lacks them', async () => {
+    const labelled = await q('SELECT toLabel(Status), FORMAT(AnnualRevenue) FROM Lead LIMIT 1');
+    expect(labelled.status).toBe(200);
+    expect(labelled.body.records[0]).toHaveProperty('Status');
+    for (const soql of [
+      'SELECT TYPEOF What WHEN Account THEN Name END FROM Task',
+      'SELECT LeadSource, COUNT(Id) FROM Lead GROUP BY LeadSource HAVING COUNT(Id) > 1',
+      'SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) FROM Contact GROUP BY CALENDAR_YEAR(CreatedDate)',
+    ]) {
+      const res = await q(soql);
+      expect(res.status).toBe(400);
+      expect(res.body[0].errorCode).toBe('EMULATOR_UNSUPPORTED');
+    }
+  });
+
+  it('a syntax error echoes the query with a caret under the token, its row and column', async () => {
+    const res = await q("SELECT Id FROM Contact\nWHERE Name = 'x' ANDD Title = 'y'");
+    expect(res.body[0]).toEqual({
+      errorCode: 'MALFORMED_QUERY',
+      message:
+        "\nSELECT Id FROM Contact\nWHERE Name = 'x' ANDD Title = 'y'\n                      ^\nERROR at Row:2:Column:23\nunexpected token: 'Title'",
+    });
+  });
+});
