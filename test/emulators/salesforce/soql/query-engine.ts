@@ -12,6 +12,7 @@ import type { Org } from '../org/org';
 import type { Row } from '../org/store';
 import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
 import { dateLiteralRange } from './date-literals';
+import { userRecordAccessRows } from './user-record-access';
 
 /** A resolved field path: relationship hops, then the leaf field. */
 export interface FieldPath {
@@ -56,6 +57,8 @@ export interface QueryPlan {
   aggregate: boolean;
   groupBy: FieldPath[];
   includeDeleted: boolean;
+  /** Rows computed per query instead of read from the store (UserRecordAccess). */
+  virtualRows?: () => Row[];
 }
 
 export interface QueryOutcome {
@@ -238,9 +241,11 @@ export class QueryEngine {
     if (offset !== undefined && offset > 2000) {
       throw new SfError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
     }
+    const rawWhere = q.where;
     return {
       obj,
       select,
+      virtualRows: obj.name === 'UserRecordAccess' ? () => userRecordAccessRows(this.org, rawWhere) : undefined,
       where: q.where ? this.compileWhere(obj, q.where, userId) : undefined,
       orderBy,
       limit: q.limit,
@@ -619,9 +624,9 @@ export class QueryEngine {
   // ---------- execution ----------
 
   execute(plan: QueryPlan, parentId?: { field: string; id: string }): QueryOutcome {
-    const table = this.org.store.table(plan.obj);
+    const source = plan.virtualRows ? plan.virtualRows() : this.org.store.table(plan.obj).values();
     let rows: Row[] = [];
-    for (const row of table.values()) {
+    for (const row of source) {
       if (row.IsDeleted === true && !plan.includeDeleted) continue;
       if (parentId && row[parentId.field] !== parentId.id) continue;
       if (plan.where && !plan.where(row)) continue;

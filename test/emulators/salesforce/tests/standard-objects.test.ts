@@ -119,6 +119,21 @@ describe('schema', () => {
   });
 });
 
+describe('UserRecordAccess', () => {
+  it('answers per user and record: a rep edits what it owns, reads the rest', async () => {
+    const rep = emu.users.find((u) => u.role === 'rep')!;
+    const owned = (await conn.query<any>(`SELECT Id FROM Contact WHERE OwnerId = '${rep.id}' LIMIT 1`)).records[0].Id;
+    const other = (await conn.query<any>(`SELECT Id FROM Contact WHERE OwnerId != '${rep.id}' LIMIT 1`)).records[0].Id;
+    const res = await conn.query<any>(
+      `SELECT RecordId, HasReadAccess, HasEditAccess, MaxAccessLevel FROM UserRecordAccess WHERE UserId = '${rep.id}' AND RecordId IN ('${owned}', '${other}')`,
+    );
+    expect(res.records.map((r) => [r.RecordId, r.HasReadAccess, r.HasEditAccess, r.MaxAccessLevel])).toEqual([
+      [owned, true, true, 'Transfer'],
+      [other, true, false, 'Read'],
+    ]);
+  });
+});
+
 describe('files, tooling and graph', () => {
   it('a base64 ContentVersion creates its document; VersionData downloads the bytes', async () => {
     const created = await conn
