@@ -69,7 +69,7 @@ async function changeWithinOneSecond(mirror: MirrorStore): Promise<Written> {
       {
         id: a,
         object: 'Contact',
-        fields: { Id: a, LastName: 'A', Title: 'first', SystemModstamp: aRow.SystemModstamp },
+        fields: { Id: a, LastName: 'A', Title: 'first', SystemModstamp: aRow.SystemModstamp as string },
       },
     ]);
     const b = (await conn.sobject('Contact').create({ LastName: 'B' })).id!;
