@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- --port 8484 --seed demo [--no-control] [--daily-api-limit N] [--jwt-cert file]`
+ * `npm run emulator -- --port 8484 --seed demo [--no-control] [--daily-api-limit N] [--jwt-cert file] [--org-key K]`
  * Prints exactly one JSON line on stdout when ready; logs go to stderr. Runs until SIGTERM/SIGINT.
  */
 import { readFileSync } from 'node:fs';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     dailyApiLimit: typeof args['daily-api-limit'] === 'string' ? Number(args['daily-api-limit']) : undefined,
     jwtCertificate: typeof args['jwt-cert'] === 'string' ? readFileSync(args['jwt-cert'], 'utf8') : undefined,
     forceAppRoot: typeof args['force-app'] === 'string' ? args['force-app'] : undefined,
+    orgKey: typeof args['org-key'] === 'string' ? args['org-key'] : undefined,
     log,
   });
   process.stdout.write(`${JSON.stringify(emu.info())}\n`);

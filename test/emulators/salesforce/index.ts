@@ -42,6 +42,8 @@ export interface SalesforceEmulatorOptions {
   streaming?: Partial<StreamingOptions>;
   /** Org clock start (epoch ms); default real time. */
   clockStart?: number;
+  /** Derives the org id and the usernames' suffix; default: the seed (one seed, one org identity). */
+  orgKey?: string;
   /** Log lines (default: silent in-process). */
   log?: (line: string) => void;
 }
@@ -99,6 +101,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     jwtCertificate: options.jwtCertificate,
     streaming: { ...DEFAULT_STREAMING, ...options.streaming },
     clockStart: options.clockStart,
+    orgKey: options.orgKey ?? String(options.seed ?? 'demo'),
   });
 
   const seed = async (option: string): Promise<{ accounts: number; contacts: number; leads: number }> => {

@@ -32,7 +32,8 @@ export type FieldType =
   | 'reference'
   | 'address'
   | 'location'
-  | 'combobox';
+  | 'combobox'
+  | 'base64';
 
 export interface FieldDef {
   /** API name as Salesforce spells it (lookups are case-insensitive through `ObjectDef.getField`). */
@@ -122,7 +123,7 @@ export interface CommittedTransaction {
   commitTimestamp: number;
   commitNumber: number;
   commitUserId: string;
-  /** `com/salesforce/api/rest/62.0;client=audience-loop`, or '' when no client was named. */
+  /** `com/salesforce/api/rest/62.0;client=audience-loop`; only the API part when no client was named. */
   changeOrigin: string;
   /** In the order they were made; the streaming side numbers them (sequenceNumber) and merges alike ones. */
   changes: RecordChange[];

@@ -18,6 +18,11 @@ export class Clock implements OrgClock {
   }
 }
 
+/** Record audit timestamps are stored in whole seconds, as every real org's records show (`…16.000+0000`). */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 /** REST format: `2021-04-08T18:39:16.000+0000`. */

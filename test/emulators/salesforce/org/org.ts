@@ -8,11 +8,17 @@ import { RecordErrors } from '../errors';
 import { Catalog } from '../schema/catalog';
 import type { ObjectSpec } from '../schema/field-builders';
 import { TokenService } from '../auth/token-service';
-import { Clock, formatIsoDateTime, parseDateTime } from './clock';
+import { Clock, formatIsoDateTime, parseDateTime, wholeSecond } from './clock';
+import { registerActivityRules } from './activity-rules';
+import { registerCampaignRules } from './campaign-rules';
+import { registerContentRules } from './content-rules';
 import { EventHub } from './event-hub';
+import { registerOpportunityRules } from './opportunity-rules';
+import { loadProfiles } from './profiles';
 import { Faults } from './faults';
 import { FieldPermissions } from './field-permissions';
 import { to18 } from './ids';
+import { orgIdentity, orgUsername } from './org-identity';
 import { RecordStore, type Row } from './store';
 import { Usage } from './usage';
 import { DEFAULT_USERS, type OrgUser } from './users';
@@ -33,10 +39,14 @@ export interface OrgOptions {
   jwtCertificate?: string;
   streaming: StreamingOptions;
   clockStart?: number;
+  /** Derives the org id and the usernames' suffix (org/org-identity.ts); default `demo`. */
+  orgKey?: string;
 }
 
 export class Org {
-  readonly orgId = to18('00DHs0000000001');
+  readonly orgId: string;
+  /** Carried by every username, so each org's users are distinct to the Salesforce CLI. */
+  readonly usernameSuffix: string;
   readonly clock: Clock;
   readonly catalog: Catalog;
   readonly hub = new EventHub();
@@ -54,9 +64,14 @@ export class Org {
   readonly context: EmulatorContext;
 
   constructor(readonly options: OrgOptions) {
+    ({ orgId: this.orgId, usernameSuffix: this.usernameSuffix } = orgIdentity(options.orgKey ?? 'demo'));
     this.clock = new Clock(options.clockStart);
     this.catalog = new Catalog(options.forceApp);
     this.store = new RecordStore(this.catalog, this.hub, () => this.clock.now());
+    registerCampaignRules(this.store);
+    registerActivityRules(this.store);
+    registerOpportunityRules(this.store);
+    registerContentRules(this.store);
     this.tokens = new TokenService(this.orgId, () => this.clock.now(), options.sessionTtlMs);
     this.usage = new Usage(options.dailyApiLimit, () => this.clock.now());
     this.jwtCertificate = options.jwtCertificate;
@@ -79,8 +94,13 @@ export class Org {
   resetUsers(): void {
     const userObj = this.catalog.getObject('User')!;
     const orgObj = this.catalog.getObject('Organization')!;
-    this.users = DEFAULT_USERS.map((u, i) => ({ ...u, id: to18(`005Hs${String(i + 1).padStart(10, '0')}`) }));
+    this.users = DEFAULT_USERS.map((u, i) => ({
+      ...u,
+      username: orgUsername(u.username, this.usernameSuffix),
+      id: to18(`005Hs${String(i + 1).padStart(10, '0')}`),
+    }));
     const admin = this.users[0]!.id;
+    const profiles = loadProfiles(this.store, this.catalog.getObject('Profile')!, admin);
     this.store.load(
       userObj,
       this.users.map((u) => ({
@@ -89,7 +109,10 @@ export class Org {
         FirstName: u.firstName,
         LastName: u.lastName,
         Email: u.email,
-        Alias: u.username.slice(0, 8).replace(/@.*/, ''),
+        Alias: u.username.replace(/@.*/, '').slice(0, 8),
+        CommunityNickname: u.username.replace(/@.*/, ''),
+        ProfileId: profiles[u.role],
+        EmailEncodingKey: 'UTF-8',
         IsActive: true,
         UserType: 'Standard',
         TimeZoneSidKey: 'GMT',
@@ -135,7 +158,10 @@ export class Org {
   /** Loads seed rows straight into the store: no events, no validation, datetimes converted. */
   loadSeed(seed: SeedData): { accounts: number; contacts: number; leads: number } {
     const admin = this.user('admin').id;
-    const owners = Array.from({ length: 10 }, (_, i) => this.userByName(ownerUsernameFor(i))?.id ?? admin);
+    const owners = Array.from(
+      { length: 10 },
+      (_, i) => this.userByName(orgUsername(ownerUsernameFor(i), this.usernameSuffix))?.id ?? admin,
+    );
     const account = this.catalog.getObject('Account')!;
     const contact = this.catalog.getObject('Contact')!;
     const lead = this.catalog.getObject('Lead')!;
@@ -148,7 +174,7 @@ export class Org {
   /** One pass per row: system fields, then the row's known fields (unknown ones dropped), then Name. */
   private bulkLoad(obj: ObjectSpec, rows: Row[], owners: string[], admin: string, accIds?: string[]): string[] {
     const table = this.store.table(obj);
-    const now = this.clock.now();
+    const now = wholeSecond(this.clock.now());
     const plan = new Map<string, { name: string; datetime: boolean } | null>();
     const personName = !!obj.getField('Name')?.calculated && !!obj.getField('LastName');
     const ids: string[] = new Array(rows.length);

@@ -7,13 +7,22 @@ import { randomUUID } from 'node:crypto';
 import type { CommittedTransaction, RecordChange } from '../org-contract';
 import type { Catalog } from '../schema/catalog';
 import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
-import { formatDate, formatIsoDateTime } from './clock';
+import { formatDate, formatIsoDateTime, wholeSecond } from './clock';
 import type { EventHub } from './event-hub';
 import { IdFactory } from './ids';
 import { UniqueIndex } from './unique-fields';
 import { RecordErrors } from '../errors';
 
 export type Row = Record<string, unknown>;
+
+/**
+ * What the platform does around a write of one object (roll-ups, dependent records, cross-field rules): `before`
+ * may complete the row or refuse it (throw RecordErrors); `after` runs once the row is stored or deleted.
+ */
+export interface WriteTrigger {
+  beforeWrite?(tx: Transaction, obj: ObjectSpec, row: Row, before: Row | undefined): void;
+  afterWrite?(tx: Transaction, obj: ObjectSpec, row: Row, before: Row | undefined): void;
+}
 
 export interface DeletedEntry {
   id: string;
@@ -27,6 +36,7 @@ export class RecordStore {
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly deletedLog = new Map<string, DeletedEntry[]>();
   private commitNumber = 0;
+  private readonly triggers = new Map<string, WriteTrigger[]>();
 
   constructor(
     readonly catalog: Catalog,
@@ -47,6 +57,16 @@ export class RecordStore {
     }
     this.byObject.set(obj, t);
     return t;
+  }
+
+  addTrigger(objectName: string, trigger: WriteTrigger): void {
+    const key = objectName.toLowerCase();
+    this.triggers.set(key, [...(this.triggers.get(key) ?? []), trigger]);
+  }
+
+  /** @internal */
+  triggersFor(obj: ObjectSpec): WriteTrigger[] {
+    return this.triggers.get(obj.name.toLowerCase()) ?? NO_TRIGGERS;
   }
 
   /** Any record by id (its object found from the key prefix), deleted or not. */
@@ -71,7 +91,7 @@ export class RecordStore {
   /** Bulk load without events or validation (seed data). Fills Id and audit fields when missing. */
   load(obj: ObjectSpec, rows: Row[], userId: string): string[] {
     const t = this.table(obj);
-    const now = this.now();
+    const now = wholeSecond(this.now());
     const out: string[] = [];
     const hasOwner = !!obj.getField('OwnerId');
     for (const r of rows) {
@@ -96,7 +116,7 @@ export class RecordStore {
 
   /** Opens a transaction; the org clock is read once here and stamps every record the transaction writes. */
   begin(userId: string, changeOrigin: string): Transaction {
-    return new Transaction(this, userId, changeOrigin, this.now());
+    return new Transaction(this, userId, changeOrigin, wholeSecond(this.now()));
   }
 
   /** @internal */
@@ -114,12 +134,9 @@ export class RecordStore {
   emit(tx: Omit<CommittedTransaction, 'commitNumber'>): void {
     this.hub.emitCommit({ ...tx, commitNumber: ++this.commitNumber });
   }
-
-  /** @internal */
-  clock(): number {
-    return this.now();
-  }
 }
+
+const NO_TRIGGERS: WriteTrigger[] = [];
 
 /** Name for person objects (`FirstName LastName`); kept stored so queries and sorting are cheap. */
 export function computeDerived(obj: ObjectSpec, row: Row): void {
@@ -151,7 +168,7 @@ function storedFieldsForEvent(obj: ObjectSpec, row: Row): Record<string, unknown
 
 /**
  * A unit of work: changes apply at once, are undone on rollback, and are announced once on commit. Like Salesforce,
- * one timestamp (`now`, taken at begin) is used for the CreatedDate/LastModifiedDate/SystemModstamp of every record.
+ * one timestamp (`now`, taken at begin, in whole seconds) is used for the CreatedDate/LastModifiedDate/SystemModstamp of every record.
  */
 export class Transaction {
   private readonly undo: (() => void)[] = [];
@@ -194,12 +211,15 @@ export class Transaction {
     };
     if (obj.getField('OwnerId') && (row.OwnerId === undefined || row.OwnerId === null)) row.OwnerId = this.userId;
     computeDerived(obj, row);
+    const triggers = this.store.triggersFor(obj);
+    for (const tr of triggers) tr.beforeWrite?.(this, obj, row, undefined);
     const t = this.store.table(obj);
     const clash = this.store.unique.conflict(obj, t, row);
     if (clash) throw new RecordErrors([clash]);
     t.set(id, row);
     this.store.unique.note(obj, t, row, true);
     this.undo.push(() => t.delete(id));
+    for (const tr of triggers) tr.afterWrite?.(this, obj, row, undefined);
     this.changes.push({
       changeType: 'CREATE',
       entityName: obj.name,
@@ -211,9 +231,11 @@ export class Transaction {
   }
 
   /** Applies `values`; returns the names of the fields whose value really changed. Throws RecordErrors on a unique clash. */
-  update(obj: ObjectSpec, id: string, values: Row): string[] {
+  update(obj: ObjectSpec, id: string, requested: Row): string[] {
     const t = this.store.table(obj);
     const row = t.get(id)!;
+    const triggers = this.store.triggersFor(obj);
+    const values = triggers.length ? this.triggered(triggers, obj, row, requested) : requested;
     const clash = this.store.unique.conflict(obj, t, values, id);
     if (clash) throw new RecordErrors([clash]);
     const before = { ...row };
@@ -250,7 +272,28 @@ export class Transaction {
       eventValues.LastModifiedById = this.userId;
     }
     this.changes.push({ changeType: 'UPDATE', entityName: obj.name, recordId: id, changedFields, values: eventValues });
+    for (const tr of triggers) tr.afterWrite?.(this, obj, row, before);
     return changed;
+  }
+
+  /** The values to apply once the object's before-triggers have seen (and maybe completed) the merged row. */
+  private triggered(triggers: WriteTrigger[], obj: ObjectSpec, row: Row, requested: Row): Row {
+    const next: Row = { ...row, ...requested };
+    for (const tr of triggers) tr.beforeWrite?.(this, obj, next, row);
+    const values: Row = {};
+    for (const k of Object.keys(next)) {
+      if (k in requested || !sameValue(next[k] ?? null, row[k] ?? null)) values[k] = next[k];
+    }
+    return values;
+  }
+
+  /** Sets platform-maintained values (roll-ups, links) on a stored row: no audit stamps, no change event. */
+  patch(obj: ObjectSpec, id: string, values: Row): void {
+    const row = this.store.table(obj).get(id);
+    if (!row) return;
+    const before = { ...row };
+    Object.assign(row, values);
+    this.undo.push(() => this.store.table(obj).set(id, before));
   }
 
   delete(obj: ObjectSpec, id: string): void {
@@ -265,6 +308,7 @@ export class Transaction {
     this.undo.push(() => t.set(id, before));
     this.store.logDelete(obj, id, now);
     this.changes.push({ changeType: 'DELETE', entityName: obj.name, recordId: id, changedFields: [], values: {} });
+    for (const tr of this.store.triggersFor(obj)) tr.afterWrite?.(this, obj, row, before);
   }
 
   undelete(obj: ObjectSpec, id: string): void {
@@ -284,6 +328,7 @@ export class Transaction {
       changedFields: [],
       values: storedFieldsForEvent(obj, row),
     });
+    for (const tr of this.store.triggersFor(obj)) tr.afterWrite?.(this, obj, row, before);
   }
 
   rollback(): void {
@@ -299,7 +344,8 @@ export class Transaction {
     if (this.changes.length === 0) return;
     this.store.emit({
       transactionKey: randomUUID().replace(/-/g, '').slice(0, 20).toLowerCase(),
-      commitTimestamp: this.store.clock(),
+      // equals the LastModifiedDate the transaction wrote, as in a real org's change events
+      commitTimestamp: this.now,
       commitUserId: this.userId,
       changeOrigin: this.changeOrigin,
       changes: this.changes.slice(),

@@ -43,7 +43,8 @@ interface Route {
 }
 
 export const MIN_VERSION = 31;
-export const MAX_VERSION = 62;
+/** Winter '27, the current release at the end of 2026. */
+export const MAX_VERSION = 68;
 
 export class Api {
   readonly routes: Route[] = [];
@@ -126,11 +127,12 @@ export function errorResponse(err: unknown): ApiResponse {
   };
 }
 
-/** `com/salesforce/api/rest/62.0;client=audience-loop`, or '' when no client was named. */
-export function changeOrigin(req: ApiRequest): string {
+/** `com/salesforce/api/rest/62.0;client=audience-loop`; without a named client only the API part, as a real org. */
+export function changeOrigin(req: ApiRequest, api = 'rest'): string {
   const opts = req.headers['sforce-call-options'];
   const m = opts ? /(?:^|,)\s*client=([^,]+)/.exec(opts) : null;
-  return m ? `com/salesforce/api/rest/${req.version};client=${m[1]!.trim()}` : '';
+  const origin = `com/salesforce/api/${api}/${req.version}`;
+  return m ? `${origin};client=${m[1]!.trim()}` : origin;
 }
 
 export function bodyObject(req: ApiRequest): Record<string, unknown> {

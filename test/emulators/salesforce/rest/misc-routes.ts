@@ -1,5 +1,4 @@
-/** The version resource map, /limits, and the tooling stand-ins the Salesforce CLI probes. */
-import { SfError } from '../errors';
+/** The version resource map, /limits and /limits/recordCount. */
 import type { Api } from './api';
 
 const LIMIT_MAX: Record<string, number> = {
@@ -120,10 +119,18 @@ export function registerMiscRoutes(api: Api): void {
     return { status: 200, body: out };
   });
 
-  // Tooling API is not emulated; the CLI tolerates a failing SandboxProcess probe.
-  api.add('GET', '/tooling/query', 'query', (req) => {
-    const q = req.query.q ?? '';
-    const m = /from\s+(\w+)/i.exec(q);
-    throw new SfError(400, 'INVALID_TYPE', `sObject type '${m?.[1] ?? ''}' is not supported.`);
+  // `sf org list sobject record-counts`: live records per object, all objects unless `sObjects` names some.
+  api.add('GET', '/limits/recordCount', 'limits', (req) => {
+    const wanted = req.query.sObjects?.split(',').map((n) => n.trim().toLowerCase());
+    const sObjects = org.catalog
+      .listObjects()
+      .filter((o) => o.kind !== 'platformEvent' && (!wanted || wanted.includes(o.name.toLowerCase())))
+      .map((o) => {
+        let count = 0;
+        for (const row of org.store.table(o).values()) if (row.IsDeleted !== true) count++;
+        return { count, name: o.name };
+      })
+      .filter((o) => wanted || o.count > 0);
+    return { status: 200, body: { sObjects } };
   });
 }

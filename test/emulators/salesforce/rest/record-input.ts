@@ -145,6 +145,15 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     }
     return id;
   }
+  if (f.type === 'base64') {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(v)) {
+      errors.push(
+        recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${show(v)}`, [f.name]),
+      );
+      return undefined;
+    }
+    return v.replace(/\s+/g, '');
+  }
   // address/location and anything else: not writable this way
   errors.push(
     recordError(
@@ -154,6 +163,13 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     ),
   );
   return undefined;
+}
+
+/** As the platform: not nillable, createable, not defaulted (booleans always have a value), not system-set. */
+function isRequiredOnCreate(f: FieldSpec): boolean {
+  if (f.system || f.calculated || !f.createable || f.type === 'boolean') return false;
+  if (f.defaultValue !== undefined || f.defaultedOnCreate) return false;
+  return f.required === true || !f.nillable;
 }
 
 interface ObjectRules {
@@ -168,13 +184,7 @@ function rulesOf(obj: ObjectSpec): ObjectRules {
   if (!r) {
     r = {
       defaults: obj.fields.filter((f) => !f.system && !f.calculated && f.defaultValue !== undefined),
-      required: obj.fields.filter(
-        (f) =>
-          (f.required || (f.type === 'picklist' && !f.nillable && f.defaultValue === undefined && !f.system)) &&
-          !f.system &&
-          !f.calculated &&
-          f.createable,
-      ),
+      required: obj.fields.filter(isRequiredOnCreate),
     };
     RULES.set(obj, r);
   }
@@ -207,6 +217,12 @@ export function prepareWrite(
     }
     if (f.name === 'Id' && mode === 'create') {
       errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']));
+      continue;
+    }
+    if (mode === 'update' && f.masterDetail && !f.reparentable && access!.editable) {
+      // The same parent sent again is accepted (upserts resend it); another parent is refused as not updateable.
+      const v = coerceValue(org, f, raw, errors);
+      if (v !== undefined && v !== (existing?.[f.name] ?? null)) notWritable.push(f.name);
       continue;
     }
     const writable = mode === 'create' ? f.createable : f.updateable;

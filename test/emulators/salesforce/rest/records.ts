@@ -5,7 +5,7 @@ import { normalizeId } from '../org/ids';
 import type { Org } from '../org/org';
 import type { Row, Transaction } from '../org/store';
 import type { ObjectSpec } from '../schema/field-builders';
-import { addressValue, restValue } from '../soql/query-engine';
+import { addressValue, blobUrl, restValue } from '../soql/query-engine';
 import { prepareWrite } from './record-input';
 
 export function objectOr404(org: Org, type: string): ObjectSpec {
@@ -63,7 +63,8 @@ export function renderRecord(
       })
     : obj.fields.filter((f) => org.fls.get(userId, obj.name, f.name).readable);
   for (const f of fields) {
-    out[f.name] = restValue(f, f.type === 'address' ? addressValue(row, f.name) : row[f.name]);
+    if (f.type === 'base64') out[f.name] = blobUrl(obj.name, row, f.name, version);
+    else out[f.name] = restValue(f, f.type === 'address' ? addressValue(row, f.name) : row[f.name]);
   }
   return out;
 }

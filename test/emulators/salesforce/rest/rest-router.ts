@@ -6,6 +6,10 @@ import { bearerToken } from '../auth/oauth-routes';
 import { Api, MAX_VERSION, MIN_VERSION, errorResponse, type ApiResponse } from './api';
 import { registerCollectionRoutes } from './collection-routes';
 import { registerCompositeRoutes } from './composite-routes';
+import { registerCompositeTreeRoutes } from './composite-tree-routes';
+import { registerContentRoutes } from './content-routes';
+import { registerToolingRoutes } from './tooling-routes';
+import { multipartRecord } from './multipart';
 import { registerMiscRoutes } from './misc-routes';
 import { registerQueryRoutes } from './query-routes';
 import { registerSObjectRoutes } from './sobject-routes';
@@ -28,9 +32,12 @@ export function createApi(org: Org): Api {
   const api = new Api(org);
   registerMiscRoutes(api);
   registerQueryRoutes(api);
+  registerContentRoutes(api); // before the sobject routes: `/sobjects/X/<id>/VersionData` is not an external id
   registerSObjectRoutes(api);
   registerCollectionRoutes(api);
   registerCompositeRoutes(api);
+  registerCompositeTreeRoutes(api);
+  registerToolingRoutes(api);
   registerQueryJobRoutes(api);
   registerIngestJobRoutes(api);
   return api;
@@ -41,6 +48,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export function createRestRouter(org: Org, api: Api): Router {
   const r = express.Router();
   const textBody = express.text({ type: () => true, limit: '150mb' });
+  // Multipart uploads (ContentVersion) stay bytes; the text parser then leaves the parsed body alone.
+  const multipartBody = express.raw({ type: 'multipart/*', limit: '150mb' });
 
   const send = (res: Response, out: ApiResponse, withLimit = true): void => {
     if (withLimit) res.setHeader('Sforce-Limit-Info', org.usage.header());
@@ -49,14 +58,14 @@ export function createRestRouter(org: Org, api: Api): Router {
       res.status(out.status).end();
       return;
     }
-    if (out.contentType && typeof out.body === 'string') {
+    if (out.contentType && (typeof out.body === 'string' || Buffer.isBuffer(out.body))) {
       res.status(out.status).type(out.contentType).send(out.body);
       return;
     }
     res.status(out.status).type('application/json;charset=UTF-8').send(JSON.stringify(out.body));
   };
 
-  r.use('/services/data', textBody, async (req: Request, res: Response) => {
+  r.use('/services/data', multipartBody, textBody, async (req: Request, res: Response) => {
     try {
       const url = new URL(req.originalUrl.replace(/^\/+/, '/'), 'http://x');
       const rest = url.pathname.replace(/^\/services\/data/, '');
@@ -124,7 +133,9 @@ export function createRestRouter(org: Org, api: Api): Router {
       let body: unknown;
       let text: string | undefined;
       const raw = typeof req.body === 'string' ? req.body : '';
-      if (/^text\/csv/i.test(req.headers['content-type'] ?? '')) text = raw;
+      const contentType = req.headers['content-type'] ?? '';
+      if (Buffer.isBuffer(req.body) && /^multipart\//i.test(contentType)) body = multipartRecord(req.body, contentType);
+      else if (/^text\/csv/i.test(contentType)) text = raw;
       else if (raw.trim() !== '' && req.method !== 'GET' && req.method !== 'DELETE' && req.method !== 'HEAD') {
         try {
           body = JSON.parse(raw);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ChangeChannelDef, FieldType, SchemaCatalog } from '../org-contract';
 import type { ForceAppField, ForceAppModel } from '@audience-loop/force-app-model';
 import { customPrefix } from '../org/ids';
@@ -37,6 +38,13 @@ export class Catalog implements SchemaCatalog {
     return this.channels;
   }
 
+  /** Objects with a change event (`ContactChangeEvent`, `Foo__ChangeEvent`): the standard CDC ones and every custom object. */
+  changeEventObjects(): { entity: ObjectSpec; name: string }[] {
+    return this.listObjects()
+      .filter((o) => o.kind === 'custom' || CDC_STANDARD.has(o.name))
+      .map((o) => ({ entity: o, name: changeEventName(o.name) }));
+  }
+
   cdcEntities(): string[] {
     const all = new Set<string>(this.cdcSelected);
     for (const c of this.channels) for (const m of c.members) all.add(m);
@@ -47,6 +55,17 @@ export class Catalog implements SchemaCatalog {
     let customIndex = 0;
     let eventIndex = 0;
     for (const o of model.objects) {
+      if (o.name === 'Activity') {
+        // Custom fields on Activity are fields of Task and Event, as in the platform.
+        for (const target of ['Task', 'Event']) {
+          const activity = this.getObject(target)!;
+          for (const f of o.fields) {
+            const spec = fieldFromMetadata(f);
+            if (spec) addField(activity, spec);
+          }
+        }
+        continue;
+      }
       let obj = this.getObject(o.name);
       if (!obj) {
         const isEvent = o.kind === 'platformEvent' || o.name.endsWith('__e');
@@ -104,25 +123,12 @@ export class Catalog implements SchemaCatalog {
           parent.childRelationships.push({
             childSObject: o.name,
             field: f.name,
-            relationshipName: childRelationshipName(o.name, f),
+            relationshipName: f.childRelationshipName ?? null,
           });
         }
       }
     }
   }
-}
-
-function childRelationshipName(child: string, f: FieldSpec): string | null {
-  if (child.endsWith('__c')) return f.relationshipName ? f.relationshipName.replace(/__r$/, 's__r') : null;
-  const plural: Record<string, string> = {
-    Contact: 'Contacts',
-    Lead: 'Leads',
-    Account: 'ChildAccounts',
-    Task: 'Tasks',
-    CampaignMember: 'CampaignMembers',
-    Campaign: 'ChildCampaigns',
-  };
-  return plural[child] ?? null;
 }
 
 function nameFieldOf(nf: { label?: string; type?: string } | undefined): FieldSpec {
@@ -135,6 +141,27 @@ function nameFieldOf(nf: { label?: string; type?: string } | undefined): FieldSp
     nillable: auto,
     required: !auto,
   });
+}
+
+/** The standard objects here that Change Data Capture supports. */
+const CDC_STANDARD = new Set([
+  'Account',
+  'Contact',
+  'Lead',
+  'User',
+  'Opportunity',
+  'Campaign',
+  'CampaignMember',
+  'Task',
+  'Event',
+  'ContentVersion',
+  'ContentDocument',
+  'ContentDocumentLink',
+]);
+
+/** `Contact` → `ContactChangeEvent`, `Foo__c` → `Foo__ChangeEvent`. */
+export function changeEventName(entity: string): string {
+  return entity.endsWith('__c') ? `${entity.slice(0, -3)}__ChangeEvent` : `${entity}ChangeEvent`;
 }
 
 /** `ContactChangeEvent` → `Contact`, `Foo__ChangeEvent` → `Foo__c`. */
@@ -193,11 +220,10 @@ export function fieldFromMetadata(f: ForceAppField): FieldSpec | undefined {
     updateable: !readOnly,
     calculated: f.type === 'Formula',
     referenceTo: isRef && f.referenceTo ? [f.referenceTo] : [],
-    relationshipName: isRef
-      ? f.relationshipName
-        ? `${f.relationshipName}__r`
-        : f.fullName.replace(/__c$/, '__r')
-      : undefined,
+    // The field's own relationship is its name with __c → __r; the metadata's relationshipName names the
+    // parent's child relationship (with __r appended), as the platform derives them.
+    relationshipName: isRef ? f.fullName.replace(/__c$/, '__r') : undefined,
+    childRelationshipName: isRef && f.relationshipName ? `${f.relationshipName}__r` : undefined,
     restrictedPicklist: !!picklist?.restricted,
     picklistValues: (picklist?.values ?? []).map((v) => ({
       value: v.fullName,
@@ -207,6 +233,21 @@ export function fieldFromMetadata(f: ForceAppField): FieldSpec | undefined {
     })),
     defaultValue: type === 'boolean' ? f.defaultValue === 'true' : defaultPick !== undefined ? defaultPick : undefined,
   });
-  if (f.type === 'MasterDetail') spec.nillable = false;
+  if (f.type === 'MasterDetail') {
+    spec.nillable = false;
+    spec.masterDetail = true;
+    spec.reparentable = reparentableMasterDetail(f.file);
+    // describe reports a master-detail that cannot be reparented as not updateable
+    spec.updateable = spec.reparentable;
+  }
   return spec;
+}
+
+/** `<reparentableMasterDetail>true</…>` in the field's XML (the shared reader does not model it). */
+function reparentableMasterDetail(file: string): boolean {
+  try {
+    return /<reparentableMasterDetail>\s*true\s*<\/reparentableMasterDetail>/.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -14,6 +14,7 @@ const SOAP: Record<string, string> = {
   datetime: 'xsd:dateTime',
   address: 'urn:address',
   location: 'urn:location',
+  base64: 'xsd:base64Binary',
 };
 
 function objectUrls(o: ObjectSpec, v: string): Record<string, string> {
@@ -71,10 +72,46 @@ export function objectSummary(o: ObjectSpec, v: string): Record<string, unknown>
 }
 
 export function describeGlobal(org: Org, v: string): Record<string, unknown> {
+  const changeEvents = org.catalog.changeEventObjects().map(({ entity, name }) => changeEventSummary(entity, name, v));
   return {
     encoding: 'UTF-8',
     maxBatchSize: 200,
-    sobjects: org.catalog.listObjects().map((o) => objectSummary(o, v)),
+    sobjects: [...org.catalog.listObjects().map((o) => objectSummary(o, v)), ...changeEvents].sort((a, b) =>
+      String(a.name).localeCompare(String(b.name)),
+    ),
+  };
+}
+
+/** A `…ChangeEvent` entry as describeGlobal lists it: not queryable, only subscribed to. */
+function changeEventSummary(entity: ObjectSpec, name: string, v: string): Record<string, unknown> {
+  const base = `/services/data/v${v}/sobjects/${name}`;
+  return {
+    ...objectSummary(entity, v),
+    associateEntityType: 'ChangeEvent',
+    associateParentEntity: entity.name,
+    createable: false,
+    deletable: false,
+    feedEnabled: false,
+    keyPrefix: null,
+    label: `Change Event: ${entity.label}`,
+    labelPlural: `Change Event: ${entity.label}`,
+    layoutable: false,
+    mergeable: false,
+    mruEnabled: false,
+    name,
+    queryable: false,
+    replicateable: false,
+    retrieveable: false,
+    searchable: false,
+    triggerable: true,
+    undeletable: false,
+    updateable: false,
+    urls: {
+      eventSchema: `${base}/eventSchema`,
+      rowTemplate: `${base}/{ID}`,
+      describe: `${base}/describe`,
+      sobject: base,
+    },
   };
 }
 

@@ -11,6 +11,11 @@ export interface FieldSpec extends FieldDef {
   defaultedOnCreate?: boolean;
   /** System-maintained field (Id, CreatedDate, …). */
   system?: boolean;
+  /** Master-detail reference: required, and changed only when `reparentable`. */
+  masterDetail?: boolean;
+  reparentable?: boolean;
+  /** The child relationship name this reference gives its parent (`Audience_Members__r`, `Contacts`). */
+  childRelationshipName?: string;
 }
 
 export interface ObjectSpec extends ObjectDef {

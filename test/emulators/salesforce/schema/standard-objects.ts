@@ -1,4 +1,12 @@
-/** The standard objects the product uses, with their commonly used real fields. */
+/**
+ * The standard objects a Salesforce integration of this kind touches, with their commonly used real fields: the
+ * people and company objects here, the rest by area (setup, sales, activities, files).
+ */
+import { activityObjects } from './activity-objects';
+import { contentObjects } from './content-objects';
+import { LEAD_SOURCES } from './lead-sources';
+import { salesObjects } from './sales-objects';
+import { setupObjects } from './setup-objects';
 import {
   addressFields,
   field,
@@ -11,7 +19,6 @@ import {
   type ObjectSpec,
 } from './field-builders';
 
-const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const INDUSTRIES = [
   'Agriculture',
   'Apparel',
@@ -64,7 +71,28 @@ export function standardObjects(): ObjectSpec[] {
     }),
     pick('LocaleSidKey', 'Locale', ['en_US', 'en_GB'], { defaultValue: 'en_US' }),
     pick('LanguageLocaleKey', 'Language', ['en_US'], { defaultValue: 'en_US' }),
-    ref('ProfileId', 'Profile ID', ['Profile'], 'Profile'),
+    ref('ProfileId', 'Profile ID', ['Profile'], 'Profile', {
+      required: true,
+      nillable: false,
+      childRelationshipName: 'Users',
+    }),
+    ref('UserRoleId', 'Role ID', ['UserRole'], 'UserRole'),
+    ref('ManagerId', 'Manager ID', ['User'], 'Manager', { childRelationshipName: 'ManagedUsers' }),
+    str('CommunityNickname', 'Nickname', 40),
+    field('Phone', 'phone', 'Phone'),
+    field('MobilePhone', 'phone', 'Mobile'),
+    str('EmployeeNumber', 'Employee Number', 20),
+    str('FederationIdentifier', 'SAML Federation ID', 512),
+    str('Division', 'Division', 80),
+    ...addressFields('', ''),
+    pick('EmailEncodingKey', 'Email Encoding', ['UTF-8', 'ISO-8859-1'], { defaultValue: 'UTF-8' }),
+    field('LastLoginDate', 'datetime', 'Last Login', { createable: false, updateable: false }),
+    field('LastViewedDate', 'datetime', 'Last Viewed Date', { createable: false, updateable: false }),
+    field('IsPortalEnabled', 'boolean', 'Is Portal Enabled', {
+      createable: false,
+      updateable: false,
+      defaultValue: false,
+    }),
   ]);
   const org = makeObject('Organization', 'Organization', 'Organizations', '00D', 'standard', [
     ...systemFields(false).filter((f) => f.name !== 'IsDeleted'),
@@ -91,7 +119,7 @@ export function standardObjects(): ObjectSpec[] {
       'Technology Partner',
       'Other',
     ]),
-    ref('ParentId', 'Parent Account ID', ['Account'], 'Parent'),
+    ref('ParentId', 'Parent Account ID', ['Account'], 'Parent', { childRelationshipName: 'ChildAccounts' }),
     ...addressFields('Billing', 'Billing'),
     ...addressFields('Shipping', 'Shipping'),
     field('Phone', 'phone', 'Account Phone'),
@@ -107,7 +135,7 @@ export function standardObjects(): ObjectSpec[] {
   ]);
   const contact = makeObject('Contact', 'Contact', 'Contacts', '003', 'standard', [
     ...systemFields(true),
-    ref('AccountId', 'Account ID', ['Account'], 'Account'),
+    ref('AccountId', 'Account ID', ['Account'], 'Account', { childRelationshipName: 'Contacts' }),
     ...personNameFields(),
     ...addressFields('Mailing', 'Mailing'),
     ...addressFields('Other', 'Other'),
@@ -125,6 +153,19 @@ export function standardObjects(): ObjectSpec[] {
     field('EmailBouncedDate', 'datetime', 'Email Bounced Date'),
     str('EmailBouncedReason', 'Email Bounced Reason', 255),
     field('LastActivityDate', 'date', 'Last Activity', { createable: false, updateable: false }),
+    field('Fax', 'phone', 'Business Fax'),
+    field('OtherPhone', 'phone', 'Other Phone'),
+    str('AssistantName', "Assistant's Name", 40),
+    field('AssistantPhone', 'phone', 'Asst. Phone'),
+    ref('ReportsToId', 'Reports To ID', ['Contact'], 'ReportsTo'),
+    ref('MasterRecordId', 'Master Record ID', ['Contact'], 'MasterRecord', { createable: false, updateable: false }),
+    field('IsEmailBounced', 'boolean', 'Is Email Bounced', {
+      createable: false,
+      updateable: false,
+      defaultValue: false,
+    }),
+    field('LastViewedDate', 'datetime', 'Last Viewed Date', { createable: false, updateable: false }),
+    field('LastReferencedDate', 'datetime', 'Last Referenced Date', { createable: false, updateable: false }),
   ]);
   const lead = makeObject('Lead', 'Lead', 'Leads', '00Q', 'standard', [
     ...systemFields(true),
@@ -160,49 +201,26 @@ export function standardObjects(): ObjectSpec[] {
       createable: false,
       updateable: false,
     }),
-  ]);
-  const campaign = makeObject('Campaign', 'Campaign', 'Campaigns', '701', 'standard', [
-    ...systemFields(true),
-    str('Name', 'Name', 80, { required: true, nillable: false, nameField: true }),
-    ref('ParentId', 'Parent Campaign ID', ['Campaign'], 'Parent'),
-    pick('Type', 'Type', ['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Email', 'Other']),
-    pick('Status', 'Status', ['Planned', 'In Progress', 'Completed', 'Aborted']),
-    field('StartDate', 'date', 'Start Date'),
-    field('EndDate', 'date', 'End Date'),
-    field('IsActive', 'boolean', 'Active', { defaultValue: false }),
-    field('Description', 'textarea', 'Description'),
-    field('NumberOfContacts', 'int', 'Contacts in Campaign', { createable: false, updateable: false }),
-    field('NumberOfLeads', 'int', 'Leads in Campaign', { createable: false, updateable: false }),
-  ]);
-  const member = makeObject('CampaignMember', 'Campaign Member', 'Campaign Members', '00v', 'standard', [
-    ...systemFields(false),
-    ref('CampaignId', 'Campaign ID', ['Campaign'], 'Campaign', { required: true, nillable: false, updateable: false }),
-    ref('ContactId', 'Contact ID', ['Contact'], 'Contact', { updateable: false }),
-    ref('LeadId', 'Lead ID', ['Lead'], 'Lead', { updateable: false }),
-    pick('Status', 'Status', ['Planned', 'Sent', 'Received', 'Responded'], { defaultValue: 'Sent' }),
-    field('HasResponded', 'boolean', 'Responded', { createable: false, updateable: false, defaultValue: false }),
-    field('FirstRespondedDate', 'date', 'First Responded Date', { createable: false, updateable: false }),
-  ]);
-  const task = makeObject('Task', 'Task', 'Tasks', '00T', 'standard', [
-    ...systemFields(true),
-    ref('WhoId', 'Name ID', ['Contact', 'Lead'], 'Who'),
-    ref('WhatId', 'Related To ID', ['Account', 'Campaign'], 'What'),
-    str('Subject', 'Subject', 255),
-    field('ActivityDate', 'date', 'Due Date Only'),
-    pick('Status', 'Status', ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], {
-      nillable: false,
-      defaultValue: 'Not Started',
-      defaultedOnCreate: true,
+    field('Fax', 'phone', 'Fax'),
+    ref('MasterRecordId', 'Master Record ID', ['Lead'], 'MasterRecord', { createable: false, updateable: false }),
+    field('IsEmailBounced', 'boolean', 'Is Email Bounced', {
+      createable: false,
+      updateable: false,
+      defaultValue: false,
     }),
-    pick('Priority', 'Priority', ['High', 'Normal', 'Low'], {
-      nillable: false,
-      defaultValue: 'Normal',
-      defaultedOnCreate: true,
-    }),
-    field('Description', 'textarea', 'Description'),
-    field('IsClosed', 'boolean', 'Closed', { createable: false, updateable: false, defaultValue: false }),
-    pick('TaskSubtype', 'Task Subtype', ['Task', 'Email', 'Call'], { defaultValue: 'Task' }),
-    pick('Type', 'Type', ['Call', 'Email', 'Meeting', 'Other']),
+    field('EmailBouncedDate', 'datetime', 'Email Bounced Date'),
+    str('EmailBouncedReason', 'Email Bounced Reason', 255),
+    field('LastViewedDate', 'datetime', 'Last Viewed Date', { createable: false, updateable: false }),
   ]);
-  return [user, org, account, contact, lead, campaign, member, task];
+  return [
+    user,
+    org,
+    account,
+    contact,
+    lead,
+    ...setupObjects(),
+    ...salesObjects(),
+    ...activityObjects(),
+    ...contentObjects(),
+  ];
 }

@@ -12,6 +12,7 @@ import type { Org } from '../org/org';
 import type { Row } from '../org/store';
 import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
 import { dateLiteralRange } from './date-literals';
+import { userRecordAccessRows } from './user-record-access';
 
 /** A resolved field path: relationship hops, then the leaf field. */
 export interface FieldPath {
@@ -24,6 +25,8 @@ export interface FieldPath {
 interface SelectField {
   kind: 'field';
   path: FieldPath;
+  /** `toLabel(field)`: a picklist value reads as its label. */
+  label?: boolean;
 }
 interface SelectCount {
   kind: 'count';
@@ -54,6 +57,8 @@ export interface QueryPlan {
   aggregate: boolean;
   groupBy: FieldPath[];
   includeDeleted: boolean;
+  /** Rows computed per query instead of read from the store (UserRecordAccess). */
+  virtualRows?: () => Row[];
 }
 
 export interface QueryOutcome {
@@ -66,6 +71,30 @@ export interface QueryOutcome {
 }
 
 const malformed = (message: string): SfError => new SfError(400, 'MALFORMED_QUERY', message);
+
+/** Valid SOQL the emulator does not implement: said plainly, never as a malformed query. */
+const lacks = (feature: string): SfError =>
+  new SfError(400, 'EMULATOR_UNSUPPORTED', `${feature} is valid SOQL that the Salesforce emulator does not implement`);
+
+/** Salesforce's syntax error: the query echoed, a caret under the offending token, its row and column. */
+export function syntaxError(soql: string, parserMessage: string): SfError {
+  const found = /but found: '([^']*)'/.exec(parserMessage)?.[1];
+  let offset = soql.length;
+  if (found) {
+    const m = new RegExp(`(^|[^A-Za-z0-9_])(${found.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![A-Za-z0-9_])`).exec(
+      soql,
+    );
+    if (m) offset = m.index + m[1]!.length;
+  }
+  const before = soql.slice(0, offset);
+  const row = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  const lines = soql.split('\n');
+  const echoed = lines.slice(0, row).join('\n');
+  const caret = `${' '.repeat(column - 1)}^`;
+  const token = found ?? '<EOF>';
+  return malformed(`\n${echoed}\n${caret}\nERROR at Row:${row}:Column:${column}\nunexpected token: '${token}'`);
+}
 
 function invalidField(name: string, obj: ObjectSpec): SfError {
   return new SfError(
@@ -91,7 +120,7 @@ export class QueryEngine {
       const q = parseQuery(soql);
       return q as Query;
     } catch (err) {
-      throw malformed(`\n${soql}\n^\nERROR at Row:1:Column:1\n${(err as Error).message.split('\n')[0]}`);
+      throw syntaxError(soql, (err as Error).message);
     }
   }
 
@@ -106,10 +135,10 @@ export class QueryEngine {
     const rawGroupBy = (q as { groupBy?: { field?: string }[] | { field?: string } }).groupBy;
     const groupByList = rawGroupBy === undefined ? [] : Array.isArray(rawGroupBy) ? rawGroupBy : [rawGroupBy];
     const groupBy = groupByList.map((g) => {
-      if (!g.field) throw malformed('GROUP BY ROLLUP/CUBE and functions are not supported by the emulator');
+      if (!g.field) throw lacks('GROUP BY ROLLUP/CUBE or a date function (CALENDAR_YEAR, DAY_ONLY, …)');
       return this.resolve(obj, g.field, userId);
     });
-    if ((q as { having?: unknown }).having) throw malformed('HAVING is not supported by the emulator');
+    if ((q as { having?: unknown }).having) throw lacks('HAVING');
     const select: SelectItem[] = [];
     let countOnly = false;
     let aggregate = false;
@@ -176,6 +205,18 @@ export class QueryEngine {
           childField: child.getField(rel.field)!,
           plan: sub,
         });
+      } else if (
+        anyF.type === 'FieldFunctionExpression' &&
+        ['TOLABEL', 'FORMAT'].includes(anyF.functionName?.toUpperCase() ?? '') &&
+        typeof anyF.parameters?.[0] === 'string'
+      ) {
+        // FORMAT renders the value as stored (the emulator has one locale); toLabel reads the picklist label.
+        const path = this.resolve(obj, anyF.parameters[0], userId);
+        select.push({ kind: 'field', path, label: anyF.functionName!.toUpperCase() === 'TOLABEL' });
+      } else if (anyF.type === 'FieldTypeof') {
+        throw lacks('TYPEOF');
+      } else if (anyF.type === 'FieldFunctionExpression') {
+        throw lacks(`${anyF.functionName}() in SELECT`);
       } else {
         throw malformed(`Unsupported SELECT item: ${anyF.rawValue ?? anyF.type}`);
       }
@@ -188,7 +229,7 @@ export class QueryEngine {
     const orderBy = (
       (q.orderBy as unknown as { field?: string; order?: string; nulls?: string }[] | undefined) ?? []
     ).map((o) => {
-      if (!o.field) throw malformed('Unsupported ORDER BY expression');
+      if (!o.field) throw lacks('ORDER BY an aggregate or a function');
       const desc = (o.order ?? 'ASC').toUpperCase() === 'DESC';
       return {
         path: this.resolve(obj, o.field, userId),
@@ -200,9 +241,11 @@ export class QueryEngine {
     if (offset !== undefined && offset > 2000) {
       throw new SfError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
     }
+    const rawWhere = q.where;
     return {
       obj,
       select,
+      virtualRows: obj.name === 'UserRecordAccess' ? () => userRecordAccessRows(this.org, rawWhere) : undefined,
       where: q.where ? this.compileWhere(obj, q.where, userId) : undefined,
       orderBy,
       limit: q.limit,
@@ -342,7 +385,7 @@ export class QueryEngine {
     c: Record<string, unknown>,
     userId: string | undefined,
   ): (row: Row) => boolean {
-    if (c.fn || !c.field) throw malformed('Functions in WHERE are not supported by the emulator');
+    if (c.fn || !c.field) throw lacks('A function in WHERE');
     const path = this.resolve(obj, String(c.field), userId);
     const f = path.leaf;
     const op = String(c.operator).toUpperCase();
@@ -581,9 +624,9 @@ export class QueryEngine {
   // ---------- execution ----------
 
   execute(plan: QueryPlan, parentId?: { field: string; id: string }): QueryOutcome {
-    const table = this.org.store.table(plan.obj);
+    const source = plan.virtualRows ? plan.virtualRows() : this.org.store.table(plan.obj).values();
     let rows: Row[] = [];
-    for (const row of table.values()) {
+    for (const row of source) {
       if (row.IsDeleted === true && !plan.includeDeleted) continue;
       if (parentId && row[parentId.field] !== parentId.id) continue;
       if (plan.where && !plan.where(row)) continue;
@@ -688,8 +731,10 @@ export class QueryEngine {
       attributes: { type: plan.obj.name, url: `/services/data/v${version}/sobjects/${plan.obj.name}/${row.Id}` },
     };
     for (const s of plan.select) {
-      if (s.kind === 'field') this.renderPath(out, row, s.path, version);
-      else if (s.kind === 'subquery') {
+      if (s.kind === 'field') {
+        this.renderPath(out, row, s.path, version);
+        if (s.label && s.path.hops.length === 0) out[s.path.leaf.name] = labelOf(s.path.leaf, out[s.path.leaf.name]);
+      } else if (s.kind === 'subquery') {
         const res = this.execute(s.plan, { field: s.childField.name, id: row.Id as string });
         out[s.relationshipName] = res.rows.length
           ? { totalSize: res.rows.length, done: true, records: res.rows.map((r) => this.render(s.plan, r, version)) }
@@ -700,6 +745,15 @@ export class QueryEngine {
   }
 
   private renderPath(out: Record<string, unknown>, row: Row, path: FieldPath, version: string): void {
+    if (path.hops.length === 0 && path.leaf.type === 'base64') {
+      out[path.leaf.name] = blobUrl(
+        this.org.store.find(row.Id as string)?.obj.name ?? '',
+        row,
+        path.leaf.name,
+        version,
+      );
+      return;
+    }
     if (path.hops.length === 0) {
       out[path.leaf.name] = restValue(
         path.leaf,
@@ -897,6 +951,16 @@ export function addressValue(row: Row, compound: string): Record<string, unknown
     street: row[`${p}Street`] ?? null,
   };
   return Object.values(v).some((x) => x !== null) ? v : null;
+}
+
+function labelOf(f: FieldSpec, value: unknown): unknown {
+  return f.picklistValues.find((p) => p.value === value)?.label ?? value;
+}
+
+/** A base64 field reads as the URL its bytes download from (`…/sobjects/ContentVersion/<id>/VersionData`). */
+export function blobUrl(objectName: string, row: Row, field: string, version: string): string | null {
+  if (row[field] === undefined || row[field] === null) return null;
+  return `/services/data/v${version}/sobjects/${objectName}/${row.Id}/${field}`;
 }
 
 /** A stored value as REST JSON (datetimes `…+0000`). */

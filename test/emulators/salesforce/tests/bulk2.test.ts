@@ -153,7 +153,7 @@ describe('Bulk API 2.0 ingest', () => {
     expect(updated.successfulResults[0]).toMatchObject({ sf__Created: 'false', Title: 'Bulk Title' });
     expect(updated.failedResults[0]?.sf__Error).toMatch(/^INVALID_CROSS_REFERENCE_KEY:/);
     expect(commits).toHaveLength(1);
-    expect(commits[0]!.changeOrigin).toBe('');
+    expect(commits[0]!.changeOrigin).toBe('com/salesforce/api/bulkapi/62.0');
     const rows = await conn.query<{ Title: string }>(`SELECT Title FROM Contact WHERE Id IN ('${ids.join("','")}')`);
     expect(rows.records.map((r) => r.Title)).toEqual(['Bulk Title', 'Bulk Title']);
 
@@ -248,7 +248,7 @@ async function requiredMemberFields(): Promise<Record<string, string>> {
       if (f.type === 'reference') {
         const target = f.referenceTo?.[0];
         const r = await conn.query<{ Id: string }>(`SELECT Id FROM ${target} LIMIT 1`);
-        if (r.records[0]) out[f.name] = r.records[0].Id;
+        out[f.name] = r.records[0]?.Id ?? (await conn.sobject(target!).create({ Name: 'Bulk master' })).id!;
       } else if (f.type === 'picklist') out[f.name] = f.picklistValues?.[0]?.value ?? 'x';
       else out[f.name] = 'x';
     }

@@ -5,7 +5,7 @@ import type { RunningEmulator } from '../index';
 import type { CommittedTransaction } from '../org-contract';
 import { buildChangeEvents } from '../streaming/events/change-event-builder';
 import { subscribeWithJsforce, type JsforceSubscriber } from '../streaming/testing/jsforce-subscriber';
-import { connect, control, raw, startEmu } from './helpers';
+import { connect, control, createAudience, raw, startEmu } from './helpers';
 
 const V = '/services/data/v62.0';
 let emu: RunningEmulator;
@@ -81,9 +81,10 @@ describe('LastModifiedById in UPDATE events', () => {
 describe('unique fields', () => {
   it('DUPLICATE_VALUE on create and update; upsert by the external id updates', async () => {
     const key = `uniq-${Date.now()}`;
-    const first = await raw(emu, 'POST', `${V}/sobjects/Audience_Member__c`, { Key__c: key });
+    const Audience__c = await createAudience(emu);
+    const first = await raw(emu, 'POST', `${V}/sobjects/Audience_Member__c`, { Key__c: key, Audience__c });
     expect(first.status).toBe(201);
-    const dup = await raw(emu, 'POST', `${V}/sobjects/Audience_Member__c`, { Key__c: key.toUpperCase() });
+    const dup = await raw(emu, 'POST', `${V}/sobjects/Audience_Member__c`, { Key__c: key.toUpperCase(), Audience__c });
     expect(dup.status).toBe(400);
     expect(dup.body).toEqual([
       {
@@ -92,7 +93,7 @@ describe('unique fields', () => {
         fields: [],
       },
     ]);
-    const other = await raw(emu, 'POST', `${V}/sobjects/Audience_Member__c`, { Key__c: `${key}-other` });
+    const other = await raw(emu, 'POST', `${V}/sobjects/Audience_Member__c`, { Key__c: `${key}-other`, Audience__c });
     const upd = await raw(emu, 'PATCH', `${V}/sobjects/Audience_Member__c/${other.body.id}`, { Key__c: key });
     expect(upd.status).toBe(400);
     expect(upd.body[0].errorCode).toBe('DUPLICATE_VALUE');
@@ -103,9 +104,10 @@ describe('unique fields', () => {
 
   it('Collections: a duplicate inside one call fails that record; allOrNone rolls everything back', async () => {
     const key = `uniq-batch-${Date.now()}`;
+    const Audience__c = await createAudience(emu);
     const records = [
-      { attributes: { type: 'Audience_Member__c' }, Key__c: key },
-      { attributes: { type: 'Audience_Member__c' }, Key__c: key },
+      { attributes: { type: 'Audience_Member__c' }, Key__c: key, Audience__c },
+      { attributes: { type: 'Audience_Member__c' }, Key__c: key, Audience__c },
     ];
     const partial = await raw(emu, 'POST', `${V}/composite/sobjects`, { allOrNone: false, records });
     expect(partial.body[0]).toMatchObject({ success: true });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index';
-import { raw, startEmu } from './helpers';
+import { createAudience, raw, startEmu } from './helpers';
 
 const SHARED = path.resolve('../shared/reference/fixtures/salesforce');
 const LOCAL = path.resolve('test/emulators/salesforce/fixtures');
@@ -34,6 +34,7 @@ function shape(v: unknown): Shape {
 let emu: RunningEmulator;
 let accountId: string;
 let contactId: string;
+let audienceId: string;
 
 const V = '/services/data/v62.0';
 
@@ -43,6 +44,7 @@ beforeAll(async () => {
   accountId = acc.body.records[0].Id;
   const con = await raw(emu, 'GET', `${V}/query?q=${encodeURIComponent('SELECT Id FROM Contact LIMIT 1')}`);
   contactId = con.body.records[0].Id;
+  audienceId = await createAudience(emu);
 });
 afterAll(async () => {
   await emu?.stop();
@@ -95,8 +97,8 @@ const cases: Record<string, Case> = {
       await raw(emu, 'PATCH', `${V}/composite/sobjects/Audience_Member__c/Key__c`, {
         allOrNone: false,
         records: [
-          { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-1' },
-          { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-2' },
+          { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-1', Audience__c: audienceId },
+          { attributes: { type: 'Audience_Member__c' }, Key__c: 'fixture-upsert-2', Audience__c: audienceId },
         ],
       })
     ).body,
@@ -133,7 +135,11 @@ const cases: Record<string, Case> = {
   'rest-error-not-found.sfdocs.json': async () => (await raw(emu, 'GET', `${V}/sobjects/Nope__c`)).body,
   'rest-limits.sfdocs.json': async () => (await raw(emu, 'GET', `${V}/limits`)).body,
   'rest-upsert-by-external-id-created.sfdocs.json': async () =>
-    (await raw(emu, 'PATCH', `${V}/sobjects/Audience_Member__c/Key__c/fixture-upsert-single`, {})).body,
+    (
+      await raw(emu, 'PATCH', `${V}/sobjects/Audience_Member__c/Key__c/fixture-upsert-single`, {
+        Audience__c: audienceId,
+      })
+    ).body,
   'bulk2-query-job-create-response.sfdocs.json': async () =>
     (
       await raw(emu, 'POST', `${V}/jobs/query`, {

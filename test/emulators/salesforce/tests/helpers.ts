@@ -40,3 +40,10 @@ export async function raw(
   }
   return { status: res.status, body: parsed, headers: res.headers };
 }
+
+/** A new Audience__c: the master every Audience_Member__c needs (its master-detail is required, as in a real org). */
+export async function createAudience(emu: RunningEmulator, name = 'Test audience'): Promise<string> {
+  const res = await raw(emu, 'POST', '/services/data/v62.0/sobjects/Audience__c', { Name: name });
+  if (res.status !== 201) throw new Error(`could not create Audience__c: ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}

@@ -238,7 +238,7 @@ describe('records', () => {
     expect(commits[0]!.commitUserId).toBe(emu.users.find((u) => u.role === 'integration')!.id);
     const r2 = await raw(emu, 'POST', '/services/data/v62.0/sobjects/Account', { Name: 'No Origin' });
     expect(r2.status).toBe(201);
-    expect(commits[1]!.changeOrigin).toBe('');
+    expect(commits[1]!.changeOrigin).toBe('com/salesforce/api/rest/62.0');
   });
 
   it('every validation error code', async () => {

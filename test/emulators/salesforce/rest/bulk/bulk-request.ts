@@ -1,7 +1,7 @@
 /** Request helpers shared by the Bulk API 2.0 routes: zod bodies, the job's changeOrigin, error shapes. */
 import { z } from 'zod';
 import { SfError } from '../../errors';
-import type { ApiRequest } from '../api';
+import { changeOrigin, type ApiRequest } from '../api';
 import { COLUMN_DELIMITERS, type ColumnDelimiter } from './bulk-csv';
 
 export const columnDelimiterSchema = z.enum(Object.keys(COLUMN_DELIMITERS) as [ColumnDelimiter, ...ColumnDelimiter[]]);
@@ -14,11 +14,14 @@ export function parseBody<T extends z.ZodType>(req: ApiRequest, schema: T): z.in
   return parsed.data;
 }
 
-/** `com/salesforce/api/bulkapi/62.0;client=<Sforce-Call-Options client>`, or '' when no client was named (as REST). */
+/** `com/salesforce/api/bulkapi/62.0;client=<Sforce-Call-Options client>`; just the API part when no client is named. */
 export function bulkChangeOrigin(req: ApiRequest): string {
-  const opts = req.headers['sforce-call-options'];
-  const m = opts ? /(?:^|,)\s*client=([^,]+)/.exec(opts) : null;
-  return m ? `com/salesforce/api/bulkapi/${req.version};client=${m[1]!.trim()}` : '';
+  return changeOrigin(req, 'bulkapi');
+}
+
+/** Whether the request names a client in `Sforce-Call-Options` (then it sets the job's changeOrigin). */
+export function namesClient(req: ApiRequest): boolean {
+  return /(?:^|,)\s*client=[^,]+/.test(req.headers['sforce-call-options'] ?? '');
 }
 
 export function csvResponse(

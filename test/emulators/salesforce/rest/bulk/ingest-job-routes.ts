@@ -9,7 +9,14 @@ import type { Api, ApiResponse } from '../api';
 import { csvLine, csvText, parseCsv } from './bulk-csv';
 import { jobInfo, jobSummary, type IngestJob } from './bulk-job-info';
 import { bulkJobsFor } from './bulk-jobs';
-import { bulkChangeOrigin, columnDelimiterSchema, csvResponse, lineEndingSchema, parseBody } from './bulk-request';
+import {
+  bulkChangeOrigin,
+  columnDelimiterSchema,
+  csvResponse,
+  lineEndingSchema,
+  namesClient,
+  parseBody,
+} from './bulk-request';
 import { IngestProcessor, unknownColumn } from './ingest-processor';
 
 const createSchema = z.object({
@@ -44,7 +51,7 @@ export function registerIngestJobRoutes(api: Api): void {
     job.state = 'InProgress';
     job.startedAt = Date.now();
     jobs.touch(job);
-    const bad = unknownColumn(obj, job.header);
+    const bad = unknownColumn(org, obj, job.header);
     if (bad !== undefined) {
       finish(job, 'Failed', `InvalidBatch : Field name not found : ${bad}`);
       return;
@@ -141,8 +148,7 @@ export function registerIngestJobRoutes(api: Api): void {
     const { state } = parseBody(req, stateSchema);
     if (state === 'UploadComplete') {
       if (job.state !== 'Open') throw invalidState(job, 'close the job');
-      const origin = bulkChangeOrigin(req);
-      if (origin) job.changeOrigin = origin;
+      if (namesClient(req)) job.changeOrigin = bulkChangeOrigin(req);
       job.state = 'UploadComplete';
       jobs.touch(job);
       jobs.later(job, () => start(job));

@@ -9,6 +9,7 @@ import type { Org } from '../../org/org';
 import type { Row, Transaction } from '../../org/store';
 import type { ObjectSpec } from '../../schema/field-builders';
 import { prepareWrite } from '../record-input';
+import { relationshipColumn, resolveRelationship, type RelationshipColumn } from './relationship-columns';
 import { externalIdIndex, liveRowOrError, lockError } from '../records';
 import { csvLine } from './bulk-csv';
 import type { IngestJob } from './bulk-job-info';
@@ -28,8 +29,8 @@ export function bulkErrorText(errors: RecordError[]): string {
 }
 
 /** A header column that is not a field of the object; undefined when every column is known. */
-export function unknownColumn(obj: ObjectSpec, header: string[]): string | undefined {
-  return header.find((h) => !obj.getField(h));
+export function unknownColumn(org: Org, obj: ObjectSpec, header: string[]): string | undefined {
+  return header.find((h) => !obj.getField(h) && !relationshipColumn(org, obj, h));
 }
 
 export class IngestProcessor {
@@ -79,12 +80,20 @@ export class IngestProcessor {
     }
   }
 
+  private relationships: (RelationshipColumn | undefined)[] | undefined;
+
+  /** The row as a record body; relationship columns become the parent's id (throws RecordErrors when unmatched). */
   private body(values: string[], skip?: string): Record<string, unknown> {
     const body: Record<string, unknown> = {};
+    this.relationships ??= this.job.header.map((col) =>
+      this.obj.getField(col) ? undefined : relationshipColumn(this.org, this.obj, col),
+    );
     this.job.header.forEach((col, i) => {
       const v = values[i] ?? '';
       if (v === '' || (skip && col.toLowerCase() === skip.toLowerCase())) return;
-      body[col] = v === NULL_MARKER ? null : v;
+      const rel = this.relationships![i];
+      if (rel) body[rel.lookup.name] = v === NULL_MARKER ? null : resolveRelationship(this.org, rel, v);
+      else body[col] = v === NULL_MARKER ? null : v;
     });
     return body;
   }
