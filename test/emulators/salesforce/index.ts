@@ -18,6 +18,7 @@ import { closeStreaming, createStreamingControlRouter, createStreamingRouter, re
 import { bulkJobsFor } from './rest/bulk/bulk-jobs';
 import { installApexStandins } from './apex-standins/index';
 import { startPubSubServer, type PubSubServerOptions, type RunningPubSubServer } from './pubsub/index';
+import { registerUiApiRoutes } from './ui-api/index';
 
 export type { EmulatorContext } from './org-contract';
 export { Org } from './org/org';
@@ -118,6 +119,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   );
 
   const api = createApi(org);
+  registerUiApiRoutes(api);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
