@@ -17,6 +17,8 @@ import { seedDataFor } from './seed/index';
 import { closeStreaming, createStreamingControlRouter, createStreamingRouter, resetStreaming } from './streaming/index';
 import { bulkJobsFor } from './rest/bulk/bulk-jobs';
 import { installApexStandins } from './apex-standins/index';
+import { startPubSubServer, type PubSubServerOptions, type RunningPubSubServer } from './pubsub/index';
+import { registerUiApiRoutes } from './ui-api/index';
 
 export type { EmulatorContext } from './org-contract';
 export { Org } from './org/org';
@@ -46,6 +48,8 @@ export interface SalesforceEmulatorOptions {
   orgKey?: string;
   /** Log lines (default: silent in-process). */
   log?: (line: string) => void;
+  /** The Pub/Sub API gRPC endpoint (TLS, self-signed); `false` leaves it off. */
+  pubSub?: PubSubServerOptions | false;
 }
 
 export interface EmulatorUserInfo {
@@ -63,12 +67,15 @@ export interface EmulatorInfo {
   clientSecret: string;
   orgId: string;
   users: EmulatorUserInfo[];
+  /** `host:port` of the Pub/Sub API (gRPC over TLS with a self-signed certificate). */
+  pubSubEndpoint?: string;
 }
 
 export interface RunningEmulator extends EmulatorInfo {
   org: Org;
   context: EmulatorContext;
   server: Server;
+  pubSub?: RunningPubSubServer;
   info(): EmulatorInfo;
   stop(): Promise<void>;
 }
@@ -115,6 +122,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   );
 
   const api = createApi(org);
+  registerUiApiRoutes(api);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -168,6 +176,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const addr = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   org.instanceUrl = `http://${host}:${addr.port}`;
+  const pubSub =
+    options.pubSub === false ? undefined : await startPubSubServer(org.context, { host, ...options.pubSub });
 
   // One standing token per user (the integration user's is `accessToken`).
   const tokens = new Map(org.users.map((u) => [u.id, org.tokens.issue(u.id).token]));
@@ -179,10 +189,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     clientSecret: org.clientSecret,
     orgId: org.orgId,
     users: org.users.map((u) => ({ role: u.role, id: u.id, username: u.username, accessToken: tokens.get(u.id)! })),
+    ...(pubSub ? { pubSubEndpoint: pubSub.endpoint } : {}),
   });
 
   const stop = async (): Promise<void> => {
     uninstallApex();
+    await pubSub?.stop();
     bulkJobsFor(org).reset();
     try {
       closeStreaming(org.context);
@@ -193,5 +205,5 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 
-  return { ...info(), org, context: org.context, server, info: () => info(), stop };
+  return { ...info(), org, context: org.context, server, pubSub, info: () => info(), stop };
 }

@@ -159,6 +159,7 @@ describe('CLI entry', () => {
       'instanceUrl',
       'loginUrl',
       'orgId',
+      'pubSubEndpoint',
       'users',
     ]);
     expect(info.users.map((u: { role: string }) => u.role).sort()).toEqual(['admin', 'integration', 'rep', 'rep']);

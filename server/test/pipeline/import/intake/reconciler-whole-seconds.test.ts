@@ -6,15 +6,16 @@
 import { Redis } from 'ioredis';
 import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSalesforceEmulator, type RunningEmulator } from '../../../../test/emulators/salesforce';
-import type { SourceConfig } from '../../../src/config/loop-config';
-import { createLogger } from '../../../src/lib/logger';
-import { MirrorStore } from '../../../src/pipeline/import/mirror-store';
-import { reconcileSince } from '../../../src/pipeline/import/reconciler';
-import { connectSalesforce } from '../../../src/salesforce/auth/connection-factory';
-import { DescribeCache } from '../../../src/salesforce/schema/describe-cache';
-import { KeySpace } from '../../../src/state/key-space';
-import { TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
+import { startSalesforceEmulator, type RunningEmulator } from '../../../../../test/emulators/salesforce';
+import type { SourceConfig } from '../../../../src/config/loop-config';
+import { createLogger } from '../../../../src/lib/logger';
+import { MirrorStore } from '../../../../src/pipeline/import/mirror-store';
+import { reconcileSince } from '../../../../src/pipeline/import/intake/reconciler';
+import { connectSalesforce } from '../../../../src/salesforce/auth/connection-factory';
+import { OrgClient } from '../../../../src/salesforce/org-client';
+import { DescribeCache } from '../../../../src/salesforce/schema/describe-cache';
+import { KeySpace } from '../../../../src/state/key-space';
+import { TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
 
 const logger = createLogger({ level: 'silent' });
 const source: SourceConfig = { id: 'a0S000000000002AAA', name: 'All contacts', object: 'Contact', filter: { all: [] } };
@@ -96,7 +97,7 @@ describe('reconciler under whole-second SystemModstamp', () => {
 
     const describes = new DescribeCache(conn);
     const result = await reconcileSince({
-      conn,
+      org: new OrgClient(conn),
       source,
       fields,
       describe: await describes.describe('Contact'),
