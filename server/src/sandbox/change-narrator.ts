@@ -2,6 +2,9 @@ import type { FieldValue, MirrorRecord } from '../domain/mirror-record';
 import type { Loop } from '../runtime/compose';
 import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
 
+/** Fields the org sets on every save: not worth telling. */
+const SYSTEM_FIELDS = new Set(['LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+
 /** How long the parts of one record's story (the change, our write, audience moves) are gathered into one line. */
 const GATHER_MS = 1_500;
 
@@ -39,7 +42,9 @@ export class ChangeNarrator {
     private readonly print: (line: string) => void,
   ) {
     loop.observers.onChange(({ record, changes }) => {
-      const parts = Object.entries(changes).map(([field, value]) => `${field} → ${shown(value)}`);
+      const parts = Object.entries(changes)
+        .filter(([field]) => !SYSTEM_FIELDS.has(field))
+        .map(([field, value]) => `${field} → ${shown(value)}`);
       this.add(record, (story) => story.changed.push(...parts));
     });
     loop.observers.onWrites((writes) => {

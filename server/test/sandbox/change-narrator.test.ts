@@ -33,7 +33,10 @@ describe('ChangeNarrator (sandbox)', () => {
     const lines: string[] = [];
     const narrator = new ChangeNarrator(loop, (line) => lines.push(line));
     narrator.follow();
-    observers.changed({ record: grace, changes: { Title: 'Sales Intern' } });
+    observers.changed({
+      record: grace,
+      changes: { Title: 'Sales Intern', LastModifiedDate: '2026-12-05T11:32:46.000Z' },
+    });
     observers.wrote([
       {
         record: grace,
