@@ -1,4 +1,5 @@
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
+import { emptyWaterfallResult } from '../waterfall/waterfall-result';
 import type { AttributeValue } from '../../../domain/attributes';
 import { classifyRecord, toRunFields } from '../waterfall/run-progress';
 import type { WaterfallResult } from '../waterfall/waterfall';
@@ -170,17 +171,7 @@ export class PlanRuns {
     // Ids no longer readable (deleted, out of the integration user's sight) are counted as skipped.
     for (const id of ids) {
       if (inputs.has(id)) continue;
-      await services.progress.record(runId, {
-        values: [],
-        winners: {},
-        fromCache: [],
-        calls: [],
-        errors: [],
-        skipped: [],
-        rejected: [],
-        stoppedEarly: [],
-        missing: [],
-      });
+      await services.progress.record(runId, emptyWaterfallResult());
       await deps.redis.sadd(doneKey, id);
     }
     await writes.write(plan.object, records, extra);

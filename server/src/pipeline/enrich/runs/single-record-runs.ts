@@ -1,18 +1,9 @@
 import type { RunStatus } from '../../runs/run-recorder';
 import { classifyRecord, type RecordOutcome, type RunProgressSnapshot } from '../waterfall/run-progress';
 import type { WaterfallResult } from '../waterfall/waterfall';
+import { emptyWaterfallResult } from '../waterfall/waterfall-result';
 
-const NOTHING: WaterfallResult = {
-  values: [],
-  winners: {},
-  fromCache: [],
-  calls: [],
-  errors: [],
-  skipped: [],
-  rejected: [],
-  stoppedEarly: [],
-  missing: [],
-};
+const NOTHING: WaterfallResult = emptyWaterfallResult();
 
 /** Several plans' waterfalls over one record, read as one (the record counts once in its run). */
 function merged(results: readonly WaterfallResult[]): WaterfallResult {

@@ -1,4 +1,5 @@
 import type { AttributeKey, AttributeValue } from '../../../domain/attributes';
+import { emptyWaterfallResult } from './waterfall-result';
 import type { ProviderId } from '../providers/provider-contract';
 import type { WaterfallResult } from './waterfall-result';
 
@@ -12,17 +13,7 @@ export class RecordRun {
   readonly noMatchFrom = new Map<AttributeKey, Set<ProviderId>>();
   readonly invalidStreak = new Map<AttributeKey, { value: string; count: number }>();
   readonly stopped = new Set<AttributeKey>();
-  readonly result: WaterfallResult = {
-    values: [],
-    winners: {},
-    fromCache: [],
-    calls: [],
-    errors: [],
-    skipped: [],
-    rejected: [],
-    stoppedEarly: [],
-    missing: [],
-  };
+  readonly result: WaterfallResult = emptyWaterfallResult();
 
   constructor(readonly wanted: readonly AttributeKey[]) {}
 

@@ -61,3 +61,18 @@ export interface WaterfallResult {
   /** Set when a credit limit stopped the waterfall: the caller pauses the run and may resume it later. */
   paused?: WaterfallPause;
 }
+
+/** A result with nothing in it: a record no provider was asked about (unreadable, or skipped before the waterfall). */
+export function emptyWaterfallResult(): WaterfallResult {
+  return {
+    values: [],
+    winners: {},
+    fromCache: [],
+    calls: [],
+    errors: [],
+    skipped: [],
+    rejected: [],
+    stoppedEarly: [],
+    missing: [],
+  };
+}

@@ -39,8 +39,8 @@ export class ObjectReconciler {
   async reconcile(object: RecordObject): Promise<void> {
     const { config, importRunner } = this.deps;
     const fields = config.fieldSet(object);
+    if (!fields) return;
     for (const source of config.sourcesOf(object)) {
-      if (!fields) return;
       const lastSeen = await this.deps.replayStore.lastChangeSeen(object);
       const since = lastSeen ?? (await importRunner.completedAt(source));
       if (since === undefined) {
