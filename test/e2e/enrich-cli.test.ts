@@ -30,7 +30,11 @@ const SPEC: LoopSpec = {
   ],
   audiences: [
     // The plan runs over this one; no action on it, so its entries at import are not queued.
-    { Name: 'Web leads', Object__c: 'Lead', Filter__c: JSON.stringify({ field: 'LeadSource', op: 'eq', value: 'Web' }) },
+    {
+      Name: 'Web leads',
+      Object__c: 'Lead',
+      Filter__c: JSON.stringify({ field: 'LeadSource', op: 'eq', value: 'Web' }),
+    },
     // Entered when the run finds an email: an action on it, so its entries are queued.
     { Name: 'Reachable leads', Object__c: 'Lead', Filter__c: JSON.stringify({ field: 'Email', op: 'is_not_blank' }) },
   ],

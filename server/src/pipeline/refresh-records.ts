@@ -12,7 +12,10 @@ import {
   PROVENANCE_FIELD,
   planRecordWrite,
   recordPatch,
+  addSkips,
+  emptySkipTally,
   type FieldWritabilityView,
+  type SkipTally,
   type WriteLedger,
 } from './export';
 import type { MirrorStore } from './import/mirror-store';
@@ -40,11 +43,23 @@ export interface RecordRefresherDeps {
   now?: () => Date;
 }
 
-/** A write that may succeed later (lock, 5xx, budget): the caller retries the records, nothing is lost. */
+/** What one call did with the records it finished (records handed back for a retry are not in it). */
+export interface RefreshOutcome {
+  written: number;
+  /** Writes refused for good (recorded with their reason in the stats and the log). */
+  failed: number;
+  skips: SkipTally;
+}
+
+/**
+ * A write that may succeed later (lock, 5xx, budget): the caller retries `recordIds`, nothing is lost; `settled`
+ * is the outcome of the other records of the call, so a run's counts take each record's last attempt only.
+ */
 export class RetryableWriteError extends Error {
   constructor(
     readonly recordIds: string[],
     message: string,
+    readonly settled: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() },
   ) {
     super(message);
   }
@@ -74,8 +89,9 @@ export class RecordRefresher {
       /** What kind of work this is for the API budget (default: the continuous loop). */
       work?: WorkKind;
     } = {},
-  ): Promise<void> {
-    if (records.length === 0) return;
+  ): Promise<RefreshOutcome> {
+    const outcome: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
+    if (records.length === 0) return outcome;
     const config = this.deps.config();
     const maps = config.fieldMaps.filter((m) => m.object === object);
     const wanted = [...new Set(maps.map((m) => m.attribute).filter((a): a is AttributeKey => !!a))].filter(
@@ -127,6 +143,7 @@ export class RecordRefresher {
     const retryable: string[] = [];
     const refused: typeof writes = [];
     const written: typeof writes = [];
+    let failedForGood = 0;
     writes.forEach((w, index) => {
       const outcome = outcomes[index];
       if (!outcome) return;
@@ -136,6 +153,7 @@ export class RecordRefresher {
       }
       refused.push(w);
       if (outcome.final) {
+        failedForGood += 1;
         this.deps.stats.addFailure(w.record.id, outcome.code, outcome.message);
         this.deps.logger.warn({ recordId: w.record.id, code: outcome.code, message: outcome.message }, 'write refused');
       } else {
@@ -164,13 +182,17 @@ export class RecordRefresher {
     // now, on the state before the write, could close an episode that the retry reopens.
     retryable.push(...deferred);
     const waiting = new Set(retryable);
+    for (const { record, plan } of planned) if (!waiting.has(record.id)) addSkips(outcome.skips, plan.skips);
+    outcome.written = written.length;
+    outcome.failed = failedForGood;
     await this.evaluate(
       config.audiences,
       settled.filter((record) => !waiting.has(record.id)),
     );
     if (retryable.length > 0) {
-      throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`);
+      throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`, outcome);
     }
+    return outcome;
   }
 
   /** Audience evaluation alone, for records whose change needs no write (deletes, parent changes, new audiences). */

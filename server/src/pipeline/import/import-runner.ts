@@ -5,7 +5,8 @@ import { runInitialImport, type InitialImportResult } from './initial-import';
 import type { MirrorFieldSet } from './mirror-fields';
 import type { MirrorStore } from './mirror-store';
 import type { LoopStats } from '../loop-stats';
-import { RetryableWriteError, type RecordRefresher } from '../refresh-records';
+import { emptySkipTally, mergeSkipTallies, skipTallyJson, totalSkips } from '../export';
+import { RetryableWriteError, type RecordRefresher, type RefreshOutcome } from '../refresh-records';
 import { RunRecorder } from '../runs/run-recorder';
 import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
 import type { OrgClient } from '../../salesforce/org-client';
@@ -124,8 +125,8 @@ export class ImportRunner {
       { type: 'Import', sourceId: source.id, message: `importing ${source.name}` },
       IMPORT_PROGRESS_INTERVAL_MS,
     );
-    const failedBefore = stats.writeFailures;
-    const skipsBefore = { ...stats.skipsByReason };
+    // This import's own pages only: intake batches running meanwhile count in the loop's stats, not here.
+    const tally: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
     let processed = 0;
     let total = 0;
     const bar = this.deps.progress.start(`import ${source.name}`);
@@ -155,15 +156,16 @@ export class ImportRunner {
               await this.processWithRetry(
                 source,
                 ids.length === page.length ? page : page.filter((r) => mine.has(r.id)),
+                tally,
               );
             },
           );
           processed += page.length;
           bar.update(processed);
-          await run.progress(this.counts(total, processed, failedBefore, skipsBefore));
+          await run.progress(this.counts(total, processed, tally));
         },
       });
-      const counts = this.counts(total, processed, failedBefore, skipsBefore);
+      const counts = this.counts(total, processed, tally);
       await this.deps.redis.set(
         this.deps.keys.importState(source.id),
         JSON.stringify({ completedAt: new Date().toISOString(), fields: [...fields.fields, ...fields.parentFields] }),
@@ -179,39 +181,38 @@ export class ImportRunner {
       return result;
     } catch (error) {
       const status = error instanceof ImportStoppedError ? 'Cancelled' : 'Failed';
-      await run.finish(status, this.counts(total, processed, failedBefore, skipsBefore), (error as Error).message);
+      await run.finish(status, this.counts(total, processed, tally), (error as Error).message);
       throw error;
     } finally {
       bar.stop();
     }
   }
 
-  private counts(total: number, processed: number, failedBefore: number, skipsBefore: Record<string, number>) {
-    const failed = this.deps.stats.writeFailures - failedBefore;
-    const skipsByReason: Record<string, number> = {};
-    for (const [reason, n] of Object.entries(this.deps.stats.skipsByReason)) {
-      const delta = n - (skipsBefore[reason] ?? 0);
-      if (delta > 0) skipsByReason[reason] = delta;
-    }
+  private counts(total: number, processed: number, tally: RefreshOutcome) {
     return {
       total,
       processed,
-      failed,
-      succeeded: processed - failed,
-      skipped: Object.values(skipsByReason).reduce((a, b) => a + b, 0),
-      skipsByReason,
+      failed: tally.failed,
+      succeeded: processed - tally.failed,
+      skipped: totalSkips(tally.skips),
+      skipsByReason: JSON.parse(skipTallyJson(tally.skips)) as Record<string, number>,
     };
   }
 
   /** Writes that may succeed later are tried again a few times before the page moves on; the rest are recorded. */
-  private async processWithRetry(source: SourceConfig, page: Parameters<RecordRefresher['refresh']>[1]) {
+  private async processWithRetry(
+    source: SourceConfig,
+    page: Parameters<RecordRefresher['refresh']>[1],
+    tally: RefreshOutcome,
+  ) {
     let records = page;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.deps.refresher.refresh(source.object, records);
+        addOutcome(tally, await this.deps.refresher.refresh(source.object, records));
         return;
       } catch (error) {
         if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;
+        addOutcome(tally, error.settled);
         const retry = new Set(error.recordIds);
         const fresh = await this.deps.mirror.getMany(source.object, [...retry]);
         records = [...fresh.values()];
@@ -244,4 +245,10 @@ export class ImportRunner {
     const usage = this.deps.org.apiUsage();
     if (usage) this.deps.governor.observe(`api-usage=${usage.used}/${usage.limit}`);
   }
+}
+
+function addOutcome(tally: RefreshOutcome, outcome: RefreshOutcome): void {
+  tally.written += outcome.written;
+  tally.failed += outcome.failed;
+  tally.skips = mergeSkipTallies(tally.skips, outcome.skips);
 }
