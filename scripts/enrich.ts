@@ -2,8 +2,8 @@
  * `npm run enrich -- --plan <Id|Name> [--estimate-only]`
  * Runs an enrichment plan over its audience now (or resumes its paused run): prints the pre-run credit estimate
  * first, then a progress bar; the run is an Audience_Run__c like any other (docs/enrichment.md). Exit codes: 0 the
- * run finished, 3 it paused on a credit limit (resume by running again after raising the limit), 1 it could not run,
- * 2 bad arguments.
+ * run finished, 3 it paused on a credit limit (resume by running again after raising the limit), 4 it finished with
+ * no record enriched (Failed: the run record says why), 1 it could not run, 2 bad arguments.
  */
 import { pino } from 'pino';
 import { loadEnv, salesforceMode } from '../server/src/env/env';
@@ -21,6 +21,8 @@ const EXIT_OK = 0;
 const EXIT_CANNOT_RUN = 1;
 const EXIT_BAD_ARGUMENTS = 2;
 const EXIT_PAUSED = 3;
+/** The run finished and no record succeeded (e.g. every provider refused the key): see Error_Summary__c. */
+const EXIT_RUN_FAILED = 4;
 
 function fail(code: number, message: string): never {
   process.stderr.write(`enrich: ${message}\n`);
@@ -81,6 +83,7 @@ async function main(): Promise<number> {
     await loop.writer.flush();
     process.stdout.write(`${outcome.status}: ${outcome.message}\n`);
     if (outcome.status === 'Paused') return EXIT_PAUSED;
+    if (outcome.status === 'Failed') return EXIT_RUN_FAILED;
     return outcome.status === 'Skipped' ? EXIT_CANNOT_RUN : EXIT_OK;
   } catch (error) {
     return fail(EXIT_CANNOT_RUN, `the run could not finish: ${asAppError(error).message}`);

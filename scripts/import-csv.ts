@@ -2,8 +2,9 @@
  * `npm run import:csv -- <file.csv> --object Contact [--match Email] [--create] [--map col=Field,...]
  * [--rule Fill_Blank|Tracked|Always] [--report report.json]`
  * Imports a CSV file into Salesforce under the field maps' write rules (docs/csv-import.md). The report goes to
- * stdout, progress and logs to stderr. Exit codes: 0 every row handled (failed rows are in the report), 1 the import
- * could not run (no org, login, Redis, unreadable file or header), 2 bad arguments.
+ * stdout, progress and logs to stderr. Exit codes: 0 every row imported, unchanged or skipped, 3 some rows failed
+ * (each named in the report), 1 the import could not run (no org, login, Redis, unreadable file, header or
+ * encoding), 2 bad arguments.
  */
 import { writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
@@ -29,6 +30,8 @@ import { connectRedis } from '../server/src/state/redis';
 const EXIT_OK = 0;
 const EXIT_CANNOT_RUN = 1;
 const EXIT_BAD_ARGUMENTS = 2;
+/** The import ran to the end and some rows failed: the report names each line and why. */
+const EXIT_ROWS_FAILED = 3;
 
 const NO_ORG_MESSAGE = `The CSV import needs a Salesforce org, and no Salesforce settings are set.
 Set the same variables as for npm start, e.g. SALESFORCE_LOGIN_URL + SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET.
@@ -115,7 +118,7 @@ async function main(): Promise<number> {
       await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
       process.stdout.write(`report written to ${options.report}\n`);
     }
-    return EXIT_OK;
+    return report.totals.failed > 0 ? EXIT_ROWS_FAILED : EXIT_OK;
   } catch (error) {
     const appError = asAppError(error);
     const code =

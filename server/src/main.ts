@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { loadEnv, salesforceMode, type Env } from './env/env';
+import { listenHost } from './env/listen-host';
+import { secretSettings } from './env/secret-settings';
 import { createApp } from './app';
 import { createLogger, type Logger } from './lib/logger';
 import { AppError, asAppError } from './lib/errors';
@@ -47,7 +49,7 @@ async function connectRedisOrExit(env: Env, logger: Logger): Promise<Redis> {
 
 async function main(): Promise<void> {
   const env = parseEnvOrExit();
-  const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretSettings(env) });
   const mode = salesforceMode(env);
   if (mode === 'sandbox') announceSandbox(logger);
   const redis = await connectRedisOrExit(env, logger);
@@ -76,11 +78,12 @@ async function main(): Promise<void> {
     ],
   });
 
-  const server: Server = app.listen(env.PORT, () => {
-    logger.info({ port: env.PORT, salesforce: mode }, 'audience-loop listening');
+  const host = listenHost(env, mode);
+  const server: Server = app.listen(env.PORT, host, () => {
+    logger.info({ host, port: env.PORT, salesforce: mode }, 'audience-loop listening');
   });
   server.on('error', (error) => {
-    logger.fatal({ err: error }, `cannot listen on port ${env.PORT}`);
+    logger.fatal({ err: error }, `cannot listen on ${host} port ${env.PORT}`);
     process.exit(EXIT_UNAVAILABLE);
   });
 

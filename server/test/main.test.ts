@@ -70,7 +70,33 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** True when nothing listens at the URL's address (the connection is refused). */
+async function refused(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return false;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+  }
+}
+
 describe('npm start (server/src/main.ts)', () => {
+  it('when HOST is set, then the server listens on that address only', async () => {
+    const port = await freePort();
+    const prefix = uniquePrefix('main-host');
+    const run = await startServer(
+      { REDIS_URL: TEST_REDIS_URL, PORT: String(port), SANDBOX_PORT: '0', REDIS_PREFIX: prefix, HOST: '127.0.0.2' },
+      /audience-loop listening/,
+    );
+    try {
+      expect((await fetch(`http://127.0.0.2:${port}/healthz`)).status).toBe(200);
+      expect(await refused(`http://127.0.0.1:${port}/healthz`)).toBe(true);
+    } finally {
+      await run.stop();
+      await deleteKeys(`${prefix.slice(0, -1)}-sandbox}`);
+    }
+  }, 120_000);
+
   it('when REDIS_URL is invalid, then it exits 2 naming the variable', async () => {
     const run = await startServer({ REDIS_URL: 'localhost:6379' });
     expect(run.code).toBe(2);
@@ -103,6 +129,8 @@ describe('npm start (server/src/main.ts)', () => {
       expect(body.checks.redis?.ok).toBe(true);
       expect(body.checks.salesforce).toMatchObject({ ok: true, detail: { state: 'live' } });
       expect(ready.status).toBe(200);
+      // Sandbox mode without HOST listens on loopback 127.0.0.1 only, not on every interface.
+      expect(await refused(`http://127.0.0.2:${port}/healthz`)).toBe(true);
     } finally {
       const stopped = await run.stop();
       expect(stopped.code).toBe(0);

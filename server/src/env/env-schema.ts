@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { hostSetting, notOnlySpaces, urlSetting } from './url-setting';
 
 /** Treats '' like a missing variable, so `FOO=` in a .env file falls back to the default instead of failing oddly. */
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const optionalString = z.preprocess(blankAsMissing, z.string().optional());
-const optionalUrl = z.preprocess(blankAsMissing, z.url().optional());
+const optionalUrl = z.preprocess(blankAsMissing, urlSetting.optional());
+const urlWithDefault = (fallback: string) => z.preprocess(blankAsMissing, urlSetting.default(fallback));
+/** Only '' counts as unset here: a value of spaces is refused (see notOnlySpaces). */
+const emptyAsMissing = (value: unknown) => (value === '' ? undefined : value);
 const ratio = (fallback: number) => z.preprocess(blankAsMissing, z.coerce.number().min(0).max(1).default(fallback));
 
 const redisUrl = z.preprocess(
@@ -34,6 +38,8 @@ export const envSchema = z
     /** Unset: pretty when stdout is a terminal, JSON otherwise (`chooseLogFormat` in lib/logger.ts). */
     LOG_FORMAT: z.preprocess(blankAsMissing, z.enum(['pretty', 'json']).optional()),
     PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(3000)),
+    /** Interface the HTTP server listens on; unset: 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise (`listenHost`). */
+    HOST: z.preprocess(blankAsMissing, hostSetting.optional()),
     REDIS_URL: redisUrl,
     REDIS_PREFIX: z.preprocess(
       blankAsMissing,
@@ -42,7 +48,10 @@ export const envSchema = z
         .regex(/^\{[A-Za-z0-9_-]+\}$/, 'must be a Redis Cluster hash tag such as {al}')
         .default('{al}'),
     ),
-    ADMIN_TOKEN: z.preprocess(blankAsMissing, z.string().min(16, 'must be at least 16 characters').optional()),
+    ADMIN_TOKEN: z.preprocess(
+      emptyAsMissing,
+      notOnlySpaces('ADMIN_TOKEN').pipe(z.string().min(16, 'must be at least 16 characters')).optional(),
+    ),
 
     SALESFORCE_LOGIN_URL: optionalUrl,
     SALESFORCE_CLIENT_ID: optionalString,
@@ -80,11 +89,11 @@ export const envSchema = z
     ),
 
     HUNTER_API_KEY: optionalString,
-    HUNTER_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.hunter.io/v2')),
+    HUNTER_BASE_URL: urlWithDefault('https://api.hunter.io/v2'),
     PDL_API_KEY: optionalString,
-    PDL_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.peopledatalabs.com/v5')),
+    PDL_BASE_URL: urlWithDefault('https://api.peopledatalabs.com/v5'),
     APOLLO_API_KEY: optionalString,
-    APOLLO_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.apollo.io/api/v1')),
+    APOLLO_BASE_URL: urlWithDefault('https://api.apollo.io/api/v1'),
     ENRICHMENT_PROVIDERS_FILE: optionalString,
 
     SLACK_BOT_TOKEN: optionalString,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
+import { maskSecrets } from './secret-mask';
 
 export type { Logger } from 'pino';
 
@@ -57,6 +58,11 @@ export interface LoggerOptions {
   name?: string;
   /** Absent: chosen by {@link chooseLogFormat} for stdout, or JSON when a destination is given (tests, scripts). */
   format?: LogFormat;
+  /**
+   * Secret values (keys, tokens) masked wherever they appear in a line, in every encoding (`maskSecrets`): the
+   * redacted paths catch a secret under a known key, this catches one quoted in an error message or a URL.
+   */
+  secrets?: readonly (string | undefined)[];
 }
 
 /**
@@ -71,6 +77,9 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
       name: options.name ?? 'audience-loop',
       level: options.level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(options.secrets?.some(Boolean) && {
+        hooks: { streamWrite: (line: string) => maskSecrets(line, options.secrets) },
+      }),
       mixin: (_mergeObject, _level, instance) => {
         const component = (instance as ComponentLogger)[COMPONENT];
         return component === undefined ? {} : { component };

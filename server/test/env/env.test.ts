@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnv, salesforceMode } from '../../src/env/env';
 import { envSchema } from '../../src/env/env-schema';
+import { listenHost } from '../../src/env/listen-host';
 import { ConfigError } from '../../src/lib/errors';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -63,6 +64,42 @@ describe('loadEnv', () => {
 
   it('when the pause threshold is above the stop threshold, then it is refused', () => {
     expect(() => loadEnv({ API_BUDGET_PAUSE: '0.95', API_BUDGET_STOP: '0.9' })).toThrowError(/API_BUDGET_PAUSE/);
+  });
+});
+
+describe('URL settings, ADMIN_TOKEN and HOST', () => {
+  it.each([
+    ['SALESFORCE_LOGIN_URL', 'javascript:alert1', /must use https/],
+    ['HUNTER_BASE_URL', 'ftp://x', /must use https .*ftp:/],
+    ['PDL_BASE_URL', 'http://api.peopledatalabs.com/v5', /http is allowed only for localhost/],
+    ['APOLLO_BASE_URL', 'http://10.0.0.5/api', /http is allowed only for localhost/],
+    ['SALESFORCE_INSTANCE_URL', 'file:///etc/passwd', /must use https/],
+  ])('when %s=%s, then it is refused with a message naming the variable', (name, value, message) => {
+    expect(() => loadEnv({ [name]: value })).toThrowError(new RegExp(`^\\s+${name}: `, 'm'));
+    expect(() => loadEnv({ [name]: value })).toThrowError(message);
+  });
+
+  it.each([
+    'https://acme.my.salesforce.com',
+    'http://127.0.0.1:8484',
+    'http://127.3.4.5:1/x',
+    'http://localhost:3000/v2',
+    'http://[::1]:9000/',
+  ])('when a URL setting is %s (https, or http to a loopback host), then it is accepted', (value) => {
+    expect(loadEnv({ SALESFORCE_LOGIN_URL: value, HUNTER_BASE_URL: value }).HUNTER_BASE_URL).toBe(value);
+  });
+
+  it('when ADMIN_TOKEN is only spaces, then it is refused instead of being treated as unset', () => {
+    expect(() => loadEnv({ ADMIN_TOKEN: '                    ' })).toThrowError(/ADMIN_TOKEN: is only spaces/);
+    expect(loadEnv({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined();
+    expect(loadEnv({ ADMIN_TOKEN: 'a'.repeat(24) }).ADMIN_TOKEN).toBe('a'.repeat(24));
+  });
+
+  it('when HOST is unset, then the server listens on loopback in sandbox mode and on every interface with an org', () => {
+    expect(listenHost(loadEnv({}), 'sandbox')).toBe('127.0.0.1');
+    expect(listenHost(loadEnv({}), 'client_credentials')).toBe('0.0.0.0');
+    expect(listenHost(loadEnv({ HOST: '::' }), 'sandbox')).toBe('::');
+    expect(() => loadEnv({ HOST: 'not a host!' })).toThrowError(/HOST: /);
   });
 });
 

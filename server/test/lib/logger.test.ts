@@ -99,6 +99,27 @@ describe('logger', () => {
     expect(chooseLogFormat('pretty', { isTTY: false })).toBe('pretty');
   });
 
+  it('when secrets are given, then a line quoting one URL-encoded or base64 (e.g. in an error message) masks it', () => {
+    const key = 'pdl/key+value=1';
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: [key, undefined] }, sink);
+    logger.warn(
+      { err: new Error(`GET https://api.test/?api_key=${encodeURIComponent(key)}`) },
+      `auth ${Buffer.from(key).toString('base64')} and ${key}`,
+    );
+    const line = lines.join('');
+    expect(line).not.toContain(encodeURIComponent(key));
+    expect(line).not.toContain(Buffer.from(key).toString('base64'));
+    expect(line).not.toContain(key);
+    expect(line.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('when a URL carries a password, then redactUrl hides it', () => {
     expect(redactUrl('redis://user:hunter2@cache:6379/1')).toBe('redis://user:***@cache:6379/1');
     expect(redactUrl('not a url')).toBe('<unparseable url>');

@@ -100,7 +100,8 @@ export class RunRecorder {
       Failed__c: counts.failed,
       Skipped__c: counts.skipped,
       ...(counts.skipsByReason && { Skips_By_Reason__c: JSON.stringify(counts.skipsByReason) }),
-      ...(counts.errorSummary !== undefined && { Error_Summary__c: counts.errorSummary.slice(0, 32_000) }),
+      // Capped to the field's length by the run record writer, with a "…and N more" tail.
+      ...(counts.errorSummary !== undefined && { Error_Summary__c: counts.errorSummary }),
     };
   }
 

@@ -1,9 +1,10 @@
 /**
  * The one HTTP call every network provider makes: fetch with a timeout, then classify the reply into parsed JSON or
  * one of the contract's outcomes. Reasons never contain the URL or request headers (they may carry keys), and any
- * configured secret that a provider echoes back is masked.
+ * configured secret that a provider echoes back is masked in every encoding (raw, URL-encoded, base64).
  */
 import type { ProviderOutcome } from './provider-contract';
+import { maskSecrets } from '../../../lib/secret-mask';
 import { retryAfterMs } from './retry-after';
 
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -82,7 +83,7 @@ function transportFailure(request: HttpJsonRequest, error: unknown, timeout: Abo
   }
   if (request.signal?.aborted) return { kind: 'retry_later', reason: `${request.label}: call cancelled` };
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'retry_later', reason: `${request.label}: network error (${mask(message, request.secrets)})` };
+  return { kind: 'retry_later', reason: `${request.label}: network error (${maskSecrets(message, request.secrets)})` };
 }
 
 function classify(request: HttpJsonRequest, response: Response, text: string, now: Date): HttpJsonResult {
@@ -145,13 +146,5 @@ function errorDetail(text: string, secrets: readonly string[] | undefined): stri
   if (body.error && typeof body.error === 'object') candidates.push((body.error as Record<string, unknown>).message);
   candidates.push(body.message, body.error, body.error_message);
   const found = candidates.find((candidate): candidate is string => typeof candidate === 'string' && candidate !== '');
-  return found === undefined ? undefined : mask(found, secrets).slice(0, MAX_DETAIL);
-}
-
-function mask(text: string, secrets: readonly string[] | undefined): string {
-  let masked = text;
-  for (const secret of secrets ?? []) {
-    if (secret.length >= 4) masked = masked.split(secret).join('[redacted]');
-  }
-  return masked;
+  return found === undefined ? undefined : maskSecrets(found, secrets).slice(0, MAX_DETAIL);
 }

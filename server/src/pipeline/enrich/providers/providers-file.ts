@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { attributeKeySchema, type AttributeKey } from '../../../domain/attributes';
 import { parseJsonPath, type JsonPath } from './json-path';
 import type { ProviderId } from './provider-contract';
+import { urlSettingProblem } from '../../../env/url-setting';
 
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const FIELD_PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
@@ -213,7 +214,9 @@ function checkUrl(url: string): string | undefined {
   } catch {
     return 'url is not a valid URL (after expanding ${…} variables)';
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'url must be http(s)';
+  // The url may carry a key (${…}): https only, or http to a loopback host (a local fake), as for *_BASE_URL.
+  const problem = urlSettingProblem(parsed.href);
+  if (problem) return `url ${problem}`;
   if (parsed.host.includes(marker)) return 'url placeholders may not be in the host';
   return undefined;
 }

@@ -5,6 +5,7 @@ import { toRunFields } from '../waterfall/run-progress';
 import type { WaterfallResult } from '../waterfall/waterfall';
 import { EnrichmentRunRecord } from './enrichment-run-record';
 import { runPlanWaterfall } from './plan-waterfall';
+import { logRunFailures } from './run-failure-log';
 import { inputFieldsFor, readProviderInputs } from './record-inputs';
 import type { RunnerContext } from './runner-context';
 import { singleRecordOutcome, singleRunMessage, singleRunStatus } from './single-record-runs';
@@ -73,5 +74,12 @@ export async function enrichRecordsNow(
   for (const list of results.values()) await services.progress.count(run.id, singleRecordOutcome(list));
   const snapshot = await services.progress.snapshot(run.id, creditRuns);
   const runStatus = singleRunStatus(snapshot);
-  await run.summary(runStatus, singleRunMessage(label, snapshot), toRunFields(snapshot), records.length, now());
+  const fields = toRunFields(snapshot);
+  await run.summary(runStatus, singleRunMessage(label, snapshot), fields, records.length, now());
+  logRunFailures(
+    logger,
+    { command: 'ENRICH_RECORD', runId: run.id, status: runStatus },
+    snapshot,
+    fields.Error_Summary__c,
+  );
 }

@@ -5,6 +5,8 @@ import { classifyRecord, toRunFields } from '../waterfall/run-progress';
 import type { WaterfallResult } from '../waterfall/waterfall';
 import { activeMemberIds } from './active-members';
 import { EnrichmentRunRecord } from './enrichment-run-record';
+import { finishedRunStatus } from '../../runs/run-status';
+import { logRunFailures } from './run-failure-log';
 import { mapLimit } from './map-limit';
 import { estimatePlan } from './plan-estimate';
 import { runPlanWaterfall } from './plan-waterfall';
@@ -122,12 +124,14 @@ export class PlanRuns {
 
     await redis.del(runKeys.pausedRun(plan.id));
     const snapshot = await services.progress.snapshot(runId);
-    const runStatus = snapshot.failed > 0 ? 'Partially_Succeeded' : 'Succeeded';
+    const runStatus = finishedRunStatus(snapshot) as 'Succeeded' | 'Partially_Succeeded' | 'Failed';
     const message =
       `${plan.name}: ${snapshot.processed} processed, ${snapshot.succeeded} succeeded, ${snapshot.failed} failed, ` +
       `${snapshot.skipped} skipped; ${snapshot.creditsUsed} credits`;
     listener.onProgress?.(snapshot.processed, total);
-    await record.status(runStatus, message, toRunFields(snapshot), this.ctx.now());
+    const runFields = toRunFields(snapshot);
+    await record.status(runStatus, message, runFields, this.ctx.now());
+    logRunFailures(deps.logger, { plan: plan.name, runId, status: runStatus }, snapshot, runFields.Error_Summary__c);
     await status.flush({ runId, stage: 'done', progress: 100, message });
     return { status: runStatus, runId, message };
   }

@@ -1,4 +1,5 @@
 import type { RunStatus } from '../../runs/run-recorder';
+import { finishedRunStatus } from '../../runs/run-status';
 import { classifyRecord, type RecordOutcome, type RunProgressSnapshot } from '../waterfall/run-progress';
 import type { WaterfallResult } from '../waterfall/waterfall';
 import { emptyWaterfallResult } from '../waterfall/waterfall-result';
@@ -38,10 +39,9 @@ export function singleRecordOutcome(results: readonly WaterfallResult[]): Record
 const creditStops = (snapshot: RunProgressSnapshot): number =>
   (snapshot.skipsByReason.run_ceiling ?? 0) + (snapshot.skipsByReason.monthly_budget ?? 0);
 
-/** Failed when every record failed; partly when some failed or a credit limit stopped some; else succeeded. */
+/** Failed when records failed and none succeeded; partly when some failed or a credit limit stopped some. */
 export function singleRunStatus(snapshot: RunProgressSnapshot): RunStatus {
-  if (snapshot.processed > 0 && snapshot.failed === snapshot.processed) return 'Failed';
-  return snapshot.failed > 0 || creditStops(snapshot) > 0 ? 'Partially_Succeeded' : 'Succeeded';
+  return finishedRunStatus(snapshot, creditStops(snapshot) > 0);
 }
 
 /** Status_Message__c: what the run is, its counts and credits, and which credit limit stopped records, if any. */

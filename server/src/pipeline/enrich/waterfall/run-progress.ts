@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CreditLedger, CreditUsage } from './credit-ledger';
+import { failureCauses, type FailureCause, type FailureCauseOf } from './failure-causes';
+import { failureSummary, type ProviderFailure } from './failure-summary';
 import type { SkipReason, WaterfallResult } from './waterfall';
 import { WaterfallKeys } from './waterfall-keys';
 
@@ -7,7 +9,9 @@ import { WaterfallKeys } from './waterfall-keys';
 export type CreditStop = 'run_ceiling' | 'monthly_budget';
 
 export type RecordOutcome =
-  | { counted: true; outcome: 'succeeded' | 'failed' }
+  | { counted: true; outcome: 'succeeded' }
+  /** `causes`: each provider's failure behind it (the first is the record's cause in Skips_By_Reason__c). */
+  | { counted: true; outcome: 'failed'; causes?: FailureCauseOf[] }
   | { counted: true; outcome: 'skipped'; reason: SkipReason | 'nothing_to_do' | CreditStop }
   /** Stopped by a credit limit: not counted, the record is enriched again when the run resumes. */
   | { counted: false; outcome: 'paused' };
@@ -24,7 +28,9 @@ export function classifyRecord(result: WaterfallResult): RecordOutcome {
   if (result.paused) return { counted: false, outcome: 'paused' };
   const incomplete = result.missing.length > 0;
   const unreached = result.skipped.some((skip) => TRANSIENT_SKIPS.has(skip.reason));
-  if (incomplete && (result.errors.length > 0 || unreached)) return { counted: true, outcome: 'failed' };
+  if (incomplete && (result.errors.length > 0 || unreached)) {
+    return { counted: true, outcome: 'failed', causes: failureCauses(result) };
+  }
   if (result.calls.length === 0 && result.fromCache.length === 0) {
     return { counted: true, outcome: 'skipped', reason: result.skipped[0]?.reason ?? 'nothing_to_do' };
   }
@@ -39,6 +45,8 @@ export interface RunProgressSnapshot {
   skipsByReason: Record<string, number>;
   creditsUsed: number;
   creditsByProvider: Record<string, number>;
+  /** Why records failed, per provider and cause, most records first. */
+  failures: ProviderFailure[];
 }
 
 /** The Audience_Run__c fields a snapshot fills (DESIGN §4). */
@@ -50,10 +58,17 @@ export interface RunProgressFields {
   Credits_Used__c: number;
   Credits_By_Provider__c: string;
   Skips_By_Reason__c: string;
+  /** Set once a record failed: per provider, why (bad credentials, quota…), how many records, the last reply. */
+  Error_Summary__c?: string;
 }
 
 const RUN_PROGRESS_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 const SKIP_FIELD = 'skip:';
+/** Failed records by their first cause: `failed:<cause>` in Skips_By_Reason__c, next to the skip reasons. */
+const FAILED_SKIP_REASON = 'failed:';
+/** `cause:<provider>|<cause>`: records a provider failed for that cause; `why:…`: its last reply. */
+const CAUSE_FIELD = 'cause:';
+const WHY_FIELD = 'why:';
 
 /**
  * A run's record counts, shared by every worker enriching it (Redis hash `<prefix>:enrich:progress:<runId>`), and
@@ -81,6 +96,14 @@ export class RunProgress {
     const key = this.keys.runProgress(runId);
     const multi = this.redis.multi().hincrby(key, 'processed', 1).hincrby(key, outcome.outcome, 1);
     if (outcome.outcome === 'skipped') multi.hincrby(key, `${SKIP_FIELD}${outcome.reason}`, 1);
+    if (outcome.outcome === 'failed') {
+      const causes = outcome.causes ?? [];
+      multi.hincrby(key, `${SKIP_FIELD}${FAILED_SKIP_REASON}${causes[0]?.cause ?? 'unknown'}`, 1);
+      for (const { provider, cause, reason } of causes) {
+        multi.hincrby(key, `${CAUSE_FIELD}${provider}|${cause}`, 1);
+        if (reason !== undefined) multi.hset(key, `${WHY_FIELD}${provider}|${cause}`, reason.slice(0, 300));
+      }
+    }
     await multi.pexpire(key, RUN_PROGRESS_TTL_MS).exec();
     return outcome;
   }
@@ -96,9 +119,19 @@ export class RunProgress {
     ]);
     const usage = sumUsage(usages);
     const skipsByReason: Record<string, number> = {};
+    const failures: ProviderFailure[] = [];
     for (const [field, value] of Object.entries(raw)) {
       if (field.startsWith(SKIP_FIELD)) skipsByReason[field.slice(SKIP_FIELD.length)] = Number(value);
+      if (field.startsWith(CAUSE_FIELD)) {
+        const [provider, cause] = field.slice(CAUSE_FIELD.length).split('|') as [
+          ProviderFailure['provider'],
+          FailureCause,
+        ];
+        const reason = raw[`${WHY_FIELD}${provider}|${cause}`];
+        failures.push({ provider, cause, records: Number(value), ...(reason !== undefined && { reason }) });
+      }
     }
+    failures.sort((a, b) => b.records - a.records || a.provider.localeCompare(b.provider));
     return {
       processed: Number(raw.processed ?? 0),
       succeeded: Number(raw.succeeded ?? 0),
@@ -107,6 +140,7 @@ export class RunProgress {
       skipsByReason,
       creditsUsed: usage.total,
       creditsByProvider: usage.byProvider,
+      failures,
     };
   }
 
@@ -140,6 +174,7 @@ export function toRunFields(snapshot: RunProgressSnapshot): RunProgressFields {
     Credits_Used__c: snapshot.creditsUsed,
     Credits_By_Provider__c: JSON.stringify(sortedRecord(snapshot.creditsByProvider)),
     Skips_By_Reason__c: JSON.stringify(sortedRecord(snapshot.skipsByReason)),
+    ...(snapshot.failed > 0 && { Error_Summary__c: failureSummary(snapshot.failures, snapshot.failed) }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AttributeKey, AttributeValue } from '../../../domain/attributes';
 import type { ProviderId, ProviderOutcome } from '../providers/provider-contract';
+import type { CircuitTrip } from './circuit-breaker';
 
 // What one record's waterfall reports: the winners, and every call, error, skip and rejection behind them.
 
@@ -25,6 +26,10 @@ export interface WaterfallSkip {
   provider: ProviderId;
   reason: SkipReason;
   attributes: AttributeKey[];
+  /** circuit_open: what opened the circuit (bad credentials, quota, repeated failures)… */
+  trip?: CircuitTrip;
+  /** …and the reply that opened it, so a run can say why without a call. */
+  detail?: string;
 }
 
 export interface RejectedValue {

@@ -57,7 +57,14 @@ export async function runWaterfall(request: WaterfallRequest): Promise<Waterfall
     }
     const gate = await request.breaker.check(id);
     if (!gate.allowed) {
-      run.result.skipped.push({ provider: id, reason: 'circuit_open', attributes: asked });
+      const { trip, reason } = gate.status;
+      run.result.skipped.push({
+        provider: id,
+        reason: 'circuit_open',
+        attributes: asked,
+        ...(trip !== undefined && { trip }),
+        ...(reason !== undefined && { detail: reason }),
+      });
       continue;
     }
     if (isRemote(descriptor)) {

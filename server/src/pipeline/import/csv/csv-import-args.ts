@@ -12,10 +12,12 @@ Options:
   --rule <Rule>            rule for columns no active field map names: Fill_Blank (default), Tracked or Always
   --report <file.json>     also write the report as JSON
   --label <text>           name for the run record and provenance (default: the file name)
+  --encoding <charset>     the file's encoding when it is not UTF-8: latin1, windows-1252, utf-16le…
   --help                   this text
 
 Salesforce credentials come from the environment, as for npm start (see docs/csv-import.md).
-Exit codes: 0 every row handled (see the report for failed rows), 1 the import could not run, 2 bad arguments.`;
+Exit codes: 0 every row imported, unchanged or skipped; 3 some rows failed (the report names each line);
+1 the import could not run (no org, unreadable file or header, not UTF-8); 2 bad arguments.`;
 
 /** Parses `--map a=B,c=D` (repeatable) into header → field. */
 function parseMap(values: readonly string[]): Record<string, string> {
@@ -61,6 +63,7 @@ export function parseCsvImportArgs(
     rule: values.rule,
     report: values.report,
     label: values.label,
+    encoding: values.encoding,
   });
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `--${issue.path.join('.') || 'arguments'}: ${issue.message}`);
@@ -82,6 +85,7 @@ function parseArgsStrict(argv: readonly string[]) {
       rule: { type: 'string' },
       report: { type: 'string' },
       label: { type: 'string' },
+      encoding: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -6,7 +6,13 @@ import { AppError } from '../../../lib/errors';
  * (exit code 1).
  */
 export type CsvImportErrorCode =
-  'CSV_BAD_ARGUMENTS' | 'CSV_FILE_UNREADABLE' | 'CSV_BAD_HEADER' | 'CSV_NO_ORG' | 'CSV_IMPORT_FAILED';
+  | 'CSV_BAD_ARGUMENTS'
+  | 'CSV_FILE_UNREADABLE'
+  /** Not UTF-8 (or not the --encoding given), or UTF-16 without a byte order mark: nothing is written. */
+  | 'CSV_BAD_ENCODING'
+  | 'CSV_BAD_HEADER'
+  | 'CSV_NO_ORG'
+  | 'CSV_IMPORT_FAILED';
 
 export class CsvImportError extends AppError {
   constructor(

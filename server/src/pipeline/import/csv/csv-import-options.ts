@@ -20,6 +20,8 @@ export const csvImportOptionsSchema = z.object({
   rule: z.enum(UNMAPPED_RULES).default('Fill_Blank'),
   /** Where to write the report as JSON. */
   report: z.string().min(1).optional(),
+  /** The file's charset when it is not UTF-8 (latin1, windows-1252, utf-16le…); unset: UTF-8 or UTF-16 with a BOM. */
+  encoding: z.string().min(1).max(40).optional(),
   /** Name on the Audience_Run__c and in provenance; defaults to the file name. */
   label: z.string().min(1).max(80).optional(),
 });

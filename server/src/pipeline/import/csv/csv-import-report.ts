@@ -11,6 +11,8 @@ export interface CsvImportReport {
   mappedRules: Record<string, string>;
   /** The Audience_Run__c of this import, when one could be created. */
   runId?: string;
+  /** How the file was decoded, e.g. "UTF-8" or "windows-1252 (--encoding windows-1252)". */
+  encoding: string;
   startedAt: string;
   finishedAt: string;
   /** Data rows in the file (unreadable stretches included); always the sum of `totals`. */
@@ -18,7 +20,7 @@ export interface CsvImportReport {
   totals: Record<RowStatus, number>;
   skippedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
-  /** Header-level notes (ignored field maps…); row problems are in `outcomes`. */
+  /** File- and header-level notes (BOM, encoding, unknown columns, ignored field maps…); rows are in `outcomes`. */
   warnings: string[];
   /** One entry per row, in file order. */
   outcomes: RowOutcome[];

@@ -8,9 +8,12 @@ import type { CoalescingWriter } from '../../../salesforce/writers/coalescing-wr
 import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
 import { PROVENANCE_FIELD, type WriteLedger, type WriteSkip } from '../../export';
 import { RunRecorder } from '../../runs/run-recorder';
+import { finishedRunStatus } from '../../runs/run-status';
+import { withMoreTail } from '../../runs/summary-cap';
 import type { CsvImportOptions } from './csv-import-options';
 import { tallyOutcomes, type CsvImportReport } from './csv-import-report';
 import { readCsvFile } from './csv-row-reader';
+import { clip, listClipped } from './display-text';
 import { loadFieldRules } from './field-rules';
 import { resolveImportColumns } from './import-columns';
 import type { FieldNote, RowOutcome } from './import-row-outcome';
@@ -64,17 +67,24 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
   const startedAt = now().toISOString();
   const label = options.label ?? basename(options.file);
   const provider = `csv:${label}`;
-  const file = await readCsvFile(options.file);
+  const file = await readCsvFile(options.file, {
+    ...(options.encoding !== undefined && { encoding: options.encoding }),
+  });
   const describe = await deps.describes.describe(options.object);
   const columns = resolveImportColumns(file.header, options, describe);
   const fieldRules = await loadFieldRules(deps.org, options.object);
   const defaultRule: WriteRule = options.rule;
   const matchField = columns.match.field;
   const importFields = columns.columns.flatMap((column) => (column.field ? [column.field.name] : []));
+  const unknownHeaders = columns.unknown.map((column) => column.header);
   const warnings = [
-    ...columns.unknown.map(
-      (column) => `column "${column.header}" names no field of ${options.object}: rows with a value there fail`,
-    ),
+    ...file.notes,
+    ...(unknownHeaders.length > 0
+      ? [
+          `${unknownHeaders.length === 1 ? 'column' : `${unknownHeaders.length} columns:`} ${listClipped(unknownHeaders)} ` +
+            `name${unknownHeaders.length === 1 ? 's' : ''} no field of ${options.object}: rows with a value there fail`,
+        ]
+      : []),
     ...fieldRules.ignored.map((map) => `Audience_Field_Map__c ${map.id} not applied: ${map.reason}`),
   ];
   const mappedRules: Record<string, string> = {};
@@ -185,6 +195,7 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
     defaultRule,
     mappedRules,
     ...(run?.id !== undefined && { runId: run.id }),
+    encoding: file.encoding,
     startedAt,
     finishedAt: now().toISOString(),
     rows: total,
@@ -195,7 +206,7 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
   if (run) {
     const t = report.totals;
     await run.finish(
-      t.failed > 0 ? 'Partially_Succeeded' : 'Succeeded',
+      finishedRunStatus({ succeeded: t.created + t.updated + t.unchanged, failed: t.failed }),
       counts(outcomes, total),
       `${label}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.skipped} skipped, ${t.failed} failed`,
     );
@@ -213,13 +224,19 @@ function counts(outcomes: readonly RowOutcome[], total: number) {
     failed: totals.failed,
     skipped: totals.skipped,
     skipsByReason: skippedByReason,
-    ...(failed.length > 0 && {
-      errorSummary: failed
-        .slice(0, 200)
-        .map((o) => `line ${o.line}: ${o.reason ?? ''} ${o.detail ?? ''}`.trim())
-        .join('\n'),
-    }),
+    ...(failed.length > 0 && { errorSummary: failedRowsSummary(failed) }),
   };
+}
+
+/** Failed rows named in Error_Summary__c (written at every progress update); the rest are counted in its tail. */
+const SUMMARY_ROWS = 200;
+
+/** Error_Summary__c of an import: the first failed rows, each on one short line, then "…and N more". */
+function failedRowsSummary(failed: readonly RowOutcome[]): string {
+  const lines = failed
+    .slice(0, SUMMARY_ROWS)
+    .map((o) => clip(`line ${o.line}: ${o.reason ?? ''} ${o.detail ?? ''}`.trim(), 300));
+  return withMoreTail(lines, failed.length, 'failed rows (see the report)');
 }
 
 interface ChunkContext {

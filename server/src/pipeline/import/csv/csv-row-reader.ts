@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import { readFile, stat } from 'node:fs/promises';
+import { decodeCsvBytes } from './csv-decoding';
 import { CsvImportError } from './csv-import-error';
-import { createLineEndingNormalizer } from './line-ending-normalizer';
+import { parseCsvRecords, type UnreadableLine } from './csv-records';
+import { clip, codePoint, findControlCharacter } from './display-text';
 
 /** One data row as read: `line` is where it starts in the file (the header is line 1). */
 export interface CsvRow {
@@ -12,87 +10,85 @@ export interface CsvRow {
   values: string[];
 }
 
-/** A stretch of the file the parser could not read as a row (e.g. a quote never closed). */
-export interface UnreadableRow {
-  line: number;
-  message: string;
-}
+/** A line the parser could not read as a row (e.g. a quote never closed). */
+export type UnreadableRow = UnreadableLine;
 
 export interface CsvFile {
   header: string[];
   headerLine: number;
   rows: CsvRow[];
   unreadable: UnreadableRow[];
+  /** How the bytes were decoded, e.g. "UTF-8" or "windows-1252 (--encoding windows-1252)". */
+  encoding: string;
+  /** File-level notes for the report: a BOM removed, UTF-16 decoded, a header too long to show. */
+  notes: string[];
 }
 
-const newlines = (text: string): number => {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count += 1;
-  return count;
-};
+/** Beyond these the header is shown cut short: a header this long is rarely a header (or the file's only line). */
+export const HEADER_MAX_CHARACTERS = 1_000;
+export const HEADER_MAX_COLUMNS = 200;
 
 /**
- * Streams a CSV file through csv-parse: UTF-8 with or without a BOM, quoted fields (doubled quotes, commas and line
- * breaks inside), CRLF, LF or CR line ends, blank lines skipped. The first record is the header. A record the parser
- * cannot read is kept as unreadable with its line, never dropped. Throws CSV_FILE_UNREADABLE when the file cannot be
- * opened or holds no header.
+ * Reads a CSV file: decoded strictly (UTF-8, with or without a BOM; UTF-16 with a BOM; or `encoding`), line ends
+ * made LF (so line numbers are an editor's, and multi-line values reach Salesforce with the LF it stores), then
+ * parsed so that every data line is in a row or named as unreadable (`parseCsvRecords`). The first record is the
+ * header. Throws CSV_FILE_UNREADABLE (cannot open, no header), CSV_BAD_ENCODING or CSV_BAD_HEADER.
  */
-export async function readCsvFile(path: string): Promise<CsvFile> {
+export async function readCsvFile(path: string, options: { encoding?: string } = {}): Promise<CsvFile> {
+  let bytes: Buffer;
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new Error('not a file');
+    bytes = await readFile(path);
   } catch (error) {
     throw new CsvImportError('CSV_FILE_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  let header: string[] | undefined;
-  let headerLine = 0;
-  const rows: CsvRow[] = [];
-  const unreadable: UnreadableRow[] = [];
-  let lastEndLine = 0;
-  const take = (record: string[], endLine: number): void => {
-    const line = endLine - record.reduce((n, value) => n + newlines(value), 0);
-    lastEndLine = endLine;
-    if (header === undefined) {
-      header = record.map((name) => name.trim());
-      headerLine = line;
-    } else {
-      rows.push({ line, values: record });
-    }
-  };
-  // Records are taken in on_record, which runs in parse order together with the skip events, so an unreadable
-  // stretch is placed right after the last row read before it.
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_record: (record: string[], context: Info) => {
-      take(record, context.lines);
-      return null;
-    },
-  });
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    unreadable.push({ line: lastEndLine + 1, message: error.message });
-    lastEndLine = error.lines ?? lastEndLine;
-  });
-  const sink = new Writable({
-    objectMode: true,
-    write(_item: unknown, _encoding, callback) {
-      callback();
-    },
-  });
-  try {
-    await pipeline(createReadStream(path), createLineEndingNormalizer(), parser, sink);
-  } catch (error) {
-    throw new CsvImportError('CSV_FILE_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (header === undefined || header.every((name) => name === '')) {
+  const decoded = decodeCsvBytes(bytes, path, options.encoding);
+  const { records, unreadable } = parseCsvRecords(decoded.text.replace(/\r\n?/g, '\n'));
+  const [first, ...rest] = records;
+  if (first === undefined || first.values.every((name) => name.trim() === '')) {
     throw new CsvImportError('CSV_FILE_UNREADABLE', `${path} has no header row (the first line names the columns)`);
   }
-  return { header, headerLine, rows, unreadable };
+  const beforeHeader = unreadable.find((line) => line.line < first.line);
+  if (beforeHeader) {
+    throw new CsvImportError(
+      'CSV_BAD_HEADER',
+      `the header of ${path} cannot be read: line ${beforeHeader.line}: ${beforeHeader.message}`,
+    );
+  }
+  const header = first.values.map((name) => name.trim());
+  checkHeaderCharacters(header, first.line);
+  return {
+    header,
+    headerLine: first.line,
+    rows: rest,
+    unreadable,
+    encoding: decoded.encoding,
+    notes: [...decoded.notes, ...headerSizeNotes(header)],
+  };
+}
+
+function checkHeaderCharacters(header: readonly string[], line: number): void {
+  header.forEach((name, index) => {
+    const found = findControlCharacter(name);
+    if (found) {
+      throw new CsvImportError(
+        'CSV_BAD_HEADER',
+        `the header (line ${line}, column ${index + 1}) holds the control character ${codePoint(found.char)}: ` +
+          `"${clip(name)}"`,
+      );
+    }
+  });
+}
+
+/** A header too long to be echoed: said once, shown cut short (every message clips column names too). */
+function headerSizeNotes(header: readonly string[]): string[] {
+  const characters = header.reduce((n, name) => n + name.length, 0) + Math.max(0, header.length - 1);
+  if (characters <= HEADER_MAX_CHARACTERS && header.length <= HEADER_MAX_COLUMNS) return [];
+  return [
+    `the header line is ${characters} characters in ${header.length} columns; shown truncated: ` +
+      `"${clip(header.join(','), 120)}"`,
+  ];
 }

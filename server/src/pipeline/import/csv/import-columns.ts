@@ -1,5 +1,6 @@
 import type { DescribeField, ObjectDescribe } from '../../../salesforce/schema/describe-cache';
 import { CsvImportError } from './csv-import-error';
+import { clip } from './display-text';
 
 /** One CSV column and the field it fills; `field` is undefined for a column that names no field of the object. */
 export interface ImportColumn {
@@ -34,7 +35,7 @@ export function resolveImportColumns(
   header.forEach((name, index) => {
     const key = name.toLowerCase();
     if (name === '') throw new CsvImportError('CSV_BAD_HEADER', `column ${index + 1} of the header has no name`);
-    if (seen.has(key)) throw new CsvImportError('CSV_BAD_HEADER', `the header names "${name}" twice`);
+    if (seen.has(key)) throw new CsvImportError('CSV_BAD_HEADER', `the header names "${clip(name)}" twice`);
     seen.set(key, index);
   });
   const aliases = new Map(Object.entries(options.map).map(([column, field]) => [column.toLowerCase(), field]));
@@ -61,7 +62,7 @@ export function resolveImportColumns(
     if (mapped !== undefined && !field) {
       throw new CsvImportError(
         'CSV_BAD_ARGUMENTS',
-        `--map ${name}=${mapped}: ${options.object} has no field ${mapped}`,
+        `--map ${clip(name)}=${mapped}: ${options.object} has no field ${mapped}`,
       );
     }
     const column = { index, header: name, field };
@@ -70,7 +71,7 @@ export function resolveImportColumns(
       if (other) {
         throw new CsvImportError(
           'CSV_BAD_HEADER',
-          `columns "${other.header}" and "${name}" both fill ${options.object}.${field.name}`,
+          `columns "${clip(other.header)}" and "${clip(name)}" both fill ${options.object}.${field.name}`,
         );
       }
       byField.set(field.name, column);

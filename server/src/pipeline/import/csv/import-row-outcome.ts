@@ -5,6 +5,8 @@ export type RowStatus = (typeof ROW_STATUSES)[number];
 /** Why a row failed: bad input found before writing, or Salesforce refusing the write. */
 export type RowFailureReason =
   | 'unreadable'
+  /** A cell holds a control character (other than tab, CR and LF): named with its line and column. */
+  | 'control_character'
   | 'bad_row'
   | 'unknown_column'
   | 'missing_key'

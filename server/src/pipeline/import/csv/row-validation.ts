@@ -5,7 +5,8 @@ import { coerceForField } from '../../export/field-value-coerce';
 import { fieldTypeKind, hasTextLength } from '../../export/field-type-kind';
 import type { DescribeField } from '../../../salesforce/schema/describe-cache';
 import type { CsvRow } from './csv-row-reader';
-import type { ImportColumns } from './import-columns';
+import { clip, codePoint, findControlCharacter, listClipped } from './display-text';
+import type { ImportColumn, ImportColumns } from './import-columns';
 import type { RowFailureReason } from './import-row-outcome';
 import { toId18 } from './salesforce-id';
 
@@ -33,7 +34,27 @@ interface Problem {
   detail: string;
 }
 
-const clip = (text: string, max = 60): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const newlinesIn = (text: string): number => text.split('\n').length - 1;
+
+/** Each cell holding a control character (a byte of a binary file, a stray escape): where, as an editor counts. */
+function controlCharacterProblems(row: CsvRow, header: readonly ImportColumn[]): Problem[] {
+  const problems: Problem[] = [];
+  let line = row.line;
+  row.values.forEach((value, index) => {
+    const found = findControlCharacter(value);
+    if (found) {
+      const name = header[index] ? ` ("${clip(header[index].header)}")` : '';
+      problems.push({
+        reason: 'control_character',
+        detail:
+          `line ${line + newlinesIn(value.slice(0, found.index))}, column ${index + 1}${name}: ` +
+          `control character ${codePoint(found.char)}`,
+      });
+    }
+    line += newlinesIn(value);
+  });
+  return problems;
+}
 
 /** The value to send for one field, or the problem that rules the row out. */
 function checkValue(field: DescribeField, raw: string, defaultRegion: CountryCode | undefined): Problem | string {
@@ -95,6 +116,7 @@ export function validateRow(
     detail: problems.map((p) => p.detail).join('; '),
   });
 
+  problems.push(...controlCharacterProblems(row, columns.columns));
   if (row.values.length < width) {
     problems.push({ reason: 'bad_row', detail: `the row has ${row.values.length} values, the header ${width}` });
     return fail(rawKey);
@@ -107,11 +129,14 @@ export function validateRow(
       });
     }
   });
-  for (const column of columns.unknown) {
-    const value = row.values[column.index]?.trim() ?? '';
-    if (value !== '') {
-      problems.push({ reason: 'unknown_column', detail: `column "${column.header}" is not a field of this object` });
-    }
+  const unknown = columns.unknown.filter((column) => (row.values[column.index]?.trim() ?? '') !== '');
+  if (unknown.length > 0) {
+    const names = listClipped(
+      unknown.map((column) => column.header),
+      3,
+    );
+    const what = unknown.length === 1 ? `column ${names} is not a field` : `columns ${names} are not fields`;
+    problems.push({ reason: 'unknown_column', detail: `${what} of this object` });
   }
   if (rawKey === '') problems.push({ reason: 'missing_key', detail: `no ${columns.match.field.name} to match on` });
 

@@ -84,6 +84,31 @@ describe('requestJson', () => {
     expect(result.kind === 'retry_later' && result.reason).toContain('no reply within 20 ms');
   });
 
+  it('when the network error quotes the URL with the key URL-encoded, then the reason masks it', async () => {
+    const key = 'pk/live+key=42&x';
+    const encodedUrl = new URL(`https://provider.test/v1/people?api_key=${encodeURIComponent(key)}`);
+    const result = await call(
+      async () => {
+        throw new TypeError(`request to ${encodedUrl.href} failed, reason: connect ECONNREFUSED`);
+      },
+      { url: encodedUrl, secrets: [key] },
+    );
+    expect(result).toMatchObject({ kind: 'retry_later' });
+    expect(JSON.stringify(result)).not.toContain(encodeURIComponent(key));
+    expect(JSON.stringify(result)).toContain('[redacted]');
+  });
+
+  it('when an error body echoes the key base64-encoded, then the reason masks it', async () => {
+    const echoed = Buffer.from(`user:${SECRET}`).toString('base64');
+    const result = await call(replying(401, JSON.stringify({ message: `credentials ${echoed} refused` })));
+    expect(result).toMatchObject({ kind: 'bad_credentials' });
+    const reason = result.kind === 'bad_credentials' ? result.reason : '';
+    expect(reason).toContain('[redacted]');
+    expect(
+      Buffer.from(reason.replace(/.*credentials /, '').split('[redacted]')[0] ?? '', 'base64').toString(),
+    ).not.toContain(SECRET.slice(0, 8));
+  });
+
   it('when an error body echoes the key, then the reason masks it', async () => {
     const result = await call(replying(401, JSON.stringify({ message: `key ${SECRET} is revoked` })));
     expect(result).toMatchObject({ kind: 'bad_credentials' });

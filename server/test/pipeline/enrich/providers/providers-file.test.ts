@@ -51,6 +51,13 @@ describe('parseProvidersFile', () => {
     expect(parse([lookup], { ACME_DATA_TOKEN: '  ' }).disabled[0]?.reason).toContain('ACME_DATA_TOKEN');
   });
 
+  it('when the url is plain http to a host other than loopback, then the provider is disabled (its key would travel in clear)', () => {
+    const clear = { ...lookup, url: 'http://data.acme.test/v1/people/lookup?email={{Email}}' };
+    expect(parse([clear]).disabled[0]?.reason).toContain('must use https');
+    const local = { ...lookup, url: 'http://127.0.0.1:9000/v1/people/lookup?email={{Email}}' };
+    expect(parse([local]).disabled).toEqual([]);
+  });
+
   it('when a JSON path is malformed, then the reason names the attribute and the path', () => {
     const result = parse([{ ...lookup, produces: { 'person.work_email': '$.match..work_email' } }]);
     expect(result.providers).toEqual([]);

@@ -92,6 +92,48 @@ describe('RunProgress', () => {
     });
   });
 
+  it('when records fail, then the fields say per provider why (an open circuit under what opened it) and count each record once', async () => {
+    const credits = new CreditLedger(redis, { prefix });
+    const progress = new RunProgress(redis, credits, { prefix });
+    const quotaFirst = result({
+      missing: ['person.work_email'],
+      errors: [{ provider: 'hunter', kind: 'quota_exhausted', reason: 'hunter email-finder: HTTP 402: usage limit' }],
+      skipped: [{ provider: 'pdl', reason: 'rate_limited', attributes: ['person.work_email'] }],
+    });
+    const circuitLater = result({
+      missing: ['person.work_email'],
+      skipped: [
+        {
+          provider: 'hunter',
+          reason: 'circuit_open',
+          attributes: ['person.work_email'],
+          trip: 'quota_exhausted',
+          detail: 'hunter email-finder: HTTP 402: usage limit',
+        },
+      ],
+    });
+    const down = result({
+      missing: ['person.work_email'],
+      errors: [{ provider: 'apollo', kind: 'retry_later', reason: 'apollo people/match: HTTP 503' }],
+    });
+    for (const one of [quotaFirst, circuitLater, down]) await progress.record('run-f', one);
+    await progress.record('run-f', result({ calls: called, values: [value('person.title', 'CTO')] }));
+
+    const snapshot = await progress.snapshot('run-f');
+    const fields = toRunFields(snapshot);
+    expect(fields).toMatchObject({ Processed__c: 4, Succeeded__c: 1, Failed__c: 3, Skipped__c: 0 });
+    expect(JSON.parse(fields.Skips_By_Reason__c)).toEqual({
+      'failed:quota_exhausted': 2,
+      'failed:retry_later': 1,
+    });
+    expect(fields.Error_Summary__c?.split('\n')).toEqual([
+      '3 records failed:',
+      'hunter: quota used up (HTTP 402: no credits left at the provider) — 2 records; last reply: hunter email-finder: HTTP 402: usage limit',
+      'apollo: provider unavailable (HTTP 429 rate limit, 5xx or no reply in time) — 1 record; last reply: apollo people/match: HTTP 503',
+      'pdl: held back by the shared rate limit — 1 record',
+    ]);
+  });
+
   it('when a run books its credits under several ledger runs, then the snapshot sums them per provider', async () => {
     const credits = new CreditLedger(redis, { prefix });
     const progress = new RunProgress(redis, credits, { prefix });

@@ -171,7 +171,16 @@ describe('runWaterfall: provider failures', () => {
     expect(result.calls.map((call) => call.credits)).toEqual([0, 0, 1]);
     expect((await breaker.status('http:revoked')).state).toBe('open');
     const next = await run(freshRecord(), ['person.title'], [revoked, good]);
-    expect(next.skipped).toEqual([{ provider: 'http:revoked', reason: 'circuit_open', attributes: ['person.title'] }]);
+    // The skip says what opened the circuit, so a run can report "bad credentials" without another call.
+    expect(next.skipped).toEqual([
+      {
+        provider: 'http:revoked',
+        reason: 'circuit_open',
+        attributes: ['person.title'],
+        trip: 'bad_credentials',
+        detail: '401',
+      },
+    ]);
     expect(revoked.calls).toHaveLength(1);
   });
 

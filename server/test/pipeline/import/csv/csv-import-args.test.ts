@@ -9,6 +9,11 @@ describe('parseCsvImportArgs', () => {
     });
   });
 
+  it('reads --encoding', () => {
+    const parsed = parseCsvImportArgs(['f.csv', '--object', 'Contact', '--encoding', 'latin1']);
+    expect(parsed.help === false && parsed.options.encoding).toBe('latin1');
+  });
+
   it('reads --map pairs, repeated or comma-separated', () => {
     const parsed = parseCsvImportArgs([
       'f.csv',
