@@ -55,6 +55,8 @@ export interface LoopSpec {
   debounceMs?: number;
   /** Start the runtime (and wait for the initial import and a live stream); default true. */
   start?: boolean;
+  /** The loop's logger (a test that reads log lines passes one); default silent unless E2E_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 export interface Counters {
@@ -139,7 +141,7 @@ export class LoopHarness {
       accessToken: emulator.users.find((u) => u.role === 'admin')!.accessToken,
       version: API_VERSION,
     });
-    const logger = createLogger({ level: process.env.E2E_LOG_LEVEL ?? 'silent', name: 'e2e' });
+    const logger = spec.logger ?? createLogger({ level: process.env.E2E_LOG_LEVEL ?? 'silent', name: 'e2e' });
     const harness = new LoopHarness(emulator, redis, prefix, admin, logger, spec);
     try {
       await harness.createConfig();
