@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 import { parseCommandEvent, parseRecordRequestEvent } from '../../src/commands/audience-command';
 
 const REP = '005Hs0000000003IAA';
@@ -33,10 +34,10 @@ describe('commands as the server reads them', () => {
   });
 
   it('when an event has no CreatedById, then it is malformed: there is no other place to take the requester from', () => {
-    expect(() => parseCommandEvent(delivered({ Command__c: 'RUN_IMPORT', Requested_By__c: REP }))).toThrow();
+    expect(() => parseCommandEvent(delivered({ Command__c: 'RUN_IMPORT', Requested_By__c: REP }))).toThrow(ZodError);
     expect(() =>
       parseRecordRequestEvent(delivered({ Request__c: 'ENRICH_RECORD', Record_Id__c: '00QHs0000000001IAA' })),
-    ).toThrow();
+    ).toThrow(ZodError);
   });
 
   it('when a record request arrives, then it names its record, object and requester, and needs a valid record id', () => {
@@ -60,11 +61,11 @@ describe('commands as the server reads them', () => {
       parseRecordRequestEvent(
         delivered({ Request__c: 'ENRICH_RECORD', Record_Id__c: "' OR Id != null", CreatedById: REP }),
       ),
-    ).toThrow();
+    ).toThrow(ZodError);
     expect(() =>
       parseRecordRequestEvent(
         delivered({ Request__c: 'DROP_TABLES', Record_Id__c: '00QHs0000000001IAA', CreatedById: REP }),
       ),
-    ).toThrow();
+    ).toThrow(ZodError);
   });
 });

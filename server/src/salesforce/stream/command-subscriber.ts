@@ -82,7 +82,9 @@ export class CommandSubscriber {
     try {
       command = parse(data);
     } catch (error) {
-      this.logger.warn({ err: error }, `ignored a malformed ${event}`);
+      const createdById = (data as { payload?: { CreatedById?: unknown } } | undefined)?.payload?.CreatedById;
+      const requestedBy = typeof createdById === 'string' ? createdById : undefined;
+      this.logger.warn({ err: error, requestedBy }, `ignored a malformed ${event}`);
       return;
     }
     this.handle(command).catch((error: unknown) =>
