@@ -15,6 +15,7 @@ import { formatLoopSummary } from './runtime/loop-summary';
 import { ChangeNarrator } from './sandbox/change-narrator';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { registerCommandMetrics } from './http/command-metrics';
 import { enrichmentReadinessCheck } from './http/enrichment-readiness';
 import { apiBudgetReadinessCheck, redisReadinessCheck, salesforceReadinessCheck } from './http/loop-readiness';
 import { registerEnrichmentMetrics, registerLoopMetrics } from './http/loop-metrics';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   registerLoopMetrics(metrics, () => loop?.stats);
   registerQueueMetrics(metrics, () => loop?.queues.queues() ?? []);
   registerEnrichmentMetrics(metrics, () => loop?.enrichment.circuits);
+  registerCommandMetrics(metrics, () => loop?.commandRefusals);
   const dashboard = createQueueDashboard();
   const app = createApp({
     logger,

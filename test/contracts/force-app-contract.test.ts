@@ -24,6 +24,7 @@ describe('force-app ↔ server schemas', () => {
     ['Audience_Run__c', 'Credits_Used__c'],
     ['Contact', 'Audience_Provenance__c'],
     ['Audience_Command__e', 'Command__c'],
+    ['Audience_Record_Request__e', 'Request__c'],
   ])('when %s.%s is removed from force-app, then the contract fails naming it', (objectName, fieldName) => {
     const problems = checkContract(withoutField(model, objectName, fieldName));
     expect(problems).toContain(`${objectName}.${fieldName}: the server uses it but force-app does not define it`);

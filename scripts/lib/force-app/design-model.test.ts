@@ -145,7 +145,8 @@ const RECORDS: Record<string, Spec> = {
 };
 
 const EVENTS: Record<string, Spec> = {
-  Audience_Command__e: { Command__c: 'Text', Record_Id__c: 'Text', Target_Id__c: 'Text', Requested_By__c: 'Text' },
+  Audience_Command__e: { Command__c: 'Text', Record_Id__c: 'Text', Target_Id__c: 'Text' },
+  Audience_Record_Request__e: { Request__c: 'Text', Record_Id__c: 'Text', Object__c: 'Text' },
   Audience_Status__e: {
     Record_Id__c: 'Text',
     Run_Id__c: 'Text',
@@ -202,7 +203,7 @@ describe('force-app matches DESIGN.md section 4', () => {
     for (const [objectName, spec] of Object.entries(RECORDS)) expectSpec(objectName, spec);
   });
 
-  it('has both platform events, high volume and published after commit', () => {
+  it('has the platform events, high volume and published after commit', () => {
     for (const [objectName, spec] of Object.entries(EVENTS)) {
       expectSpec(objectName, spec);
       expect(model.objects.find((o) => o.name === objectName)).toMatchObject({
@@ -212,6 +213,9 @@ describe('force-app matches DESIGN.md section 4', () => {
       });
     }
     expect(fieldsOf('Audience_Command__e').find((f) => f.fullName === 'Command__c')?.length).toBe(40);
+    expect(fieldsOf('Audience_Record_Request__e').find((f) => f.fullName === 'Request__c')?.length).toBe(40);
+    // The requester is the event's CreatedById (set by Salesforce), never a payload field.
+    expect(fieldsOf('Audience_Command__e').map((f) => f.fullName)).not.toContain('Requested_By__c');
     expect(fieldsOf('Audience_Enrichment__c').find((f) => f.fullName === 'Time_Zone__c')?.defaultValue).toBe('"UTC"');
   });
 
@@ -219,7 +223,7 @@ describe('force-app matches DESIGN.md section 4', () => {
     for (const object of model.objects) {
       for (const field of object.fields) {
         const where = `${object.name}.${field.fullName}`;
-        if (field.fullName.endsWith('Id__c') || field.fullName === 'Requested_By__c') {
+        if (field.fullName.endsWith('Id__c')) {
           expect(field.length, where).toBe(18);
         }
         if (field.type === 'LongTextArea') {
@@ -268,9 +272,17 @@ describe('permission sets reach what each persona needs', () => {
         viewAllRecords: true,
       });
     }
-    for (const event of ['Audience_Command__e', 'Audience_Status__e']) {
-      expect(integration.objectPermissions.find((p) => p.object === event)?.allowCreate, event).toBe(true);
+    // The server subscribes to both request events and publishes only statuses.
+    for (const event of ['Audience_Command__e', 'Audience_Record_Request__e']) {
+      expect(
+        integration.objectPermissions.find((p) => p.object === event),
+        event,
+      ).toMatchObject({
+        allowRead: true,
+        allowCreate: false,
+      });
     }
+    expect(integration.objectPermissions.find((p) => p.object === 'Audience_Status__e')?.allowCreate).toBe(true);
   });
 
   it('lets admins edit every config field except the ones the server writes, and read results', () => {
@@ -280,6 +292,9 @@ describe('permission sets reach what each persona needs', () => {
       expect(access.get(field), field).toMatchObject({ readable: true, editable: !SERVER_WRITTEN.test(field) });
     }
     for (const field of RESULT_NAMES.flatMap(grantable)) expect(access.get(field)?.readable, field).toBe(true);
+    for (const event of ['Audience_Command__e', 'Audience_Record_Request__e']) {
+      expect(admin.objectPermissions.find((p) => p.object === event)?.allowCreate, event).toBe(true);
+    }
     for (const object of CONFIG_NAMES) {
       expect(
         admin.objectPermissions.find((p) => p.object === object),
@@ -293,13 +308,14 @@ describe('permission sets reach what each persona needs', () => {
     }
   });
 
-  it('lets reps read results and the record fields and send commands', () => {
+  it('lets reps read results and the record fields and request a record, but not send admin commands', () => {
     const user = permset('Audience_User');
     const access = new Map(user.fieldPermissions.map((p) => [p.field, p]));
     for (const field of [...RESULT_NAMES, ...RECORD_NAMES].flatMap(grantable)) {
       expect(access.get(field)?.readable, field).toBe(true);
     }
-    expect(user.objectPermissions.find((p) => p.object === 'Audience_Command__e')?.allowCreate).toBe(true);
+    expect(user.objectPermissions.find((p) => p.object === 'Audience_Record_Request__e')?.allowCreate).toBe(true);
+    expect(user.objectPermissions.find((p) => p.object === 'Audience_Command__e')?.allowCreate ?? false).toBe(false);
     for (const object of RESULT_NAMES) {
       expect(
         user.objectPermissions.find((p) => p.object === object),

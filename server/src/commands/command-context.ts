@@ -5,7 +5,9 @@ import type { RecordRereader } from '../pipeline/import/intake/record-rereader';
 import type { MirrorStore } from '../pipeline/import/mirror-store';
 import type { LiveConfig } from '../pipeline/live-config';
 import type { RecordRefresher } from '../pipeline/refresh-records';
+import type { CommandRefusals } from './command-refusals';
 import type { ConfigReloader } from './config-reloader';
+import type { RecordRequestLimit } from './record-request-limit';
 
 /** What the command handlers use: the use-cases they start, never an adapter of their own. */
 export interface CommandContext {
@@ -16,6 +18,9 @@ export interface CommandContext {
   mirror: MirrorStore;
   refresher: RecordRefresher;
   enrichment: EnrichmentRunner;
+  /** Record requests per requester and hour. */
+  recordRequests: RecordRequestLimit;
+  refusals: CommandRefusals;
   /** The integration user: our own config writes need no reload. */
   integrationUserId: () => string;
   logger: Logger;

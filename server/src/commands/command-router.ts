@@ -1,4 +1,5 @@
 import type { AudienceCommand } from './audience-command';
+import { COMMAND_REFUSALS, refusalOf } from './command-authority';
 import type { CommandContext } from './command-context';
 import { dryRunExport } from './dry-run-export';
 import { enrichRecord } from './enrich-record';
@@ -18,18 +19,27 @@ const HANDLERS: Record<AudienceCommand['command'], CommandHandler> = {
   DRY_RUN_EXPORT: dryRunExport,
 };
 
-/** Hands each `Audience_Command__e` to its handler, logging who asked for what. */
+/**
+ * Hands each command to its handler, logging who asked for what (the event's CreatedById), or refuses it with the
+ * reason logged and counted.
+ */
 export function createCommandRouter(ctx: CommandContext): (command: AudienceCommand) => Promise<void> {
-  return (command) => {
-    ctx.logger.info(
-      {
-        command: command.command,
-        targetId: command.targetId,
-        recordId: command.recordId,
-        requestedBy: command.requestedBy,
-      },
-      'command',
-    );
+  return async (command) => {
+    const about = {
+      command: command.command,
+      source: command.source,
+      requestedBy: command.requestedBy,
+      targetId: command.targetId,
+      recordId: command.recordId,
+      eventUuid: command.eventUuid,
+    };
+    const refusal = await refusalOf(command, ctx.recordRequests);
+    if (refusal) {
+      ctx.refusals.add(refusal);
+      ctx.logger.warn({ ...about, reason: refusal }, `command refused: ${COMMAND_REFUSALS[refusal]}`);
+      return;
+    }
+    ctx.logger.info(about, 'command');
     return HANDLERS[command.command](ctx, command);
   };
 }

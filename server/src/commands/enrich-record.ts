@@ -1,8 +1,6 @@
-import type { RecordObject } from '../domain/mirror-record';
+import { objectOfRecordId } from '../domain/record-key-prefix';
 import type { AudienceCommand } from './audience-command';
 import type { CommandContext } from './command-context';
-
-const KEY_PREFIXES: Record<string, RecordObject> = { '003': 'Contact', '00Q': 'Lead', '001': 'Account' };
 
 /**
  * ENRICH_RECORD: the record is read afresh and every active plan of its object enriches it (offline values only
@@ -10,7 +8,7 @@ const KEY_PREFIXES: Record<string, RecordObject> = { '003': 'Contact', '00Q': 'L
  */
 export async function enrichRecord(ctx: CommandContext, command: AudienceCommand): Promise<void> {
   const id = command.recordId;
-  const object = id ? KEY_PREFIXES[id.slice(0, 3)] : undefined;
+  const object = id ? objectOfRecordId(id) : undefined;
   if (!id || !object) return;
   for (const source of ctx.config.sourcesOf(object)) {
     const found = await ctx.rereader.reread(source, [id]);

@@ -72,6 +72,8 @@ export const envSchema = z
     BULK_QUERY_THRESHOLD: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(50_000)),
     API_BUDGET_PAUSE: ratio(0.7),
     API_BUDGET_STOP: ratio(0.9),
+    /** Enrich now requests one person may make in any hour; more are refused and logged (Redis-backed). */
+    RECORD_REQUESTS_PER_HOUR: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(60)),
     DEFAULT_PHONE_REGION: z.preprocess(
       blankAsMissing,
       z

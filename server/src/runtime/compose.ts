@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { AudienceCommand } from '../commands/audience-command';
+import { CommandRefusals } from '../commands/command-refusals';
 import { createCommandRouter } from '../commands/command-router';
 import { ConfigReloader } from '../commands/config-reloader';
+import { RecordRequestLimit } from '../commands/record-request-limit';
 import { ConfigLoader } from '../config/config-loader';
 import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
@@ -69,6 +71,8 @@ export interface LoopSettings {
   progress?: ProgressReporter;
   /** Paid enrichment: provider environment, clock, test tuning. */
   enrichment?: EnrichmentHookOptions;
+  /** Record requests (Enrich now) one requester may make in any hour (default 60). */
+  recordRequestsPerHour?: number;
 }
 
 /** The loop's object graph: every part built once, wired to its collaborators, nothing started. */
@@ -103,6 +107,8 @@ export interface Loop {
   readonly commands: CommandSubscriber;
   readonly reloader: ConfigReloader;
   readonly handleCommand: (command: AudienceCommand) => Promise<void>;
+  /** Commands refused since the start, by reason (for /metrics). */
+  readonly commandRefusals: CommandRefusals;
   readonly enrichment: EnrichmentRunner;
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
@@ -252,6 +258,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   );
   fanout.listen((events) => enrichment.onMembership(events));
   const reloader = new ConfigReloader({ config, enrichment, imports: importRunner, mirror, refresher, logger });
+  const commandRefusals = new CommandRefusals();
   const handleCommand = createCommandRouter({
     config,
     reloader,
@@ -260,6 +267,8 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     mirror,
     refresher,
     enrichment,
+    recordRequests: new RecordRequestLimit(redis, keys, { perHour: settings.recordRequestsPerHour ?? 60 }),
+    refusals: commandRefusals,
     integrationUserId: () => loop.integrationUserId,
     logger: logger.child({ component: 'commands' }),
   });
@@ -303,6 +312,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     commands,
     reloader,
     handleCommand,
+    commandRefusals,
     enrichment,
     integrationUserId: '',
     drainerStarted: false,

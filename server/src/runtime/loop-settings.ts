@@ -8,5 +8,6 @@ export function loopSettingsFromEnv(env: Env, prefix: string = env.REDIS_PREFIX)
     bulkThreshold: env.BULK_QUERY_THRESHOLD,
     defaultRegion: env.DEFAULT_PHONE_REGION,
     budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
+    recordRequestsPerHour: env.RECORD_REQUESTS_PER_HOUR,
   };
 }

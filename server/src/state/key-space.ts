@@ -34,6 +34,11 @@ export class KeySpace {
     return `${this.prefix}:lease:cdc-stream`;
   }
 
+  /** When each record request of one requester arrived (a sliding hour; the limit holds across restarts). */
+  recordRequests(requesterId: string): string {
+    return `${this.prefix}:record-requests:${requesterId}`;
+  }
+
   counters(): string {
     return `${this.prefix}:counters`;
   }

@@ -155,12 +155,23 @@ export interface EmulatorContext {
   events: OrgEvents;
   counters: ApiCounters;
   /**
-   * Publish a platform event as the given user (validates fields against the event's schema). Used by the REST
-   * `POST /sobjects/<Name>__e` route and by the Apex stand-ins.
+   * Publish a platform event as the given user (validates fields against the event's schema, and the user's create
+   * permission on the event unless `systemMode`). Used by the REST `POST /sobjects/<Name>__e` route, the Pub/Sub
+   * publish and (in system mode) the Apex stand-ins.
    */
-  publishPlatformEvent(eventName: string, fields: Record<string, unknown>, userId: string): PlatformEventPublished;
+  publishPlatformEvent(
+    eventName: string,
+    fields: Record<string, unknown>,
+    userId: string,
+    options?: PublishOptions,
+  ): PlatformEventPublished;
   /** Streaming settings from the emulator options. */
   streaming: StreamingOptions;
+}
+
+export interface PublishOptions {
+  /** Apex in system context (a trigger): no create permission is needed, as on the platform. */
+  systemMode?: boolean;
 }
 
 export interface StreamingOptions {

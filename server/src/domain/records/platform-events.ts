@@ -1,6 +1,10 @@
 import type { ObjectSpec } from './field-spec';
 
-/** Commands a person (through the LWC and Apex) or a trigger sends the server. Validated here and in Apex. */
+/**
+ * Commands the server understands. Admin commands arrive on `Audience_Command__e` (Audience_Admin and the config
+ * triggers may publish it); `ENRICH_RECORD` is a rep's request and arrives on `Audience_Record_Request__e`.
+ * Validated here and in Apex.
+ */
 export const AUDIENCE_COMMANDS = [
   'ENRICH_RECORD',
   'RUN_ENRICHMENT',
@@ -10,11 +14,20 @@ export const AUDIENCE_COMMANDS = [
   'RELOAD_CONFIG',
 ] as const;
 
+/** What a rep may ask for one record (`Audience_Record_Request__e.Request__c`). */
+export const RECORD_REQUESTS = ['ENRICH_RECORD'] as const;
+
+/** The requester is the event's `CreatedById` (set by Salesforce), never a payload field. */
 export const AUDIENCE_COMMAND_EVENT = {
   Command__c: { kind: 'text', required: true, maxLength: 40 },
   Record_Id__c: { kind: 'text', maxLength: 18 },
   Target_Id__c: { kind: 'text', maxLength: 18 },
-  Requested_By__c: { kind: 'text', maxLength: 18 },
+} as const satisfies ObjectSpec;
+
+export const AUDIENCE_RECORD_REQUEST_EVENT = {
+  Request__c: { kind: 'text', required: true, maxLength: 40 },
+  Record_Id__c: { kind: 'text', required: true, maxLength: 18 },
+  Object__c: { kind: 'text', maxLength: 40 },
 } as const satisfies ObjectSpec;
 
 export const AUDIENCE_STATUS_EVENT = {
@@ -27,5 +40,6 @@ export const AUDIENCE_STATUS_EVENT = {
 
 export const PLATFORM_EVENTS = {
   Audience_Command__e: AUDIENCE_COMMAND_EVENT,
+  Audience_Record_Request__e: AUDIENCE_RECORD_REQUEST_EVENT,
   Audience_Status__e: AUDIENCE_STATUS_EVENT,
 } as const;

@@ -1,20 +1,36 @@
 import { StreamingExtension } from 'jsforce/api/streaming';
 import type { Logger } from '../../lib/logger';
+import { ChannelReplay } from './channel-replay';
 import { closeFayeClient, type FayeClient } from './faye-client';
-import { parseAudienceCommand, type AudienceCommand } from '../../commands/audience-command';
+import {
+  COMMAND_EVENT,
+  parseCommandEvent,
+  parseRecordRequestEvent,
+  RECORD_REQUEST_EVENT,
+  type AudienceCommand,
+  type CommandEvent,
+} from '../../commands/audience-command';
 import type { OrgClient } from '../org-client';
 
-export const COMMAND_CHANNEL = '/event/Audience_Command__e';
+export const COMMAND_CHANNEL = `/event/${COMMAND_EVENT}`;
+export const RECORD_REQUEST_CHANNEL = `/event/${RECORD_REQUEST_EVENT}`;
+
+/** Each channel and how its events are read; who may publish on it is the platform's decision. */
+const CHANNELS: readonly { channel: string; event: CommandEvent; parse: (data: unknown) => AudienceCommand }[] = [
+  { channel: COMMAND_CHANNEL, event: COMMAND_EVENT, parse: parseCommandEvent },
+  { channel: RECORD_REQUEST_CHANNEL, event: RECORD_REQUEST_EVENT, parse: parseRecordRequestEvent },
+];
 
 /**
- * Follows `Audience_Command__e` (the LWC button, the config triggers) from new events on. Commands are small and
- * idempotent to repeat; a missed RELOAD_CONFIG is caught by the safety poll. The Faye client fixes its token when
- * created, so it is rebuilt after jsforce renews the session.
+ * Follows `Audience_Command__e` (admins, the config triggers) and `Audience_Record_Request__e` (reps: the Enrich now
+ * button) from new events on, on one CometD client. Commands are small and idempotent to repeat; a missed
+ * RELOAD_CONFIG is caught by the safety poll. The Faye client fixes its token when created, so it is rebuilt after
+ * jsforce renews the session.
  */
 export class CommandSubscriber {
   private client: FayeClient | undefined;
   private stopped = false;
-  private replay: InstanceType<typeof StreamingExtension.Replay> | undefined;
+  private replay: ChannelReplay | undefined;
   private readonly onRefresh = () => this.rebuild();
 
   private readonly conn;
@@ -44,28 +60,45 @@ export class CommandSubscriber {
     if (this.stopped) return;
     if (this.client) closeFayeClient(this.client);
     const authFailure = new StreamingExtension.AuthFailure(() => {
-      this.logger.warn('command channel: authentication failed; renewing the session');
+      this.logger.warn('command channels: authentication failed; renewing the session');
       // Any REST call renews the token through jsforce; its `refresh` event then rebuilds this client.
       this.conn.identity().catch((error: unknown) => this.logger.error({ err: error }, 'session renewal failed'));
     });
-    // The Replay extension remembers the last event received and asks for what came after it when Faye
-    // re-handshakes (after 403::Unknown client or a dropped poll), so a command published meanwhile is not lost.
-    if (!this.replay) this.replay = new StreamingExtension.Replay(COMMAND_CHANNEL, -1);
+    // Kept across rebuilds: after a re-handshake each channel asks for what came after its last event.
+    this.replay ??= new ChannelReplay(CHANNELS.map((c) => c.channel));
     const client = this.conn.streaming.createClient([authFailure, this.replay]) as unknown as FayeClient;
     this.client = client;
-    client
-      .subscribe(COMMAND_CHANNEL, (data: unknown) => {
-        let command: AudienceCommand;
-        try {
-          command = parseAudienceCommand(data);
-        } catch (error) {
-          this.logger.warn({ err: error }, 'ignored a malformed Audience_Command__e');
-          return;
-        }
-        this.handle(command).catch((error: unknown) =>
-          this.logger.error({ err: error, command: command.command, targetId: command.targetId }, 'command failed'),
+    for (const { channel, event, parse } of CHANNELS) {
+      client
+        .subscribe(channel, (data: unknown) => this.receive(event, parse, data))
+        .then(undefined, (error: unknown) =>
+          this.logger.error({ err: error, channel }, `could not subscribe to ${event}`),
         );
-      })
-      .then(undefined, (error: unknown) => this.logger.error({ err: error }, 'could not subscribe to commands'));
+    }
+  }
+
+  private receive(event: CommandEvent, parse: (data: unknown) => AudienceCommand, data: unknown): void {
+    let command: AudienceCommand;
+    try {
+      command = parse(data);
+    } catch (error) {
+      const createdById = (data as { payload?: { CreatedById?: unknown } } | undefined)?.payload?.CreatedById;
+      const requestedBy = typeof createdById === 'string' ? createdById : undefined;
+      this.logger.warn({ err: error, requestedBy }, `ignored a malformed ${event}`);
+      return;
+    }
+    this.handle(command).catch((error: unknown) =>
+      this.logger.error(
+        {
+          err: error,
+          command: command.command,
+          source: command.source,
+          requestedBy: command.requestedBy,
+          targetId: command.targetId,
+          recordId: command.recordId,
+        },
+        'command failed',
+      ),
+    );
   }
 }

@@ -41,7 +41,7 @@ describe('AudienceConfigTriggerHandler stand-in', () => {
       { commitUserId: REP_USER },
     );
     expect(
-      published.map((e) => [e.eventName, e.payload.Command__c, e.payload.Target_Id__c, e.payload.Requested_By__c]),
+      published.map((e) => [e.eventName, e.payload.Command__c, e.payload.Target_Id__c, e.payload.CreatedById]),
     ).toEqual([
       ['Audience_Command__e', 'RELOAD_CONFIG', 'a01000000000001AAA', REP_USER],
       ['Audience_Command__e', 'RELOAD_CONFIG', 'a02000000000001AAA', REP_USER],

@@ -49,11 +49,11 @@ export function publishConfigReloads(
 ): void {
   for (const recordId of changedConfigRecordIds(tx)) {
     try {
-      ctx.publishPlatformEvent(
-        COMMAND_EVENT,
-        { Command__c: RELOAD_CONFIG, Target_Id__c: recordId, Requested_By__c: tx.commitUserId },
-        tx.commitUserId,
-      );
+      // Triggers run in system context: the saving user needs no create permission on the event, and the
+      // platform still stamps that user as its CreatedById.
+      ctx.publishPlatformEvent(COMMAND_EVENT, { Command__c: RELOAD_CONFIG, Target_Id__c: recordId }, tx.commitUserId, {
+        systemMode: true,
+      });
     } catch (err) {
       // The handler logs a refused publish instead of failing the admin's save.
       log(`audience-loop: RELOAD_CONFIG for ${recordId} was not published: ${(err as Error).message}`);

@@ -3,7 +3,7 @@
  * `EmulatorContext` handed to the streaming half.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EmulatorContext, PlatformEventPublished, StreamingOptions } from '../org-contract';
+import type { EmulatorContext, PlatformEventPublished, PublishOptions, StreamingOptions } from '../org-contract';
 import { RecordErrors } from '../errors';
 import { Catalog } from '../schema/catalog';
 import type { ObjectSpec } from '../schema/field-builders';
@@ -17,6 +17,7 @@ import { registerOpportunityRules } from './opportunity-rules';
 import { loadProfiles } from './profiles';
 import { Faults } from './faults';
 import { FieldPermissions } from './field-permissions';
+import { EventPublishPermissions } from './event-publish-permissions';
 import { to18 } from './ids';
 import { orgIdentity, orgUsername } from './org-identity';
 import { RecordStore, type Row } from './store';
@@ -55,6 +56,7 @@ export class Org {
   readonly usage: Usage;
   readonly faults = new Faults();
   readonly fls = new FieldPermissions();
+  readonly eventPermissions: EventPublishPermissions;
   readonly clientId: string;
   readonly clientSecret: string;
   users: OrgUser[] = [];
@@ -67,6 +69,7 @@ export class Org {
     ({ orgId: this.orgId, usernameSuffix: this.usernameSuffix } = orgIdentity(options.orgKey ?? 'demo'));
     this.clock = new Clock(options.clockStart);
     this.catalog = new Catalog(options.forceApp);
+    this.eventPermissions = new EventPublishPermissions(options.forceApp);
     this.store = new RecordStore(this.catalog, this.hub, () => this.clock.now());
     registerCampaignRules(this.store);
     registerActivityRules(this.store);
@@ -85,7 +88,7 @@ export class Org {
       tokens: this.tokens,
       events: this.hub,
       counters: this.usage,
-      publishPlatformEvent: (name, fields, userId) => this.publishPlatformEvent(name, fields, userId),
+      publishPlatformEvent: (name, fields, userId, options) => this.publishPlatformEvent(name, fields, userId, options),
       streaming: options.streaming,
     };
   }
@@ -221,9 +224,24 @@ export class Org {
     return ids;
   }
 
-  publishPlatformEvent(eventName: string, fields: Record<string, unknown>, userId: string): PlatformEventPublished {
+  /** Whether the user may publish the event (create permission from its permission sets). */
+  mayPublish(userId: string | undefined, eventName: string): boolean {
+    return this.eventPermissions.mayPublish(userId ? this.userById(userId)?.role : undefined, eventName);
+  }
+
+  /**
+   * Publishes as `userId`, who needs create permission on the event unless the publisher runs in system context
+   * (Apex triggers). `CreatedById` is the publisher, whatever the fields say: the platform sets it.
+   */
+  publishPlatformEvent(
+    eventName: string,
+    fields: Record<string, unknown>,
+    userId: string,
+    options: PublishOptions = {},
+  ): PlatformEventPublished {
     const obj = this.catalog.getObject(eventName);
     if (!obj || obj.kind !== 'platformEvent') throw new Error(`sObject type '${eventName}' is not a platform event`);
+    if (!options.systemMode && !this.mayPublish(userId, obj.name)) throw EventPublishPermissions.refusal(obj.label);
     const prepared = prepareWrite(this, obj, fields, 'create', userId);
     if (prepared.errors.length) throw new RecordErrors(prepared.errors);
     const now = this.clock.now();

@@ -201,6 +201,8 @@ export function describeObject(
     .map((x) => describeField(x.f, x.access));
   return {
     ...objectSummary(o, v),
+    // An event is createable for whoever may publish it (create permission), as a real org's describe says.
+    ...(o.kind === 'platformEvent' && userId ? { createable: org.mayPublish(userId, o.name) } : {}),
     actionOverrides: [],
     childRelationships: o.childRelationships.map((r) => ({
       cascadeDelete: false,

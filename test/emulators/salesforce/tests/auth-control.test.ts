@@ -85,7 +85,11 @@ describe('JWT bearer flow', () => {
 
 describe('platform events and control', () => {
   it('publishes platform events through REST, validated against the event fields', async () => {
-    const ev = emu.org.catalog.listObjects().find((o) => o.kind === 'platformEvent');
+    // `raw` calls as the integration user: an event it has create permission on (Audience_Status__e).
+    const integration = emu.users.find((u) => u.role === 'integration')!.id;
+    const ev = emu.org.catalog
+      .listObjects()
+      .find((o) => o.kind === 'platformEvent' && emu.org.mayPublish(integration, o.name));
     if (!ev) return;
     const got: PlatformEventPublished[] = [];
     const off = emu.context.events.onPlatformEvent((e) => got.push(e));

@@ -123,17 +123,17 @@ describe('CometD replies have the shape of Salesforce samples', () => {
     await client.handshake();
     await client.connect();
     await client.subscribe('/data/AccountChangeEvent');
-    await client.subscribe('/event/Audience_Command__e');
+    await client.subscribe('/event/Audience_Status__e');
     const conn = connect(emu);
     await conn.sobject('Account').create({ Name: 'Shape Test', Description: 'Sample account record.' });
-    await conn.sobject('Audience_Command__e').create({ Command__c: 'RELOAD_CONFIG' });
+    await conn.sobject('Audience_Status__e').create({ Stage__c: 'Running' });
 
     const delivered: any[] = [];
     for (let i = 0; i < 5 && delivered.length < 2; i++) {
       for (const message of await client.connect()) if (message.data) delivered.push(message);
     }
     const change = delivered.find((m) => m.channel === '/data/AccountChangeEvent');
-    const event = delivered.find((m) => m.channel === '/event/Audience_Command__e');
+    const event = delivered.find((m) => m.channel === '/event/Audience_Status__e');
     const cdc = sample('cdc-cometd-create-account.sfdocs.json');
     // The envelope and the header are fixed; the body holds whichever fields the record has.
     expect(Object.keys(change.data).sort()).toEqual(Object.keys(cdc).sort());

@@ -1,6 +1,6 @@
 import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
-import publishCommand from '@salesforce/apex/AudienceCommandController.publishCommand';
+import requestEnrichment from '@salesforce/apex/AudienceRecordRequestController.requestEnrichment';
 import { reduceErrors } from 'c/ldsUtils';
 import CARD_TITLE from '@salesforce/label/c.Audience_Enrich_Card_Title';
 import HELP from '@salesforce/label/c.Audience_Enrich_Help';
@@ -10,13 +10,12 @@ import REQUESTED_TITLE from '@salesforce/label/c.Audience_Enrich_Requested_Title
 import REQUESTED_MESSAGE from '@salesforce/label/c.Audience_Enrich_Requested_Message';
 import FAILED_TITLE from '@salesforce/label/c.Audience_Enrich_Failed_Title';
 
-/** The command the server runs for one record (see AudienceCommandController.COMMANDS). */
-const ENRICH_RECORD = 'ENRICH_RECORD';
-
 /**
- * "Enrich now" for a Contact, Lead or Account: asks the audience-loop server to enrich this record right away
- * by publishing an ENRICH_RECORD command. Works as a card on the record page and as a headless quick action
- * (`invoke`). Progress and results arrive on the record itself; this component only reports the request.
+ * "Enrich now" for a Contact, Lead or Account: asks the audience-loop server to enrich this record right away.
+ * The Apex controller checks that the user can see the record and publishes an Audience_Record_Request__e
+ * (ENRICH_RECORD); a refusal (no access to the record, no Audience User permission set) is shown as it says.
+ * Works as a card on the record page and as a headless quick action (`invoke`). Progress and results arrive on
+ * the record itself; this component only reports the request.
  */
 export default class AudienceEnrichButton extends LightningElement {
     @api recordId;
@@ -39,25 +38,21 @@ export default class AudienceEnrichButton extends LightningElement {
     /** Entry point for the headless quick action. */
     @api
     invoke() {
-        return this.requestEnrichment();
+        return this.sendRequest();
     }
 
     handleEnrichClick() {
-        return this.requestEnrichment();
+        return this.sendRequest();
     }
 
-    async requestEnrichment() {
+    async sendRequest() {
         if (this.isWorking) {
             return;
         }
         this.isWorking = true;
         this.error = undefined;
         try {
-            await publishCommand({
-                command: ENRICH_RECORD,
-                recordId: this.recordId,
-                targetId: null
-            });
+            await requestEnrichment({ recordId: this.recordId });
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: REQUESTED_TITLE,

@@ -193,13 +193,15 @@ describe('Pub/Sub API through salesforce-pubsub-api-client', () => {
     (await pubSubClient()).subscribe(COMMAND_TOPIC, recorder.callback, 1);
     await Promise.all([serverSubscribed(COMMAND_TOPIC, known), cometdSubscriber.subscribed]);
 
-    const publisher = await pubSubClient();
+    // Publishing an Audience_Command__e needs create permission on it: the admin's (Audience_Admin).
+    const admin = emulator.users.find((u) => u.role === 'admin')!;
+    const publisher = await pubSubClient(admin.accessToken);
     const result = await publisher.publish(COMMAND_TOPIC, {
       CreatedDate: Date.now(),
-      CreatedById: emulator.users[0]!.id,
+      // A publisher's CreatedById is ignored: the platform stamps the session's user.
+      CreatedById: emulator.users.find((u) => u.role === 'rep')!.id,
       Command__c: { string: 'refresh' },
       Record_Id__c: { string: '003000000000001AAA' },
-      Requested_By__c: null,
       Target_Id__c: null,
     });
 
@@ -210,7 +212,7 @@ describe('Pub/Sub API through salesforce-pubsub-api-client', () => {
     expect(viaPubSub!.replayId).toBe(result.replayId);
     expect(viaPubSub!.payload).toMatchObject({
       Command__c: 'refresh',
-      CreatedById: emulator.users.find((u) => u.role === 'integration')!.id,
+      CreatedById: admin.id,
     });
     expect(viaPubSub!.id).toBe(viaCometd!.event.EventUuid);
   });

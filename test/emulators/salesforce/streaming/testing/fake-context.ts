@@ -72,7 +72,8 @@ export function createFakeContext(
       const publishedAt = clock.now();
       const event: PlatformEventPublished = {
         eventName,
-        payload: { CreatedDate: new Date(publishedAt).toISOString(), CreatedById: userId, ...fields },
+        // The platform stamps CreatedDate and CreatedById; a publisher cannot set them.
+        payload: { ...fields, CreatedDate: new Date(publishedAt).toISOString(), CreatedById: userId },
         eventUuid: randomUUID(),
         publishedAt,
       };

@@ -97,7 +97,6 @@ export function buildFakeSchema(
       field('Command__c', 'string'),
       field('Record_Id__c', 'string'),
       field('Target_Id__c', 'string'),
-      field('Requested_By__c', 'string'),
     ]),
   ];
   const channels = options.channels ?? [{ name: 'Audience_Loop__chn', members: ['Contact', 'Lead', 'Account'] }];

@@ -176,10 +176,14 @@ describe('streaming through the emulator', () => {
   it('when a platform event is published over REST, then /event subscribers get it with EventUuid', async () => {
     const sub = await subscribe(-1, '/event/Audience_Command__e');
     await sub.subscribed;
-    const result = await (await connection('rep')).sobject('Audience_Command__e').create({ Command__c: 'RUN_IMPORT' });
+    const result = await (
+      await connection('admin')
+    )
+      .sobject('Audience_Command__e')
+      .create({ Command__c: 'RUN_IMPORT' });
     expect(result.success).toBe(true);
     const [event] = await sub.waitFor(1);
-    expect(event?.payload).toMatchObject({ Command__c: 'RUN_IMPORT', CreatedById: user('rep').id });
+    expect(event?.payload).toMatchObject({ Command__c: 'RUN_IMPORT', CreatedById: user('admin').id });
     expect(event?.event.EventUuid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -192,7 +196,7 @@ describe('streaming through the emulator', () => {
     expect(event?.payload).toMatchObject({
       Command__c: 'RELOAD_CONFIG',
       Target_Id__c: created.id,
-      Requested_By__c: user('admin').id,
+      CreatedById: user('admin').id,
     });
   });
 

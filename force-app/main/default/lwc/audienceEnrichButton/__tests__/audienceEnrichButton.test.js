@@ -1,9 +1,9 @@
 import { createElement } from 'lwc';
 import AudienceEnrichButton from 'c/audienceEnrichButton';
-import publishCommand from '@salesforce/apex/AudienceCommandController.publishCommand';
+import requestEnrichment from '@salesforce/apex/AudienceRecordRequestController.requestEnrichment';
 
 jest.mock(
-    '@salesforce/apex/AudienceCommandController.publishCommand',
+    '@salesforce/apex/AudienceRecordRequestController.requestEnrichment',
     () => ({ default: jest.fn() }),
     { virtual: true }
 );
@@ -12,7 +12,7 @@ const RECORD_ID = '003000000000001AAA';
 const EVENT_UUID = '6f7d1a52-2f0a-4a7e-9d59-3c1f3e7c2b10';
 const APEX_ERROR = {
     status: 500,
-    body: { message: "You can't send audience-loop commands. Ask an admin for Audience User." },
+    body: { message: "You can't request enrichment. Ask an admin for Audience User." },
     headers: {}
 };
 
@@ -42,23 +42,43 @@ describe('c-audience-enrich-button', () => {
         jest.clearAllMocks();
     });
 
-    it('sends ENRICH_RECORD for this record when clicked', async () => {
-        publishCommand.mockResolvedValue(EVENT_UUID);
+    it('requests enrichment of this record when clicked', async () => {
+        requestEnrichment.mockResolvedValue(EVENT_UUID);
         const element = createComponent();
 
         enrichButton(element).click();
         await flushPromises();
 
-        expect(publishCommand).toHaveBeenCalledTimes(1);
-        expect(publishCommand.mock.calls[0][0]).toEqual({
-            command: 'ENRICH_RECORD',
-            recordId: RECORD_ID,
-            targetId: null
+        expect(requestEnrichment).toHaveBeenCalledTimes(1);
+        expect(requestEnrichment.mock.calls[0][0]).toEqual({ recordId: RECORD_ID });
+    });
+
+    it('says so when the user cannot see the record', async () => {
+        const noAccess = {
+            status: 500,
+            body: {
+                message: `You don't have access to record ${RECORD_ID}, so it can't be enriched for you.`
+            },
+            headers: {}
+        };
+        requestEnrichment.mockRejectedValue(noAccess);
+        const element = createComponent();
+        const toastHandler = jest.fn();
+        element.addEventListener('lightning__showtoast', toastHandler);
+
+        enrichButton(element).click();
+        await flushPromises();
+
+        expect(toastHandler.mock.calls[0][0].detail).toEqual({
+            title: 'c.Audience_Enrich_Failed_Title',
+            message: noAccess.body.message,
+            variant: 'error'
         });
+        expect(element.shadowRoot.querySelector('c-error-panel').errors).toEqual(noAccess);
     });
 
     it('shows a success toast once the request is accepted', async () => {
-        publishCommand.mockResolvedValue(EVENT_UUID);
+        requestEnrichment.mockResolvedValue(EVENT_UUID);
         const element = createComponent();
         const toastHandler = jest.fn();
         element.addEventListener('lightning__showtoast', toastHandler);
@@ -77,7 +97,7 @@ describe('c-audience-enrich-button', () => {
 
     it('disables the button and ignores a second click while the request is on its way', async () => {
         let resolve;
-        publishCommand.mockReturnValue(
+        requestEnrichment.mockReturnValue(
             new Promise((r) => {
                 resolve = r;
             })
@@ -92,13 +112,13 @@ describe('c-audience-enrich-button', () => {
 
         resolve(EVENT_UUID);
         await flushPromises();
-        expect(publishCommand).toHaveBeenCalledTimes(1);
+        expect(requestEnrichment).toHaveBeenCalledTimes(1);
         expect(enrichButton(element).disabled).toBe(false);
         expect(enrichButton(element).label).toBe('c.Audience_Enrich_Now');
     });
 
     it('shows the Apex error in the error panel and in an error toast', async () => {
-        publishCommand.mockRejectedValue(APEX_ERROR);
+        requestEnrichment.mockRejectedValue(APEX_ERROR);
         const element = createComponent();
         const toastHandler = jest.fn();
         element.addEventListener('lightning__showtoast', toastHandler);
@@ -118,7 +138,7 @@ describe('c-audience-enrich-button', () => {
     });
 
     it('clears an earlier error when a retry succeeds', async () => {
-        publishCommand.mockRejectedValueOnce(APEX_ERROR).mockResolvedValueOnce(EVENT_UUID);
+        requestEnrichment.mockRejectedValueOnce(APEX_ERROR).mockResolvedValueOnce(EVENT_UUID);
         const element = createComponent();
 
         enrichButton(element).click();
@@ -131,17 +151,14 @@ describe('c-audience-enrich-button', () => {
     });
 
     it('runs as a headless quick action through invoke()', async () => {
-        publishCommand.mockResolvedValue(EVENT_UUID);
+        requestEnrichment.mockResolvedValue(EVENT_UUID);
         const element = createComponent();
         const toastHandler = jest.fn();
         element.addEventListener('lightning__showtoast', toastHandler);
 
         await element.invoke();
 
-        expect(publishCommand.mock.calls[0][0]).toMatchObject({
-            command: 'ENRICH_RECORD',
-            recordId: RECORD_ID
-        });
+        expect(requestEnrichment.mock.calls[0][0]).toEqual({ recordId: RECORD_ID });
         expect(toastHandler.mock.calls[0][0].detail.variant).toBe('success');
     });
 
@@ -152,7 +169,7 @@ describe('c-audience-enrich-button', () => {
     });
 
     it('is accessible in its error state', async () => {
-        publishCommand.mockRejectedValue(APEX_ERROR);
+        requestEnrichment.mockRejectedValue(APEX_ERROR);
         const element = createComponent();
 
         enrichButton(element).click();
