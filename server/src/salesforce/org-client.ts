@@ -37,7 +37,37 @@ export class SaveRefusedError extends Error {
  * (writers, streams, describe, Bulk) use `connection` directly, everything else goes through these methods.
  */
 export class OrgClient {
-  constructor(readonly connection: Connection) {}
+  private readonly responseListeners = new Set<() => void>();
+
+  constructor(readonly connection: Connection) {
+    // jsforce updates `limitInfo` from every REST response's Sforce-Limit-Info but tells no one: hook its one
+    // request method so readers of the budget hear reads too, not only the writes that report themselves.
+    const request = connection.request.bind(connection);
+    const notify = () => {
+      for (const listener of this.responseListeners) {
+        try {
+          listener();
+        } catch {
+          // A listener's failure must not touch the response it was told about.
+        }
+      }
+    };
+    connection.request = ((
+      req: Parameters<Connection['request']>[0],
+      options?: Parameters<Connection['request']>[1],
+    ) => {
+      const pending = request(req, options);
+      // A side branch: the caller still gets jsforce's own promise (with its `stream()`), rejection included.
+      pending.then(notify, notify);
+      return pending;
+    }) as Connection['request'];
+  }
+
+  /** Calls `listener` after every REST response, reads and errors included; returns a function that unsubscribes. */
+  onResponse(listener: () => void): () => void {
+    this.responseListeners.add(listener);
+    return () => this.responseListeners.delete(listener);
+  }
 
   get apiVersion(): string {
     return this.connection.version;
