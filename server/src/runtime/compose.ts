@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AudienceCommand } from '../commands/audience-command';
 import { createCommandRouter } from '../commands/command-router';
 import { ConfigReloader } from '../commands/config-reloader';
+import type { ReloadTimer } from '../commands/reload-timer';
 import { ConfigLoader } from '../config/config-loader';
 import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
@@ -59,6 +60,8 @@ export interface LoopSettings {
   maxDebounceMs?: number;
   /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
   configPollMs?: number;
+  /** RELOAD_CONFIG pacing: quiet time before a reload, shortest gap between two, and the clock (tests). */
+  reload?: { settleMs?: number; minIntervalMs?: number; timer?: ReloadTimer };
   /** Intake batches processed at the same time, and records per batch. */
   intakeConcurrency?: number;
   intakeBatchSize?: number;
@@ -251,7 +254,15 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     settings.enrichment,
   );
   fanout.listen((events) => enrichment.onMembership(events));
-  const reloader = new ConfigReloader({ config, enrichment, imports: importRunner, mirror, refresher, logger });
+  const reloader = new ConfigReloader({
+    config,
+    enrichment,
+    imports: importRunner,
+    mirror,
+    refresher,
+    logger,
+    ...settings.reload,
+  });
   const handleCommand = createCommandRouter({
     config,
     reloader,
