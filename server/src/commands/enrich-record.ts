@@ -1,3 +1,4 @@
+import { objectInclusion } from '../config/object-inclusion';
 import type { RecordObject } from '../domain/mirror-record';
 import type { AudienceCommand } from './audience-command';
 import type { CommandContext } from './command-context';
@@ -12,8 +13,8 @@ export async function enrichRecord(ctx: CommandContext, command: AudienceCommand
   const id = command.recordId;
   const object = id ? KEY_PREFIXES[id.slice(0, 3)] : undefined;
   if (!id || !object) return;
-  for (const source of ctx.config.sourcesOf(object)) {
-    const found = await ctx.rereader.reread(source, [id]);
-    if (found.length > 0) return ctx.enrichment.enrichRecords(object, found);
-  }
+  const inclusion = objectInclusion(ctx.config.current, object);
+  if (!inclusion) return;
+  const found = await ctx.rereader.reread(inclusion, [id]);
+  if (found.length > 0) return ctx.enrichment.enrichRecords(object, found);
 }
