@@ -2,6 +2,7 @@ import type { Logger } from '../lib/logger';
 import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
 import { evaluateAudiences } from '../pipeline/evaluate-audiences';
 import type { ImportRunner } from '../pipeline/import/import-runner';
+import type { SourceChangeApplier } from '../pipeline/import/source-change-applier';
 import type { MirrorStore } from '../pipeline/import/mirror-store';
 import type { LiveConfig } from '../pipeline/live-config';
 import type { RecordRefresher } from '../pipeline/refresh-records';
@@ -13,6 +14,8 @@ export interface ConfigReloaderDeps {
   imports: ImportRunner;
   mirror: MirrorStore;
   refresher: RecordRefresher;
+  /** Applies changed sources: leavers go, changed sources are imported again. */
+  sources: SourceChangeApplier;
   logger: Logger;
   /** How reloads are paced (default: the system clock and setTimeout). */
   timer?: ReloadTimer;
@@ -31,8 +34,9 @@ interface PendingReload {
 }
 
 /**
- * Reloads the configuration: the config records, the enrichment plans, the imports a reload makes due (new
- * sources, newly mapped fields are backfilled) and the audiences over the mirror. Reloads are paced: one starts
+ * Reloads the configuration: the config records, the sources' changes (records no source includes any more leave),
+ * the enrichment plans, the imports a reload makes due (new or changed sources, newly mapped fields are backfilled)
+ * and the audiences over the mirror. Reloads are paced: one starts
  * after a short quiet time and at most once every `minIntervalMs`, and it covers every request that arrived before
  * it started — an admin saving 34 records, in one call or one at a time, costs one or two reloads, not 34.
  */
@@ -92,7 +96,9 @@ export class ConfigReloader {
     const { config, logger } = this.deps;
     try {
       logger.info({ reasons }, 'reloading configuration');
+      const previous = config.snapshot();
       await config.load();
+      await this.deps.sources.apply(previous, config.current);
       await this.deps.enrichment.reload();
       await this.deps.imports.runPending(config.current.sources);
       await evaluateAudiences(this.deps, config.current.audiences);

@@ -15,14 +15,15 @@ export interface ObjectInclusion {
 
 const EVERY_RECORD: Filter = { all: [] };
 
-export function objectInclusion(
-  config: Pick<LoopConfig, 'sources'>,
-  object: string,
-): ObjectInclusion | undefined {
+export function objectInclusion(config: Pick<LoopConfig, 'sources'>, object: string): ObjectInclusion | undefined {
   const sources: SourceConfig[] = config.sources.filter((s) => s.object === object);
   const first = sources[0];
   if (!first) return undefined;
   const includesAll = sources.some((s) => isAllNode(s.filter) && s.filter.all.length === 0);
-  const filter = includesAll ? EVERY_RECORD : sources.length === 1 ? first.filter : { any: sources.map((s) => s.filter) };
+  const filter = includesAll
+    ? EVERY_RECORD
+    : sources.length === 1
+      ? first.filter
+      : { any: sources.map((s) => s.filter) };
   return { object: first.object, filter, sourceIds: sources.map((s) => s.id) };
 }

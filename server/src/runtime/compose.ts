@@ -19,6 +19,7 @@ import { IntakeDrainer } from '../pipeline/import/intake/intake-drainer';
 import { ObjectReconciler } from '../pipeline/import/intake/object-reconciler';
 import { processIntakeBatch } from '../pipeline/import/intake/process-intake-batch';
 import { RecordRereader } from '../pipeline/import/intake/record-rereader';
+import { SourceChangeApplier } from '../pipeline/import/source-change-applier';
 import { MirrorStore } from '../pipeline/import/mirror-store';
 import { LiveConfig } from '../pipeline/live-config';
 import { LoopObservers } from '../pipeline/loop-observers';
@@ -260,6 +261,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     imports: importRunner,
     mirror,
     refresher,
+    sources: new SourceChangeApplier({ org, describes, mirror, ledger, refresher, imports: importRunner, logger }),
     logger,
     ...settings.reload,
   });

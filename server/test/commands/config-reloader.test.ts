@@ -45,7 +45,9 @@ function reloaderWith(timer: ManualTimer) {
         await gate;
       },
       current: { sources: [], audiences: [] },
+      snapshot: () => ({ config: { sources: [], audiences: [] }, mirroredFields: () => new Set() }),
     },
+    sources: { apply: async () => undefined },
     enrichment: { reload: async () => undefined },
     imports: { runPending: async () => undefined },
     mirror: {},
