@@ -71,6 +71,12 @@ export class ConfigReloader {
     return done;
   }
 
+  /** Resolves once no reload runs or waits (for tests and tools that must see the last one's effects). */
+  async idle(): Promise<void> {
+    while (this.pending) await this.pending.done;
+    await this.running;
+  }
+
   /** No reload starts after this; resolves when the one running (if any) has finished. */
   async stop(): Promise<void> {
     this.stopped = true;
