@@ -150,7 +150,12 @@ describe('npm run enrich', { timeout: 120_000 }, () => {
     const servicePlan = await prepare(service);
     await service.startRuntime({ enrichment: { environment: providerEnvironment() } });
     await waitFor(() => service.loop.enrichment.findPlan(servicePlan), 20_000, 'the plan to be loaded');
-    await service.loop.handleCommand({ command: 'RUN_ENRICHMENT', targetId: servicePlan });
+    await service.loop.handleCommand({
+      command: 'RUN_ENRICHMENT',
+      targetId: servicePlan,
+      source: 'Audience_Command__e',
+      requestedBy: service.userIds.admin,
+    });
     const serviceRun = await waitFor(
       async () => (await runsOf(service, servicePlan)).find((r) => r.Status__c === 'Succeeded'),
       60_000,

@@ -60,7 +60,12 @@ describe('import run records', { timeout: 90_000 }, () => {
 
     holdQueries = true;
     const reached = new Promise<void>((resolve) => (held = resolve));
-    const command = h.loop.handleCommand({ command: 'RUN_IMPORT', targetId: h.ids.sources[0] });
+    const command = h.loop.handleCommand({
+      command: 'RUN_IMPORT',
+      targetId: h.ids.sources[0],
+      source: 'Audience_Command__e',
+      requestedBy: h.userIds.admin,
+    });
     await reached;
     // The import is waiting for its first page: a rep's edit goes through the intake meanwhile.
     const skipsBefore = h.loop.stats.skipsByReason.rule ?? 0;

@@ -1,3 +1,4 @@
+import { objectInclusion } from '../config/object-inclusion';
 import { objectOfRecordId } from '../domain/record-key-prefix';
 import type { AudienceCommand } from './audience-command';
 import type { CommandContext } from './command-context';
@@ -10,8 +11,8 @@ export async function enrichRecord(ctx: CommandContext, command: AudienceCommand
   const id = command.recordId;
   const object = id ? objectOfRecordId(id) : undefined;
   if (!id || !object) return;
-  for (const source of ctx.config.sourcesOf(object)) {
-    const found = await ctx.rereader.reread(source, [id]);
-    if (found.length > 0) return ctx.enrichment.enrichRecords(object, found);
-  }
+  const inclusion = objectInclusion(ctx.config.current, object);
+  if (!inclusion) return;
+  const found = await ctx.rereader.reread(inclusion, [id]);
+  if (found.length > 0) return ctx.enrichment.enrichRecords(object, found);
 }

@@ -1,5 +1,7 @@
 import { attributeKeySchema } from '../domain/attributes';
 import type { FieldMap } from '../domain/field-map';
+import { mirrorsParent } from '../domain/mirrored-parents';
+import type { RecordObject } from '../domain/mirror-record';
 import {
   AUDIENCE,
   AUDIENCE_FIELD_MAP,
@@ -16,6 +18,7 @@ import { activeActionAudiencesQuery, configRecordsQuery } from '../salesforce/se
 import type { CollectionsClient } from '../salesforce/writers/collections-client';
 import { shortStatusMessage as shorten, writeConfigStatuses, type ConfigStatusVerdict } from './config-status-writer';
 import { fieldMapProblem } from './field-map-validation';
+import { relationshipPathProblem } from './filter-relationships';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
 
 type ConfigObjectName = keyof typeof CONFIG_OBJECTS;
@@ -28,11 +31,15 @@ interface RawRecord {
   [field: string]: unknown;
 }
 
-function filterCatalog(describe: ObjectDescribe, account: ObjectDescribe | undefined): FilterFieldCatalog {
+function filterCatalog(
+  object: RecordObject,
+  describe: ObjectDescribe,
+  account: ObjectDescribe | undefined,
+): FilterFieldCatalog {
   return {
     fields: describe.fields,
     parentFields: (relationship) =>
-      relationship === 'Account' && describe.name !== 'Account' ? account?.fields : undefined,
+      relationship === 'Account' && mirrorsParent(object, relationship) ? account?.fields : undefined,
   };
 }
 
@@ -153,14 +160,17 @@ export class ConfigLoader {
   }
 
   private async checkFilter(
-    object: string,
+    object: RecordObject,
     json: string | null,
     account: ObjectDescribe | undefined,
   ): Promise<{ filter: Filter } | { problem: string }> {
     try {
       const filter = parseFilter(json && json.trim() !== '' ? json : '{"all":[]}');
       const describe = await this.describes.describe(object);
-      return { filter: validateFilterFields(filter, filterCatalog(describe, account)) };
+      // A parent field the mirror does not keep would read as blank on every record: refuse it, never match all.
+      const relationshipProblem = relationshipPathProblem(object, filter, describe);
+      if (relationshipProblem) return { problem: shorten(`filter: ${relationshipProblem}`) };
+      return { filter: validateFilterFields(filter, filterCatalog(object, describe, account)) };
     } catch (error) {
       return { problem: shorten(`filter: ${(error as Error).message}`) };
     }

@@ -4,6 +4,7 @@ import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import type { DescribeCache } from '../salesforce/schema/describe-cache';
 import { mirrorFieldsFor, type MirrorFieldSet } from './import/mirror-fields';
+import type { ConfigSnapshot } from './import/source-change-applier';
 
 const EMPTY_CONFIG: LoopConfig = {
   sources: [],
@@ -41,6 +42,18 @@ export class LiveConfig {
   mirroredFields(object: RecordObject): ReadonlySet<string> {
     const set = this.fieldSets.get(object);
     return new Set(set ? [...set.fields, ...set.parentFields] : []);
+  }
+
+  /** The configuration and mirrored fields as they are now, for comparing with the next load. */
+  snapshot(): ConfigSnapshot {
+    const fieldSets = this.fieldSets;
+    return {
+      config: this.config,
+      mirroredFields: (object) => {
+        const set = fieldSets.get(object);
+        return new Set(set ? [...set.fields, ...set.parentFields] : []);
+      },
+    };
   }
 
   /** The active Salesforce sources of an object (a record is included when any of them includes it). */

@@ -21,7 +21,7 @@ import {
 import type { MirrorStore } from './import/mirror-store';
 import type { LoopObservers } from './loop-observers';
 import type { LoopStats } from './loop-stats';
-import type { MembershipEvent } from './segments/membership/membership-event';
+import type { ExitCause, MembershipEvent } from './segments/membership/membership-event';
 import type { MembershipService } from './segments/membership/membership-service';
 
 export interface RecordRefresherDeps {
@@ -196,7 +196,11 @@ export class RecordRefresher {
   }
 
   /** Audience evaluation alone, for records whose change needs no write (deletes, parent changes, new audiences). */
-  async evaluate(audiences: AudienceConfig[], records: MirrorRecord[], options: { removed?: boolean } = {}) {
+  async evaluate(
+    audiences: AudienceConfig[],
+    records: MirrorRecord[],
+    options: { removed?: boolean; cause?: ExitCause } = {},
+  ) {
     const result = await this.deps.membership.evaluate(audiences, records, options);
     for (const event of result.events) {
       if (event.kind === 'entry') this.deps.stats.entries += 1;

@@ -4,6 +4,7 @@ import { CommandRefusals } from '../commands/command-refusals';
 import { createCommandRouter } from '../commands/command-router';
 import { ConfigReloader } from '../commands/config-reloader';
 import { RecordRequestLimit } from '../commands/record-request-limit';
+import type { ReloadTimer } from '../commands/reload-timer';
 import { ConfigLoader } from '../config/config-loader';
 import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
@@ -20,6 +21,7 @@ import { IntakeDrainer } from '../pipeline/import/intake/intake-drainer';
 import { ObjectReconciler } from '../pipeline/import/intake/object-reconciler';
 import { processIntakeBatch } from '../pipeline/import/intake/process-intake-batch';
 import { RecordRereader } from '../pipeline/import/intake/record-rereader';
+import { SourceChangeApplier } from '../pipeline/import/source-change-applier';
 import { MirrorStore } from '../pipeline/import/mirror-store';
 import { LiveConfig } from '../pipeline/live-config';
 import { LoopObservers } from '../pipeline/loop-observers';
@@ -61,6 +63,8 @@ export interface LoopSettings {
   maxDebounceMs?: number;
   /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
   configPollMs?: number;
+  /** RELOAD_CONFIG pacing: quiet time before a reload, shortest gap between two, and the clock (tests). */
+  reload?: { settleMs?: number; minIntervalMs?: number; timer?: ReloadTimer };
   /** Intake batches processed at the same time, and records per batch. */
   intakeConcurrency?: number;
   intakeBatchSize?: number;
@@ -257,7 +261,16 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     settings.enrichment,
   );
   fanout.listen((events) => enrichment.onMembership(events));
-  const reloader = new ConfigReloader({ config, enrichment, imports: importRunner, mirror, refresher, logger });
+  const reloader = new ConfigReloader({
+    config,
+    enrichment,
+    imports: importRunner,
+    mirror,
+    refresher,
+    sources: new SourceChangeApplier({ org, describes, mirror, ledger, refresher, imports: importRunner, logger }),
+    logger,
+    ...settings.reload,
+  });
   const commandRefusals = new CommandRefusals();
   const handleCommand = createCommandRouter({
     config,

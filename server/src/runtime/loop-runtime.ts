@@ -46,6 +46,7 @@ export class LoopRuntime {
     loop.commands.stop();
     await loop.subscriber.stop();
     loop.importRunner.stop();
+    await loop.reloader.stop();
     await this.importing.catch(() => undefined);
     await loop.drainer.stop();
     loop.drainerStarted = false;

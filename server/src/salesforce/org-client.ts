@@ -37,7 +37,19 @@ export class SaveRefusedError extends Error {
  * (writers, streams, describe, Bulk) use `connection` directly, everything else goes through these methods.
  */
 export class OrgClient {
+  private readonly responseListeners = new Set<() => void>();
+
   constructor(readonly connection: Connection) {}
+
+  /**
+   * Calls `listener` after every call made through this client, reads and errors included (jsforce has updated
+   * `limitInfo` from the response's Sforce-Limit-Info by then); returns a function that unsubscribes. The writers
+   * report their own calls (`onRequest`).
+   */
+  onResponse(listener: () => void): () => void {
+    this.responseListeners.add(listener);
+    return () => this.responseListeners.delete(listener);
+  }
 
   get apiVersion(): string {
     return this.connection.version;
@@ -55,17 +67,19 @@ export class OrgClient {
     soql: string,
     options: { maxFetch?: number; includeDeleted?: boolean } = {},
   ): Promise<T[]> {
-    const result = await this.connection.query<T & Record<string, unknown>>(soql, {
-      autoFetch: true,
-      maxFetch: options.maxFetch ?? 1_000_000,
-      ...(options.includeDeleted && { scanAll: true }),
-    });
+    const result = await this.answered(
+      this.connection.query<T & Record<string, unknown>>(soql, {
+        autoFetch: true,
+        maxFetch: options.maxFetch ?? 1_000_000,
+        ...(options.includeDeleted && { scanAll: true }),
+      }),
+    );
     return result.records as T[];
   }
 
   /** `SELECT COUNT() …`: the number Salesforce reports. */
   async count(soql: string): Promise<number> {
-    const result = await this.connection.query(soql);
+    const result = await this.answered(this.connection.query(soql));
     return result.totalSize;
   }
 
@@ -81,20 +95,22 @@ export class OrgClient {
 
   /** Ids of the object's records deleted in the window (the recycle bin's view, as `getDeleted` gives it). */
   async deletedIds(object: string, start: Date, end: Date): Promise<string[]> {
-    const result = await this.connection.sobject(object).deleted(start, end);
+    const result = await this.answered(this.connection.sobject(object).deleted(start, end));
     return (result.deletedRecords ?? []).map((r) => r.id);
   }
 
   /** Creates one record; refused saves throw `SaveRefusedError`. */
   async insert(object: string, fields: Record<string, unknown>): Promise<string> {
-    const result = saveResultSchema.parse(await this.connection.sobject(object).create(fields));
+    const result = saveResultSchema.parse(await this.answered(this.connection.sobject(object).create(fields)));
     if (!result.success || !result.id) throw new SaveRefusedError(object, result.errors);
     return result.id;
   }
 
   /** Updates one record; refused saves throw `SaveRefusedError`. */
   async update(object: string, id: string, fields: Record<string, unknown>): Promise<void> {
-    const result = saveResultSchema.parse(await this.connection.sobject(object).update({ Id: id, ...fields }));
+    const result = saveResultSchema.parse(
+      await this.answered(this.connection.sobject(object).update({ Id: id, ...fields })),
+    );
     if (!result.success) throw new SaveRefusedError(object, result.errors);
   }
 
@@ -104,13 +120,13 @@ export class OrgClient {
   }
 
   async identity(): Promise<{ userId: string; orgId: string; username: string }> {
-    const raw = identitySchema.parse(await this.connection.identity());
+    const raw = identitySchema.parse(await this.answered(this.connection.identity()));
     return { userId: raw.user_id, orgId: raw.organization_id, username: raw.username };
   }
 
   /** The `/limits` resource as Salesforce answers it. */
   limits(): Promise<unknown> {
-    return this.connection.limits();
+    return this.answered(this.connection.limits());
   }
 
   /** The daily API usage the last response's `Sforce-Limit-Info` reported, when one did. */
@@ -119,10 +135,27 @@ export class OrgClient {
   }
 
   private async page<T>(url: string, batchSize: number): Promise<QueryPage<T>> {
-    return (await this.connection.request({
-      method: 'GET',
-      url,
-      headers: { 'Sforce-Query-Options': `batchSize=${batchSize}` },
-    })) as QueryPage<T>;
+    return (await this.answered(
+      this.connection.request({
+        method: 'GET',
+        url,
+        headers: { 'Sforce-Query-Options': `batchSize=${batchSize}` },
+      }),
+    )) as QueryPage<T>;
+  }
+
+  /** Waits for a call, then tells the response listeners, whether it succeeded or not. */
+  private async answered<T>(call: PromiseLike<T>): Promise<T> {
+    try {
+      return await call;
+    } finally {
+      for (const listener of this.responseListeners) {
+        try {
+          listener();
+        } catch {
+          // A listener's failure must not change the call's outcome.
+        }
+      }
+    }
   }
 }

@@ -91,6 +91,11 @@ export class ImportRunner {
     return Number.isFinite(at) ? at : undefined;
   }
 
+  /** Forgets that this source was imported: the next `runPending` imports it again (its filter changed). */
+  async forget(sourceId: string): Promise<void> {
+    await this.deps.redis.del(this.deps.keys.importState(sourceId));
+  }
+
   /** Ends an import that waits for the budget, so the process can stop; it resumes from scratch at the next start. */
   stop(): void {
     this.stopping = true;

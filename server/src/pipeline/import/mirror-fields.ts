@@ -1,4 +1,5 @@
 import type { LoopConfig } from '../../config/loop-config';
+import { mirrorsParent } from '../../domain/mirrored-parents';
 import type { RecordObject } from '../../domain/mirror-record';
 import {
   isOfflineAttributeKey,
@@ -58,7 +59,7 @@ export function mirrorFieldsFor(
   for (const name of wanted) {
     if (name.startsWith('Account.')) {
       const parentField = accountDescribe?.field(name.slice('Account.'.length));
-      if (object === 'Contact' && parentField) parentFields.push(`Account.${parentField.name}`);
+      if (mirrorsParent(object, 'Account') && parentField) parentFields.push(`Account.${parentField.name}`);
       else missing.push(name);
       continue;
     }

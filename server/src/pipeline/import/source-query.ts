@@ -1,11 +1,14 @@
 import type { SourceConfig } from '../../config/loop-config';
+
+/** What a query needs of a source: its object and inclusion filter (one source, or an object's sources OR-ed). */
+export type QueriedSource = Pick<SourceConfig, 'object' | 'filter'>;
 import { recordCountQuery, recordsQuery } from '../../salesforce/selectors/record-selectors';
 import { compileFilterToWhere, type Filter, type FieldTypeLookup } from '../segments/filter';
 import type { MirrorFieldSet } from './mirror-fields';
 
 /** The SOQL that reads a source's records with exactly the mirrored fields (its filter compiled, values escaped). */
 export function sourceQuery(
-  source: SourceConfig,
+  source: QueriedSource,
   fields: MirrorFieldSet,
   fieldType: FieldTypeLookup,
   extra?: Filter,

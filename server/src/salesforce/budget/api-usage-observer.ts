@@ -2,8 +2,9 @@ import type { OrgClient } from '../org-client';
 import type { ApiBudgetGovernor } from './api-budget-governor';
 
 /**
- * Feeds the governor the daily API usage each response reported (`Sforce-Limit-Info`), and remembers the first
- * reading so the terminal summary can say how many calls the org counted since this process started.
+ * Feeds the governor the daily API usage each response reported (`Sforce-Limit-Info`) — every response, reads
+ * included, so /readyz never shows a reading frozen at start-up — and remembers the first reading so the terminal
+ * summary can say how many calls the org counted since this process started.
  */
 export class ApiUsageObserver {
   private first: number | undefined;
@@ -11,7 +12,9 @@ export class ApiUsageObserver {
   constructor(
     private readonly org: OrgClient,
     private readonly governor: ApiBudgetGovernor,
-  ) {}
+  ) {
+    org.onResponse(() => this.observe());
+  }
 
   /** One `/limits` read: the budget is known before any background work starts. */
   async start(): Promise<void> {

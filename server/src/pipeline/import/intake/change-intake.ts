@@ -1,4 +1,5 @@
-import type { LoopConfig, SourceConfig } from '../../../config/loop-config';
+import type { LoopConfig } from '../../../config/loop-config';
+import { objectInclusion, type ObjectInclusion } from '../../../config/object-inclusion';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
 import type { RecordChangeEvent } from '../../../salesforce/stream/change-event';
@@ -19,8 +20,8 @@ export interface ChangeIntakeDeps {
   mirroredFields: (object: RecordObject) => ReadonlySet<string>;
   /** Queues records for processing (debounced per record); resolves once the work is safely enqueued. */
   enqueue: (object: RecordObject, recordIds: string[], reason: 'cdc' | 'gap' | 'reconcile') => Promise<void>;
-  /** Reads records afresh through the source's query (restricted to these ids) into the mirror. */
-  reread: (source: SourceConfig, recordIds: string[]) => Promise<MirrorRecord[]>;
+  /** Reads records afresh through the object's inclusion (restricted to these ids) into the mirror. */
+  reread: (inclusion: ObjectInclusion, recordIds: string[]) => Promise<MirrorRecord[]>;
   /** Re-reads a whole object's changes since the last one seen (GAP_OVERFLOW). */
   reconcile: (object: RecordObject) => Promise<void>;
   /** Records that left their source or were deleted leave every audience. */
@@ -31,8 +32,8 @@ export interface ChangeIntakeDeps {
 
 /**
  * Turns one change event into work, DESIGN §5: the echo of our own write is dropped; an update patches only
- * the changed fields into the mirror; a record that stops matching its source leaves, one that starts matching
- * is read in; deletes leave every audience; gap events re-read their records; an overflow reconciles the object;
+ * the changed fields into the mirror; a record that no active source of its object includes any more leaves,
+ * one that starts matching is read in; deletes leave every audience; gap events re-read their records; an overflow reconciles the object;
  * an Account change re-evaluates its Contacts. It resolves only when the work is enqueued, so the caller may
  * then store the replay id.
  */
@@ -42,7 +43,7 @@ export class ChangeIntake {
   async handle(event: RecordChangeEvent): Promise<void> {
     this.deps.stats.changeEvents += 1;
     if (event.entityName === 'Account' && event.changeType === 'UPDATE') await this.accountChanged(event);
-    const source = this.deps.config().sources.find((s) => s.object === event.entityName);
+    const source = objectInclusion(this.deps.config(), event.entityName);
     if (!source) return; // nobody imports this object
     const object = source.object;
     switch (event.changeType) {
@@ -63,7 +64,7 @@ export class ChangeIntake {
     }
   }
 
-  private async readIn(source: SourceConfig, recordIds: string[], reason: 'cdc' | 'gap'): Promise<void> {
+  private async readIn(source: ObjectInclusion, recordIds: string[], reason: 'cdc' | 'gap'): Promise<void> {
     if (recordIds.length === 0) return;
     const found = await this.deps.reread(source, recordIds);
     const foundIds = new Set(found.map((r) => r.id));
@@ -83,7 +84,7 @@ export class ChangeIntake {
     if (removed.length > 0) await this.deps.removed(removed);
   }
 
-  private async update(source: SourceConfig, event: RecordChangeEvent): Promise<void> {
+  private async update(source: ObjectInclusion, event: RecordChangeEvent): Promise<void> {
     const { mirror, ledger, stats } = this.deps;
     const mirrored = this.deps.mirroredFields(source.object);
     const changes: Record<string, FieldValue> = {};
@@ -115,8 +116,7 @@ export class ChangeIntake {
 
   /** A Contact's `Account.<Field>` values live in its own mirror entry: copy the change there and re-evaluate. */
   private async accountChanged(event: RecordChangeEvent): Promise<void> {
-    const contactSource = this.deps.config().sources.find((s) => s.object === 'Contact');
-    if (!contactSource) return;
+    if (!objectInclusion(this.deps.config(), 'Contact')) return;
     const contactFields = this.deps.mirroredFields('Contact');
     const parentChanges: Record<string, FieldValue> = {};
     for (const field of event.changedFields) {

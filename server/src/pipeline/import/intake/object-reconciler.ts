@@ -1,3 +1,4 @@
+import { objectInclusion } from '../../../config/object-inclusion';
 import type { RecordObject } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
 import type { OrgClient } from '../../../salesforce/org-client';
@@ -39,35 +40,41 @@ export class ObjectReconciler {
   async reconcile(object: RecordObject): Promise<void> {
     const { config, importRunner } = this.deps;
     const fields = config.fieldSet(object);
-    if (!fields) return;
-    for (const source of config.sourcesOf(object)) {
-      const lastSeen = await this.deps.replayStore.lastChangeSeen(object);
-      const since = lastSeen ?? (await importRunner.completedAt(source));
-      if (since === undefined) {
-        await importRunner.run(source);
-        continue;
+    const inclusion = objectInclusion(config.current, object);
+    if (!fields || !inclusion) return;
+    let since = await this.deps.replayStore.lastChangeSeen(object);
+    if (since === undefined) {
+      // No change seen yet: each source's last import is the mark; a source never imported is read whole.
+      const marks: number[] = [];
+      for (const source of config.sourcesOf(object)) {
+        const completed = await importRunner.completedAt(source);
+        if (completed === undefined) await importRunner.run(source);
+        else marks.push(completed);
       }
-      const result = await reconcileSince({
-        org: this.deps.org,
-        source,
-        fields,
-        describe: await this.deps.describes.describe(object),
-        accountDescribe: object === 'Contact' ? await this.deps.describes.describe('Account') : undefined,
-        mirror: this.deps.mirror,
-        since: new Date(since),
-        now: new Date(),
-        logger: this.deps.logger,
-      });
-      for (const record of result.removed) await this.deps.ledger.forget(record.id);
-      if (result.removed.length > 0) {
-        await this.deps.refresher.evaluate(config.current.audiences, result.removed, { removed: true });
-      }
-      if (result.changed.length > 0) {
-        await this.deps.enqueue(
-          object,
-          result.changed.map((r) => r.id),
-        );
-      }
+      if (marks.length === 0) return;
+      since = Math.min(...marks);
+    }
+    // One pass over the object's inclusion (its sources OR-ed): a record leaves only when no source includes it.
+    const result = await reconcileSince({
+      org: this.deps.org,
+      source: inclusion,
+      fields,
+      describe: await this.deps.describes.describe(object),
+      accountDescribe: object === 'Contact' ? await this.deps.describes.describe('Account') : undefined,
+      mirror: this.deps.mirror,
+      since: new Date(since),
+      now: new Date(),
+      logger: this.deps.logger,
+    });
+    for (const record of result.removed) await this.deps.ledger.forget(record.id);
+    if (result.removed.length > 0) {
+      await this.deps.refresher.evaluate(config.current.audiences, result.removed, { removed: true });
+    }
+    if (result.changed.length > 0) {
+      await this.deps.enqueue(
+        object,
+        result.changed.map((r) => r.id),
+      );
     }
   }
 }

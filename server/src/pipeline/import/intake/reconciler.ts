@@ -1,4 +1,3 @@
-import type { SourceConfig } from '../../../config/loop-config';
 import type { MirrorRecord } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
 import type { OrgClient } from '../../../salesforce/org-client';
@@ -7,7 +6,7 @@ import { createFieldTypeLookup, type Filter } from '../../segments/filter';
 import { flattenRecord } from '../flatten-record';
 import type { MirrorFieldSet } from '../mirror-fields';
 import type { MirrorStore } from '../mirror-store';
-import { sourceQuery } from '../source-query';
+import { sourceQuery, type QueriedSource } from '../source-query';
 
 /** Reads overlap the last change seen by this much, for clock skew between commit time and SystemModstamp. */
 const OVERLAP_MS = 5 * 60_000;
@@ -26,7 +25,8 @@ export interface ReconcileResult {
  */
 export async function reconcileSince(input: {
   org: OrgClient;
-  source: SourceConfig;
+  /** The object's inclusion: every active source's filter, OR-ed (a record leaves only when none includes it). */
+  source: QueriedSource;
   fields: MirrorFieldSet;
   describe: ObjectDescribe;
   accountDescribe: ObjectDescribe | undefined;

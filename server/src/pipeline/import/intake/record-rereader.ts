@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../../../config/loop-config';
+import type { ObjectInclusion } from '../../../config/object-inclusion';
 import type { MirrorRecord } from '../../../domain/mirror-record';
 import type { OrgClient } from '../../../salesforce/org-client';
 import type { DescribeCache } from '../../../salesforce/schema/describe-cache';
@@ -12,8 +12,8 @@ import { sourceQuery } from '../source-query';
 const IDS_PER_QUERY = 200;
 
 /**
- * Reads records afresh through a source's query restricted to their ids; those that still match go into the
- * mirror (a record new to the loop, a gap event, ENRICH_RECORD).
+ * Reads records afresh through the object's inclusion (every active source's filter, OR-ed) restricted to their
+ * ids; those that still match go into the mirror (a record new to the loop, a gap event, ENRICH_RECORD).
  */
 export class RecordRereader {
   constructor(
@@ -23,7 +23,7 @@ export class RecordRereader {
     private readonly mirror: MirrorStore,
   ) {}
 
-  async reread(source: SourceConfig, recordIds: string[]): Promise<MirrorRecord[]> {
+  async reread(source: ObjectInclusion, recordIds: string[]): Promise<MirrorRecord[]> {
     const fields = this.config.fieldSet(source.object);
     if (!fields || recordIds.length === 0) return [];
     const describe = await this.describes.describe(source.object);

@@ -4,7 +4,7 @@ import type { Logger } from '../../../lib/logger';
 import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
 import type { SaveOperation } from '../../../salesforce/writers/write-types';
 import { evaluateFilter } from '../filter';
-import { episodeKey, type MembershipEvent } from './membership-event';
+import { episodeKey, type ExitCause, type MembershipEvent } from './membership-event';
 import type { MembershipStore } from './membership-store';
 
 /** Transitions saved per round: one Composite call carries five Collections upserts of 200. */
@@ -32,6 +32,7 @@ interface Transition {
   record: MirrorRecord;
   kind: 'entry' | 'exit';
   episode: number;
+  cause?: ExitCause;
 }
 
 export interface MembershipResult {
@@ -65,14 +66,18 @@ export class MembershipService {
     this.touched.add(audienceId);
   }
 
-  /** `removed` records (deleted, or no longer matching their source) leave every audience. */
+  /**
+   * `removed` records (deleted, no longer included by a source) leave every audience, with `cause` (default
+   * `left_source`); the others enter or leave as their fields match.
+   */
   async evaluate(
     audiences: AudienceConfig[],
     records: MirrorRecord[],
-    options: { removed?: boolean } = {},
+    options: { removed?: boolean; cause?: ExitCause } = {},
   ): Promise<MembershipResult> {
     const transitions: Transition[] = [];
     const now = this.now();
+    const exitCause: ExitCause = options.removed ? (options.cause ?? 'left_source') : 'no_longer_matches';
     for (const audience of audiences) {
       const candidates = records.filter((r) => r.object === audience.object);
       if (candidates.length === 0) continue;
@@ -86,7 +91,7 @@ export class MembershipService {
         if (matches && !state?.active) {
           transitions.push({ audience, record, kind: 'entry', episode: (state?.episode ?? 0) + 1 });
         } else if (!matches && state?.active) {
-          transitions.push({ audience, record, kind: 'exit', episode: state.episode });
+          transitions.push({ audience, record, kind: 'exit', episode: state.episode, cause: exitCause });
         }
       }
     }
@@ -112,6 +117,7 @@ export class MembershipService {
           recordId: t.record.id,
           episodeKey: episodeKey(t.audience.id, t.record.id, t.episode),
           at,
+          ...(t.cause && { cause: t.cause }),
         });
       }
       for (const [audienceId, entries] of byAudience) await this.store.set(audienceId, entries);
