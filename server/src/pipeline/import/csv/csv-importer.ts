@@ -9,11 +9,11 @@ import type { CollectionsClient } from '../../../salesforce/writers/collections-
 import { PROVENANCE_FIELD, type WriteLedger, type WriteSkip } from '../../export';
 import { RunRecorder } from '../../runs/run-recorder';
 import { finishedRunStatus } from '../../runs/run-status';
-import { withMoreTail } from '../../runs/summary-cap';
 import type { CsvImportOptions } from './csv-import-options';
 import { tallyOutcomes, type CsvImportReport } from './csv-import-report';
 import { readCsvFile } from './csv-row-reader';
-import { clip, listClipped } from './display-text';
+import { counts } from './csv-run-counts';
+import { listClipped } from './display-text';
 import { loadFieldRules } from './field-rules';
 import { resolveImportColumns } from './import-columns';
 import type { FieldNote, RowOutcome } from './import-row-outcome';
@@ -212,31 +212,6 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
     );
   }
   return report;
-}
-
-function counts(outcomes: readonly RowOutcome[], total: number) {
-  const { totals, skippedByReason } = tallyOutcomes(outcomes);
-  const failed = outcomes.filter((o) => o.status === 'failed');
-  return {
-    total,
-    processed: outcomes.length,
-    succeeded: totals.created + totals.updated + totals.unchanged,
-    failed: totals.failed,
-    skipped: totals.skipped,
-    skipsByReason: skippedByReason,
-    ...(failed.length > 0 && { errorSummary: failedRowsSummary(failed) }),
-  };
-}
-
-/** Failed rows named in Error_Summary__c (written at every progress update); the rest are counted in its tail. */
-const SUMMARY_ROWS = 200;
-
-/** Error_Summary__c of an import: the first failed rows, each on one short line, then "…and N more". */
-function failedRowsSummary(failed: readonly RowOutcome[]): string {
-  const lines = failed
-    .slice(0, SUMMARY_ROWS)
-    .map((o) => clip(`line ${o.line}: ${o.reason ?? ''} ${o.detail ?? ''}`.trim(), 300));
-  return withMoreTail(lines, failed.length, 'failed rows (see the report)');
 }
 
 interface ChunkContext {
