@@ -34,6 +34,11 @@ export class KeySpace {
     return `${this.prefix}:lease:cdc-stream`;
   }
 
+  /** Change events the stream gave up on (a hash: dead-letter id → JSON). */
+  deadLetters(): string {
+    return `${this.prefix}:dead-letters`;
+  }
+
   counters(): string {
     return `${this.prefix}:counters`;
   }
