@@ -28,7 +28,14 @@ export const CDC_CHANNEL = '/data/Audience_Loop__chn';
 const UNKNOWN_CLIENT = '403::Unknown client';
 
 /** A poison event is retried this often, this fast (the stream must move on within seconds). */
-const POISON_DEFAULTS = { maxAttempts: 5, backoff: { initialMs: 200, maxMs: 2_000 } };
+const POISON_DEFAULTS = { maxAttempts: 5, backoff: { initialMs: 100, maxMs: 1_000 } };
+
+/**
+ * After an event of an object was given up on with an error code, the next events of that object failing with the
+ * same code within this window are given up on at their first failure: a broken source (a filter naming a field
+ * the object lacks) fails every one of its events the same way, and each would otherwise hold the stream again.
+ */
+const SAME_POISON_WINDOW_MS = 60_000;
 
 /** What the subscriber knows of a change event it gave up on. */
 export interface PoisonFailure extends HandlerFailure {
@@ -90,6 +97,8 @@ export class CdcSubscriber {
   private waiting = 0;
   /** Commit times (epoch ms) of the events accepted and not yet handled, oldest first: how far behind we are. */
   private readonly unhandled: number[] = [];
+  /** `<object>:<code>` of recent dead letters → until when a same failure is given up on at once. */
+  private readonly recentPoison = new Map<string, number>();
   private readonly subscribeWaiters: (() => void)[] = [];
   private current: StreamStatus = { state: 'stopped', lastEventAt: null, replayId: null, lastError: null };
   private readonly onRefresh = (): void => this.recovery.tokenRefreshed();
@@ -310,8 +319,9 @@ export class CdcSubscriber {
         this.current.lastError = failure.message;
         if (!failure.transient) poisonFailures += 1;
         else transientFailures += 1;
-        if (!failure.transient && poisonFailures >= maxAttempts) {
+        if (!failure.transient && (poisonFailures >= maxAttempts || this.seenPoison(event, failure.code))) {
           const lastAttemptAt = new Date().toISOString();
+          this.recentPoison.set(`${event.entityName}:${failure.code}`, Date.now() + SAME_POISON_WINDOW_MS);
           return this.giveUp(run, event, { ...failure, attempts, firstAttemptAt, lastAttemptAt });
         }
         const delayMs = failure.transient
@@ -324,6 +334,12 @@ export class CdcSubscriber {
         await this.sleeps.sleep(delayMs);
       }
     }
+  }
+
+  /** Whether an event of the same object was given up on with the same code a moment ago. */
+  private seenPoison(event: RecordChangeEvent, code: string): boolean {
+    const until = this.recentPoison.get(`${event.entityName}:${code}`);
+    return until !== undefined && until > Date.now();
   }
 
   /** Records the event as a dead letter (retried while the store fails) so that the stream can go on. */

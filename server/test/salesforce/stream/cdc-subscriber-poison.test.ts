@@ -111,6 +111,30 @@ describe('CdcSubscriber and poison events', () => {
     await waitUntil('the replay id moves past both', async () => (await harness.store.get()) === accountEvent.replayId);
   });
 
+  it('when the next event of the same object fails the same way, then it is dead-lettered at its first failure', async () => {
+    const ids = await contactIds(emulator, 2);
+    const letters = deadLetters();
+    const attempts = new Map<number, number>();
+    const harness = buildHarness(conn, redis, {
+      poison: { maxAttempts: 3, backoff: { initialMs: 20, maxMs: 50 } },
+      handler: async (event) => {
+        attempts.set(event.replayId, (attempts.get(event.replayId) ?? 0) + 1);
+        throw new InvalidFieldError("No such column 'Name' on entity 'Lead'");
+      },
+      onPoison: (event, failure) => letters.record(handlerDeadLetter(event, failure)),
+    });
+    running.push(harness);
+    await harness.subscriber.start();
+    await waitUntil('subscriber live', () => harness.subscriber.state().state === 'live');
+    for (const id of ids) {
+      await control(emulator, '/streaming/faults', {
+        inject: { changeType: 'GAP_UPDATE', entityName: 'Contact', recordIds: [id] },
+      });
+    }
+    await waitUntil('both are dead letters', async () => (await letters.count()) === 2, 30_000);
+    expect([...attempts.values()]).toEqual([3, 1]);
+  });
+
   it('when Redis answers LOADING for a while, then the event is retried until it is handled, never dead-lettered', async () => {
     const [id] = await contactIds(emulator, 1);
     const poisoned: number[] = [];
