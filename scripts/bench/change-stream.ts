@@ -84,7 +84,7 @@ export async function runChangeStream(input: {
 }
 
 /** Pairs every rep commit of a record with the next write-back of that record (one answers all before it). */
-function matchLatencies(events: SeenChange[], repUserId: string, integrationUserId: string) {
+export function matchLatencies(events: SeenChange[], repUserId: string, integrationUserId: string) {
   const pendingCommit = new Map<string, number[]>();
   const latencies: number[] = [];
   let writeBacks = 0;
@@ -104,5 +104,5 @@ function matchLatencies(events: SeenChange[], repUserId: string, integrationUser
     }
   }
   const unmatched = [...pendingCommit.values()].reduce((n, list) => n + list.length, 0);
-  return { latencies, writeBacks, unmatched, first, last };
+  return { latencies, writeBacks, unmatched, unmatchedIds: [...pendingCommit.keys()], first, last };
 }

@@ -15,7 +15,9 @@ export interface FaultSettings {
 export interface StreamingFaults {
   unknownClient?: boolean;
   dropLongPolls?: number;
-  inject?: { changeType: string; entityName: string; recordIds?: string[] };
+  inject?:
+    | { changeType: string; entityName: string; recordIds?: string[]; changedFields?: string[] }
+    | { raw: Record<string, unknown>; channel?: string };
 }
 
 /** The emulator's `/__emulator` control endpoint: faults, counters, clock. */

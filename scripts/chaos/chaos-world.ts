@@ -79,7 +79,10 @@ export class ChaosWorld {
    * A wave of rep edits, the same in every run: wave 1 makes every 20th contact a CEO with a free-mail address
    * (new audience entries, new email status), wave 2 makes half of those an intern again (audience exits).
    */
-  async repWave(wave: 1 | 2): Promise<number> {
+  async repWave(
+    wave: 1 | 2,
+    pacing: { chunk?: number; before?: (chunkIndex: number) => Promise<void> } = {},
+  ): Promise<number> {
     const chosen = this.contactIds.filter((_, i) => i % 20 === 7);
     const updates =
       wave === 1
@@ -87,7 +90,21 @@ export class ChaosWorld {
         : chosen
             .filter((_, i) => i % 2 === 0)
             .map((id, i) => ({ Id: id, Title: 'Intern', Email: `chaos.${i}@mailinator.com` }));
-    // Injected faults hit the rep as well: failed calls and locked rows are sent again, as a person would.
+    // Paced (the poison scenario): the same edits in smaller calls, with the scenario's own work between them.
+    if (pacing.chunk) {
+      for (let i = 0, n = 0; i < updates.length; i += pacing.chunk, n += 1) {
+        await pacing.before?.(n);
+        await this.sendEdits(updates.slice(i, i + pacing.chunk));
+      }
+    } else {
+      await this.sendEdits(updates);
+    }
+    this.changesMade += updates.length;
+    return updates.length;
+  }
+
+  /** Sends rep edits; injected faults hit the rep as well: failed calls and locked rows are sent again. */
+  private async sendEdits(updates: { Id: string; Title: string; Email: string }[]): Promise<void> {
     let todo = updates;
     for (let attempt = 1; todo.length > 0; attempt += 1) {
       const failed: typeof updates = [];
@@ -105,8 +122,6 @@ export class ChaosWorld {
       todo = failed;
       if (todo.length > 0) await sleep(200);
     }
-    this.changesMade += updates.length;
-    return updates.length;
   }
 
   /**

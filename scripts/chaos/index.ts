@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- [--contacts 2000] [--only name] [--redis-url redis://127.0.0.1:6379] [--quick] [--echo]`
+ * `npm run chaos -- [--contacts 2000] [--only name, e.g. poison] [--redis-url redis://127.0.0.1:6379] [--quick] [--echo]`
  * Runs a clean reference sync, then each failure scenario on a fresh emulated org, and compares every scenario's
  * final org state (mapped contact fields, audience membership episodes) with the reference's.
  */
@@ -11,6 +11,7 @@ import { killNine } from './kill-nine';
 import { longDowntime } from './long-downtime';
 import { compareStates, type OrgState } from './org-state';
 import { OwnRedis } from './own-redis';
+import { poison } from './poison';
 import type { Scenario, ScenarioOutcome } from './scenario';
 import { redisRestart } from './redis-restart';
 
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
   log(`reference: ${cleanRun.name}, ${contacts} contacts`);
   const reference = await runScenario(cleanRun);
   log(`  ${reference.state.enriched} records written, ${reference.world.changesMade} changes made`);
-  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime].filter(
+  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime, poison].filter(
     (s) => typeof only !== 'string' || s.name.includes(only),
   );
   const outcomes: ScenarioOutcome[] = [];

@@ -1,8 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from './lib/logger';
-import { requireAdminToken } from './http/admin-auth';
-import { runReadinessChecks, type ReadinessCheck } from './http/readiness';
+import { mayReadHealthDetail, requireAdminToken } from './http/admin-auth';
+import { minimalReport, runReadinessChecks, type ReadinessCheck } from './http/readiness';
 
 export interface AppDependencies {
   logger: Logger;
@@ -13,6 +13,8 @@ export interface AppDependencies {
   adminToken?: string;
   /** Mounted at /admin/queues behind the admin token (the BullMQ dashboard). */
   queueDashboard?: Router;
+  /** Mounted at /admin behind the admin token (dead letters, …). */
+  adminRoutes?: Router[];
 }
 
 /** Builds the HTTP app. It never listens: `main.ts` binds the port, tests use the factory on port 0. */
@@ -25,11 +27,15 @@ export function createApp(deps: AppDependencies): Express {
     res.json({ status: 'ok' });
   });
 
-  // Readiness: every dependency answers now; 503 tells a load balancer to send work elsewhere.
-  app.get('/readyz', async (_req, res) => {
+  // Readiness: 503 (send work elsewhere) only when a dependency is down; "degraded" is 200 with the reasons.
+  // The detail is for the admin token (or, with none set, this machine): provider errors can name people.
+  app.get('/readyz', async (req, res) => {
     const report = await runReadinessChecks(deps.readinessChecks);
     if (!report.ready) deps.logger.warn({ checks: report.checks }, 'not ready');
-    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+    const body = mayReadHealthDetail(req, deps.adminToken)
+      ? { status: report.status, reasons: report.reasons, checks: report.checks }
+      : minimalReport(report);
+    res.status(report.ready ? 200 : 503).json(body);
   });
 
   if (deps.metrics) {
@@ -41,6 +47,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use('/admin', requireAdminToken(deps.adminToken));
   if (deps.queueDashboard) app.use('/admin/queues', deps.queueDashboard);
+  for (const routes of deps.adminRoutes ?? []) app.use('/admin', routes);
 
   return app;
 }

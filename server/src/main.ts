@@ -19,6 +19,9 @@ import { registerCommandMetrics } from './http/command-metrics';
 import { enrichmentReadinessCheck } from './http/enrichment-readiness';
 import { apiBudgetReadinessCheck, redisReadinessCheck, salesforceReadinessCheck } from './http/loop-readiness';
 import { registerEnrichmentMetrics, registerLoopMetrics } from './http/loop-metrics';
+import { deadLetterRoutes } from './http/dead-letter-routes';
+import { registerStreamMetrics } from './http/stream-metrics';
+import { changeStreamReadinessCheck } from './http/stream-readiness';
 import { createQueueDashboard } from './http/queue-dashboard';
 import { registerQueueMetrics } from './queues/queue-metrics';
 
@@ -65,16 +68,24 @@ async function main(): Promise<void> {
   registerQueueMetrics(metrics, () => loop?.queues.queues() ?? []);
   registerEnrichmentMetrics(metrics, () => loop?.enrichment.circuits);
   registerCommandMetrics(metrics, () => loop?.commandRefusals);
+  registerStreamMetrics(metrics, { stats: () => loop?.stats, deadLetters: () => loop?.deadLetters.count() });
   const dashboard = createQueueDashboard();
   const app = createApp({
     logger,
     metrics,
     adminToken: env.ADMIN_TOKEN,
     queueDashboard: dashboard.router,
+    adminRoutes: [deadLetterRoutes(() => loop?.deadLetters)],
     readinessChecks: [
       redisReadinessCheck(() => pingRedis(redis)),
       salesforceReadinessCheck({ stream: () => loop?.streamState(), startError: () => loopError }),
       apiBudgetReadinessCheck(() => loop?.governor.snapshot()),
+      // Degraded (still 200) while the stream lags or has dead-lettered events.
+      changeStreamReadinessCheck({
+        stream: () => loop?.streamState(),
+        deadLetters: () => loop?.deadLetters.count(),
+        lag: { events: env.READY_LAG_EVENTS, seconds: env.READY_LAG_SECONDS },
+      }),
       // Paid providers' circuits, each shown; not ready only when every configured paid provider's is open.
       enrichmentReadinessCheck(() => loop?.enrichment.circuits),
     ],

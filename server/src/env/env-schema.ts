@@ -81,6 +81,9 @@ export const envSchema = z
         .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
         .default('US'),
     ),
+    // /readyz says "degraded" while this many change events wait, or the oldest waiting is this many seconds old.
+    READY_LAG_EVENTS: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(1_000)),
+    READY_LAG_SECONDS: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(60)),
     SANDBOX_PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(8484)),
     SANDBOX_SEED: z.preprocess(
       blankAsMissing,

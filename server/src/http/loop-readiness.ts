@@ -31,11 +31,14 @@ export function salesforceReadinessCheck(sources: SalesforceReadinessSources): R
 }
 
 /**
- * The `api_budget` check of /readyz: not ready only when the budget is `stopped` (only single-record work runs);
- * `paused` is ready, because changes still flow. `detail` is the governor's snapshot as an object.
+ * The `api_budget` check of /readyz: never down — the org still answers, single-record work still runs and the
+ * intake keeps every change for later — but degraded while the budget is `stopped`; `paused` is plainly ready,
+ * because changes still flow. `detail` is the governor's snapshot as an object.
  */
 export function budgetReadiness(snapshot: BudgetSnapshot): ReadinessResult {
-  return { ok: snapshot.state !== 'stopped', detail: { ...snapshot } };
+  const result: ReadinessResult = { ok: true, detail: { ...snapshot } };
+  if (snapshot.state === 'stopped') result.degraded = 'API budget stopped: only single-record work runs';
+  return result;
 }
 
 /** `budget()` is undefined until the loop has started (`runtime?.governor.snapshot()`). */

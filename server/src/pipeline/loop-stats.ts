@@ -7,6 +7,12 @@ export class LoopStats {
   writeFailures = 0;
   echoesDropped = 0;
   changeEvents = 0;
+  /** Change events whose body did not have Salesforce's shape (skipped, logged). */
+  malformedEvents = 0;
+  /** Change events for an object no active source follows (dropped). */
+  unfollowedEvents = 0;
+  /** Change events recorded as dead letters (given up on, or carrying entries that are not record ids). */
+  deadLettered = 0;
   entries = 0;
   exits = 0;
   readonly skipsByReason: Record<string, number> = {};

@@ -15,6 +15,8 @@ import type { ExclusiveRecords } from '../pipeline/enrich/runs/runner-deps';
 import { createRuntimeEnrichmentRunner, type EnrichmentHookOptions } from '../pipeline/enrich/runs/runtime-enrichment';
 import { ImportRunner } from '../pipeline/import/import-runner';
 import { ChangeIntake } from '../pipeline/import/intake/change-intake';
+import { DeadLetterStore } from '../pipeline/import/intake/dead-letter-store';
+import { DeadLetters, handlerDeadLetter, invalidIdsDeadLetter } from '../pipeline/import/intake/dead-letters';
 import { drainIntake } from '../pipeline/import/intake/drain-intake';
 import { IntakeBuffer } from '../pipeline/import/intake/intake-buffer';
 import { IntakeDrainer } from '../pipeline/import/intake/intake-drainer';
@@ -77,6 +79,10 @@ export interface LoopSettings {
   enrichment?: EnrichmentHookOptions;
   /** Record requests (Enrich now) one requester may make in any hour (default 60). */
   recordRequestsPerHour?: number;
+  /** Attempts per change event before it is dead-lettered, and the delays between them (tests shorten them). */
+  poison?: { maxAttempts?: number; backoff?: { initialMs?: number; maxMs?: number } };
+  /** How often dead letters are retried by themselves (ms; default 10 minutes). */
+  deadLetterSweepMs?: number;
 }
 
 /** The loop's object graph: every part built once, wired to its collaborators, nothing started. */
@@ -106,6 +112,8 @@ export interface Loop {
   readonly rereader: RecordRereader;
   readonly reconciler: ObjectReconciler;
   readonly intake: ChangeIntake;
+  /** Change events the stream gave up on (poison, or entries that are not record ids). */
+  readonly deadLetters: DeadLetters;
   readonly replayStore: ReplayStore;
   readonly subscriber: CdcSubscriber;
   readonly commands: CommandSubscriber;
@@ -229,6 +237,13 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     enqueue,
     logger,
   });
+  const deadLetters: DeadLetters = new DeadLetters({
+    store: new DeadLetterStore(redis, keys),
+    handle: (event) => intake.handle(event),
+    stats,
+    logger: logger.child({ component: 'dead-letters' }),
+    sweepMs: settings.deadLetterSweepMs,
+  });
   const intake = new ChangeIntake({
     mirror,
     ledger,
@@ -242,6 +257,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     reconcile: (object) => reconciler.reconcile(object),
     removed: (records) => refresher.evaluate(config.current.audiences, records, { removed: true }),
     observers,
+    rejectRecordIds: (event, invalid) => deadLetters.record(invalidIdsDeadLetter(event, invalid)),
   });
   const enrichment = createRuntimeEnrichmentRunner(
     {
@@ -291,6 +307,11 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     replayStore,
     handler: (event) => intake.handle(event),
     onReplayInvalid: () => reconciler.reconcileAll(),
+    onPoison: (event, failure) => deadLetters.record(handlerDeadLetter(event, failure)),
+    onMalformed: () => {
+      stats.malformedEvents += 1;
+    },
+    poison: settings.poison,
     logger: logger.child({ component: 'cdc' }),
   });
   const commands = new CommandSubscriber(org, handleCommand, logger.child({ component: 'commands' }));
@@ -320,6 +341,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     rereader,
     reconciler,
     intake,
+    deadLetters,
     replayStore,
     subscriber,
     commands,

@@ -30,6 +30,7 @@ export class LoopRuntime {
     await loop.subscriber.start();
     loop.commands.start();
     loop.memberCounts.start();
+    loop.deadLetters.start();
     const pollMs = options.configPollMs ?? loop.settings.configPollMs ?? 5 * 60_000;
     this.pollTimer = setInterval(() => void loop.reloader.request('safety poll'), pollMs);
     this.pollTimer.unref();
@@ -43,6 +44,7 @@ export class LoopRuntime {
   async stop(): Promise<void> {
     const { loop } = this;
     clearInterval(this.pollTimer);
+    await loop.deadLetters.stop();
     loop.commands.stop();
     await loop.subscriber.stop();
     loop.importRunner.stop();

@@ -39,6 +39,11 @@ export class KeySpace {
     return `${this.prefix}:record-requests:${requesterId}`;
   }
 
+  /** Change events the stream gave up on (a hash: dead-letter id → JSON). */
+  deadLetters(): string {
+    return `${this.prefix}:dead-letters`;
+  }
+
   counters(): string {
     return `${this.prefix}:counters`;
   }

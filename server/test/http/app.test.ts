@@ -42,7 +42,11 @@ describe('createApp', () => {
     redisUp = true;
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', checks: { redis: { ok: true }, switchable: { ok: true } } });
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      reasons: [],
+      checks: { redis: { ok: true }, switchable: { ok: true } },
+    });
   });
 
   it('when a dependency fails, then /readyz is 503 and names it', async () => {

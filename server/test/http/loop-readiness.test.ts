@@ -9,6 +9,7 @@ import type { StreamStatus } from '../../src/salesforce/stream/stream-status';
 
 interface ReadyBody {
   status: string;
+  reasons?: string[];
   checks: Record<string, { ok: boolean; detail?: unknown }>;
 }
 
@@ -86,17 +87,20 @@ describe('the loop checks of /readyz', () => {
     });
   });
 
-  it('when the budget is paused, then the service stays ready; when stopped, then 503 with the snapshot', async () => {
+  it('when the budget is paused, then the service stays ready; when stopped, then degraded (200) with the snapshot', async () => {
     stream = live;
     budget = budgetAt(12_000);
     let reply = await readyz();
     expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('ready');
     expect(reply.body.checks.api_budget).toMatchObject({ ok: true, detail: { state: 'paused' } });
 
     budget = budgetAt(14_000);
     reply = await readyz();
-    expect(reply.status).toBe(503);
-    expect(reply.body.checks.api_budget).toMatchObject({ ok: false, detail: { state: 'stopped', stopAt: 0.9 } });
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('degraded');
+    expect(reply.body.reasons).toEqual(['api_budget: API budget stopped: only single-record work runs']);
+    expect(reply.body.checks.api_budget).toMatchObject({ ok: true, detail: { state: 'stopped', stopAt: 0.9 } });
     expect(typeof reply.body.checks.api_budget?.detail).toBe('object');
   });
 

@@ -2,7 +2,7 @@ import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
 import type { Logger } from '../../lib/logger';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { parseChangeEvent, readReplayId, type RecordChangeEvent } from './change-event';
+import { parseChangeEvent, readCommitTimestamp, readReplayId, type RecordChangeEvent } from './change-event';
 import {
   closeFayeClient,
   type FayeCallback,
@@ -10,6 +10,7 @@ import {
   type FayeExtension,
   type FayeMessage,
 } from './faye-client';
+import { classifyHandlerFailure, type HandlerFailure } from './handler-failure';
 import { MalformedChangeEvent } from './malformed-change-event';
 import { ReplayCommits } from './replay-commits';
 import { REPLAY_NEW, isInvalidReplayError } from './replay-position';
@@ -26,12 +27,37 @@ export const CDC_CHANNEL = '/data/Audience_Loop__chn';
 
 const UNKNOWN_CLIENT = '403::Unknown client';
 
+/** A poison event is retried this often, this fast (the stream must move on within seconds). */
+const POISON_DEFAULTS = { maxAttempts: 5, backoff: { initialMs: 100, maxMs: 1_000 } };
+
+/**
+ * After an event of an object was given up on with an error code, the next events of that object failing with the
+ * same code within this window are given up on at their first failure: a broken source (a filter naming a field
+ * the object lacks) fails every one of its events the same way, and each would otherwise hold the stream again.
+ */
+const SAME_POISON_WINDOW_MS = 60_000;
+
+/** What the subscriber knows of a change event it gave up on. */
+export interface PoisonFailure extends HandlerFailure {
+  attempts: number;
+  firstAttemptAt: string;
+  lastAttemptAt: string;
+}
+
 export interface CdcSubscriberOptions {
   conn: Connection;
   channel?: string;
   replayStore: ReplayStore;
-  /** Enqueues the event's work; the replay id is stored only after it resolves. Retried until it does. */
+  /**
+   * Enqueues the event's work; the replay id is stored only after it resolves. Transient failures (Redis or the
+   * org not answering) are retried until it does; any other failure `poison.maxAttempts` times, then the event is
+   * handed to `onPoison` and the stream moves on.
+   */
   handler: (event: RecordChangeEvent) => Promise<void>;
+  /** Records an event given up on (a dead letter); retried until it resolves, then the replay id is settled. */
+  onPoison?: (event: RecordChangeEvent, failure: PoisonFailure) => Promise<void>;
+  /** Attempts per event before it is poison (default 5) and the delays between them (default 200 ms … 2 s). */
+  poison?: { maxAttempts?: number; backoff?: BackoffOptions };
   /** The stored replay id is past retention: reconcile the objects; new events wait until it resolves. */
   onReplayInvalid: () => Promise<void>;
   /** Records a malformed event somewhere besides the log (optional). */
@@ -69,6 +95,10 @@ export class CdcSubscriber {
   private lastAccepted: number | undefined;
   /** Events accepted and not yet taken off the chain. */
   private waiting = 0;
+  /** Commit times (epoch ms) of the events accepted and not yet handled, oldest first: how far behind we are. */
+  private readonly unhandled: number[] = [];
+  /** `<object>:<code>` of recent dead letters → until when a same failure is given up on at once. */
+  private readonly recentPoison = new Map<string, number>();
   private readonly subscribeWaiters: (() => void)[] = [];
   private current: StreamStatus = { state: 'stopped', lastEventAt: null, replayId: null, lastError: null };
   private readonly onRefresh = (): void => this.recovery.tokenRefreshed();
@@ -95,7 +125,13 @@ export class CdcSubscriber {
   }
 
   state(): StreamStatus {
-    return { ...this.current, replayId: this.commits.committed ?? null };
+    const oldest = this.unhandled[0];
+    return {
+      ...this.current,
+      replayId: this.commits.committed ?? null,
+      waiting: this.unhandled.length,
+      oldestWaitingAt: oldest === undefined ? null : new Date(oldest).toISOString(),
+    };
   }
 
   async start(): Promise<void> {
@@ -121,6 +157,7 @@ export class CdcSubscriber {
     for (const wake of this.subscribeWaiters.splice(0)) wake();
     await this.chain;
     this.waiting = 0;
+    this.unhandled.length = 0;
     await this.commits.flush();
   }
 
@@ -202,9 +239,14 @@ export class CdcSubscriber {
     if (replayId !== undefined) this.lastAccepted = replayId;
     this.current.lastEventAt = new Date().toISOString();
     this.waiting += 1;
-    this.enqueue((run) => {
+    this.unhandled.push(readCommitTimestamp(data) ?? Date.now());
+    this.enqueue(async (run) => {
       this.waiting = Math.max(0, this.waiting - 1);
-      return this.process(run, data);
+      try {
+        await this.process(run, data);
+      } finally {
+        this.unhandled.shift();
+      }
     });
   }
 
@@ -227,9 +269,7 @@ export class CdcSubscriber {
       await this.skipMalformed(run, error);
       return;
     }
-    const handled = await this.retrying(run, `handler for replay id ${event.replayId}`, () =>
-      this.options.handler(event),
-    );
+    const handled = await this.handleBounded(run, event);
     if (!handled) return;
     await this.settle(run, event.replayId, { entityName: event.entityName, commitTimestamp: event.commitTimestamp });
   }
@@ -254,6 +294,64 @@ export class CdcSubscriber {
       this.log.error({ err: recordError, replayId: error.replayId }, 'could not record the malformed change event');
     }
     if (error.replayId !== undefined) await this.settle(run, error.replayId, undefined);
+  }
+
+  /**
+   * Runs the handler until it succeeds; a transient failure is retried without limit (with the reconnect
+   * backoff), any other counts against the event, which after `poison.maxAttempts` is handed to `onPoison`.
+   * True when the event is done with (handled or dead-lettered), false when the run ended first.
+   */
+  private async handleBounded(run: number, event: RecordChangeEvent): Promise<boolean> {
+    const maxAttempts = this.options.poison?.maxAttempts ?? POISON_DEFAULTS.maxAttempts;
+    const poisonBackoff = this.options.poison?.backoff ?? POISON_DEFAULTS.backoff;
+    const firstAttemptAt = new Date().toISOString();
+    let attempts = 0;
+    let poisonFailures = 0;
+    let transientFailures = 0;
+    for (;;) {
+      if (run !== this.run) return false;
+      attempts += 1;
+      try {
+        await this.options.handler(event);
+        return true;
+      } catch (error) {
+        const failure = classifyHandlerFailure(error);
+        this.current.lastError = failure.message;
+        if (!failure.transient) poisonFailures += 1;
+        else transientFailures += 1;
+        if (!failure.transient && (poisonFailures >= maxAttempts || this.seenPoison(event, failure.code))) {
+          const lastAttemptAt = new Date().toISOString();
+          this.recentPoison.set(`${event.entityName}:${failure.code}`, Date.now() + SAME_POISON_WINDOW_MS);
+          return this.giveUp(run, event, { ...failure, attempts, firstAttemptAt, lastAttemptAt });
+        }
+        const delayMs = failure.transient
+          ? backoffDelay(transientFailures - 1, this.options.backoff)
+          : backoffDelay(poisonFailures - 1, poisonBackoff);
+        this.log.error(
+          { err: error, code: failure.code, transient: failure.transient, attempt: attempts, delayMs },
+          `handler for replay id ${event.replayId} failed; retrying`,
+        );
+        await this.sleeps.sleep(delayMs);
+      }
+    }
+  }
+
+  /** Whether an event of the same object was given up on with the same code a moment ago. */
+  private seenPoison(event: RecordChangeEvent, code: string): boolean {
+    const until = this.recentPoison.get(`${event.entityName}:${code}`);
+    return until !== undefined && until > Date.now();
+  }
+
+  /** Records the event as a dead letter (retried while the store fails) so that the stream can go on. */
+  private async giveUp(run: number, event: RecordChangeEvent, failure: PoisonFailure): Promise<boolean> {
+    const { entityName, changeType, recordIds, replayId } = event;
+    this.log.warn(
+      { replayId, entityName, changeType, recordIds: recordIds.slice(0, 20), code: failure.code },
+      `giving up on replay id ${replayId} after ${failure.attempts} attempts: ${failure.message}`,
+    );
+    const onPoison = this.options.onPoison;
+    if (!onPoison) return true;
+    return this.retrying(run, `recording replay id ${replayId} as a dead letter`, () => onPoison(event, failure));
   }
 
   /** Runs `work` until it succeeds (backing off between tries) or the run ends; false when it ended. */

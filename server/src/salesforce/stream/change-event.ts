@@ -131,6 +131,13 @@ export function readReplayId(data: unknown): number | undefined {
   return typeof replayId === 'number' && Number.isSafeInteger(replayId) ? replayId : undefined;
 }
 
+/** The header's commit timestamp (epoch ms) of a delivered message, when it has one. */
+export function readCommitTimestamp(data: unknown): number | undefined {
+  const at = (data as { payload?: { ChangeEventHeader?: { commitTimestamp?: unknown } } } | null | undefined)?.payload
+    ?.ChangeEventHeader?.commitTimestamp;
+  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+}
+
 function readRecordIds(data: unknown): string[] {
   const ids = (data as { payload?: { ChangeEventHeader?: { recordIds?: unknown } } } | null | undefined)?.payload
     ?.ChangeEventHeader?.recordIds;

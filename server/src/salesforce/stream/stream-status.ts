@@ -8,4 +8,8 @@ export interface StreamStatus {
   /** The replay id last stored in Redis. */
   replayId: number | null;
   lastError: string | null;
+  /** Events received and not handled yet (the one being handled included). */
+  waiting?: number;
+  /** Commit time (ISO) of the oldest of them: the stream is that far behind the org. */
+  oldestWaitingAt?: string | null;
 }

@@ -170,7 +170,9 @@ export interface Harness {
 export function buildHarness(
   conn: Connection,
   redis: Redis,
-  overrides: Partial<Pick<CdcSubscriberOptions, 'handler' | 'onReplayInvalid' | 'onMalformed' | 'channel'>> & {
+  overrides: Partial<
+    Pick<CdcSubscriberOptions, 'handler' | 'onReplayInvalid' | 'onMalformed' | 'onPoison' | 'poison' | 'channel'>
+  > & {
     store?: ReplayStore;
   } = {},
 ): Harness {
@@ -198,6 +200,8 @@ export function buildHarness(
       await overrides.onReplayInvalid?.();
     },
     onMalformed: overrides.onMalformed,
+    onPoison: overrides.onPoison,
+    poison: overrides.poison,
   });
   return harness;
 }

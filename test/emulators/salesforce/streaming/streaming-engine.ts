@@ -56,7 +56,10 @@ export class StreamingEngine {
     });
   }
 
-  /** Publishes an injected gap/overflow event; undefined when the entity is not selected for CDC. */
+  /**
+   * Publishes an injected event (a gap or overflow, or a change the org made outside the API such as the `001*`
+   * update after a field-type conversion); undefined when the entity is not selected for CDC.
+   */
   injectGap(request: GapEventRequest): StoredEvent | undefined {
     this.gapCount += 1;
     const now = this.ctx.clock.now();

@@ -8,6 +8,7 @@ import type { LoopObservers } from '../../loop-observers';
 import type { LoopStats } from '../../loop-stats';
 import { evaluateFilter } from '../../segments/filter';
 import type { MirrorStore } from '../mirror-store';
+import { screenRecordIds } from './screen-record-ids';
 
 export interface ChangeIntakeDeps {
   mirror: MirrorStore;
@@ -28,6 +29,8 @@ export interface ChangeIntakeDeps {
   removed: (records: MirrorRecord[]) => Promise<void>;
   /** Told of every change taken in (not our echoes), after the mirror has it. */
   observers?: LoopObservers;
+  /** Records an event's entries that are not record ids (a dead letter); the event's valid ids go on. */
+  rejectRecordIds?: (event: RecordChangeEvent, invalid: string[]) => Promise<void>;
 }
 
 /**
@@ -40,11 +43,13 @@ export interface ChangeIntakeDeps {
 export class ChangeIntake {
   constructor(private readonly deps: ChangeIntakeDeps) {}
 
-  async handle(event: RecordChangeEvent): Promise<void> {
+  async handle(received: RecordChangeEvent): Promise<void> {
     this.deps.stats.changeEvents += 1;
+    const event = await this.screen(received);
+    if (!event) return;
     if (event.entityName === 'Account' && event.changeType === 'UPDATE') await this.accountChanged(event);
     const source = objectInclusion(this.deps.config(), event.entityName);
-    if (!source) return; // nobody imports this object
+    if (!source) return this.notFollowed(event);
     const object = source.object;
     switch (event.changeType) {
       case 'GAP_OVERFLOW':
@@ -62,6 +67,37 @@ export class ChangeIntake {
       case 'UPDATE':
         return this.update(source, event);
     }
+  }
+
+  /**
+   * Before any query: a `<keyPrefix>*` entry reconciles the object, entries that are not record ids are dropped and
+   * recorded as a dead letter; the event goes on with its valid ids (undefined when none are left).
+   */
+  private async screen(event: RecordChangeEvent): Promise<RecordChangeEvent | undefined> {
+    const { valid, invalid, wildcard } = screenRecordIds(event.recordIds);
+    if (!wildcard && invalid.length === 0) return event;
+    if (invalid.length > 0) await this.deps.rejectRecordIds?.(event, invalid);
+    const followed = objectInclusion(this.deps.config(), event.entityName) !== undefined;
+    if (wildcard && followed) {
+      this.deps.logger.warn(
+        { object: event.entityName },
+        'key-prefix wildcard in a change event: reconciling the object',
+      );
+      await this.deps.reconcile(event.entityName as RecordObject);
+    }
+    return valid.length > 0 ? { ...event, recordIds: valid } : undefined;
+  }
+
+  /** Counted and told at debug level, so a channel member nobody imports is not a silent drop. */
+  private notFollowed(event: RecordChangeEvent): void {
+    // An Account change still reaches the Contacts that mirror its fields (accountChanged).
+    const parentFields = [...this.deps.mirroredFields('Contact')].some((field) => field.startsWith('Account.'));
+    if (event.entityName === 'Account' && parentFields) return;
+    this.deps.stats.unfollowedEvents += 1;
+    this.deps.logger.debug(
+      { object: event.entityName, changeType: event.changeType, replayId: event.replayId },
+      'change event for an object no active source follows: dropped',
+    );
   }
 
   private async readIn(source: ObjectInclusion, recordIds: string[], reason: 'cdc' | 'gap'): Promise<void> {

@@ -8,10 +8,22 @@ const faultsSchema = z.strictObject({
   inject: z
     .union([
       z.strictObject({
-        changeType: z.enum(['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW']),
+        changeType: z.enum([
+          'GAP_CREATE',
+          'GAP_UPDATE',
+          'GAP_DELETE',
+          'GAP_UNDELETE',
+          'GAP_OVERFLOW',
+          'CREATE',
+          'UPDATE',
+          'DELETE',
+          'UNDELETE',
+        ]),
         entityName: z.string().min(1),
         recordIds: z.array(z.string().min(1)).optional(),
         commitUser: z.string().optional(),
+        changedFields: z.array(z.string().min(1)).optional(),
+        fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
       }),
       /** A payload published verbatim (e.g. a malformed change event); `channel` defaults to the header's entity's. */
       z.strictObject({
