@@ -221,8 +221,12 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     budgetPollMs: settings.budgetPollMs,
     exclusive,
   });
-  const enqueue = (object: RecordObject, recordIds: string[]) =>
-    intakeBuffer.enqueue(recordIds.map((recordId) => ({ object, recordId })));
+  // Bulk re-reads (reconciliations) wait behind the stream's changes: a rep's edit never queues behind thousands.
+  const enqueue = (object: RecordObject, recordIds: string[], reason: 'cdc' | 'gap' | 'reconcile' = 'cdc') =>
+    intakeBuffer.enqueue(
+      recordIds.map((recordId) => ({ object, recordId })),
+      reason === 'reconcile' ? 'background' : 'changes',
+    );
   const replayStore = new ReplayStore(redis, keys, CDC_CHANNEL);
   const rereader = new RecordRereader(org, describes, config, mirror);
   const reconciler = new ObjectReconciler({

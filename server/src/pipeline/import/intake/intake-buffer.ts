@@ -29,6 +29,13 @@ export interface IntakeBufferOptions {
   now?: () => number;
 }
 
+/**
+ * `changes`: a person's or a system's edit, seen on the stream. `background`: records a reconciliation re-read in
+ * bulk (thousands after a gap or a field-type conversion); they are claimed only when no change is due, so a rep's
+ * edit never waits behind them.
+ */
+export type IntakeLane = 'changes' | 'background';
+
 export const DEFAULT_INTAKE_WINDOW_MS = 300;
 export const DEFAULT_INTAKE_MAX_WAIT_MS = 5_000;
 
@@ -48,21 +55,45 @@ redis.call('HINCRBY', KEYS[3], 'intake_added', #ARGV - 3)
 return #ARGV - 3
 `;
 
-// KEYS: due zset, first-seen hash, claimed hash. ARGV: now, limit, owner, window.
+// KEYS: background zset, counters hash. ARGV: now, member…  Kept at its first time (NX): the lane is first in, first out.
+const ENQUEUE_BACKGROUND = `
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'NX', tonumber(ARGV[1]), ARGV[i]) end
+redis.call('HINCRBY', KEYS[2], 'intake_added', #ARGV - 1)
+return #ARGV - 1
+`;
+
+// KEYS: due zset, first-seen hash, claimed hash, background zset. ARGV: now, limit, owner, window.
 // A record already being processed (by anyone) is not claimed twice: it is pushed back one window, so the change
-// that arrived meanwhile is processed after the running one, on the state it leaves.
+// that arrived meanwhile is processed after the running one, on the state it leaves. Due changes first; the
+// background lane fills what is left of the batch. Claiming a change also settles the record's background entry.
 const CLAIM = `
 local now = tonumber(ARGV[1])
-local due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]))
+local limit = tonumber(ARGV[2])
 local claimed = {}
+local function take(member)
+  redis.call('HSET', KEYS[3], member, ARGV[3] .. '@' .. ARGV[1])
+  claimed[#claimed + 1] = member
+end
+local due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, limit)
 for _, member in ipairs(due) do
   if redis.call('HEXISTS', KEYS[3], member) == 1 then
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), member)
   else
     redis.call('ZREM', KEYS[1], member)
+    redis.call('ZREM', KEYS[4], member)
     redis.call('HDEL', KEYS[2], member)
-    redis.call('HSET', KEYS[3], member, ARGV[3] .. '@' .. ARGV[1])
-    claimed[#claimed + 1] = member
+    take(member)
+  end
+end
+if #due < limit then
+  local later = redis.call('ZRANGE', KEYS[4], '-inf', now, 'BYSCORE', 'LIMIT', 0, limit - #due)
+  for _, member in ipairs(later) do
+    if redis.call('HEXISTS', KEYS[3], member) == 1 then
+      redis.call('ZADD', KEYS[4], now + tonumber(ARGV[4]), member)
+    else
+      redis.call('ZREM', KEYS[4], member)
+      take(member)
+    end
   end
 end
 return claimed
@@ -159,7 +190,8 @@ function entryOf(member: string): IntakeEntry {
  * process that died return to the set. Replaces a BullMQ job per change, whose dedup/replace dance cost 6–10 round
  * trips per change and one processing per record (docs/performance.md).
  *
- * Keys: `<prefix>:intake:due` (zset member `Object:recordId` → due ms), `:intake:first` (first pending change),
+ * Keys: `<prefix>:intake:due` (zset member `Object:recordId` → due ms), `:intake:background` (the same for bulk
+ * re-reads, claimed only when no change is due), `:intake:first` (first pending change),
  * `:intake:claimed` (member → owner), `:intake:attempts`, `:intake:owners` (owner → last heartbeat ms).
  */
 export class IntakeBuffer {
@@ -190,10 +222,21 @@ export class IntakeBuffer {
     return `${this.options.prefix}:intake:${name}`;
   }
 
-  /** Queues records (one round trip); resolves once Redis holds them. */
-  async enqueue(entries: readonly IntakeEntry[]): Promise<void> {
+  /** Queues records (one round trip per 1,000); resolves once Redis holds them. */
+  async enqueue(entries: readonly IntakeEntry[], lane: IntakeLane = 'changes'): Promise<void> {
     for (let i = 0; i < entries.length; i += 1000) {
       const members = entries.slice(i, i + 1000).map(memberOf);
+      if (lane === 'background') {
+        await this.redis.eval(
+          ENQUEUE_BACKGROUND,
+          2,
+          this.key('background'),
+          `${this.options.prefix}:counters`,
+          String(this.now()),
+          ...members,
+        );
+        continue;
+      }
       await this.redis.eval(
         ENQUEUE,
         3,
@@ -212,10 +255,11 @@ export class IntakeBuffer {
   async claim(owner: string, limit: number): Promise<IntakeEntry[]> {
     const members = (await this.redis.eval(
       CLAIM,
-      3,
+      4,
       this.key('due'),
       this.key('first'),
       this.key('claimed'),
+      this.key('background'),
       String(this.now()),
       String(limit),
       owner,
@@ -292,13 +336,14 @@ export class IntakeBuffer {
     await this.redis.zrem(this.key('owners'), owner);
   }
 
-  /** Records waiting (not yet due or due) and records being processed. */
+  /** Records waiting (not yet due or due, in either lane) and records being processed. */
   async counts(): Promise<{ waiting: number; active: number }> {
-    const [waiting, active] = await Promise.all([
+    const [changes, background, active] = await Promise.all([
       this.redis.zcard(this.key('due')),
+      this.redis.zcard(this.key('background')),
       this.redis.hlen(this.key('claimed')),
     ]);
-    return { waiting, active };
+    return { waiting: changes + background, active };
   }
 
   /** Records ever queued under this prefix (a change that needed no work is never queued). */

@@ -21,7 +21,8 @@ export interface ObjectReconcilerDeps {
   replayStore: ReplayStore;
   importRunner: ImportRunner;
   /** Queues changed records for the intake (processed like any change). */
-  enqueue: (object: RecordObject, recordIds: string[]) => Promise<void>;
+  /** `reconcile` puts the records in the intake's background lane, behind the stream's changes. */
+  enqueue: (object: RecordObject, recordIds: string[], reason: 'reconcile') => Promise<void>;
   logger: Logger;
 }
 
@@ -74,6 +75,7 @@ export class ObjectReconciler {
       await this.deps.enqueue(
         object,
         result.changed.map((r) => r.id),
+        'reconcile',
       );
     }
   }

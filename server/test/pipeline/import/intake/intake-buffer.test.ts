@@ -36,6 +36,32 @@ function bufferAt(options: Partial<ConstructorParameters<typeof IntakeBuffer>[1]
 const contact = (recordId: string): IntakeEntry => ({ object: 'Contact', recordId });
 
 describe('intake buffer', () => {
+  it('when a reconciliation queued thousands in the background, then a change due later is still claimed first', async () => {
+    const { buffer, clock } = bufferAt();
+    await buffer.enqueue(
+      Array.from({ length: 2_000 }, (_, i) => contact(`003R${i}`)),
+      'background',
+    );
+    clock.now += 1_000;
+    await buffer.enqueue([contact('003EDIT')]);
+    clock.now += 300;
+    const first = await buffer.claim('w1', 500);
+    expect(first[0]).toEqual(contact('003EDIT'));
+    expect(first).toHaveLength(500); // the rest of the batch is filled from the background lane, oldest first
+    expect(first[1]).toEqual(contact('003R0'));
+    expect(await buffer.counts()).toEqual({ waiting: 1_501, active: 500 });
+  });
+
+  it('when a record waits in the background and then changes, then it is processed once, as a change', async () => {
+    const { buffer, clock } = bufferAt();
+    await buffer.enqueue([contact('003A'), contact('003B')], 'background');
+    await buffer.enqueue([contact('003A')]);
+    clock.now += 300;
+    expect(await buffer.claim('w1', 1)).toEqual([contact('003A')]);
+    expect(await buffer.claim('w1', 10)).toEqual([contact('003B')]);
+    expect(await buffer.claim('w1', 10)).toEqual([]);
+  });
+
   it('when a record changes five times within the window, then it is due once, a window after the last change', async () => {
     const { buffer, clock } = bufferAt();
     for (let i = 0; i < 5; i += 1) {
