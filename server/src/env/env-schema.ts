@@ -101,6 +101,32 @@ export const envSchema = z
     APOLLO_BASE_URL: urlWithDefault('https://api.apollo.io/api/v1'),
     ENRICHMENT_PROVIDERS_FILE: optionalString,
 
+    // Ad audiences (Ad_Audience actions): docs/ad-audiences-reference.md. A platform without its keys is off.
+    GOOGLE_ADS_DEVELOPER_TOKEN: optionalString,
+    GOOGLE_ADS_LOGIN_CUSTOMER_ID: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .trim()
+        .regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890')
+        .transform((value) => value.replace(/-/g, ''))
+        .optional(),
+    ),
+    GOOGLE_ADS_CLIENT_ID: optionalString,
+    GOOGLE_ADS_CLIENT_SECRET: optionalString,
+    GOOGLE_ADS_REFRESH_TOKEN: optionalString,
+    GOOGLE_ADS_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://googleads.googleapis.com/v26')),
+    GOOGLE_OAUTH_TOKEN_URL: z.preprocess(blankAsMissing, z.url().default('https://oauth2.googleapis.com/token')),
+    META_ACCESS_TOKEN: optionalString,
+    META_API_VERSION: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .regex(/^v\d+\.\d+$/, 'must be a Graph API version such as v25.0')
+        .default('v25.0'),
+    ),
+    META_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://graph.facebook.com')),
+
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SIGNAL_WEBHOOK_SECRET: optionalString,
