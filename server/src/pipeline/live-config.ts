@@ -10,6 +10,7 @@ const EMPTY_CONFIG: LoopConfig = {
   audiences: [],
   fieldMaps: [],
   actionAudienceIds: [],
+  actions: [],
   problems: [],
   loadedAt: '',
 };
