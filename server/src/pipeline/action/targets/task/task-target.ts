@@ -133,7 +133,7 @@ export class TaskTarget implements ActionTarget<TaskSettings> {
     return {
       status: 'Succeeded',
       externalId: [...existing.values(), ...outcomes.map((o) => o.id)].join(',').slice(0, 255),
-      message: `${wanted.length} tasks${skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''}`,
+      message: `${wanted.length} task${wanted.length === 1 ? '' : 's'}${skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''}`,
     };
   }
 
