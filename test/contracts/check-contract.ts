@@ -6,6 +6,7 @@
  */
 import type { ForceAppField, ForceAppModel, ForceAppObject } from '@audience-loop/force-app-model';
 import {
+  ACTIVITY_FIELDS,
   CONFIG_OBJECTS,
   PLATFORM_EVENTS,
   RECORD_FIELDS,
@@ -46,7 +47,7 @@ export interface ContractSpecs {
 
 export const SERVER_SPECS: ContractSpecs = {
   objects: { ...CONFIG_OBJECTS, ...RESULT_OBJECTS, ...PLATFORM_EVENTS },
-  standardObjects: RECORD_FIELDS,
+  standardObjects: { ...RECORD_FIELDS, Activity: ACTIVITY_FIELDS },
   integrationPermissionSet: 'Audience_Integration',
 };
 

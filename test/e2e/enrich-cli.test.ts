@@ -67,7 +67,13 @@ function providerEnvironment(): Record<string, string> {
 async function prepare(h: LoopHarness): Promise<string> {
   const [webLeads, reachable] = h.ids.audiences as [string, string];
   await h.createRecords('Audience_Action__c', [
-    { Name: 'Welcome task', Audience__c: reachable, Type__c: 'Task', Active__c: true },
+    {
+      Name: 'Welcome task',
+      Audience__c: reachable,
+      Type__c: 'Task',
+      Settings__c: '{"steps":[{"dayOffset":0,"subject":"Welcome {LastName}"}]}',
+      Active__c: true,
+    },
   ]);
   const [plan] = await h.createRecords('Audience_Enrichment__c', [
     {

@@ -116,6 +116,19 @@ const RESULTS: Record<string, Spec> = {
   },
 };
 
+RESULTS.Audience_Action_Log__c = {
+  Audience_Action__c: 'Lookup',
+  Audience_Member__c: 'Lookup',
+  Audience_Signal__c: 'Lookup',
+  Record_Id__c: 'Text',
+  Operation__c: ['Picklist', ['Apply', 'Remove']],
+  Status__c: ['Picklist', ['Pending', 'Succeeded', 'Failed', 'Skipped']],
+  External_Id__c: 'Text',
+  Message__c: 'Text',
+  Attempts__c: 'Number',
+  Key__c: 'Text',
+};
+
 const PERSON: Spec = {
   Seniority__c: ['Picklist', ['C-Level', 'VP', 'Director', 'Manager', 'Senior', 'Entry']],
   Email_Status__c: [
@@ -196,6 +209,12 @@ describe('force-app matches DESIGN.md section 4', () => {
     expect(memberKey).toMatchObject({ externalId: true, unique: true });
     const signalKey = fieldsOf('Audience_Signal__c').find((f) => f.fullName === 'Key__c');
     expect(signalKey).toMatchObject({ externalId: true, unique: true });
+    const logKey = fieldsOf('Audience_Action_Log__c').find((f) => f.fullName === 'Key__c');
+    expect(logKey).toMatchObject({ externalId: true, unique: true });
+    expect(fieldsOf('Activity').find((f) => f.fullName === 'Audience_Action_Key__c')).toMatchObject({
+      type: 'Text',
+      externalId: true,
+    });
     expect(fieldsOf('Audience_Member__c').find((f) => f.fullName === 'Audience__c')?.referenceTo).toBe('Audience__c');
   });
 
@@ -223,7 +242,8 @@ describe('force-app matches DESIGN.md section 4', () => {
     for (const object of model.objects) {
       for (const field of object.fields) {
         const where = `${object.name}.${field.fullName}`;
-        if (field.fullName.endsWith('Id__c')) {
+        // External_Id__c holds a target's id (a sequence state, an ad platform job name), not a Salesforce id.
+        if (field.fullName.endsWith('Id__c') && field.fullName !== 'External_Id__c') {
           expect(field.length, where).toBe(18);
         }
         if (field.type === 'LongTextArea') {

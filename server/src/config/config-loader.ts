@@ -4,6 +4,7 @@ import { mirrorsParent } from '../domain/mirrored-parents';
 import type { RecordObject } from '../domain/mirror-record';
 import {
   AUDIENCE,
+  AUDIENCE_ACTION,
   AUDIENCE_FIELD_MAP,
   AUDIENCE_SOURCE,
   CONFIG_OBJECTS,
@@ -14,11 +15,13 @@ import type { Logger } from '../lib/logger';
 import { parseFilter, validateFilterFields, type Filter, type FilterFieldCatalog } from '../pipeline/segments/filter';
 import type { OrgClient } from '../salesforce/org-client';
 import type { DescribeCache, ObjectDescribe } from '../salesforce/schema/describe-cache';
-import { activeActionAudiencesQuery, configRecordsQuery } from '../salesforce/selectors/config-selectors';
+import { configRecordsQuery } from '../salesforce/selectors/config-selectors';
+import type { ActionRowCheck } from './action-check';
 import type { CollectionsClient } from '../salesforce/writers/collections-client';
 import { shortStatusMessage as shorten, writeConfigStatuses, type ConfigStatusVerdict } from './config-status-writer';
 import { fieldMapProblem } from './field-map-validation';
 import { relationshipPathProblem } from './filter-relationships';
+import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
 
 type ConfigObjectName = keyof typeof CONFIG_OBJECTS;
@@ -54,6 +57,8 @@ export class ConfigLoader {
     private readonly statuses: CollectionsClient,
     private readonly describes: DescribeCache,
     private readonly logger: Logger,
+    /** Checks `Audience_Action__c` records (the action step's targets); without it, actions are not loaded. */
+    private readonly actionCheck?: ActionRowCheck,
   ) {}
 
   async load(): Promise<LoopConfig> {
@@ -63,7 +68,7 @@ export class ConfigLoader {
       this.queryAll('Audience_Source__c', AUDIENCE_SOURCE),
       this.queryAll('Audience__c', AUDIENCE),
       this.queryAll('Audience_Field_Map__c', AUDIENCE_FIELD_MAP),
-      this.org.query<{ Audience__c?: string | null }>(activeActionAudiencesQuery()),
+      this.queryAll('Audience_Action__c', AUDIENCE_ACTION),
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
@@ -89,6 +94,17 @@ export class ConfigLoader {
       if (verdict.fieldMap) fieldMaps.push(verdict.fieldMap);
     }
 
+    const actions: LoadedAction[] = [];
+    if (this.actionCheck) {
+      const audienceById = new Map(audiences.map((a) => [a.id, a]));
+      for (const row of actionRows) {
+        const verdict = await this.actionCheck.check(row, audienceById.get(String(row.Audience__c ?? '')));
+        const problem = verdict.problem === undefined ? undefined : shorten(verdict.problem);
+        verdicts.push({ object: 'Audience_Action__c', record: row, problem });
+        if (verdict.action) actions.push(verdict.action);
+      }
+    }
+
     await writeConfigStatuses(this.statuses, verdicts, this.logger);
     const problems: ConfigProblem[] = verdicts
       .filter((v) => v.problem !== undefined)
@@ -99,11 +115,16 @@ export class ConfigLoader {
         message: v.problem as string,
       }));
     for (const problem of problems) this.logger.warn(problem, 'config record not used');
-    const audienceIds = new Set(audiences.map((a) => a.id));
-    const actionAudienceIds = [
-      ...new Set(actionRows.map((r) => r.Audience__c).filter((id): id is string => !!id && audienceIds.has(id))),
-    ];
-    return { sources, audiences, fieldMaps, actionAudienceIds, problems, loadedAt: new Date().toISOString() };
+    const actionAudienceIds = [...new Set(actions.map((a) => a.audienceId))];
+    return {
+      sources,
+      audiences,
+      fieldMaps,
+      actionAudienceIds,
+      actions,
+      problems,
+      loadedAt: new Date().toISOString(),
+    };
   }
 
   private async queryAll(object: ConfigObjectName, spec: ObjectSpec): Promise<RawRecord[]> {

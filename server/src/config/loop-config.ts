@@ -1,5 +1,6 @@
 import type { FieldMap } from '../domain/field-map';
 import type { RecordObject } from '../domain/mirror-record';
+import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { Filter } from '../pipeline/segments/filter';
 
 /** An active `Audience_Source__c` of type Salesforce: what to import and follow. */
@@ -35,6 +36,8 @@ export interface LoopConfig {
   fieldMaps: FieldMap[];
   /** Active audiences with at least one active `Audience_Action__c`: only their entries and exits are queued. */
   actionAudienceIds: string[];
+  /** Active `Audience_Action__c` records that passed their checks (type, settings, target, object). */
+  actions: LoadedAction[];
   problems: ConfigProblem[];
   loadedAt: string;
 }

@@ -11,6 +11,7 @@ const EMPTY_CONFIG: LoopConfig = {
   audiences: [],
   fieldMaps: [],
   actionAudienceIds: [],
+  actions: [],
   problems: [],
   loadedAt: '',
 };

@@ -1,4 +1,5 @@
 import type { FieldValue, MirrorRecord } from '../domain/mirror-record';
+import type { ApplicationOutcome } from './action/application-runner';
 import type { PlannedChange } from './export';
 
 /** A person's (or another system's) change the intake took in: the record after it, and what changed. */
@@ -20,6 +21,16 @@ export interface ObservedWrite {
 export class LoopObservers {
   private readonly changeListeners: ((change: ObservedChange) => void)[] = [];
   private readonly writeListeners: ((writes: ObservedWrite[]) => void)[] = [];
+  private readonly actionListeners: ((outcome: ApplicationOutcome) => void)[] = [];
+
+  /** Each application of an action that ran to an outcome (replays of settled ones are not told again). */
+  onAction(listener: (outcome: ApplicationOutcome) => void): void {
+    this.actionListeners.push(listener);
+  }
+
+  acted(outcome: ApplicationOutcome): void {
+    for (const listener of this.actionListeners) safely(() => listener(outcome));
+  }
 
   onChange(listener: (change: ObservedChange) => void): void {
     this.changeListeners.push(listener);

@@ -14,7 +14,7 @@ export class MembershipFanout {
   private readonly listeners: MembershipListener[] = [];
 
   constructor(
-    private readonly queue: Queue<MembershipEvent>,
+    private readonly queue: Queue<MembershipEvent & { actionIds?: string[] }>,
     private readonly config: LiveConfig,
   ) {}
 
@@ -23,13 +23,15 @@ export class MembershipFanout {
   }
 
   async emit(events: MembershipEvent[]): Promise<void> {
-    const acted = new Set(this.config.current.actionAudienceIds);
+    const { actionAudienceIds, actions } = this.config.current;
+    const acted = new Set(actionAudienceIds);
     const queued = events.filter((event) => acted.has(event.audienceId));
     if (queued.length > 0) {
       await this.queue.addBulk(
         queued.map((event) => ({
           name: event.kind,
-          data: event,
+          // An action applies to the episodes opened while it is active: the entry names the actions active now.
+          data: { ...event, actionIds: actions.filter((a) => a.audienceId === event.audienceId).map((a) => a.id) },
           opts: { jobId: jobId(event.kind, event.episodeKey) },
         })),
       );

@@ -9,6 +9,15 @@ import { ConfigLoader } from '../config/config-loader';
 import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import { createProgressReporter, type ProgressReporter } from '../lib/progress-reporter';
+import { ActionConfigCheck } from '../pipeline/action/action-config-check';
+import { ActionLog } from '../pipeline/action/action-log';
+import { createActionRegistry, type ActionRegistry } from '../pipeline/action/action-registry';
+import { ActionStep } from '../pipeline/action/action-step';
+import type { ActionTarget } from '../pipeline/action/action-target';
+import { ApplicationRunner } from '../pipeline/action/application-runner';
+import { ApplicationStateStore } from '../pipeline/action/application-state';
+import { CampaignTarget } from '../pipeline/action/targets/campaign/campaign-target';
+import { TaskTarget } from '../pipeline/action/targets/task/task-target';
 import { WriteLedger } from '../pipeline/export';
 import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
 import type { ExclusiveRecords } from '../pipeline/enrich/runs/runner-deps';
@@ -33,6 +42,7 @@ import { RecordRefresher } from '../pipeline/refresh-records';
 import { MemberCountUpdater } from '../pipeline/segments/membership/member-count-updater';
 import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
 import { MembershipService } from '../pipeline/segments/membership/membership-service';
+import { MembershipSeeder } from '../pipeline/segments/membership/membership-seeder';
 import { MembershipStore } from '../pipeline/segments/membership/membership-store';
 import { createQueueFactory, type QueueFactory } from '../queues/queue-factory';
 import { ApiBudgetGovernor } from '../salesforce/budget/api-budget-governor';
@@ -83,6 +93,13 @@ export interface LoopSettings {
   poison?: { maxAttempts?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** How often dead letters are retried by themselves (ms; default 10 minutes). */
   deadLetterSweepMs?: number;
+  /** Actions: targets beyond the native ones (built from the environment by the caller), test seams. */
+  actions?: {
+    targets?: ActionTarget[];
+    /** Runs after a target answered, before the answer is recorded (tests: a crash right there). */
+    afterTargetCall?: (key: string) => Promise<void>;
+    concurrency?: number;
+  };
 }
 
 /** The loop's object graph: every part built once, wired to its collaborators, nothing started. */
@@ -122,6 +139,9 @@ export interface Loop {
   /** Commands refused since the start, by reason (for /metrics). */
   readonly commandRefusals: CommandRefusals;
   readonly enrichment: EnrichmentRunner;
+  /** The action types this process runs, and the action step (the `membership` queue's worker). */
+  readonly actionRegistry: ActionRegistry;
+  readonly actions: ActionStep;
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
   /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
@@ -145,8 +165,20 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   const apiUsage = new ApiUsageObserver(org, governor);
   const collections = (component: string) =>
     new CollectionsClient(org, { logger: logger.child({ component }), onRequest: () => apiUsage.observe() });
+  // Native actions need only the org; the others come with their environment (settings.actions.targets).
+  const actionRegistry = createActionRegistry([
+    new CampaignTarget(org),
+    new TaskTarget(org, collections('task-actions')),
+    ...(settings.actions?.targets ?? []),
+  ]);
   const config = new LiveConfig(
-    new ConfigLoader(org, collections('config'), describes, logger.child({ component: 'config' })),
+    new ConfigLoader(
+      org,
+      collections('config'),
+      describes,
+      logger.child({ component: 'config' }),
+      new ActionConfigCheck(actionRegistry),
+    ),
     describes,
     logger,
   );
@@ -158,7 +190,10 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     onRequest: () => apiUsage.observe(),
   });
   const membershipStore = new MembershipStore(redis, keys);
-  const membership = new MembershipService(collections('membership'), membershipStore, logger);
+  const seeder = new MembershipSeeder(org, membershipStore, redis, keys);
+  const membership = new MembershipService(collections('membership'), membershipStore, logger, undefined, (id) =>
+    seeder.ensure(id),
+  );
   const memberCounts = new MemberCountUpdater(
     collections('member-counts'),
     membership,
@@ -319,6 +354,29 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     logger: logger.child({ component: 'cdc' }),
   });
   const commands = new CommandSubscriber(org, handleCommand, logger.child({ component: 'commands' }));
+  const actions = new ActionStep({
+    queues,
+    config,
+    mirror,
+    membershipStore,
+    redis,
+    keys,
+    logger: logger.child({ component: 'actions' }),
+    concurrency: settings.actions?.concurrency,
+  });
+  actions.attach(
+    new ApplicationRunner({
+      registry: actionRegistry,
+      states: new ApplicationStateStore(redis, keys),
+      log: new ActionLog(org, collections('action-log')),
+      governor,
+      logger: logger.child({ component: 'actions' }),
+      integrationUserId: () => loop.integrationUserId,
+      schedulePoll: (planned, externalId, attempt) => actions.schedulePoll(planned, externalId, attempt),
+      onOutcome: (outcome) => observers.acted(outcome),
+      afterTargetCall: settings.actions?.afterTargetCall,
+    }),
+  );
 
   const loop: Loop = {
     settings,
@@ -353,6 +411,8 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     handleCommand,
     commandRefusals,
     enrichment,
+    actionRegistry,
+    actions,
     integrationUserId: '',
     drainerStarted: false,
     drain: (timeoutMs) => drainIntake(intakeBuffer, writer, timeoutMs),

@@ -23,6 +23,7 @@ export class LoopRuntime {
     await loop.enrichment.start();
     await loop.drainer.start();
     loop.drainerStarted = true;
+    await loop.actions.start();
     this.gate = createBudgetGate(loop.governor, loop.queues.queues(), loop.deps.logger);
     // No stored replay id: the stream starts from new events (-1), so whatever changed since an earlier run
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
@@ -53,6 +54,7 @@ export class LoopRuntime {
     await loop.drainer.stop();
     loop.drainerStarted = false;
     await loop.enrichment.stop();
+    await loop.actions.stop();
     await loop.writer.flush();
     await loop.memberCounts.stop();
     this.gate?.close();

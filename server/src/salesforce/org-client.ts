@@ -114,6 +114,12 @@ export class OrgClient {
     if (!result.success) throw new SaveRefusedError(object, result.errors);
   }
 
+  /** Deletes one record; refused deletes throw `SaveRefusedError` (an already deleted record answers ENTITY_IS_DELETED). */
+  async delete(object: string, id: string): Promise<void> {
+    const result = saveResultSchema.parse(await this.connection.sobject(object).destroy(id));
+    if (!result.success) throw new SaveRefusedError(object, result.errors);
+  }
+
   /** Publishes one platform event (an insert of the event object). */
   publish(event: string, fields: Record<string, unknown>): Promise<string> {
     return this.insert(event, fields);

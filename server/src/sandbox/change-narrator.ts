@@ -1,4 +1,5 @@
 import type { FieldValue, MirrorRecord } from '../domain/mirror-record';
+import type { ApplicationOutcome } from '../pipeline/action/application-runner';
 import type { Loop } from '../runtime/compose';
 import type { MembershipEvent } from '../pipeline/segments/membership/membership-event';
 
@@ -54,6 +55,7 @@ export class ChangeNarrator {
       }
     });
     loop.fanout.listen(async (events) => this.moved(events));
+    loop.observers.onAction((outcome) => void this.acted(outcome));
   }
 
   /** From now on (the initial import is done), every reaction is told. */
@@ -64,6 +66,16 @@ export class ChangeNarrator {
   stop(): void {
     for (const story of this.stories.values()) clearTimeout(story.timer);
     this.stories.clear();
+  }
+
+  /** One line per action outcome: "Task cadence 'Owner cadence' for Contact Grace Brown: Succeeded (2 tasks)". */
+  private async acted(outcome: ApplicationOutcome): Promise<void> {
+    if (!this.following) return;
+    const record = await this.loop.mirror.get(outcome.action.object, outcome.recordId);
+    const who = record ? `${record.object} ${nameOf(record)}` : outcome.recordId;
+    const what = outcome.operation === 'apply' ? 'applied' : 'undone';
+    const detail = outcome.message ? ` (${outcome.message})` : '';
+    this.print(`${outcome.action.type} action '${outcome.action.name}' ${what} for ${who}: ${outcome.status}${detail}`);
   }
 
   private async moved(events: MembershipEvent[]): Promise<void> {

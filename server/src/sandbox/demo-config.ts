@@ -1,7 +1,7 @@
 /**
  * The sample configuration sandbox mode creates in the emulated org, as an admin would in the setup tab: a
- * Contact and a Lead source with inclusion filters, field maps using each of the four write rules, and two
- * audiences.
+ * Contact and a Lead source with inclusion filters, field maps using each of the four write rules, two
+ * audiences, and on the first audience a Campaign action and a Task cadence.
  */
 export const DEMO_SOURCES = [
   {
@@ -52,3 +52,34 @@ export const DEMO_AUDIENCES = [
     Filter__c: JSON.stringify({ field: 'Email_Status__c', op: 'in', value: ['personal', 'disposable', 'invalid'] }),
   },
 ];
+
+/** The campaign senior decision makers are added to (the Campaign action's target). */
+export const DEMO_CAMPAIGN = { Name: 'Executive briefing', IsActive: true, Type: 'Webinar', Status: 'In Progress' };
+
+/** The actions of the first demo audience: join the campaign, and a two-step Task cadence for the owner. */
+export function demoActions(audienceId: string, campaignId: string): Record<string, unknown>[] {
+  return [
+    {
+      Name: 'Invite to the executive briefing',
+      Audience__c: audienceId,
+      Type__c: 'Campaign',
+      Target__c: campaignId,
+      On_Exit__c: 'Remove',
+      Active__c: true,
+    },
+    {
+      Name: 'Owner cadence: call, then email',
+      Audience__c: audienceId,
+      Type__c: 'Task',
+      Settings__c: JSON.stringify({
+        steps: [
+          { dayOffset: 0, subject: 'Call {FirstName} {LastName} ({Title})', type: 'Call' },
+          { dayOffset: 3, subject: 'Email {FirstName} about the executive briefing', type: 'Email' },
+        ],
+        assignTo: 'owner',
+      }),
+      On_Exit__c: 'Remove',
+      Active__c: true,
+    },
+  ];
+}

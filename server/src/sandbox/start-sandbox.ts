@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger';
 import { connectOrg, type SalesforceCredentials } from '../salesforce/auth/connection-factory';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
-import { DEMO_AUDIENCES, DEMO_FIELD_MAPS, DEMO_SOURCES } from './demo-config';
+import { DEMO_AUDIENCES, DEMO_CAMPAIGN, DEMO_FIELD_MAPS, DEMO_SOURCES, demoActions } from './demo-config';
 
 export interface Sandbox {
   credentials: SalesforceCredentials;
@@ -58,18 +58,20 @@ export async function startSandbox(input: {
       apiVersion: input.apiVersion,
     }),
   );
-  for (const [object, rows] of [
-    ['Audience_Source__c', DEMO_SOURCES],
-    ['Audience_Field_Map__c', DEMO_FIELD_MAPS],
-    ['Audience__c', DEMO_AUDIENCES],
-  ] as const) {
+  const create = async (object: string, rows: readonly Record<string, unknown>[]): Promise<string[]> => {
     const results = await asAdmin.save(
       'create',
-      (rows as unknown as Record<string, unknown>[]).map((fields) => ({ object, fields })),
+      rows.map((fields) => ({ object, fields })),
     );
     const failed = results.filter((r) => !r.ok);
     if (failed.length > 0) throw new Error(`could not create the demo ${object}: ${JSON.stringify(failed)}`);
-  }
+    return results.map((r) => r.id);
+  };
+  await create('Audience_Source__c', DEMO_SOURCES);
+  await create('Audience_Field_Map__c', DEMO_FIELD_MAPS);
+  const [firstAudience] = await create('Audience__c', DEMO_AUDIENCES);
+  const [campaign] = await create('Campaign', [DEMO_CAMPAIGN]);
+  await create('Audience_Action__c', demoActions(firstAudience as string, campaign as string));
   input.logger.info(
     {
       instanceUrl: emulator.instanceUrl,

@@ -25,6 +25,26 @@ export class KeySpace {
     return `${this.prefix}:members:${audienceId}`;
   }
 
+  /** Where one action application stands (`<actionId>-<episodeKey>-<apply|remove>`). */
+  actionApplication(applicationKey: string): string {
+    return `${this.prefix}:action:${applicationKey}`;
+  }
+
+  /** Held while one action works on one episode (its apply and its remove never run at once). */
+  actionLock(actionId: string, episodeKey: string): string {
+    return `${this.prefix}:action-lock:${actionId}-${episodeKey}`;
+  }
+
+  /** Set once an action's backfill has queued the audience's current members. */
+  actionBackfilled(actionId: string): string {
+    return `${this.prefix}:action-backfilled:${actionId}`;
+  }
+
+  /** Set once an audience's membership state was seeded from its Audience_Member__c episodes. */
+  membershipSeeded(audienceId: string): string {
+    return `${this.prefix}:members-seeded:${audienceId}`;
+  }
+
   importState(sourceId: string): string {
     return `${this.prefix}:import:${sourceId}`;
   }

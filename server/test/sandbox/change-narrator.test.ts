@@ -62,4 +62,22 @@ describe('ChangeNarrator (sandbox)', () => {
     await vi.runAllTimersAsync();
     expect(lines).toEqual([]);
   });
+
+  it('tells each action outcome in one line', async () => {
+    const { loop, observers } = fakeLoop();
+    const lines: string[] = [];
+    const narrator = new ChangeNarrator(loop, (line) => lines.push(line));
+    narrator.follow();
+    observers.acted({
+      key: 'k',
+      action: { type: 'Task', name: 'Owner cadence', object: 'Contact' } as never,
+      operation: 'apply',
+      recordId: grace.id,
+      status: 'Succeeded',
+      message: '2 tasks',
+    });
+    await vi.waitFor(() =>
+      expect(lines).toEqual(["Task action 'Owner cadence' applied for Contact Grace Brown: Succeeded (2 tasks)"]),
+    );
+  });
 });

@@ -40,4 +40,9 @@ export const ACCOUNT_FIELDS = {
   Job_Board_Url__c: { kind: 'url', writes: true },
 } as const satisfies ObjectSpec;
 
+/** Custom fields on Activity (Task and Event share them): the key that marks a Task an action created. */
+export const ACTIVITY_FIELDS = {
+  Audience_Action_Key__c: { kind: 'text', writes: true },
+} as const satisfies ObjectSpec;
+
 export const RECORD_FIELDS = { Contact: CONTACT_FIELDS, Lead: LEAD_FIELDS, Account: ACCOUNT_FIELDS } as const;

@@ -61,8 +61,26 @@ export const AUDIENCE_RUN = {
   Error_Summary__c: { kind: 'long_text', writes: true },
 } as const satisfies ObjectSpec;
 
+export const ACTION_LOG_STATUS = ['Pending', 'Succeeded', 'Failed', 'Skipped'] as const;
+export const ACTION_LOG_OPERATIONS = ['Apply', 'Remove'] as const;
+
+/** One application of an action (DESIGN §4), upserted by `Key__c` on every attempt. */
+export const AUDIENCE_ACTION_LOG = {
+  Audience_Action__c: { kind: 'lookup', referenceTo: 'Audience_Action__c', writes: true },
+  Audience_Member__c: { kind: 'lookup', referenceTo: 'Audience_Member__c', writes: true },
+  Audience_Signal__c: { kind: 'lookup', referenceTo: 'Audience_Signal__c', writes: true },
+  Record_Id__c: { kind: 'text', writes: true, maxLength: 18 },
+  Operation__c: { kind: 'picklist', values: ACTION_LOG_OPERATIONS, writes: true },
+  Status__c: { kind: 'picklist', values: ACTION_LOG_STATUS, writes: true },
+  External_Id__c: { kind: 'text', writes: true, maxLength: 255 },
+  Message__c: { kind: 'text', writes: true, maxLength: 255 },
+  Attempts__c: { kind: 'number', writes: true },
+  Key__c: { kind: 'text', writes: true },
+} as const satisfies ObjectSpec;
+
 export const RESULT_OBJECTS = {
   Audience_Member__c: AUDIENCE_MEMBER,
+  Audience_Action_Log__c: AUDIENCE_ACTION_LOG,
   Audience_Signal__c: AUDIENCE_SIGNAL,
   Audience_Run__c: AUDIENCE_RUN,
 } as const;

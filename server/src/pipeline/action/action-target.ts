@@ -47,6 +47,15 @@ export interface ActionApplication<Settings = unknown> {
   attempt: number;
   /** The external id a previous attempt of this application recorded (`Audience_Action_Log__c.External_Id__c`). */
   previousExternalId?: string;
+  /**
+   * When this application's log first went `Pending` (ISO 8601): an effect the integration user created after it
+   * is ours (a CampaignMember answering DUPLICATE_VALUE on a retry after a crash).
+   */
+  pendingSince?: string;
+  /** For a remove: the external id its apply recorded (the CampaignMember to delete). */
+  appliedExternalId?: string;
+  /** The integration user's id (effects it created are ours). */
+  integrationUserId?: string;
 }
 
 /** What one attempt did. `Failed` + `retryable` is tried again (after `retryAfterMs` when the target said so). */

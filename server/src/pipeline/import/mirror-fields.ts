@@ -25,8 +25,8 @@ export interface MirrorFieldSet {
 
 /**
  * The fields DESIGN §5 says the mirror holds for one object: every field an active field map names (whatever its
- * rule), every field an active filter names, every input an offline attribute of an active map reads, the
- * loop's own fields and the system fields. Only fields describe shows are queried, so one unreadable field never
+ * rule), every field an active filter names, every input an offline attribute of an active map reads, every field
+ * an active action needs, the loop's own fields and the system fields. Only fields describe shows are queried, so one unreadable field never
  * breaks the whole import.
  */
 export function mirrorFieldsFor(
@@ -51,6 +51,8 @@ export function mirrorFieldsFor(
   for (const item of [...config.sources, ...config.audiences]) {
     if (item.object === object) for (const field of fieldsOfFilter(item.filter)) wanted.add(field);
   }
+  // Fields an active action reads (owner, opt-outs, template names): mirrored while the action is active.
+  for (const action of config.actions) if (action.object === object) for (const f of action.mirrorFields) wanted.add(f);
   if (object === 'Contact') wanted.add('AccountId');
 
   const fields: string[] = [];

@@ -10,7 +10,8 @@ import type { BudgetState } from './budget-state';
  */
 export const GATED_QUEUES: Record<BudgetState, readonly QueueName[]> = {
   normal: [],
-  paused: ['runs', 'enrich'],
+  // Actions are background work, like imports: they wait at API_BUDGET_PAUSE.
+  paused: ['runs', 'enrich', 'membership'],
   stopped: ['runs', 'enrich', 'membership'],
 };
 

@@ -6,15 +6,6 @@ export function configRecordsQuery(object: string, fields: readonly string[]): s
   return selectQuery({ object, fields: ['Id', ...fields.filter((f) => f !== 'Id')] });
 }
 
-/** The audiences that have at least one active action (their entries and exits are worth queueing). */
-export function activeActionAudiencesQuery(): string {
-  return selectQuery({
-    object: 'Audience_Action__c',
-    fields: ['Audience__c'],
-    where: booleanEquals('Active__c', true),
-  });
-}
-
 /** Active enrichment plans. */
 export function activePlansQuery(fields: readonly string[]): string {
   return selectQuery({ object: 'Audience_Enrichment__c', fields, where: booleanEquals('Active__c', true) });

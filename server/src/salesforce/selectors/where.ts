@@ -1,5 +1,5 @@
 import type { WhereClause } from 'soql-parser-js';
-import { isApiName } from './api-name';
+import { isApiName, isRecordId } from './api-name';
 
 /** `<field> = true|false`. */
 export function booleanEquals(field: string, value: boolean): WhereClause {
@@ -21,4 +21,35 @@ export function and(left: WhereClause, right: WhereClause): WhereClause {
 
 function assertName(field: string): void {
   if (!isApiName(field)) throw new RangeError(`"${field}" is not a field API name`);
+}
+
+/** `<field> = '<record id>'`: the value must have the shape of a record id (letters and digits only). */
+export function idEquals(field: string, id: string): WhereClause {
+  assertName(field);
+  if (!isRecordId(id)) throw new RangeError(`"${id.slice(0, 40)}" is not a Salesforce record id`);
+  return { left: { field, operator: '=', value: `'${id}'`, literalType: 'STRING' } } as WhereClause;
+}
+
+/** `<field> IN ('…', …)` over record ids (each checked to be one). */
+export function idIn(field: string, ids: readonly string[]): WhereClause {
+  assertName(field);
+  if (ids.length === 0) throw new RangeError('idIn: no ids');
+  const bad = ids.find((id) => !isRecordId(id));
+  if (bad !== undefined) throw new RangeError(`"${bad.slice(0, 40)}" is not a Salesforce record id`);
+  return {
+    left: { field, operator: 'IN', value: ids.map((id) => `'${id}'`), literalType: 'STRING' },
+  } as WhereClause;
+}
+
+/** `<field> IN ('…', …)` over text values, each escaped as a SOQL string literal (backslash and quote). */
+export function textIn(field: string, values: readonly string[]): WhereClause {
+  assertName(field);
+  if (values.length === 0) throw new RangeError('textIn: no values');
+  return {
+    left: { field, operator: 'IN', value: values.map(quoteText), literalType: 'STRING' },
+  } as WhereClause;
+}
+
+function quoteText(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -36,7 +36,7 @@ async function pausedQueues(): Promise<string[]> {
 }
 
 describe('budget gate', () => {
-  it('pauses runs+enrich at the pause threshold, everything but commands at stop, and resumes when usage drops', async () => {
+  it('pauses runs+enrich+membership (actions are background work) at the pause threshold, everything but commands at stop, and resumes when usage drops', async () => {
     const governor = new ApiBudgetGovernor({ pauseAt: 0.7, stopAt: 0.9 });
     const gate = createBudgetGate(governor, queues, logger);
     await gate.settled();
@@ -44,7 +44,7 @@ describe('budget gate', () => {
 
     governor.observe('api-usage=7000/10000');
     await gate.settled();
-    expect(await pausedQueues()).toEqual(['enrich', 'runs']);
+    expect(await pausedQueues()).toEqual(['enrich', 'membership', 'runs']);
 
     governor.observe('api-usage=9100/10000');
     await gate.settled();
@@ -87,7 +87,7 @@ describe('budget gate', () => {
     governor.observe('api-usage=80/100');
     const gate = createBudgetGate(governor, queues, logger);
     await gate.settled();
-    expect(await pausedQueues()).toEqual(['enrich', 'runs']);
+    expect(await pausedQueues()).toEqual(['enrich', 'membership', 'runs']);
     governor.observe('api-usage=1/100');
     await gate.settled();
     expect(await pausedQueues()).toEqual([]);

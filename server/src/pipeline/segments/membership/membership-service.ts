@@ -53,6 +53,8 @@ export class MembershipService {
     private readonly store: MembershipStore,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Seeds an audience's empty state from its Audience_Member__c episodes (after Redis lost it). */
+    private readonly seed?: (audienceId: string) => Promise<void>,
   ) {}
 
   /** Audiences whose membership changed since the last `takeTouched()` (for Member_Count__c). */
@@ -81,6 +83,7 @@ export class MembershipService {
     for (const audience of audiences) {
       const candidates = records.filter((r) => r.object === audience.object);
       if (candidates.length === 0) continue;
+      await this.seed?.(audience.id);
       const states = await this.store.states(
         audience.id,
         candidates.map((r) => r.id),

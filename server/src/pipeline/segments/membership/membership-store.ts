@@ -30,6 +30,21 @@ export class MembershipStore {
     await this.redis.hset(this.keys.membership(audienceId), hash);
   }
 
+  /** Every record with an open episode, and that episode's number (HSCAN). */
+  async activeMembers(audienceId: string): Promise<{ recordId: string; episode: number }[]> {
+    const members: { recordId: string; episode: number }[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.membership(audienceId), cursor, 'COUNT', 1000);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const [episode, active] = (flat[i + 1] as string).split(':');
+        if (active === '1') members.push({ recordId: flat[i] as string, episode: Number(episode) });
+      }
+    } while (cursor !== '0');
+    return members;
+  }
+
   /** Members with an open episode (HSCAN, so a large audience never blocks Redis). */
   async countActive(audienceId: string): Promise<number> {
     let cursor = '0';

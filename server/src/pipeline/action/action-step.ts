@@ -1,0 +1,204 @@
+import { DelayedError, type Job, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { RECORD_OBJECTS } from '../../domain/records';
+import type { Logger } from '../../lib/logger';
+import { parseJobData } from '../../queues/job-data';
+import { jobId } from '../../queues/job-ids';
+import type { QueueFactory } from '../../queues/queue-factory';
+import type { KeySpace } from '../../state/key-space';
+import type { MirrorStore } from '../import/mirror-store';
+import type { LiveConfig } from '../live-config';
+import { episodeKey as episodeKeyOf } from '../segments/membership/membership-event';
+import type { MembershipStore } from '../segments/membership/membership-store';
+import { ApplicationBusyError, ApplicationRetryError } from './action-errors';
+import { applicationKey } from './action-target';
+import type { ApplicationRunner, PlannedApplication } from './application-runner';
+import type { LoadedAction } from './loaded-action';
+
+/** A membership event as the `membership` queue carries it (entry, exit, or a backfill's entry). */
+const eventJobSchema = z.object({
+  kind: z.enum(['entry', 'exit']),
+  audienceId: z.string().min(1),
+  object: z.enum(RECORD_OBJECTS),
+  recordId: z.string().min(1),
+  episodeKey: z.string().min(1),
+  at: z.string(),
+  cause: z.string().optional(),
+  /** The actions active when the episode opened (stamped by the fanout, or the one action a backfill is for). */
+  actionIds: z.array(z.string()).optional(),
+});
+export type ActionEventJob = z.infer<typeof eventJobSchema>;
+
+const pollJobSchema = z.object({
+  actionId: z.string(),
+  operation: z.enum(['apply', 'remove']),
+  episodeKey: z.string(),
+  recordId: z.string(),
+  occurredAt: z.string(),
+  externalId: z.string(),
+  attempt: z.number().int().positive(),
+});
+type PollJob = z.infer<typeof pollJobSchema>;
+
+const BUSY_RETRY_MS = 2_000;
+const BACKFILL_CHECK_MS = 30_000;
+
+export interface ActionStepDeps {
+  queues: QueueFactory;
+  config: LiveConfig;
+  mirror: MirrorStore;
+  membershipStore: MembershipStore;
+  redis: Redis;
+  keys: KeySpace;
+  logger: Logger;
+  concurrency?: number;
+}
+
+/**
+ * The action step: consumes the `membership` queue. Each entry runs the apply of every action that was active
+ * when the episode opened; each exit runs the remove of the actions whose `On_Exit__c` is Remove (a
+ * `source_changed` exit only when the action opts in) and cancels applications that have not run yet. Pending
+ * answers are polled through delayed `poll` jobs; `backfill` jobs bring an action to members it predates, once.
+ */
+export class ActionStep {
+  private worker: Worker | undefined;
+  private backfillTimer: NodeJS.Timeout | undefined;
+  private runner: ApplicationRunner | undefined;
+
+  constructor(private readonly deps: ActionStepDeps) {}
+
+  /** The runner is made after the step (it schedules polls through it). */
+  attach(runner: ApplicationRunner): void {
+    this.runner = runner;
+  }
+
+  async start(): Promise<void> {
+    this.worker = this.deps.queues.worker('membership', (job, token) => this.process(job, token), {
+      concurrency: this.deps.concurrency ?? 20,
+    });
+    await this.backfill();
+    this.backfillTimer = setInterval(() => void this.backfill(), BACKFILL_CHECK_MS);
+    this.backfillTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.backfillTimer);
+    await this.worker?.close();
+    this.worker = undefined;
+  }
+
+  /** Queues a poll of a Pending application (later, and later again while it stays Pending). */
+  async schedulePoll(planned: PlannedApplication, externalId: string, attempt: number): Promise<void> {
+    const data: PollJob = {
+      actionId: planned.action.id,
+      operation: planned.operation,
+      episodeKey: planned.episodeKey,
+      recordId: planned.record.id,
+      occurredAt: planned.occurredAt,
+      externalId,
+      attempt,
+    };
+    const key = applicationKey(planned.action.id, planned.episodeKey, planned.operation);
+    await this.deps.queues
+      .queue('membership')
+      .add('poll', data, { jobId: jobId('poll', key, String(attempt)), delay: Math.min(60_000, 5_000 * attempt) });
+  }
+
+  /** Queues the current members of every backfill action not backfilled yet (once per action). */
+  async backfill(): Promise<void> {
+    const { config, keys, redis, membershipStore, queues, logger } = this.deps;
+    for (const action of config.current.actions.filter((a) => a.backfill)) {
+      if ((await redis.exists(keys.actionBackfilled(action.id))) === 1) continue;
+      const members = await membershipStore.activeMembers(action.audienceId);
+      const at = new Date().toISOString();
+      const jobs = members.map(({ recordId, episode }) => {
+        const data: ActionEventJob = {
+          kind: 'entry',
+          audienceId: action.audienceId,
+          object: action.object,
+          recordId,
+          episodeKey: episodeKeyOf(action.audienceId, recordId, episode),
+          at,
+          actionIds: [action.id],
+        };
+        return { name: 'backfill', data, opts: { jobId: jobId('backfill', action.id, data.episodeKey) } };
+      });
+      for (let i = 0; i < jobs.length; i += 1000) await queues.queue('membership').addBulk(jobs.slice(i, i + 1000));
+      await redis.set(keys.actionBackfilled(action.id), at);
+      logger.info({ actionId: action.id, members: jobs.length }, 'action backfill queued');
+    }
+  }
+
+  private async process(job: Job, token: string | undefined): Promise<void> {
+    const runner = this.runner;
+    if (!runner) throw new Error('the action step has no runner');
+    let retryMs: number | undefined;
+    const attempt = async (work: () => Promise<unknown>) => {
+      try {
+        await work();
+      } catch (error) {
+        if (error instanceof ApplicationRetryError) retryMs = Math.min(retryMs ?? Infinity, error.delayMs);
+        else if (error instanceof ApplicationBusyError) retryMs = Math.min(retryMs ?? Infinity, BUSY_RETRY_MS);
+        else throw error;
+      }
+    };
+    if (job.name === 'poll') {
+      const poll = parseJobData(pollJobSchema, job);
+      const planned = await this.plannedForPoll(poll);
+      if (planned) await attempt(() => runner.poll(planned, poll.externalId, poll.attempt + 1));
+    } else {
+      const event = parseJobData(eventJobSchema, job);
+      for (const planned of await this.plan(event)) {
+        if (event.kind === 'entry') await attempt(() => runner.run(planned));
+        else if (removes(planned.action, event.cause)) await attempt(() => runner.run(planned));
+        else await attempt(() => runner.cancelUnstarted(planned));
+      }
+    }
+    if (retryMs !== undefined && token) {
+      // Settled applications of this job are skipped on the next run; only the others are tried again.
+      await job.moveToDelayed(Date.now() + retryMs, token);
+      throw new DelayedError();
+    }
+  }
+
+  private async plan(event: ActionEventJob): Promise<PlannedApplication[]> {
+    const { config, mirror } = this.deps;
+    const audience = config.current.audiences.find((a) => a.id === event.audienceId);
+    const actions = config.current.actions.filter(
+      (a) =>
+        a.audienceId === event.audienceId &&
+        // An entry gets the actions active when its episode opened; an exit may undo any of them.
+        (event.kind === 'exit' || !event.actionIds || event.actionIds.includes(a.id)),
+    );
+    if (actions.length === 0) return [];
+    const record = await mirror.get(event.object, event.recordId);
+    return actions.map((action) => ({
+      action,
+      operation: event.kind === 'entry' ? 'apply' : 'remove',
+      audience: { id: event.audienceId, name: audience?.name ?? event.audienceId },
+      episodeKey: event.episodeKey,
+      record: { id: event.recordId, fields: record?.fields },
+      occurredAt: event.at,
+    }));
+  }
+
+  private async plannedForPoll(poll: PollJob): Promise<PlannedApplication | undefined> {
+    const action = this.deps.config.current.actions.find((a) => a.id === poll.actionId);
+    if (!action) return undefined;
+    return {
+      action,
+      operation: poll.operation,
+      audience: { id: action.audienceId, name: action.audienceId },
+      episodeKey: poll.episodeKey,
+      record: { id: poll.recordId },
+      occurredAt: poll.occurredAt,
+    };
+  }
+}
+
+/** Whether an exit undoes the action: `On_Exit__c = Remove`, and for a source change only when asked. */
+export function removes(action: LoadedAction, cause: string | undefined): boolean {
+  if (action.onExit !== 'Remove') return false;
+  return cause !== 'source_changed' || action.removeOnSourceChange;
+}

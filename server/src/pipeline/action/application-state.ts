@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { KeySpace } from '../../state/key-space';
+
+export const APPLICATION_STATUSES = ['Pending', 'Succeeded', 'Failed', 'Skipped'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+const stateSchema = z.object({
+  status: z.enum(APPLICATION_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  /** When the log first went Pending: effects created by us after it are ours (CampaignMember duplicates). */
+  pendingSince: z.string().optional(),
+  externalId: z.string().optional(),
+  message: z.string().optional(),
+  /** Accepted by the target and finished later: a poll job owns it, a redelivered event must not apply again. */
+  polling: z.boolean().optional(),
+});
+export type ApplicationState = z.infer<typeof stateSchema>;
+
+/** Settled states stay a while for cheap replays; after that the Audience_Action_Log__c row answers. */
+const SETTLED_TTL_SECONDS = 14 * 24 * 3600;
+const LOCK_TTL_MS = 120_000;
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export function isSettled(state: ApplicationState | undefined): boolean {
+  return state !== undefined && state.status !== 'Pending';
+}
+
+/**
+ * Where each application stands, in Redis: the fast path of "at most once". Salesforce's log row is the durable
+ * record; this store is rebuilt from it when Redis lost it (see ActionLog.read).
+ */
+export class ApplicationStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace,
+  ) {}
+
+  async get(applicationKey: string): Promise<ApplicationState | undefined> {
+    const raw = await this.redis.get(this.keys.actionApplication(applicationKey));
+    if (raw === null) return undefined;
+    const parsed = stateSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async set(applicationKey: string, state: ApplicationState): Promise<void> {
+    const key = this.keys.actionApplication(applicationKey);
+    const value = JSON.stringify(state);
+    if (isSettled(state)) await this.redis.set(key, value, 'EX', SETTLED_TTL_SECONDS);
+    else await this.redis.set(key, value);
+  }
+
+  /**
+   * Holds one action's work on one episode; undefined when someone else holds it. A crashed holder's lock expires,
+   * so its work is picked up again by the job's retry.
+   */
+  async lock(actionId: string, episodeKey: string): Promise<(() => Promise<void>) | undefined> {
+    const key = this.keys.actionLock(actionId, episodeKey);
+    const token = randomUUID();
+    const ok = await this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX');
+    if (ok !== 'OK') return undefined;
+    return async () => {
+      await this.redis.eval(RELEASE, 1, key, token);
+    };
+  }
+}
