@@ -5,6 +5,11 @@ export interface SeenChange {
   recordIds: string[];
   commitUser: string;
   commitTimestamp: number;
+  /**
+   * When this listener received the event (ms). Commit stamps are whole seconds, as a real org's are; latencies are
+   * taken between receipts, which both travel the same CometD path, so they keep millisecond resolution.
+   */
+  receivedAt: number;
   changeType: string;
   changedFields: string[];
 }
@@ -37,6 +42,7 @@ export class ChangeListener {
         recordIds: header.recordIds ?? [],
         commitUser: header.commitUser ?? '',
         commitTimestamp: Number(header.commitTimestamp ?? 0),
+        receivedAt: Date.now(),
         changeType: header.changeType ?? '',
         changedFields: header.changedFields ?? [],
       });

@@ -20,8 +20,8 @@ const DOMAINS = ['gmail.com', 'mailinator.com'];
 /**
  * A rep edits `rate` contacts a second for `seconds` (Email flipped between a free-mail and a disposable domain, so
  * every edit changes Email_Status__c and needs a write-back), sent as one Collections call per 100 ms tick. The
- * latency of an edit is the commit time of our write-back minus the commit time of the rep's change, both read
- * from the change events of the record.
+ * latency of an edit is the time our write-back's change event arrived minus the time the rep's change event
+ * arrived, at one listener (the org's commit stamps are whole seconds, too coarse for a 1.5 s goal).
  */
 export async function runChangeStream(input: {
   rep: Connection;
@@ -93,12 +93,12 @@ export function matchLatencies(events: SeenChange[], repUserId: string, integrat
   for (const event of events) {
     for (const id of event.recordIds) {
       if (event.commitUser === repUserId) {
-        pendingCommit.set(id, [...(pendingCommit.get(id) ?? []), event.commitTimestamp]);
-        first = Math.min(first, event.commitTimestamp);
+        pendingCommit.set(id, [...(pendingCommit.get(id) ?? []), event.receivedAt]);
+        first = Math.min(first, event.receivedAt);
       } else if (event.commitUser === integrationUserId) {
         writeBacks += 1;
-        last = Math.max(last, event.commitTimestamp);
-        for (const committed of pendingCommit.get(id) ?? []) latencies.push(event.commitTimestamp - committed);
+        last = Math.max(last, event.receivedAt);
+        for (const committed of pendingCommit.get(id) ?? []) latencies.push(event.receivedAt - committed);
         pendingCommit.delete(id);
       }
     }

@@ -122,7 +122,13 @@ async function main(): Promise<void> {
       seconds: streamSeconds,
       settleMs: 120_000,
     });
-    log(`  p95 ${stream.latencyP95Ms} ms, ${stream.writeBacks} write-backs, ${stream.unmatched} unanswered`);
+    // An unanswered edit is either one whose write-back would change nothing or an event the stream gave up on.
+    const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`).then((r) => r.text());
+    const deadLettered = Number(/^audience_loop_dead_lettered_events_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+    log(
+      `  p95 ${stream.latencyP95Ms} ms, ${stream.writeBacks} write-backs, ${stream.unmatched} unanswered, ` +
+        `${deadLettered} change events dead-lettered`,
+    );
     await server.stop();
 
     log('second run over unchanged data');
