@@ -130,6 +130,41 @@ export const envSchema = z
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SIGNAL_WEBHOOK_SECRET: optionalString,
+
+    // Action targets: sequencers, outbound webhooks, Slack messages (issue 13). The base URLs follow the shared
+    // rule for outbound URLs (https, plain http only on loopback).
+    OUTREACH_CLIENT_ID: optionalString,
+    OUTREACH_CLIENT_SECRET: optionalString,
+    OUTREACH_REFRESH_TOKEN: optionalString,
+    OUTREACH_REDIRECT_URI: optionalUrl,
+    OUTREACH_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.outreach.io/api/v2')),
+    /** Seals the rotating refresh token kept in Redis (AES-256-GCM): 32 bytes, base64. */
+    OUTREACH_TOKEN_KEY: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .refine(
+          (value) => Buffer.from(value, 'base64').length === 32,
+          'must be 32 bytes in base64 (openssl rand -base64 32)',
+        )
+        .optional(),
+    ),
+    SALESLOFT_API_KEY: optionalString,
+    SALESLOFT_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.salesloft.com/v2')),
+    WEBHOOK_SIGNING_SECRET: z.preprocess(
+      blankAsMissing,
+      z.string().min(16, 'must be at least 16 characters').optional(),
+    ),
+    WEBHOOK_SIGNING_SECRET_PREVIOUS: optionalString,
+    /** Lifts https-only and the private-address refusal for webhook URLs: tests and the sandbox only. */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: z.preprocess(
+      blankAsMissing,
+      z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((value) => value === 'true'),
+    ),
+    SLACK_API_URL: z.preprocess(blankAsMissing, z.url().default('https://slack.com/api')),
   })
   .superRefine((env, ctx) => {
     if (env.API_BUDGET_PAUSE > env.API_BUDGET_STOP) {

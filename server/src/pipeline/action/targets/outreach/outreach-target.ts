@@ -1,0 +1,222 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { RecordObject } from '../../../../domain/mirror-record';
+import type { Logger } from '../../../../lib/logger';
+import type { ActionApplication, ActionConfig, ActionResult, ActionTarget } from '../../action-target';
+import { ActionRateLimiter, type RateLimit } from '../shared/action-rate-limiter';
+import type { FetchLike } from '../shared/http-call';
+import { resultFromError, TargetError } from '../shared/target-error';
+import { emailSkip, isRetry, recordEmail, SKIP_REASONS, skipped, textField } from '../shared/target-results';
+import { OutreachClient, errorDetail } from './outreach-client';
+import type { OutreachConfig } from './outreach-config';
+import { OutreachTokenStore } from './outreach-token-store';
+
+export const outreachSettingsSchema = z.object({
+  /** The sending mailbox: Outreach needs one for a sequence with email steps. */
+  mailboxId: z.number().int().positive(),
+});
+export type OutreachSettings = z.infer<typeof outreachSettingsSchema>;
+
+export interface OutreachTargetDeps {
+  config: OutreachConfig;
+  redis: Redis;
+  /** The Redis prefix (`{al}`): the token, its lock and the shared rate limit live under it. */
+  prefix: string;
+  logger: Logger;
+  fetch?: FetchLike;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  rateLimit?: RateLimit;
+}
+
+/** Outreach's names are limited to 50 characters (`validationDataTooLongError`). */
+const MAX_NAME = 50;
+/** Sequence states that no longer hold the prospect in the sequence; any other state is "in the sequence". */
+const ENDED_STATES = new Set(['finished', 'opted_out']);
+const EMAIL_TAKEN = /email hash has already been taken/i;
+
+interface SequenceState {
+  id: string;
+  state: string;
+}
+
+/**
+ * `Outreach_Sequence`: adds the record's prospect (found by email, created when absent) to the sequence in
+ * `Target__c` with the mailbox in `Settings__c`, and finishes that sequence state on exit with Remove. A retry
+ * that finds the prospect already active in the sequence takes that state as the one its earlier try made.
+ */
+export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<OutreachSettings> {
+  const now = deps.now ?? Date.now;
+  const fetchImpl = deps.fetch ?? fetch;
+  const tokens = new OutreachTokenStore({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    encryptionKey: deps.config.encryptionKey,
+    credentials: deps.config,
+    fetch: fetchImpl,
+    logger: deps.logger,
+    now,
+    sleep: deps.sleep,
+  });
+  const client = new OutreachClient({
+    baseUrl: deps.config.baseUrl,
+    tokens,
+    limiter: new ActionRateLimiter(deps.redis, deps.prefix, now),
+    fetch: fetchImpl,
+    now,
+    sleep: deps.sleep,
+    rateLimit: deps.rateLimit,
+  });
+
+  async function findProspect(email: string): Promise<string | undefined> {
+    const reply = await client.request('GET', 'prospects', { query: { 'filter[emails]': email } });
+    return firstId(reply.body);
+  }
+
+  async function findOrCreateProspect(application: ActionApplication<OutreachSettings>): Promise<string> {
+    const email = recordEmail(application.record.fields) as string;
+    const found = await findProspect(email);
+    if (found) return found;
+    const { fields, object } = application.record;
+    const attributes: Record<string, unknown> = { emails: [email] };
+    const name = (field: string) => textField(fields, field)?.slice(0, MAX_NAME);
+    if (name('FirstName')) attributes.firstName = name('FirstName');
+    if (name('LastName')) attributes.lastName = name('LastName');
+    if (textField(fields, 'Title')) attributes.title = textField(fields, 'Title');
+    if (object === 'Lead' && textField(fields, 'Company')) attributes.company = textField(fields, 'Company');
+    const created = await client.request('POST', 'prospects', { body: { data: { type: 'prospect', attributes } } });
+    if (created.status === 201 || created.status === 200) {
+      const id = dataId(created.body);
+      if (id) return id;
+    }
+    const detail = errorDetail(created.body) ?? `HTTP ${created.status}`;
+    if (created.status === 422 && EMAIL_TAKEN.test(detail)) {
+      // Someone (another worker, a person, a sync) created the prospect between our lookup and our create.
+      const raced = await findProspect(email);
+      if (raced) return raced;
+      throw new TargetError('OUTREACH_PROSPECT_RACE', `Outreach says the email is taken but finds no prospect`, true);
+    }
+    throw new TargetError('OUTREACH_PROSPECT_REJECTED', `Outreach refused the prospect: ${detail}`, false);
+  }
+
+  async function activeState(prospectId: string, sequenceId: string): Promise<SequenceState | undefined> {
+    const reply = await client.request('GET', 'sequenceStates', {
+      query: { 'filter[prospect][id]': prospectId, 'filter[sequence][id]': sequenceId },
+    });
+    return sequenceStates(reply.body).find((state) => !ENDED_STATES.has(state.state));
+  }
+
+  async function apply(application: ActionApplication<OutreachSettings>): Promise<ActionResult> {
+    const skip = emailSkip(application.record.fields);
+    if (skip) return skip;
+    const sequenceId = application.action.target;
+    try {
+      const prospectId = await findOrCreateProspect(application);
+      if (isRetry(application)) {
+        const existing = await activeState(prospectId, sequenceId);
+        if (existing)
+          return { status: 'Succeeded', externalId: existing.id, message: 'found the state an earlier try added' };
+      }
+      const body = {
+        data: {
+          type: 'sequenceState',
+          relationships: {
+            prospect: { data: { type: 'prospect', id: Number(prospectId) } },
+            sequence: { data: { type: 'sequence', id: Number(sequenceId) } },
+            mailbox: { data: { type: 'mailbox', id: application.action.settings.mailboxId } },
+          },
+        },
+      };
+      const created = await client.request('POST', 'sequenceStates', { body });
+      const createdId = created.status < 300 ? dataId(created.body) : undefined;
+      if (createdId) return { status: 'Succeeded', externalId: createdId };
+      const detail = errorDetail(created.body) ?? `HTTP ${created.status}`;
+      if (created.status === 422) {
+        const existing = await activeState(prospectId, sequenceId);
+        if (existing && isRetry(application)) return { status: 'Succeeded', externalId: existing.id };
+        if (existing) {
+          return skipped(
+            SKIP_REASONS.alreadyInTarget,
+            `the prospect is already in sequence ${sequenceId} (state ${existing.id})`,
+          );
+        }
+      }
+      return { status: 'Failed', code: 'OUTREACH_SEQUENCE_REJECTED', message: `Outreach: ${detail}`, retryable: false };
+    } catch (error) {
+      return resultFromError(error, 'OUTREACH_FAILED');
+    }
+  }
+
+  async function remove(application: ActionApplication<OutreachSettings>): Promise<ActionResult> {
+    const email = recordEmail(application.record.fields);
+    if (!email) return skipped(SKIP_REASONS.notInTarget, 'the record has no email address to find its prospect by');
+    const sequenceId = application.action.target;
+    try {
+      const prospectId = await findProspect(email);
+      if (!prospectId) return skipped(SKIP_REASONS.notInTarget, 'no Outreach prospect has this email');
+      const state = await activeState(prospectId, sequenceId);
+      if (!state) return skipped(SKIP_REASONS.notInTarget, `the prospect is not active in sequence ${sequenceId}`);
+      const finished = await client.request('POST', `sequenceStates/${state.id}/actions/finish`);
+      if (finished.status < 300) return { status: 'Succeeded', externalId: state.id };
+      // A 422 may mean it ended meanwhile (finished by a reply, or by our own earlier try).
+      if (!(await activeState(prospectId, sequenceId))) return { status: 'Succeeded', externalId: state.id };
+      const detail = errorDetail(finished.body) ?? `HTTP ${finished.status}`;
+      return { status: 'Failed', code: 'OUTREACH_FINISH_REJECTED', message: `Outreach: ${detail}`, retryable: false };
+    } catch (error) {
+      return resultFromError(error, 'OUTREACH_FAILED');
+    }
+  }
+
+  async function validateTarget(action: ActionConfig<OutreachSettings>): Promise<string | undefined> {
+    if (!/^\d+$/.test(action.target))
+      return `Target__c must be an Outreach sequence id (a number), not "${action.target}"`;
+    try {
+      for (const [type, id] of [
+        ['sequence', action.target],
+        ['mailbox', String(action.settings.mailboxId)],
+      ] as const) {
+        const reply = await client.request('GET', `${type === 'sequence' ? 'sequences' : 'mailboxes'}/${id}`);
+        if (reply.status === 404) return `Outreach has no ${type} ${id}`;
+      }
+      return undefined;
+    } catch (error) {
+      // An outage says nothing about the target; the applications will report it if it lasts.
+      if (error instanceof TargetError && error.retryable) return undefined;
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  return {
+    type: 'Outreach_Sequence',
+    settingsSchema: outreachSettingsSchema,
+    objects: ['Contact', 'Lead'],
+    requiredFields(_action, object: RecordObject) {
+      const fields = ['Email', 'HasOptedOutOfEmail', 'FirstName', 'LastName', 'Title'];
+      return object === 'Lead' ? [...fields, 'Company'] : fields;
+    },
+    validateTarget,
+    apply,
+    remove,
+  };
+}
+
+function dataId(body: unknown): string | undefined {
+  const id = (body as { data?: { id?: unknown } } | undefined)?.data?.id;
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+}
+
+function firstId(body: unknown): string | undefined {
+  const data = (body as { data?: unknown } | undefined)?.data;
+  const first = Array.isArray(data) ? (data[0] as { id?: unknown } | undefined) : undefined;
+  return typeof first?.id === 'number' || typeof first?.id === 'string' ? String(first.id) : undefined;
+}
+
+function sequenceStates(body: unknown): SequenceState[] {
+  const data = (body as { data?: unknown } | undefined)?.data;
+  if (!Array.isArray(data)) return [];
+  return data.flatMap((entry: { id?: unknown; attributes?: { state?: unknown } }) =>
+    (typeof entry.id === 'number' || typeof entry.id === 'string') && typeof entry.attributes?.state === 'string'
+      ? [{ id: String(entry.id), state: entry.attributes.state }]
+      : [],
+  );
+}

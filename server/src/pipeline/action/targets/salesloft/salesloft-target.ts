@@ -1,0 +1,183 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { RecordObject } from '../../../../domain/mirror-record';
+import type { ActionApplication, ActionConfig, ActionResult, ActionTarget } from '../../action-target';
+import { ActionRateLimiter, type RateLimit } from '../shared/action-rate-limiter';
+import type { FetchLike } from '../shared/http-call';
+import { resultFromError, TargetError } from '../shared/target-error';
+import { emailSkip, isRetry, recordEmail, SKIP_REASONS, skipped, textField } from '../shared/target-results';
+import { errorText, SalesloftClient } from './salesloft-client';
+import type { SalesloftConfig } from './salesloft-config';
+
+/** `Settings__c` of a Salesloft_Cadence action: nothing is needed beyond the cadence in `Target__c`. */
+export const salesloftSettingsSchema = z.object({}).loose();
+export type SalesloftSettings = z.infer<typeof salesloftSettingsSchema>;
+
+export interface SalesloftTargetDeps {
+  config: SalesloftConfig;
+  redis: Redis;
+  /** The Redis prefix (`{al}`): the shared team budget lives under it. */
+  prefix: string;
+  fetch?: FetchLike;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  rateLimit?: RateLimit;
+}
+
+const TAKEN = /already been taken|already exists/i;
+
+/**
+ * `Salesloft_Cadence`: adds the record's person (found by email, created when absent) to the cadence in
+ * `Target__c`, and deletes that cadence membership on exit with Remove. A 422 on the membership means the person
+ * is on the cadence already: a retry takes that membership as the one its earlier try made.
+ */
+export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<SalesloftSettings> {
+  const now = deps.now ?? Date.now;
+  const client = new SalesloftClient({
+    baseUrl: deps.config.baseUrl,
+    apiKey: deps.config.apiKey,
+    limiter: new ActionRateLimiter(deps.redis, deps.prefix, now),
+    fetch: deps.fetch ?? fetch,
+    now,
+    sleep: deps.sleep,
+    rateLimit: deps.rateLimit,
+  });
+
+  async function findPerson(email: string): Promise<string | undefined> {
+    const reply = await client.request('GET', 'people', { query: { 'email_addresses[]': email } });
+    return firstId(reply.body);
+  }
+
+  async function findOrCreatePerson(application: ActionApplication<SalesloftSettings>): Promise<string> {
+    const email = recordEmail(application.record.fields) as string;
+    const found = await findPerson(email);
+    if (found) return found;
+    const { fields, object } = application.record;
+    const person: Record<string, string> = { email_address: email };
+    for (const [field, name] of [
+      ['FirstName', 'first_name'],
+      ['LastName', 'last_name'],
+      ['Title', 'title'],
+    ] as const) {
+      const value = textField(fields, field);
+      if (value) person[name] = value;
+    }
+    if (object === 'Lead' && textField(fields, 'Company'))
+      person.person_company_name = textField(fields, 'Company') as string;
+    const created = await client.request('POST', 'people', { body: person });
+    const id = created.status < 300 ? dataId(created.body) : undefined;
+    if (id) return id;
+    const detail = errorText(created.body) ?? `HTTP ${created.status}`;
+    if (created.status === 422 && TAKEN.test(detail)) {
+      const raced = await findPerson(email);
+      if (raced) return raced;
+      throw new TargetError('SALESLOFT_PERSON_RACE', 'Salesloft says the email is taken but finds no person', true);
+    }
+    throw new TargetError('SALESLOFT_PERSON_REJECTED', `Salesloft refused the person: ${detail}`, false);
+  }
+
+  async function currentMembership(personId: string, cadenceId: string): Promise<string | undefined> {
+    const reply = await client.request('GET', 'cadence_memberships', {
+      query: { person_id: personId, cadence_id: cadenceId, currently_on_cadence: 'true' },
+    });
+    return firstId(reply.body);
+  }
+
+  async function apply(application: ActionApplication<SalesloftSettings>): Promise<ActionResult> {
+    const skip = emailSkip(application.record.fields);
+    if (skip) return skip;
+    const cadenceId = application.action.target;
+    try {
+      const personId = await findOrCreatePerson(application);
+      const created = await client.request('POST', 'cadence_memberships', {
+        query: { person_id: personId, cadence_id: cadenceId },
+      });
+      const id = created.status < 300 ? dataId(created.body) : undefined;
+      if (id) return { status: 'Succeeded', externalId: id };
+      const detail = errorText(created.body) ?? `HTTP ${created.status}`;
+      if (created.status === 422) {
+        const existing = await currentMembership(personId, cadenceId);
+        if (existing && isRetry(application)) {
+          return { status: 'Succeeded', externalId: existing, message: 'found the membership an earlier try added' };
+        }
+        if (existing) {
+          return skipped(
+            SKIP_REASONS.alreadyInTarget,
+            `the person is already on cadence ${cadenceId} (membership ${existing})`,
+          );
+        }
+      }
+      if (created.status === 404) {
+        return {
+          status: 'Failed',
+          code: 'SALESLOFT_CADENCE_NOT_FOUND',
+          message: `Salesloft: ${detail}`,
+          retryable: false,
+        };
+      }
+      return {
+        status: 'Failed',
+        code: 'SALESLOFT_CADENCE_REJECTED',
+        message: `Salesloft: ${detail}`,
+        retryable: false,
+      };
+    } catch (error) {
+      return resultFromError(error, 'SALESLOFT_FAILED');
+    }
+  }
+
+  async function remove(application: ActionApplication<SalesloftSettings>): Promise<ActionResult> {
+    const email = recordEmail(application.record.fields);
+    if (!email) return skipped(SKIP_REASONS.notInTarget, 'the record has no email address to find its person by');
+    const cadenceId = application.action.target;
+    try {
+      const personId = await findPerson(email);
+      if (!personId) return skipped(SKIP_REASONS.notInTarget, 'no Salesloft person has this email');
+      const membership = await currentMembership(personId, cadenceId);
+      if (!membership) return skipped(SKIP_REASONS.notInTarget, `the person is not on cadence ${cadenceId}`);
+      const deleted = await client.request('DELETE', `cadence_memberships/${membership}`);
+      // 404: gone meanwhile (our own earlier try, or a person) — the exit is done either way.
+      if (deleted.status < 300 || deleted.status === 404) return { status: 'Succeeded', externalId: membership };
+      const detail = errorText(deleted.body) ?? `HTTP ${deleted.status}`;
+      return { status: 'Failed', code: 'SALESLOFT_REMOVE_REJECTED', message: `Salesloft: ${detail}`, retryable: false };
+    } catch (error) {
+      return resultFromError(error, 'SALESLOFT_FAILED');
+    }
+  }
+
+  async function validateTarget(action: ActionConfig<SalesloftSettings>): Promise<string | undefined> {
+    if (!/^\d+$/.test(action.target))
+      return `Target__c must be a Salesloft cadence id (a number), not "${action.target}"`;
+    try {
+      const reply = await client.request('GET', `cadences/${action.target}`);
+      return reply.status === 404 ? `Salesloft has no cadence ${action.target}` : undefined;
+    } catch (error) {
+      if (error instanceof TargetError && error.retryable) return undefined;
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  return {
+    type: 'Salesloft_Cadence',
+    settingsSchema: salesloftSettingsSchema,
+    objects: ['Contact', 'Lead'],
+    requiredFields(_action, object: RecordObject) {
+      const fields = ['Email', 'HasOptedOutOfEmail', 'FirstName', 'LastName', 'Title'];
+      return object === 'Lead' ? [...fields, 'Company'] : fields;
+    },
+    validateTarget,
+    apply,
+    remove,
+  };
+}
+
+function dataId(body: unknown): string | undefined {
+  const id = (body as { data?: { id?: unknown } } | undefined)?.data?.id;
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+}
+
+function firstId(body: unknown): string | undefined {
+  const data = (body as { data?: unknown } | undefined)?.data;
+  const first = Array.isArray(data) ? (data[0] as { id?: unknown } | undefined) : undefined;
+  return typeof first?.id === 'number' || typeof first?.id === 'string' ? String(first.id) : undefined;
+}

@@ -1,0 +1,132 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RateLimit } from '../../../../src/pipeline/action/targets/shared/action-rate-limiter';
+import {
+  createSalesloftTarget,
+  type SalesloftSettings,
+} from '../../../../src/pipeline/action/targets/salesloft/salesloft-target';
+import {
+  SALESLOFT_FAKE_CADENCE_ID,
+  startSalesloftFake,
+  type SalesloftFake,
+} from '../../../../../test/emulators/salesloft/index';
+import { buildApplication, ManualClock, openTargetRedis } from './target-test-kit';
+
+let fake: SalesloftFake;
+let redis: Redis;
+let rootPrefix: string;
+let cleanup: () => Promise<void>;
+let prefix: string;
+let testNumber = 0;
+
+beforeAll(async () => {
+  fake = await startSalesloftFake();
+  ({ redis, prefix: rootPrefix, cleanup } = await openTargetRedis('salesloft'));
+});
+
+afterAll(async () => {
+  await fake.stop();
+  await cleanup();
+});
+
+beforeEach(() => {
+  fake.control.reset();
+  testNumber += 1;
+  prefix = `${rootPrefix}:t${testNumber}`;
+});
+
+const cadence = String(SALESLOFT_FAKE_CADENCE_ID);
+
+function target(options: { now?: () => number; rateLimit?: RateLimit } = {}) {
+  return createSalesloftTarget({ config: { apiKey: fake.apiKey, baseUrl: fake.baseUrl }, redis, prefix, ...options });
+}
+
+const application = (overrides: Parameters<typeof buildApplication<SalesloftSettings>>[1] = {}) =>
+  buildApplication<SalesloftSettings>({}, { type: 'Salesloft_Cadence', target: cadence, ...overrides });
+
+const calls = () => fake.requests().map((r) => `${r.method} ${r.path.replace('/v2/', '')}`);
+const current = () => fake.memberships().filter((m) => m.currentlyOnCadence);
+
+describe('Salesloft_Cadence target', () => {
+  it('when the person is new, then it is created and put on the cadence once', async () => {
+    const result = await target().apply(application());
+    expect(result).toMatchObject({ status: 'Succeeded', externalId: String(current()[0]?.id) });
+    expect(calls()).toEqual(['GET people', 'POST people', 'POST cadence_memberships']);
+    const membership = fake.requests().find((r) => r.path.endsWith('cadence_memberships'));
+    expect(membership?.query).toMatchObject({ cadence_id: cadence });
+    expect(fake.requests()[0]?.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
+  });
+
+  it('when a retry answers 422 (already on the cadence), then that membership is ours: Succeeded, no duplicate', async () => {
+    const first = await target().apply(application());
+    const retry = await target().apply(application({ attempt: 2 }));
+    expect(retry).toMatchObject({ status: 'Succeeded', externalId: (first as { externalId: string }).externalId });
+    expect(current()).toHaveLength(1);
+  });
+
+  it('when a person already put them on the cadence, then the first attempt is Skipped (already in target)', async () => {
+    const personId = fake.control.addPerson('olivia.martin@acme.com');
+    fake.control.addMembership(personId, SALESLOFT_FAKE_CADENCE_ID);
+    const result = await target().apply(application());
+    expect(result).toMatchObject({ status: 'Skipped', reason: 'already_in_target' });
+    expect(current()).toHaveLength(1);
+  });
+
+  it('when creating the person answers 422 "has already been taken" (a race), then it looks up again and goes on', async () => {
+    fake.control.raceNextPersonCreate();
+    const result = await target().apply(application());
+    expect(result).toMatchObject({ status: 'Succeeded' });
+    expect(calls()).toEqual(['GET people', 'POST people', 'GET people', 'POST cadence_memberships']);
+    expect(current()).toHaveLength(1);
+  });
+
+  it('when the record exits with Remove, then the membership is deleted', async () => {
+    await target().apply(application());
+    const result = await target().remove(application({ operation: 'remove' }));
+    expect(result).toMatchObject({ status: 'Succeeded' });
+    expect(current()).toHaveLength(0);
+    expect(calls().at(-1)).toMatch(/^DELETE cadence_memberships\/\d+$/);
+  });
+
+  it('when workers share the team budget, then together they make no more calls than it allows', async () => {
+    const clock = ManualClock.at('2026-11-28T12:00:00Z');
+    const budget = { capacity: 4, windowMs: 60_000 };
+    const results = [];
+    for (const email of ['a@acme.com', 'b@acme.com', 'c@acme.com']) {
+      const worker = target({ now: clock.now, rateLimit: budget });
+      results.push(await worker.apply(application({ fields: { Email: email } })));
+    }
+    // Each new person costs 3 calls: 4 fit in the minute, the next waits for the bucket to refill.
+    expect(fake.requests()).toHaveLength(4);
+    expect(results[1]).toMatchObject({ status: 'Failed', retryable: true, code: 'SALESLOFT_RATE_LIMITED' });
+    expect((results[1] as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(2_000);
+  });
+
+  it('when Salesloft says the minute is spent (429, remaining 0), then every worker waits a minute without calling', async () => {
+    const clock = ManualClock.at('2026-11-28T12:00:00Z');
+    fake.control.setBudgetLeft(0);
+    const first = await target({ now: clock.now }).apply(application());
+    expect(first).toMatchObject({
+      status: 'Failed',
+      retryable: true,
+      code: 'SALESLOFT_RATE_LIMITED',
+      retryAfterMs: 60_000,
+    });
+    const seen = fake.requests().length;
+    clock.advance(30_000);
+    const second = await target({ now: clock.now }).apply(application({ attempt: 2 }));
+    expect(second).toMatchObject({ status: 'Failed', retryable: true, retryAfterMs: 30_000 });
+    expect(fake.requests()).toHaveLength(seen);
+    fake.control.setBudgetLeft(600);
+    clock.advance(30_000);
+    expect(await target({ now: clock.now }).apply(application({ attempt: 3 }))).toMatchObject({ status: 'Succeeded' });
+  });
+
+  it('when the cadence does not exist, then validateTarget says so and an application fails for good', async () => {
+    const salesloft = target();
+    const missing = application({ target: '404' });
+    expect(await salesloft.validateTarget?.(missing.action)).toBe('Salesloft has no cadence 404');
+    expect(await salesloft.validateTarget?.(application().action)).toBeUndefined();
+    expect(await salesloft.apply(missing)).toMatchObject({ status: 'Failed', retryable: false });
+  });
+});
