@@ -9,6 +9,7 @@ import { AppError, asAppError } from './lib/errors';
 import { connectRedis, pingRedis } from './state/redis';
 import { connectOrg, credentialsFromEnv } from './salesforce/auth/connection-factory';
 import { composeLoop, type Loop } from './runtime/compose';
+import { actionTargetsFromEnv } from './runtime/action-targets';
 import { loopSettingsFromEnv } from './runtime/loop-settings';
 import { LoopRuntime } from './runtime/loop-runtime';
 import { formatLoopSummary } from './runtime/loop-summary';
@@ -124,7 +125,13 @@ async function main(): Promise<void> {
       );
     }
     const org = await connectOrg(credentials);
-    loop = composeLoop({ org, redis, logger }, loopSettingsFromEnv(env, prefix));
+    loop = composeLoop(
+      { org, redis, logger },
+      {
+        ...loopSettingsFromEnv(env, prefix),
+        actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
+      },
+    );
     // In sandbox mode every reaction of the loop is told in one readable line (see README "Sandbox").
     const narrator = sandbox ? new ChangeNarrator(loop, (line) => process.stderr.write(`${line}\n`)) : undefined;
     runtime = new LoopRuntime(loop);

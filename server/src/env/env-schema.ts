@@ -115,8 +115,8 @@ export const envSchema = z
     GOOGLE_ADS_CLIENT_ID: optionalString,
     GOOGLE_ADS_CLIENT_SECRET: optionalString,
     GOOGLE_ADS_REFRESH_TOKEN: optionalString,
-    GOOGLE_ADS_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://googleads.googleapis.com/v26')),
-    GOOGLE_OAUTH_TOKEN_URL: z.preprocess(blankAsMissing, z.url().default('https://oauth2.googleapis.com/token')),
+    GOOGLE_ADS_BASE_URL: urlWithDefault('https://googleads.googleapis.com/v26'),
+    GOOGLE_OAUTH_TOKEN_URL: urlWithDefault('https://oauth2.googleapis.com/token'),
     META_ACCESS_TOKEN: optionalString,
     META_API_VERSION: z.preprocess(
       blankAsMissing,
@@ -125,7 +125,7 @@ export const envSchema = z
         .regex(/^v\d+\.\d+$/, 'must be a Graph API version such as v25.0')
         .default('v25.0'),
     ),
-    META_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://graph.facebook.com')),
+    META_BASE_URL: urlWithDefault('https://graph.facebook.com'),
 
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
@@ -137,7 +137,7 @@ export const envSchema = z
     OUTREACH_CLIENT_SECRET: optionalString,
     OUTREACH_REFRESH_TOKEN: optionalString,
     OUTREACH_REDIRECT_URI: optionalUrl,
-    OUTREACH_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.outreach.io/api/v2')),
+    OUTREACH_BASE_URL: urlWithDefault('https://api.outreach.io/api/v2'),
     /** Seals the rotating refresh token kept in Redis (AES-256-GCM): 32 bytes, base64. */
     OUTREACH_TOKEN_KEY: z.preprocess(
       blankAsMissing,
@@ -150,7 +150,7 @@ export const envSchema = z
         .optional(),
     ),
     SALESLOFT_API_KEY: optionalString,
-    SALESLOFT_BASE_URL: z.preprocess(blankAsMissing, z.url().default('https://api.salesloft.com/v2')),
+    SALESLOFT_BASE_URL: urlWithDefault('https://api.salesloft.com/v2'),
     WEBHOOK_SIGNING_SECRET: z.preprocess(
       blankAsMissing,
       z.string().min(16, 'must be at least 16 characters').optional(),
@@ -164,7 +164,7 @@ export const envSchema = z
         .default('false')
         .transform((value) => value === 'true'),
     ),
-    SLACK_API_URL: z.preprocess(blankAsMissing, z.url().default('https://slack.com/api')),
+    SLACK_API_URL: urlWithDefault('https://slack.com/api'),
   })
   .superRefine((env, ctx) => {
     if (env.API_BUDGET_PAUSE > env.API_BUDGET_STOP) {

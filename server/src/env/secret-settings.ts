@@ -13,5 +13,15 @@ export function secretSettings(env: Env): string[] {
     env.SLACK_BOT_TOKEN,
     env.SLACK_SIGNING_SECRET,
     env.SIGNAL_WEBHOOK_SECRET,
+    env.GOOGLE_ADS_DEVELOPER_TOKEN,
+    env.GOOGLE_ADS_CLIENT_SECRET,
+    env.GOOGLE_ADS_REFRESH_TOKEN,
+    env.META_ACCESS_TOKEN,
+    env.OUTREACH_CLIENT_SECRET,
+    env.OUTREACH_REFRESH_TOKEN,
+    env.OUTREACH_TOKEN_KEY,
+    env.SALESLOFT_API_KEY,
+    env.WEBHOOK_SIGNING_SECRET,
+    env.WEBHOOK_SIGNING_SECRET_PREVIOUS,
   ].filter((value): value is string => value !== undefined);
 }
