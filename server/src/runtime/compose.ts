@@ -191,8 +191,8 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   });
   const membershipStore = new MembershipStore(redis, keys);
   const seeder = new MembershipSeeder(org, membershipStore, redis, keys);
-  const membership = new MembershipService(collections('membership'), membershipStore, logger, undefined, (id) =>
-    seeder.ensure(id),
+  const membership = new MembershipService(collections('membership'), membershipStore, logger, undefined, (ids) =>
+    seeder.ensure(ids),
   );
   const memberCounts = new MemberCountUpdater(
     collections('member-counts'),

@@ -11,11 +11,11 @@ export function actionLogsByKeyQuery(keys: readonly string[]): string {
 }
 
 /** Every episode of one audience (`Key__c` ends in the episode number): to seed an empty membership state. */
-export function audienceEpisodesQuery(audienceId: string): string {
+export function audienceEpisodesQuery(audienceIds: readonly string[]): string {
   return selectQuery({
     object: 'Audience_Member__c',
-    fields: ['Record_Id__c', 'Key__c', 'Is_Active__c'],
-    where: idEquals('Audience__c', audienceId),
+    fields: ['Audience__c', 'Record_Id__c', 'Key__c', 'Is_Active__c'],
+    where: idIn('Audience__c', audienceIds),
   });
 }
 

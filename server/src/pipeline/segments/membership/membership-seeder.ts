@@ -6,16 +6,22 @@ import type { KeySpace } from '../../../state/key-space';
 import type { MembershipStore } from './membership-store';
 
 const episodeRowSchema = z.looseObject({
+  Audience__c: z.string().nullish(),
   Record_Id__c: z.string().nullish(),
   Key__c: z.string().nullish(),
   Is_Active__c: z.boolean().nullish(),
 });
 
+/** Audiences per query: the ids keep the WHERE clause well under SOQL's length limit. */
+const AUDIENCES_PER_QUERY = 100;
+
+type Latest = Map<string, { episode: number; active: boolean }>;
+
 /**
  * Episode numbers survive losing Redis: when an audience's membership state is empty, it is seeded from the
  * audience's `Audience_Member__c` rows (per record its highest episode, open or not), so a re-entry opens a new
  * episode — and a new action key — instead of reusing an old one. A marker in Redis says the seeding happened; a
- * Redis that lost it is seeded again.
+ * Redis that lost it is seeded again. Audiences are seeded together: saving 34 new audiences costs one query, not 34.
  */
 export class MembershipSeeder {
   constructor(
@@ -25,27 +31,52 @@ export class MembershipSeeder {
     private readonly keys: KeySpace,
   ) {}
 
-  async ensure(audienceId: string): Promise<void> {
-    const marker = this.keys.membershipSeeded(audienceId);
-    if ((await this.redis.exists(marker, this.keys.membership(audienceId))) > 0) {
-      await this.redis.set(marker, '1', 'NX');
-      return;
-    }
-    const latest = new Map<string, { episode: number; active: boolean }>();
-    for (const raw of await this.org.query(audienceEpisodesQuery(audienceId))) {
-      const row = episodeRowSchema.safeParse(raw);
-      if (!row.success || !row.data.Record_Id__c || !row.data.Key__c) continue;
-      const episode = Number(row.data.Key__c.slice(row.data.Key__c.lastIndexOf('-') + 1));
-      if (!Number.isSafeInteger(episode)) continue;
-      const held = latest.get(row.data.Record_Id__c);
-      if (!held || episode > held.episode) {
-        latest.set(row.data.Record_Id__c, { episode, active: row.data.Is_Active__c === true });
+  async ensure(audienceIds: readonly string[]): Promise<void> {
+    const needed = await this.unseeded(audienceIds);
+    for (let i = 0; i < needed.length; i += AUDIENCES_PER_QUERY) {
+      const chunk = needed.slice(i, i + AUDIENCES_PER_QUERY);
+      const latest = new Map<string, Latest>(chunk.map((id) => [id, new Map()]));
+      for (const raw of await this.org.query(audienceEpisodesQuery(chunk))) {
+        const row = episodeRowSchema.safeParse(raw);
+        if (!row.success || !row.data.Record_Id__c || !row.data.Key__c || !row.data.Audience__c) continue;
+        const perRecord = latest.get(row.data.Audience__c);
+        const episode = Number(row.data.Key__c.slice(row.data.Key__c.lastIndexOf('-') + 1));
+        if (!perRecord || !Number.isSafeInteger(episode)) continue;
+        const held = perRecord.get(row.data.Record_Id__c);
+        if (!held || episode > held.episode) {
+          perRecord.set(row.data.Record_Id__c, { episode, active: row.data.Is_Active__c === true });
+        }
+      }
+      for (const [audienceId, perRecord] of latest) {
+        await this.store.set(
+          audienceId,
+          [...perRecord].map(([recordId, state]) => ({ recordId, ...state })),
+        );
+        await this.redis.set(this.keys.membershipSeeded(audienceId), '1');
       }
     }
-    await this.store.set(
-      audienceId,
-      [...latest].map(([recordId, state]) => ({ recordId, ...state })),
-    );
-    await this.redis.set(marker, '1');
+  }
+
+  /** Audiences with neither a seeding marker nor membership state (one round trip for all of them). */
+  private async unseeded(audienceIds: readonly string[]): Promise<string[]> {
+    if (audienceIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of audienceIds) pipeline.exists(this.keys.membershipSeeded(id), this.keys.membership(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const needed: string[] = [];
+    const seededBefore: string[] = [];
+    audienceIds.forEach((id, index) => {
+      const [error, count] = replies[index] ?? [];
+      if (error) throw error;
+      if (Number(count) > 0) seededBefore.push(id);
+      else needed.push(id);
+    });
+    // State without a marker (written before markers existed): mark it, so the check stays one EXISTS.
+    if (seededBefore.length > 0) {
+      const marks = this.redis.pipeline();
+      for (const id of seededBefore) marks.set(this.keys.membershipSeeded(id), '1', 'NX');
+      await marks.exec();
+    }
+    return needed;
   }
 }

@@ -54,7 +54,7 @@ export class MembershipService {
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
     /** Seeds an audience's empty state from its Audience_Member__c episodes (after Redis lost it). */
-    private readonly seed?: (audienceId: string) => Promise<void>,
+    private readonly seed?: (audienceIds: string[]) => Promise<void>,
   ) {}
 
   /** Audiences whose membership changed since the last `takeTouched()` (for Member_Count__c). */
@@ -80,10 +80,11 @@ export class MembershipService {
     const transitions: Transition[] = [];
     const now = this.now();
     const exitCause: ExitCause = options.removed ? (options.cause ?? 'left_source') : 'no_longer_matches';
+    const objects = new Set(records.map((r) => r.object));
+    await this.seed?.(audiences.filter((a) => objects.has(a.object)).map((a) => a.id));
     for (const audience of audiences) {
       const candidates = records.filter((r) => r.object === audience.object);
       if (candidates.length === 0) continue;
-      await this.seed?.(audience.id);
       const states = await this.store.states(
         audience.id,
         candidates.map((r) => r.id),
