@@ -10,7 +10,11 @@ export interface TlsIdentity {
   privateKeyPem: string;
 }
 
-export function createSelfSignedCertificate(commonName = 'localhost', now = Date.now()): TlsIdentity {
+export function createSelfSignedCertificate(
+  commonName = 'localhost',
+  now = Date.now(),
+  randomSerial: Buffer = randomBytes(16),
+): TlsIdentity {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8String(commonName))));
@@ -26,7 +30,10 @@ export function createSelfSignedCertificate(commonName = 'localhost', now = Date
       sequence(oid('2.5.29.17'), octetString(subjectAltName)),
     ),
   );
-  const serial = randomBytes(16);
+  // A DER integer is minimal: a first byte 0x00 (1 random serial in 256) followed by a byte under 0x80 would be
+  // refused as "illegal padding". A positive first byte in 1..0x7f keeps 16 bytes, minimal and positive.
+  const serial = Buffer.from(randomSerial);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))), // v3
     integer(serial),
