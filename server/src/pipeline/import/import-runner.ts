@@ -8,6 +8,7 @@ import type { LoopStats } from '../loop-stats';
 import { emptySkipTally, mergeSkipTallies, skipTallyJson, totalSkips } from '../export';
 import { RetryableWriteError, type RecordRefresher, type RefreshOutcome } from '../refresh-records';
 import { RunRecorder } from '../runs/run-recorder';
+import { finishedRunStatus } from '../runs/run-status';
 import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
 import type { OrgClient } from '../../salesforce/org-client';
 import type { DescribeCache } from '../../salesforce/schema/describe-cache';
@@ -179,7 +180,7 @@ export class ImportRunner {
         .update('Audience_Source__c', source.id, { Last_Full_Sync_At__c: new Date().toISOString() })
         .catch((error: unknown) => logger.warn({ err: error }, 'could not stamp Last_Full_Sync_At__c'));
       await run.finish(
-        counts.failed > 0 ? 'Partially_Succeeded' : 'Succeeded',
+        finishedRunStatus(counts),
         counts,
         `imported ${result.imported} of ${result.total} records (${result.path})`,
       );
