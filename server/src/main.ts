@@ -17,6 +17,8 @@ import { ChangeNarrator } from './sandbox/change-narrator';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerCommandMetrics } from './http/command-metrics';
+import { registerActionTargetMetrics } from './http/action-target-metrics';
+import { actionTargetsReadinessCheck } from './http/action-target-readiness';
 import { enrichmentReadinessCheck } from './http/enrichment-readiness';
 import { apiBudgetReadinessCheck, redisReadinessCheck, salesforceReadinessCheck } from './http/loop-readiness';
 import { registerEnrichmentMetrics, registerLoopMetrics } from './http/loop-metrics';
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   registerLoopMetrics(metrics, () => loop?.stats);
   registerQueueMetrics(metrics, () => loop?.queues.queues() ?? []);
   registerEnrichmentMetrics(metrics, () => loop?.enrichment.circuits);
+  registerActionTargetMetrics(metrics, () => loop?.actionCircuits);
   registerCommandMetrics(metrics, () => loop?.commandRefusals);
   registerStreamMetrics(metrics, { stats: () => loop?.stats, deadLetters: () => loop?.deadLetters.count() });
   const dashboard = createQueueDashboard();
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
       }),
       // Paid providers' circuits, each shown; not ready only when every configured paid provider's is open.
       enrichmentReadinessCheck(() => loop?.enrichment.circuits),
+      // Action targets' circuits: degraded (still 200) while one is open, its applications deferred.
+      actionTargetsReadinessCheck(() => loop?.actionCircuits),
     ],
   });
 

@@ -9,6 +9,7 @@ import { ConfigLoader } from '../config/config-loader';
 import type { RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import { createProgressReporter, type ProgressReporter } from '../lib/progress-reporter';
+import { ActionCircuits, type ActionCircuitOptions } from '../pipeline/action/action-circuits';
 import { ActionConfigCheck } from '../pipeline/action/action-config-check';
 import { ActionLog } from '../pipeline/action/action-log';
 import { createActionRegistry, type ActionRegistry } from '../pipeline/action/action-registry';
@@ -99,6 +100,8 @@ export interface LoopSettings {
     /** Runs after a target answered, before the answer is recorded (tests: a crash right there). */
     afterTargetCall?: (key: string) => Promise<void>;
     concurrency?: number;
+    /** The targets' circuits: threshold, cool-down, clock. */
+    circuits?: ActionCircuitOptions;
   };
 }
 
@@ -142,6 +145,8 @@ export interface Loop {
   /** The action types this process runs, and the action step (the `membership` queue's worker). */
   readonly actionRegistry: ActionRegistry;
   readonly actions: ActionStep;
+  /** A circuit per action target, shared in Redis (for /readyz and /metrics). */
+  readonly actionCircuits: ActionCircuits;
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
   /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
@@ -364,6 +369,12 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     logger: logger.child({ component: 'actions' }),
     concurrency: settings.actions?.concurrency,
   });
+  const actionCircuits = new ActionCircuits(
+    redis,
+    settings.prefix,
+    () => config.current.actions,
+    settings.actions?.circuits,
+  );
   actions.attach(
     new ApplicationRunner({
       registry: actionRegistry,
@@ -375,6 +386,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       schedulePoll: (planned, externalId, attempt) => actions.schedulePoll(planned, externalId, attempt),
       onOutcome: (outcome) => observers.acted(outcome),
       afterTargetCall: settings.actions?.afterTargetCall,
+      circuits: actionCircuits,
     }),
   );
 
@@ -413,6 +425,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     enrichment,
     actionRegistry,
     actions,
+    actionCircuits,
     integrationUserId: '',
     drainerStarted: false,
     drain: (timeoutMs) => drainIntake(intakeBuffer, writer, timeoutMs),

@@ -1,6 +1,7 @@
 import type { FieldValue } from '../../domain/mirror-record';
 import type { Logger } from '../../lib/logger';
 import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
+import type { ActionCircuits } from './action-circuits';
 import { ApplicationBusyError, ApplicationRetryError } from './action-errors';
 import type { ActionLog, StoredActionLog } from './action-log';
 import type { ActionRegistry } from './action-registry';
@@ -49,6 +50,8 @@ export interface ApplicationRunnerDeps {
   afterTargetCall?: (key: string) => Promise<void>;
   /** Batched targets: how long applications wait for companions, and how many go together. */
   batch?: { maxWaitMs?: number; maxItems?: number };
+  /** A circuit per target: while open, applications are deferred without calling the target. */
+  circuits?: ActionCircuits;
 }
 
 /**
@@ -93,6 +96,11 @@ export class ApplicationRunner {
           return this.report({ ...this.base(planned, key), status: 'Nothing', message: 'nothing of ours to undo' });
         }
         appliedExternalId = applied.externalId;
+      }
+      // Deferred before the log goes Pending: a deferral costs no attempt and no API call.
+      const gate = await this.deps.circuits?.admit(action);
+      if (gate && !gate.allowed) {
+        throw new ApplicationRetryError(`${key}: the ${gate.circuit} circuit is open`, gate.retryAfterMs);
       }
       return await this.attempt(planned, key, current, appliedExternalId);
     } finally {
@@ -165,6 +173,10 @@ export class ApplicationRunner {
         integrationUserId: this.deps.integrationUserId(),
       };
       result = await this.call(target, application);
+      // The circuit's bookkeeping must not lose the answer: the target did what it did.
+      await this.deps.circuits
+        ?.record(action, result)
+        .catch((error: unknown) => this.deps.logger.warn({ key, err: error }, 'action circuit not updated'));
     }
     await this.deps.afterTargetCall?.(key);
     return this.settle(planned, key, result, pending, attempts);

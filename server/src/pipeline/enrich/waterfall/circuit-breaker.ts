@@ -9,8 +9,9 @@ export type CircuitState = 'closed' | 'open' | 'half_open';
 /** Why a circuit opened: repeated transient failures, a revoked key, or a used-up provider quota. */
 export type CircuitTrip = 'failures' | 'bad_credentials' | 'quota_exhausted';
 
-export interface CircuitStatus {
-  provider: ProviderId;
+/** A circuit's subject: a paid provider, or an action target (`Webhook:<host>`). */
+export interface CircuitStatus<Id extends string = ProviderId> {
+  provider: Id;
   state: CircuitState;
   /** Consecutive failures counted so far. */
   failures: number;
@@ -20,15 +21,23 @@ export interface CircuitStatus {
   until?: string;
 }
 
-export type CircuitGate =
+export type CircuitGate<Id extends string = ProviderId> =
   | {
       allowed: true;
       /** This call is the half-open probe: its outcome closes or re-opens the circuit. */ probe: boolean;
     }
-  | { allowed: false; status: CircuitStatus };
+  | { allowed: false; status: CircuitStatus<Id> };
 
-export interface CircuitBreakerOptions {
+/** Where a circuit and its probe live in Redis (under the hash-tagged prefix). */
+export interface CircuitKeys<Id extends string> {
+  circuit(id: Id): string;
+  circuitProbe(id: Id): string;
+}
+
+export interface CircuitBreakerOptions<Id extends string = ProviderId> {
   prefix: string;
+  /** Default: the enrichment waterfall's keys (`<prefix>:enrich:circuit:<provider>`). */
+  keys?: CircuitKeys<Id>;
   /** Consecutive retry_later / bad_reply outcomes that open the circuit. */
   failureThreshold?: number;
   /** How long an opened circuit waits before letting one probe through. */
@@ -36,12 +45,12 @@ export interface CircuitBreakerOptions {
   /** How long one worker holds the probe before another may try (a probe that never reports must not block). */
   probeTtlMs?: number;
   /** When a provider's quota comes back; default the 1st of next month (UTC). */
-  quotaResetAt?: (provider: ProviderId, now: Date) => Date;
+  quotaResetAt?: (provider: Id, now: Date) => Date;
   /**
    * A fingerprint of the provider's configuration (e.g. a hash of its key). A circuit opened by bad credentials
    * stays open until this changes.
    */
-  configVersion?: (provider: ProviderId) => string;
+  configVersion?: (provider: Id) => string;
   now?: () => number;
 }
 
@@ -75,20 +84,20 @@ return failures
  * failures, at once on bad credentials (until the configuration changes) and on an exhausted quota (until the
  * quota resets); after the cool-down one worker probes (half-open) and the probe's outcome closes or re-opens it.
  */
-export class CircuitBreaker {
-  private readonly keys: WaterfallKeys;
+export class CircuitBreaker<Id extends string = ProviderId> {
+  private readonly keys: CircuitKeys<Id>;
   private readonly failureThreshold: number;
   private readonly coolDownMs: number;
   private readonly probeTtlMs: number;
-  private readonly quotaResetAt: (provider: ProviderId, now: Date) => Date;
-  private readonly configVersion: (provider: ProviderId) => string;
+  private readonly quotaResetAt: (provider: Id, now: Date) => Date;
+  private readonly configVersion: (provider: Id) => string;
   private readonly now: () => number;
 
   constructor(
     private readonly redis: Redis,
-    options: CircuitBreakerOptions,
+    options: CircuitBreakerOptions<Id>,
   ) {
-    this.keys = new WaterfallKeys(options.prefix);
+    this.keys = options.keys ?? (new WaterfallKeys(options.prefix) as CircuitKeys<string>);
     this.failureThreshold = Math.max(1, options.failureThreshold ?? 5);
     this.coolDownMs = options.coolDownMs ?? 60_000;
     this.probeTtlMs = options.probeTtlMs ?? 30_000;
@@ -98,7 +107,7 @@ export class CircuitBreaker {
   }
 
   /** May `provider` be called now? In half-open state only one worker gets the probe. */
-  async check(provider: ProviderId): Promise<CircuitGate> {
+  async check(provider: Id): Promise<CircuitGate<Id>> {
     const status = await this.status(provider);
     if (status.state === 'closed') return { allowed: true, probe: false };
     if (status.state === 'open') return { allowed: false, status };
@@ -107,12 +116,12 @@ export class CircuitBreaker {
   }
 
   /** A match or no match: the provider works, so the circuit closes and the failure count restarts. */
-  async recordSuccess(provider: ProviderId): Promise<void> {
+  async recordSuccess(provider: Id): Promise<void> {
     await this.redis.del(this.keys.circuit(provider), this.keys.circuitProbe(provider));
   }
 
   /** A retry_later or bad_reply. */
-  async recordFailure(provider: ProviderId, reason: string): Promise<void> {
+  async recordFailure(provider: Id, reason: string): Promise<void> {
     await this.redis.eval(
       FAILURE_SCRIPT,
       2,
@@ -127,7 +136,7 @@ export class CircuitBreaker {
   }
 
   /** The key is wrong or revoked: no call can succeed until someone changes the configuration. */
-  async recordBadCredentials(provider: ProviderId, reason: string): Promise<void> {
+  async recordBadCredentials(provider: Id, reason: string): Promise<void> {
     const key = this.keys.circuit(provider);
     await this.redis
       .multi()
@@ -144,7 +153,7 @@ export class CircuitBreaker {
   }
 
   /** The provider's quota is used up: nothing to gain from calling it before the quota resets. */
-  async recordQuotaExhausted(provider: ProviderId, reason: string): Promise<void> {
+  async recordQuotaExhausted(provider: Id, reason: string): Promise<void> {
     const now = this.now();
     const until = Math.max(now + 1, this.quotaResetAt(provider, new Date(now)).getTime());
     const key = this.keys.circuit(provider);
@@ -157,11 +166,11 @@ export class CircuitBreaker {
   }
 
   /** Closes the circuit by hand (an admin fixed the provider). */
-  async reset(provider: ProviderId): Promise<void> {
+  async reset(provider: Id): Promise<void> {
     await this.recordSuccess(provider);
   }
 
-  async status(provider: ProviderId): Promise<CircuitStatus> {
+  async status(provider: Id): Promise<CircuitStatus<Id>> {
     const raw = await this.redis.hgetall(this.keys.circuit(provider));
     const failures = Number(raw.failures ?? 0);
     const trip = raw.trip as CircuitTrip | undefined;
@@ -180,20 +189,20 @@ export class CircuitBreaker {
   }
 
   /** Every listed provider's circuit, for /readyz. */
-  async states(providers: readonly ProviderId[]): Promise<CircuitStatus[]> {
+  async states(providers: readonly Id[]): Promise<CircuitStatus<Id>[]> {
     return Promise.all(providers.map((provider) => this.status(provider)));
   }
 
   /** The `enrichment_circuit_state` gauge over these providers (see `registerCircuitStateGauge`). */
   registerMetrics(
     registry: Registry,
-    providers: () => readonly ProviderId[],
+    providers: () => readonly Id[],
     options: { prefix?: string } = {},
   ): Gauge<'provider'> {
     return registerCircuitStateGauge(registry, () => this.states(providers()), options);
   }
 
-  keysFor(provider: ProviderId): string[] {
+  keysFor(provider: Id): string[] {
     return [this.keys.circuit(provider), this.keys.circuitProbe(provider)];
   }
 }

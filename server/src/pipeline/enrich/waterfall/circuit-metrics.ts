@@ -10,7 +10,7 @@ export const CIRCUIT_STATE_VALUE: { readonly [K in CircuitState]: number } = { c
  */
 export function registerCircuitStateGauge(
   registry: Registry,
-  read: () => Promise<readonly CircuitStatus[]> | undefined,
+  read: () => Promise<readonly CircuitStatus<string>[]> | undefined,
   options: { prefix?: string } = {},
 ): Gauge<'provider'> {
   return new Gauge({
