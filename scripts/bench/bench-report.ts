@@ -1,3 +1,4 @@
+import type { ActionFigureResult } from './action-figure';
 import type { NaiveResult } from './naive-baseline';
 import type { NoopResult } from './noop-rerun';
 import type { StreamResult } from './change-stream';
@@ -23,6 +24,9 @@ export interface BenchFigures {
   redis_bytes_per_record: number;
   noop_write_calls: number;
   echo_jobs: number;
+  /** 1,000 records entering an audience with a Campaign action (`--only actions` runs just this part). */
+  action_api_calls_per_1000: number;
+  action_applications_per_s: number;
 }
 
 export interface BenchDetails {
@@ -32,6 +36,7 @@ export interface BenchDetails {
   naive: NaiveResult;
   stream: StreamResult;
   noop: NoopResult;
+  action: ActionFigureResult;
   machine: { cpus: number; model: string; memoryGb: number; node: string; loadAverage: number[] };
 }
 
@@ -57,6 +62,8 @@ export function benchFigures(latencyMs: number, d: BenchDetails): BenchFigures {
     redis_bytes_per_record: round(d.sync.redisBytesPerRecord, 0),
     noop_write_calls: d.noop.writeCalls,
     echo_jobs: d.sync.echoJobs + d.noop.jobs,
+    action_api_calls_per_1000: round(d.action.apiCallsPer1000, 2),
+    action_applications_per_s: round(d.action.applicationsPerS),
   };
 }
 
@@ -104,6 +111,7 @@ export function formatBenchTable(f: BenchFigures, d: BenchDetails): string {
     ['Redis memory per mirrored record', `${f.redis_bytes_per_record} B (${d.sync.redisKeys} keys)`, '', ''],
     ['no-op rerun: write calls', String(f.noop_write_calls), '0', mark(f.noop_write_calls === 0)],
     ['echo jobs (jobs caused by our own writes)', String(f.echo_jobs), '0', mark(f.echo_jobs === 0)],
+    ...actionRows(d.action),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
@@ -115,6 +123,32 @@ export function formatBenchTable(f: BenchFigures, d: BenchDetails): string {
     '',
     `machine: ${m.cpus} × ${m.model}, ${m.memoryGb} GB, Node ${m.node}, load average ${m.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
   ].join('\n');
+}
+
+/** The action figure's rows: calls per 1,000 applications (goal ≤ 12 with Collections) and applications/s. */
+export function actionRows(a: ActionFigureResult): [string, string, string, string][] {
+  const per1000 = round(a.apiCallsPer1000, 2);
+  return [
+    [
+      `action: API calls per 1000 Campaign applications (latency ${a.latencyMs} ms)`,
+      `${per1000} (${a.apiCalls} calls for ${a.applications} entries)`,
+      '≤ 12',
+      mark(per1000 <= 12),
+    ],
+    [
+      'action: applications/s',
+      `${round(a.applicationsPerS)} (${round(a.seconds, 1)} s; ${round(a.secondsFromActivation, 1)} s from activation)`,
+      '',
+      '',
+    ],
+  ];
+}
+
+/** The action part alone (`--only actions`). */
+export function formatActionTable(a: ActionFigureResult): string {
+  const rows = actionRows(a);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
 function mark(ok: boolean): string {

@@ -1,14 +1,17 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
- *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--server-heap-mb N] [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]`
+ *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--only actions] [--action-records 1000] [--server-heap-mb N]
+ *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
- * (with and without per-call latency), the naive jsforce baseline, a change stream, and a no-op second run.
+ * (with and without per-call latency), the naive jsforce baseline, a change stream, a no-op second run, and the
+ * action figure (1,000 records entering an audience with a Campaign action).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { benchFigures, formatBenchTable, type BenchDetails } from './bench-report';
+import { runActionFigure, type ActionFigureResult } from './action-figure';
+import { benchFigures, formatActionTable, formatBenchTable, type BenchDetails } from './bench-report';
 import { connectionAs, createBenchConfig } from './bench-config';
 import { ChangeListener } from './change-listener';
 import { runChangeStream } from './change-stream';
@@ -32,6 +35,9 @@ const jsonFile = args.get('json');
 const echo = args.has('echo');
 /** Only the first initial sync (e.g. `--records 100000 --sync-only` for peak RSS at scale). */
 const syncOnly = args.has('sync-only');
+/** `--only actions`: just the action figure (its own emulator and server), `--action-records` entries. */
+const actionsOnly = args.get('only') === 'actions';
+const actionRecords = numberArg(args, 'action-records', 1000);
 /** `--server-heap-mb N` runs the server with --max-old-space-size=N (to see how much of its RSS is lazy GC). */
 const serverNodeArgs = [
   ...(args.has('server-heap-mb') ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`] : []),
@@ -69,8 +75,33 @@ async function freshEmulator(): Promise<EmulatorProcess> {
   return emulator;
 }
 
+async function actionFigure(): Promise<ActionFigureResult> {
+  log(`action figure: ${actionRecords} records entering an audience with a Campaign action, ${latencyMs} ms per call`);
+  const action = await runActionFigure({
+    cwd,
+    redisUrl,
+    prefix: tag(),
+    records: actionRecords,
+    latencyMs,
+    echo,
+    timeoutMs,
+  });
+  log(
+    `  ${action.apiCallsPer1000.toFixed(2)} API calls per 1000, ${action.applicationsPerS.toFixed(1)} applications/s, ` +
+      `statuses ${JSON.stringify(action.statuses)}, ${action.campaignMembers} campaign members, ` +
+      `calls by route ${JSON.stringify(action.byRoute)}`,
+  );
+  return action;
+}
+
 async function main(): Promise<void> {
   await checkRedis();
+  if (actionsOnly) {
+    const action = await actionFigure();
+    process.stdout.write(`\n${formatActionTable(action)}\n`);
+    if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify({ action }, null, 2)}\n`);
+    return;
+  }
   const cleanups: (() => Promise<unknown>)[] = [];
   const started = performance.now();
   try {
@@ -192,6 +223,9 @@ async function main(): Promise<void> {
     );
     log(`  ${bulk.result.recordsPerS.toFixed(1)} records/s, ${bulk.result.apiCalls} API calls`);
     await bulk.server.stop();
+    await emulatorBulk.stop();
+
+    const action = await actionFigure();
 
     const details: BenchDetails = {
       sync: first.result,
@@ -200,6 +234,7 @@ async function main(): Promise<void> {
       naive,
       stream,
       noop,
+      action,
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? 'unknown',

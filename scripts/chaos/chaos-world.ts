@@ -4,6 +4,8 @@ import { connectionAs, createBenchConfig } from '../bench/bench-config';
 import { startEmulatorProcess, type EmulatorProcess } from '../bench/emulator-process';
 import { RedisPrefix } from '../bench/redis-prefix';
 import { ServerProcess } from '../bench/server-process';
+import { ChaosActions } from './chaos-actions';
+import type { EffectTally } from './effect-tally';
 import { readOrgState, type OrgState } from './org-state';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,6 +20,8 @@ export class ChaosWorld {
   serverStarts = 0;
   readonly prefix = `{chaos-${randomBytes(4).toString('hex')}}`;
   private contactIds: string[] = [];
+  /** Every email a contact has had (seeded or edited), lower-cased: how the Outreach fake's prospects are matched. */
+  private readonly emails = new Map<string, string[]>();
   private readonly tokens = new Map<string, string>();
 
   private constructor(
@@ -25,18 +29,38 @@ export class ChaosWorld {
     public redisUrl: string,
     readonly cwd: string,
     private readonly echo: boolean,
+    readonly actions: ChaosActions,
   ) {}
 
   static async create(input: { contacts: number; redisUrl: string; cwd: string; echo?: boolean }): Promise<ChaosWorld> {
     const emulator = await startEmulatorProcess({ contacts: input.contacts, cwd: input.cwd });
-    await createBenchConfig(connectionAs(emulator.info, emulator.user('admin')));
-    const world = new ChaosWorld(emulator, input.redisUrl, input.cwd, input.echo ?? false);
-    const ids = await world.admin.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id', {
-      autoFetch: true,
-      maxFetch: 10_000_000,
-    });
-    world.contactIds = ids.records.map((r) => r.Id);
+    const admin = connectionAs(emulator.info, emulator.user('admin'));
+    await createBenchConfig(admin);
+    const actions = await ChaosActions.create(admin, emulator.user('rep').id);
+    const world = new ChaosWorld(emulator, input.redisUrl, input.cwd, input.echo ?? false, actions);
+    const rows = await world.admin.query<{ Id: string; Email: string | null }>(
+      'SELECT Id, Email FROM Contact ORDER BY Id',
+      {
+        autoFetch: true,
+        maxFetch: 10_000_000,
+      },
+    );
+    world.contactIds = rows.records.map((r) => r.Id);
+    for (const r of rows.records) world.rememberEmail(r.Id, r.Email);
     return world;
+  }
+
+  private rememberEmail(id: string, email: string | null): void {
+    if (!email) return;
+    const key = email.toLowerCase();
+    const ids = this.emails.get(key) ?? [];
+    if (!ids.includes(id)) this.emails.set(key, [...ids, id]);
+  }
+
+  /** Waits until no action application is Pending, then counts their effects per membership episode. */
+  async actionEffects(): Promise<EffectTally> {
+    await this.actions.settled(this.admin);
+    return this.actions.tally(this.admin, this.emails);
   }
 
   get admin(): Connection {
@@ -64,7 +88,7 @@ export class ChaosWorld {
       emulator: this.emulator.info,
       redisUrl: this.redisUrl,
       prefix: this.prefix,
-      env: { BULK_QUERY_THRESHOLD: '1000000000' },
+      env: { BULK_QUERY_THRESHOLD: '1000000000', ...this.actions.serverEnv() },
       echo: this.echo,
     });
     return this.server;
@@ -90,6 +114,7 @@ export class ChaosWorld {
         : chosen
             .filter((_, i) => i % 2 === 0)
             .map((id, i) => ({ Id: id, Title: 'Intern', Email: `chaos.${i}@mailinator.com` }));
+    for (const u of updates) this.rememberEmail(u.Id, u.Email);
     // Paced (the poison scenario): the same edits in smaller calls, with the scenario's own work between them.
     if (pacing.chunk) {
       for (let i = 0, n = 0; i < updates.length; i += pacing.chunk, n += 1) {
@@ -152,6 +177,7 @@ export class ChaosWorld {
   async destroy(): Promise<void> {
     await this.server?.stop().catch(() => undefined);
     await this.emulator.stop().catch(() => undefined);
+    await this.actions.stop();
     const redis = new RedisPrefix(this.redisUrl, this.prefix);
     await redis
       .clear()

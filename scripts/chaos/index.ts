@@ -9,6 +9,7 @@ import { cleanRun } from './clean-run';
 import { emulatorFaults } from './emulator-faults';
 import { killNine } from './kill-nine';
 import { longDowntime } from './long-downtime';
+import type { EffectTally } from './effect-tally';
 import { compareStates, type OrgState } from './org-state';
 import { OwnRedis } from './own-redis';
 import { poison } from './poison';
@@ -23,7 +24,14 @@ const echo = args.has('echo');
 const cwd = process.cwd();
 const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
 
-async function runScenario(scenario: Scenario): Promise<{ state: OrgState; world: ChaosWorld; notes: string[] }> {
+interface ScenarioResult {
+  state: OrgState;
+  effects: EffectTally;
+  world: ChaosWorld;
+  notes: string[];
+}
+
+async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const own = scenario.ownRedis ? await OwnRedis.start() : undefined;
   const world = await ChaosWorld.create({ contacts, redisUrl: own?.url ?? sharedRedis, cwd, echo });
   const notes: string[] = [];
@@ -33,7 +41,8 @@ async function runScenario(scenario: Scenario): Promise<{ state: OrgState; world
       await own.restart(downMs);
     });
     await world.settle();
-    return { state: await world.state(), world, notes };
+    const effects = await world.actionEffects();
+    return { state: await world.state(), effects, world, notes };
   } finally {
     await world.destroy();
     await own?.destroy();
@@ -48,13 +57,29 @@ async function main(): Promise<number> {
   const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime, poison].filter(
     (s) => typeof only !== 'string' || s.name.includes(only),
   );
-  const outcomes: ScenarioOutcome[] = [];
+  // The reference is judged on its effects too: it is the one run whose counts must hold with nothing going wrong.
+  const outcomes: ScenarioOutcome[] = [
+    {
+      name: cleanRun.name,
+      changesMade: reference.world.changesMade,
+      recordsWritten: reference.state.enriched,
+      duplicates: 0,
+      lost: 0,
+      fieldsDiffer: 0,
+      duplicatedEffects: reference.effects.duplicated,
+      missingEffects: reference.effects.missing,
+      pass: reference.effects.duplicated === 0 && reference.effects.missing === 0,
+      notes: [`actions: ${effectLine(reference.effects)}`, ...reference.effects.examples],
+    },
+  ];
+  printOutcome(outcomes[0]!);
   for (const scenario of scenarios) {
     log(`scenario: ${scenario.name}`);
     let outcome: ScenarioOutcome;
     try {
-      const { state, world, notes } = await runScenario(scenario);
+      const { state, effects, world, notes } = await runScenario(scenario);
       const diff = compareStates(reference.state, state);
+      const skipsDiffer = skipLine(effects) !== skipLine(reference.effects);
       outcome = {
         name: scenario.name,
         changesMade: world.changesMade,
@@ -62,12 +87,24 @@ async function main(): Promise<number> {
         duplicates: diff.duplicates,
         lost: diff.lost,
         fieldsDiffer: diff.fieldsDiffer,
+        duplicatedEffects: effects.duplicated,
+        missingEffects: effects.missing,
         pass:
           diff.duplicates === 0 &&
           diff.lost === 0 &&
           diff.fieldsDiffer === 0 &&
-          state.enriched === reference.state.enriched,
-        notes: [...notes, `${world.serverStarts} server start(s)`, ...diff.examples],
+          state.enriched === reference.state.enriched &&
+          effects.duplicated === 0 &&
+          effects.missing === 0 &&
+          !skipsDiffer,
+        notes: [
+          ...notes,
+          `${world.serverStarts} server start(s)`,
+          `actions: ${effectLine(effects)}`,
+          ...(skipsDiffer ? [`skipped applications differ from the clean run's (${skipLine(reference.effects)})`] : []),
+          ...diff.examples,
+          ...effects.examples,
+        ],
       };
     } catch (error) {
       outcome = {
@@ -77,6 +114,8 @@ async function main(): Promise<number> {
         duplicates: 0,
         lost: 0,
         fieldsDiffer: 0,
+        duplicatedEffects: 0,
+        missingEffects: 0,
         pass: false,
         notes: [`did not finish: ${(error as Error).message.split('\n')[0]}`],
       };
@@ -97,12 +136,26 @@ function printOutcome(o: ScenarioOutcome): void {
     [
       `\n${o.name}`,
       `  changes made ${o.changesMade}, records written ${o.recordsWritten}, duplicates ${o.duplicates}, lost ${o.lost}, ` +
-        `records differing from the clean run ${o.fieldsDiffer}`,
+        `records differing from the clean run ${o.fieldsDiffer}, duplicated effects ${o.duplicatedEffects}, ` +
+        `missing effects ${o.missingEffects}`,
       ...o.notes.map((n) => `  - ${n}`),
       `  ${o.pass ? 'PASS' : 'FAIL'}`,
       '',
     ].join('\n'),
   );
+}
+
+/** Per action: applies and removes the episodes ask for, skipped, duplicated, missing. */
+function effectLine(t: EffectTally): string {
+  const parts = t.actions.map(
+    (a) =>
+      `${a.action} ${a.expectedApplies}+${a.expectedRemoves} (skipped ${a.skipped}, dup ${a.duplicated}, missing ${a.missing})`,
+  );
+  return `${parts.join('; ')}; shared prospects not judged ${t.sharedProspects}`;
+}
+
+function skipLine(t: EffectTally): string {
+  return t.actions.map((a) => `${a.action} ${a.skipped}`).join(', ');
 }
 
 main().then(

@@ -7,6 +7,9 @@ export interface ScenarioOutcome {
   duplicates: number;
   lost: number;
   fieldsDiffer: number;
+  /** Action effects beyond one per episode, and effects an episode lacks (entry or remove), in the org and fakes. */
+  duplicatedEffects: number;
+  missingEffects: number;
   pass: boolean;
   notes: string[];
 }

@@ -3,9 +3,15 @@
  * accepts, and a small control API (request log, token requests, 429s, the create race, a held token endpoint).
  */
 import { listenOnLoopback, type RecordedRequest } from '../providers/fake-server';
-import { addProspect, createOutreachFake, type FakeSequenceState, type OutreachFakeState } from './outreach-fake';
+import {
+  addProspect,
+  createOutreachFake,
+  type FakeProspect,
+  type FakeSequenceState,
+  type OutreachFakeState,
+} from './outreach-fake';
 
-export type { FakeSequenceState } from './outreach-fake';
+export type { FakeProspect, FakeSequenceState } from './outreach-fake';
 
 export const OUTREACH_FAKE_CLIENT = { clientId: 'fake-outreach-client', clientSecret: 'fake-outreach-secret' };
 export const OUTREACH_FAKE_INITIAL_REFRESH_TOKEN = 'refresh-initial-0123456789';
@@ -22,6 +28,7 @@ export interface OutreachFake {
   /** The refresh token the fake accepts now (rotated on each refresh). */
   currentRefreshToken(): string;
   sequenceStates(): readonly FakeSequenceState[];
+  prospects(): readonly FakeProspect[];
   control: {
     rateLimitNext(count: number, retryAfterSeconds: number): void;
     raceNextProspectCreate(): void;
@@ -66,6 +73,7 @@ export async function startOutreachFake(): Promise<OutreachFake> {
     tokenRequests: () => state.tokenRequests,
     currentRefreshToken: () => state.refreshToken,
     sequenceStates: () => state.sequenceStates,
+    prospects: () => state.prospects,
     control: {
       rateLimitNext(count, retryAfterSeconds) {
         state.rateLimited = { count, retryAfterSeconds };

@@ -216,6 +216,20 @@ export function createOutreachFake(state: OutreachFakeState) {
     send(res, 200, { data: found.map((s) => stateResource(req, s)), meta: { count: found.length } });
   });
 
+  api.get('/sequenceStates/:id', (req, res) => {
+    const found = state.sequenceStates.find((s) => s.id === Number(req.params.id));
+    if (!found) {
+      return jsonApiError(
+        res,
+        404,
+        'resourceNotFound',
+        'Resource Not Found',
+        `Could not find 'sequenceState' with ID '${req.params.id}'.`,
+      );
+    }
+    send(res, 200, { data: stateResource(req, found) });
+  });
+
   api.post('/sequenceStates', (req, res) => {
     const relationships =
       (req.body as { data?: { relationships?: Record<string, { data?: { id?: unknown } }> } })?.data?.relationships ??

@@ -132,6 +132,23 @@ describe('Outreach_Sequence target', () => {
     expect(again).toMatchObject({ status: 'Skipped', reason: 'not_in_target' });
   });
 
+  it('when the record exits after its email changed, then the state its apply recorded is finished', async () => {
+    const applied = await target().apply(application());
+    const stateId = applied.status === 'Succeeded' ? applied.externalId : undefined;
+    expect(stateId).toBeDefined();
+    // The rep's edit that made the record leave also changed its email: no prospect has the new one.
+    const fields = { Email: 'olivia@personal.example', FirstName: 'Olivia', LastName: 'Martin', Title: 'Intern' };
+    const result = await target().remove(application({ operation: 'remove', fields, appliedExternalId: stateId }));
+    expect(result).toMatchObject({ status: 'Succeeded', externalId: stateId });
+    expect(fake.sequenceStates().map((s) => s.state)).toEqual(['finished']);
+    // A retry of that remove (its first try finished the state, then the worker died) is Succeeded, not a second call.
+    const again = await target().remove(
+      application({ operation: 'remove', fields, appliedExternalId: stateId, attempt: 2 }),
+    );
+    expect(again).toMatchObject({ status: 'Succeeded', externalId: stateId });
+    expect(apiCalls().filter((c) => c.endsWith('/actions/finish'))).toHaveLength(1);
+  });
+
   it('when two workers refresh at once, then one refresh call is made and both use the new token', async () => {
     const release = fake.control.holdTokenRequests();
     let waiting = 0;

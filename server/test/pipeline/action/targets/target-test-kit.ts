@@ -54,6 +54,7 @@ export interface ApplicationOverrides<Settings> {
   episodeKey?: string;
   attempt?: number;
   previousExternalId?: string;
+  appliedExternalId?: string;
   occurredAt?: string;
   object?: RecordObject;
   fields?: Record<string, FieldValue>;
@@ -97,6 +98,7 @@ export function buildApplication<Settings>(
     occurredAt: overrides.occurredAt ?? '2026-11-28T12:00:00.000Z',
     attempt: overrides.attempt ?? 1,
     ...(overrides.previousExternalId ? { previousExternalId: overrides.previousExternalId } : {}),
+    ...(overrides.appliedExternalId ? { appliedExternalId: overrides.appliedExternalId } : {}),
   };
 }
 

@@ -147,7 +147,46 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     }
   }
 
+  /**
+   * The state our apply created, by the id it recorded: the record's email may have changed since its entry (a
+   * rep's edit is often what made it leave), so looking the prospect up by email again would miss it.
+   */
+  async function finishApplied(application: ActionApplication<OutreachSettings>, stateId: string) {
+    const path = `sequenceStates/${encodeURIComponent(stateId)}`;
+    const ended = async () => {
+      const reply = await client.request('GET', path);
+      if (reply.status === 404) return 'gone' as const;
+      const state = (reply.body as { data?: { attributes?: { state?: unknown } } } | undefined)?.data?.attributes
+        ?.state;
+      return typeof state === 'string' && ENDED_STATES.has(state);
+    };
+    const before = await ended();
+    if (before === 'gone') return skipped(SKIP_REASONS.notInTarget, `Outreach has no sequence state ${stateId}`);
+    // Ended already: by our earlier try (a retry), else by Outreach or a person (a reply, an opt-out).
+    if (before) {
+      return isRetry(application)
+        ? ({ status: 'Succeeded', externalId: stateId } as const)
+        : skipped(SKIP_REASONS.notInTarget, `sequence state ${stateId} has already ended`);
+    }
+    const finished = await client.request('POST', `${path}/actions/finish`);
+    if (finished.status < 300 || (await ended()) === true) return { status: 'Succeeded', externalId: stateId } as const;
+    const detail = errorDetail(finished.body) ?? `HTTP ${finished.status}`;
+    return {
+      status: 'Failed',
+      code: 'OUTREACH_FINISH_REJECTED',
+      message: `Outreach: ${detail}`,
+      retryable: false,
+    } as const;
+  }
+
   async function remove(application: ActionApplication<OutreachSettings>): Promise<ActionResult> {
+    if (application.appliedExternalId) {
+      try {
+        return await finishApplied(application, application.appliedExternalId);
+      } catch (error) {
+        return resultFromError(error, 'OUTREACH_FAILED');
+      }
+    }
     const email = recordEmail(application.record.fields);
     if (!email) return skipped(SKIP_REASONS.notInTarget, 'the record has no email address to find its prospect by');
     const sequenceId = application.action.target;
