@@ -10,6 +10,7 @@ import { emailSkip, isRetry, recordEmail, SKIP_REASONS, skipped, textField } fro
 import { OutreachClient, errorDetail } from './outreach-client';
 import type { OutreachConfig } from './outreach-config';
 import { OutreachTokenStore } from './outreach-token-store';
+import { dataId, firstId, sequencerPersonFields } from '../shared/sequencer-fields';
 
 export const outreachSettingsSchema = z.object({
   /** The sending mailbox: Outreach needs one for a sequence with email steps. */
@@ -229,25 +230,11 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     type: 'Outreach_Sequence',
     settingsSchema: outreachSettingsSchema,
     objects: ['Contact', 'Lead'],
-    requiredFields(_action, object: RecordObject) {
-      const fields = ['Email', 'HasOptedOutOfEmail', 'FirstName', 'LastName', 'Title'];
-      return object === 'Lead' ? [...fields, 'Company'] : fields;
-    },
+    requiredFields: (_action, object: RecordObject) => sequencerPersonFields(object),
     validateTarget,
     apply,
     remove,
   };
-}
-
-function dataId(body: unknown): string | undefined {
-  const id = (body as { data?: { id?: unknown } } | undefined)?.data?.id;
-  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
-}
-
-function firstId(body: unknown): string | undefined {
-  const data = (body as { data?: unknown } | undefined)?.data;
-  const first = Array.isArray(data) ? (data[0] as { id?: unknown } | undefined) : undefined;
-  return typeof first?.id === 'number' || typeof first?.id === 'string' ? String(first.id) : undefined;
 }
 
 function sequenceStates(body: unknown): SequenceState[] {

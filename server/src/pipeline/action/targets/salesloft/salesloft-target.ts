@@ -8,6 +8,7 @@ import { resultFromError, TargetError } from '../shared/target-error';
 import { emailSkip, isRetry, recordEmail, SKIP_REASONS, skipped, textField } from '../shared/target-results';
 import { errorText, SalesloftClient } from './salesloft-client';
 import type { SalesloftConfig } from './salesloft-config';
+import { dataId, firstId, sequencerPersonFields } from '../shared/sequencer-fields';
 
 /** `Settings__c` of a Salesloft_Cadence action: nothing is needed beyond the cadence in `Target__c`. */
 export const salesloftSettingsSchema = z.object({}).loose();
@@ -161,23 +162,9 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
     type: 'Salesloft_Cadence',
     settingsSchema: salesloftSettingsSchema,
     objects: ['Contact', 'Lead'],
-    requiredFields(_action, object: RecordObject) {
-      const fields = ['Email', 'HasOptedOutOfEmail', 'FirstName', 'LastName', 'Title'];
-      return object === 'Lead' ? [...fields, 'Company'] : fields;
-    },
+    requiredFields: (_action, object: RecordObject) => sequencerPersonFields(object),
     validateTarget,
     apply,
     remove,
   };
-}
-
-function dataId(body: unknown): string | undefined {
-  const id = (body as { data?: { id?: unknown } } | undefined)?.data?.id;
-  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
-}
-
-function firstId(body: unknown): string | undefined {
-  const data = (body as { data?: unknown } | undefined)?.data;
-  const first = Array.isArray(data) ? (data[0] as { id?: unknown } | undefined) : undefined;
-  return typeof first?.id === 'number' || typeof first?.id === 'string' ? String(first.id) : undefined;
 }
