@@ -172,7 +172,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     new CollectionsClient(org, { logger: logger.child({ component }), onRequest: () => apiUsage.observe() });
   // Native actions need only the org; the others come with their environment (settings.actions.targets).
   const actionRegistry = createActionRegistry([
-    new CampaignTarget(org),
+    new CampaignTarget(org, collections('campaign-members')),
     new TaskTarget(org, collections('task-actions')),
     ...(settings.actions?.targets ?? []),
   ]);

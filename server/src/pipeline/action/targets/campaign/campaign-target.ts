@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OrgClient } from '../../../../salesforce/org-client';
+import type { CollectionsClient } from '../../../../salesforce/writers/collections-client';
 import { isRecordId } from '../../../../salesforce/selectors/api-name';
 import {
   campaignMemberQuery,
@@ -33,7 +34,13 @@ export class CampaignTarget implements ActionTarget<CampaignSettings> {
   readonly settingsSchema = campaignSettingsSchema;
   readonly objects = ['Contact', 'Lead'] as const;
 
-  constructor(private readonly org: OrgClient) {}
+  /** `collections` (optional) lets entries arriving together be inserted 200 per collection instead of one by one. */
+  constructor(
+    private readonly org: OrgClient,
+    private readonly collections?: CollectionsClient,
+  ) {
+    if (!collections) this.applyMany = undefined;
+  }
 
   requiredFields(): string[] {
     return [];
@@ -72,6 +79,39 @@ export class CampaignTarget implements ActionTarget<CampaignSettings> {
       return { status: 'Failed', code, message: (error as Error).message, retryable: isPassingError(code) };
     }
   }
+
+  /**
+   * Many entries at once: one sObject Collections create for all of them. A row answered `DUPLICATE_VALUE` is looked
+   * at alone (ours from an earlier attempt, or a person's); a whole request that failed is retried by the step —
+   * its retry then meets our own rows as duplicates and recognises them.
+   */
+  applyMany? = async (applications: ActionApplication<CampaignSettings>[]): Promise<Map<string, ActionResult>> => {
+    const results = new Map<string, ActionResult>();
+    const outcomes = await this.collections!.save(
+      'create',
+      applications.map(({ action, record }) => ({
+        object: 'CampaignMember',
+        fields: {
+          CampaignId: action.target,
+          [record.object === 'Lead' ? 'LeadId' : 'ContactId']: record.id,
+          ...(action.settings.memberStatus && { Status: action.settings.memberStatus }),
+        },
+      })),
+    );
+    for (const [index, application] of applications.entries()) {
+      const outcome = outcomes[index];
+      if (!outcome) results.set(application.key, { status: 'Failed', message: 'no answer', retryable: true });
+      else if (outcome.ok) results.set(application.key, { status: 'Succeeded', externalId: outcome.id });
+      else if (outcome.code === 'DUPLICATE_VALUE') {
+        const personField = application.record.object === 'Lead' ? 'LeadId' : 'ContactId';
+        results.set(application.key, await this.existing(application, personField));
+      } else {
+        const retryable = outcome.wholeRequest === true || !outcome.final || isPassingError(outcome.code);
+        results.set(application.key, { status: 'Failed', code: outcome.code, message: outcome.message, retryable });
+      }
+    }
+    return results;
+  };
 
   async remove(application: ActionApplication<CampaignSettings>): Promise<ActionResult> {
     const id = application.appliedExternalId;
