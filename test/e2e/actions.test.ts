@@ -272,4 +272,28 @@ describe('e2e: actions', () => {
     const rows = await settledLogs(h, ada, 1);
     expect(rows.map((r) => r.Key__c)).toEqual([`${setup.actionIds[4]}-${setup.audienceId}-${ada}-1-apply`]);
   }, 180_000);
+
+  it('entries that arrive together join the campaign through one Collections create, not one call each', async () => {
+    const people = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara'].map((name) => ({
+      FirstName: name,
+      LastName: 'Tester',
+      Title: 'Engineer',
+      Email: `${name.toLowerCase()}@example.com`,
+    }));
+    const setup = await setUp(people, ([campaignId]) => [{ Type__c: 'Campaign', Target__c: campaignId }]);
+    h = setup.h;
+    const ids = h.records.Contact as string[];
+    await h.resetCounters();
+    // One rep save makes all five enter at once.
+    await h.updateRecords(
+      'Contact',
+      ids.map((Id) => ({ Id, Title: 'VP Engineering' })),
+      h.repConn(),
+    );
+    for (const id of ids) await settledLogs(h, id, 1);
+    expect((await members(h, setup.campaignIds[0]!)).map((m) => m.ContactId).sort()).toEqual([...ids].sort());
+    const counters = await h.counters();
+    // The integration user made no single-record create: every CampaignMember went in a collection.
+    expect(counters.byRoute.sobject ?? 0).toBe(0);
+  }, 180_000);
 });

@@ -10,7 +10,7 @@ import type { CollectionsClient } from '../../../src/salesforce/writers/collecti
 // The checks below end before any target talks to the org: none is reached.
 const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('the org was asked')) });
 const registry = createActionRegistry([
-  new CampaignTarget(unreachable as OrgClient),
+  new CampaignTarget(unreachable as OrgClient, unreachable as CollectionsClient),
   new TaskTarget(unreachable as OrgClient, unreachable as CollectionsClient),
 ]);
 const check = new ActionConfigCheck(registry);

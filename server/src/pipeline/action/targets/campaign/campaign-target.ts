@@ -34,13 +34,11 @@ export class CampaignTarget implements ActionTarget<CampaignSettings> {
   readonly settingsSchema = campaignSettingsSchema;
   readonly objects = ['Contact', 'Lead'] as const;
 
-  /** `collections` (optional) lets entries arriving together be inserted 200 per collection instead of one by one. */
+  /** `collections` inserts the memberships of entries that arrive together, 200 per collection. */
   constructor(
     private readonly org: OrgClient,
-    private readonly collections?: CollectionsClient,
-  ) {
-    if (!collections) this.applyMany = undefined;
-  }
+    private readonly collections: CollectionsClient,
+  ) {}
 
   requiredFields(): string[] {
     return [];
@@ -85,9 +83,9 @@ export class CampaignTarget implements ActionTarget<CampaignSettings> {
    * at alone (ours from an earlier attempt, or a person's); a whole request that failed is retried by the step —
    * its retry then meets our own rows as duplicates and recognises them.
    */
-  applyMany? = async (applications: ActionApplication<CampaignSettings>[]): Promise<Map<string, ActionResult>> => {
+  async applyMany(applications: ActionApplication<CampaignSettings>[]): Promise<Map<string, ActionResult>> {
     const results = new Map<string, ActionResult>();
-    const outcomes = await this.collections!.save(
+    const outcomes = await this.collections.save(
       'create',
       applications.map(({ action, record }) => ({
         object: 'CampaignMember',
@@ -111,7 +109,7 @@ export class CampaignTarget implements ActionTarget<CampaignSettings> {
       }
     }
     return results;
-  };
+  }
 
   async remove(application: ActionApplication<CampaignSettings>): Promise<ActionResult> {
     const id = application.appliedExternalId;
