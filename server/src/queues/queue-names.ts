@@ -9,6 +9,8 @@ export const QUEUE_NAMES = [
   'membership',
   /** Bulk runs, imports and reconciliations. */
   'runs',
+  /** Signal detectors (scheduled and change-driven) and the Slack notifications of fired signals. */
+  'signals',
 ] as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[number];
