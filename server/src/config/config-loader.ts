@@ -6,6 +6,7 @@ import {
   AUDIENCE,
   AUDIENCE_ACTION,
   AUDIENCE_FIELD_MAP,
+  AUDIENCE_SIGNAL_RULE,
   AUDIENCE_SOURCE,
   CONFIG_OBJECTS,
   recordSchema,
@@ -22,6 +23,8 @@ import { shortStatusMessage as shorten, writeConfigStatuses, type ConfigStatusVe
 import { fieldMapProblem } from './field-map-validation';
 import { relationshipPathProblem } from './filter-relationships';
 import type { LoadedAction } from '../pipeline/action/loaded-action';
+import type { LoadedSignalRule } from '../signals/signal-rule';
+import { checkSignalRule } from '../signals/signal-rule-check';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
 
 type ConfigObjectName = keyof typeof CONFIG_OBJECTS;
@@ -64,11 +67,12 @@ export class ConfigLoader {
   async load(): Promise<LoopConfig> {
     this.describes.invalidate();
     const verdicts: ConfigStatusVerdict[] = [];
-    const [sourceRows, audienceRows, mapRows, actionRows] = await Promise.all([
+    const [sourceRows, audienceRows, mapRows, actionRows, ruleRows] = await Promise.all([
       this.queryAll('Audience_Source__c', AUDIENCE_SOURCE),
       this.queryAll('Audience__c', AUDIENCE),
       this.queryAll('Audience_Field_Map__c', AUDIENCE_FIELD_MAP),
       this.queryAll('Audience_Action__c', AUDIENCE_ACTION),
+      this.queryAll('Audience_Signal_Rule__c', AUDIENCE_SIGNAL_RULE),
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
@@ -105,6 +109,20 @@ export class ConfigLoader {
       }
     }
 
+    const signalRules: LoadedSignalRule[] = [];
+    const ruleContext = {
+      sourcedObjects,
+      actionsById: new Map(actions.map((a) => [a.id, a])),
+      describe: (object: RecordObject) => this.describes.describe(object).catch(() => undefined),
+      takenSlugs: new Map<string, string>(),
+    };
+    for (const row of ruleRows) {
+      const verdict = await checkSignalRule(row, ruleContext);
+      const problem = verdict.problem === undefined ? undefined : shorten(verdict.problem);
+      verdicts.push({ object: 'Audience_Signal_Rule__c', record: row, problem });
+      if (verdict.rule) signalRules.push(verdict.rule);
+    }
+
     await writeConfigStatuses(this.statuses, verdicts, this.logger);
     const problems: ConfigProblem[] = verdicts
       .filter((v) => v.problem !== undefined)
@@ -122,6 +140,7 @@ export class ConfigLoader {
       fieldMaps,
       actionAudienceIds,
       actions,
+      signalRules,
       problems,
       loadedAt: new Date().toISOString(),
     };

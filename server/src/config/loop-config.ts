@@ -2,6 +2,7 @@ import type { FieldMap } from '../domain/field-map';
 import type { RecordObject } from '../domain/mirror-record';
 import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { Filter } from '../pipeline/segments/filter';
+import type { LoadedSignalRule } from '../signals/signal-rule';
 
 /** An active `Audience_Source__c` of type Salesforce: what to import and follow. */
 export interface SourceConfig {
@@ -38,6 +39,8 @@ export interface LoopConfig {
   actionAudienceIds: string[];
   /** Active `Audience_Action__c` records that passed their checks (type, settings, target, object). */
   actions: LoadedAction[];
+  /** Active `Audience_Signal_Rule__c` records that passed their checks (type, object, settings, channel, Enrol). */
+  signalRules: LoadedSignalRule[];
   problems: ConfigProblem[];
   loadedAt: string;
 }

@@ -12,6 +12,7 @@ const EMPTY_CONFIG: LoopConfig = {
   fieldMaps: [],
   actionAudienceIds: [],
   actions: [],
+  signalRules: [],
   problems: [],
   loadedAt: '',
 };

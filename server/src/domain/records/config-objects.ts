@@ -62,10 +62,12 @@ export const SIGNAL_TYPES = ['Job_Change', 'Funding_Round', 'Hiring_Surge', 'Fie
 export const AUDIENCE_SIGNAL_RULE = {
   Name: { kind: 'text' },
   Type__c: { kind: 'picklist', values: SIGNAL_TYPES, required: true },
-  Object__c: { kind: 'picklist', values: RECORD_OBJECTS, required: true },
+  // Optional for Webhook rules (the object comes from the record); the rule check requires it for the others.
+  Object__c: { kind: 'picklist', values: RECORD_OBJECTS },
   Settings__c: { kind: 'long_text' },
   Slack_Channel__c: { kind: 'text' },
   Notify_Owner__c: { kind: 'checkbox' },
+  Enrol_Action__c: { kind: 'lookup', referenceTo: 'Audience_Action__c' },
   Active__c: { kind: 'checkbox' },
   ...statusFields,
 } as const satisfies ObjectSpec;

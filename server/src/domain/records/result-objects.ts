@@ -27,10 +27,20 @@ export const AUDIENCE_SIGNAL = {
   Evidence__c: { kind: 'long_text', writes: true },
   Confidence__c: { kind: 'percent', writes: true },
   Status__c: { kind: 'picklist', values: SIGNAL_STATUS, writes: true },
+  Notification_Message__c: { kind: 'text', writes: true, maxLength: 255 },
   Key__c: { kind: 'text', writes: true },
 } as const satisfies ObjectSpec;
 
-export const RUN_TYPES = ['Import', 'Enrichment', 'Export', 'Dry_Run', 'Reconciliation'] as const;
+export const RUN_TYPES = [
+  'Import',
+  'Enrichment',
+  'Export',
+  'Dry_Run',
+  'Reconciliation',
+  'Signal',
+  'Action',
+  'Prospect_Search',
+] as const;
 export const RUN_STATUS = [
   'Queued',
   'Running',
@@ -48,6 +58,7 @@ export const AUDIENCE_RUN = {
   Audience_Source__c: { kind: 'lookup', referenceTo: 'Audience_Source__c', writes: true },
   Audience_Enrichment__c: { kind: 'lookup', referenceTo: 'Audience_Enrichment__c', writes: true },
   Audience__c: { kind: 'lookup', referenceTo: 'Audience__c', writes: true },
+  Audience_Signal_Rule__c: { kind: 'lookup', referenceTo: 'Audience_Signal_Rule__c', writes: true },
   Total__c: { kind: 'number', writes: true },
   Processed__c: { kind: 'number', writes: true },
   Succeeded__c: { kind: 'number', writes: true },
