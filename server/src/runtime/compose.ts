@@ -56,6 +56,7 @@ import { ReplayStore } from '../salesforce/stream/replay-store';
 import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
 import { KeySpace } from '../state/key-space';
+import { SignalJobRouter } from '../signals/signal-jobs';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -105,6 +106,11 @@ export interface LoopSettings {
   };
 }
 
+/** The signal parts every detector and notifier plugs into. */
+export interface SignalServices {
+  readonly jobs: SignalJobRouter;
+}
+
 /** The loop's object graph: every part built once, wired to its collaborators, nothing started. */
 export interface Loop {
   readonly settings: LoopSettings;
@@ -147,6 +153,8 @@ export interface Loop {
   readonly actions: ActionStep;
   /** A circuit per action target, shared in Redis (for /readyz and /metrics). */
   readonly actionCircuits: ActionCircuits;
+  /** Signals: the one worker of the `signals` queue, where detectors, Slack and Enrol register their jobs. */
+  readonly signals: SignalServices;
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
   /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
@@ -389,6 +397,9 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       circuits: actionCircuits,
     }),
   );
+  const signals: SignalServices = {
+    jobs: new SignalJobRouter({ queues, logger: logger.child({ component: 'signals' }) }),
+  };
 
   const loop: Loop = {
     settings,
@@ -426,6 +437,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     actionRegistry,
     actions,
     actionCircuits,
+    signals,
     integrationUserId: '',
     drainerStarted: false,
     drain: (timeoutMs) => drainIntake(intakeBuffer, writer, timeoutMs),

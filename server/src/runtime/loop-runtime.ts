@@ -24,6 +24,7 @@ export class LoopRuntime {
     await loop.drainer.start();
     loop.drainerStarted = true;
     await loop.actions.start();
+    loop.signals.jobs.start();
     this.gate = createBudgetGate(loop.governor, loop.queues.queues(), loop.deps.logger);
     // No stored replay id: the stream starts from new events (-1), so whatever changed since an earlier run
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
@@ -54,6 +55,7 @@ export class LoopRuntime {
     await loop.drainer.stop();
     loop.drainerStarted = false;
     await loop.enrichment.stop();
+    await loop.signals.jobs.stop();
     await loop.actions.stop();
     await loop.writer.flush();
     await loop.memberCounts.stop();
