@@ -57,6 +57,7 @@ import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
 import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
+import { SignalSinkSlot } from '../signals/signal-sink-slot';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -109,6 +110,8 @@ export interface LoopSettings {
 /** The signal parts every detector and notifier plugs into. */
 export interface SignalServices {
   readonly jobs: SignalJobRouter;
+  /** Where detectors, the threshold watcher and the webhook route hand their firings (the firer attaches here). */
+  readonly sink: SignalSinkSlot;
 }
 
 /** The loop's object graph: every part built once, wired to its collaborators, nothing started. */
@@ -399,6 +402,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   );
   const signals: SignalServices = {
     jobs: new SignalJobRouter({ queues, logger: logger.child({ component: 'signals' }) }),
+    sink: new SignalSinkSlot(),
   };
 
   const loop: Loop = {
