@@ -3,7 +3,8 @@
  * the org's queue (`Lead_Inbox`, a Group of Type Queue) or by a user who has since been deactivated gets its Task
  * owned by the action's `fallbackOwner`; without a fallbackOwner the application is `Skipped` with the reason in
  * `Audience_Action_Log__c.Message__c` and no Task is made. The org itself refuses a Task owned by a queue
- * (`FIELD_INTEGRITY_EXCEPTION`) or by an inactive user (`INACTIVE_OWNER_OR_USER`), so only the fallback can succeed.
+ * (`FIELD_INTEGRITY_EXCEPTION`) or by an inactive user (`INACTIVE_OWNER_OR_USER`), so only the fallback can succeed —
+ * also when the owner is deactivated while the loop still holds them as active (the org's refusal makes it ask again).
  * Everything asserted is read back from the org as the admin.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,5 +109,56 @@ describe('e2e: Task owner fallback', () => {
     // The Leads kept their owners: the fallback only assigns the Task.
     const owners = await h.byId<Row & { OwnerId: string }>('Lead', ['OwnerId'], [queuedDirector, leaverManager]);
     expect([owners.get(queuedDirector)?.OwnerId, owners.get(leaverManager)?.OwnerId]).toEqual([queueId, leaver]);
+  }, 180_000);
+
+  it('an owner deactivated after the loop last saw them active: the org refuses, the Task goes to the fallbackOwner', async () => {
+    h = await LoopHarness.create({
+      start: false,
+      sources: [{ Object__c: 'Lead' }],
+      fieldMaps: [],
+      audiences: [{ Name: 'Directors', Object__c: 'Lead', Filter__c: titleContains('Director') }],
+    });
+    const { admin } = h.userIds;
+    const leaver = h.emulator.users.filter((u) => u.role === 'rep')[1]!.id;
+    const [first, later] = (await h.createRecords('Lead', [
+      { FirstName: 'Fay', LastName: 'First', Company: 'Acme', Title: 'Director of Sales', OwnerId: leaver },
+      { FirstName: 'Lee', LastName: 'Later', Company: 'Acme', Title: 'Engineer', OwnerId: leaver },
+    ])) as [string, string];
+    await h.createRecords('Audience_Action__c', [
+      {
+        Name: 'Cadence',
+        Audience__c: h.ids.audiences[0],
+        Active__c: true,
+        Type__c: 'Task',
+        Settings__c: cadence(admin),
+      },
+    ]);
+    await h.startRuntime();
+    const settledLog = (leadId: string) =>
+      waitFor(
+        async () => {
+          const rows = await h!.query<LogRow>(
+            `SELECT Id, Key__c, Status__c, Message__c FROM Audience_Action_Log__c WHERE Key__c LIKE '%-${leadId}-1-apply'`,
+          );
+          return rows.find((r) => r.Status__c !== 'Pending');
+        },
+        90_000,
+        `the settled action log of ${leadId}`,
+      );
+    // The owner is active when the first Lead enters: the Task is theirs (and the loop now knows them as active).
+    expect((await settledLog(first)).Status__c).toBe('Succeeded');
+    const tasksOf = async (leadId: string) =>
+      (await h!.query<TaskRow>(`SELECT Id, OwnerId, Subject, WhoId FROM Task WHERE WhoId = '${leadId}'`)).map((t) => [
+        t.Subject,
+        t.OwnerId,
+      ]);
+    expect(await tasksOf(first)).toEqual([['Call Fay', leaver]]);
+
+    // The rep leaves; a rep's edit then makes their other Lead enter.
+    await h.updateRecords('User', [{ Id: leaver, IsActive: false }]);
+    await h.updateRecords('Lead', [{ Id: later, Title: 'Director of IT' }]);
+    const log = await settledLog(later);
+    expect(log.Status__c).toBe('Succeeded');
+    expect(await tasksOf(later)).toEqual([['Call Lee', admin]]);
   }, 180_000);
 });
