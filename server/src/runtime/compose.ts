@@ -58,6 +58,9 @@ import { CollectionsClient } from '../salesforce/writers/collections-client';
 import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
+import { SignalFirer } from '../signals/signal-firer';
+import type { SignalNotifyJob } from '../signals/signal-firing';
+import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -404,6 +407,18 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     jobs: new SignalJobRouter({ queues, logger: logger.child({ component: 'signals' }) }),
     sink: new SignalSinkSlot(),
   };
+  // The firer: one Audience_Signal__c per event (by Key__c), its attributes written like bought values, Slack told.
+  signals.sink.attach(
+    new SignalFirer({
+      collections: collections('signals'),
+      writes: new EnrichedWrites({ mirror, refresher, exclusive }),
+      mirror,
+      notifications: queues.queue<SignalNotifyJob>('signals'),
+      redis,
+      keys,
+      logger: logger.child({ component: 'signals' }),
+    }),
+  );
 
   const loop: Loop = {
     settings,
