@@ -59,6 +59,7 @@ import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
 import { SignalFirer } from '../signals/signal-firer';
+import { FieldThresholdWatcher } from '../signals/field-threshold-watcher';
 import type { SignalNotifyJob } from '../signals/signal-firing';
 import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
 
@@ -302,6 +303,8 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     logger: logger.child({ component: 'dead-letters' }),
     sweepMs: settings.deadLetterSweepMs,
   });
+  // Built before the parts that fire (the threshold watcher in the intake); the firer attaches further down.
+  const signalSink = new SignalSinkSlot();
   const intake = new ChangeIntake({
     mirror,
     ledger,
@@ -316,6 +319,11 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     removed: (records) => refresher.evaluate(config.current.audiences, records, { removed: true }),
     observers,
     rejectRecordIds: (event, invalid) => deadLetters.record(invalidIdsDeadLetter(event, invalid)),
+    thresholds: new FieldThresholdWatcher({
+      config: () => config.current,
+      sink: signalSink,
+      logger: logger.child({ component: 'signals' }),
+    }),
   });
   const enrichment = createRuntimeEnrichmentRunner(
     {
@@ -405,7 +413,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   );
   const signals: SignalServices = {
     jobs: new SignalJobRouter({ queues, logger: logger.child({ component: 'signals' }) }),
-    sink: new SignalSinkSlot(),
+    sink: signalSink,
   };
   // The firer: one Audience_Signal__c per event (by Key__c), its attributes written like bought values, Slack told.
   signals.sink.attach(

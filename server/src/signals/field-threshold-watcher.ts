@@ -1,0 +1,123 @@
+import type { LoopConfig } from '../config/loop-config';
+import type { FieldValue, MirrorRecord, RecordObject } from '../domain/mirror-record';
+import type { Logger } from '../lib/logger';
+import { isBlankFieldValue } from '../pipeline/export/field-value-compare';
+import type { SignalFiring, SignalSink } from './signal-firing';
+import type { LoadedSignalRule, SignalSettings } from './signal-rule';
+
+type ThresholdRule = Extract<LoadedSignalRule, { type: 'Field_Threshold' }>;
+type ThresholdSettings = SignalSettings<'Field_Threshold'>;
+
+/** The active Field_Threshold rules watching one object. */
+export function thresholdRulesFor(config: LoopConfig, object: RecordObject): ThresholdRule[] {
+  return config.signalRules.filter(
+    (rule): rule is ThresholdRule => rule.type === 'Field_Threshold' && rule.object === object,
+  );
+}
+
+/** The fields the mirror must keep for the threshold rules (their current value is the next change's previous one). */
+export function thresholdFieldsFor(config: LoopConfig, object: RecordObject): string[] {
+  return thresholdRulesFor(config, object).map((rule) => rule.settings.field);
+}
+
+/** A number, or an instant for date values; NaN when the value is neither. */
+function ordered(value: FieldValue): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || value.trim() === '') return Number.NaN;
+  const text = value.trim();
+  const number = Number(text);
+  return Number.isFinite(number) ? number : Date.parse(text);
+}
+
+/** Whether a value is past the rule's threshold; a blank is never past it. */
+export function isPast(settings: ThresholdSettings, value: FieldValue | undefined): boolean {
+  if (value === undefined || isBlankFieldValue(value)) return false;
+  if (settings.op === 'eq') {
+    return typeof settings.value === 'number'
+      ? ordered(value) === settings.value
+      : String(value).trim() === settings.value.trim();
+  }
+  const actual = ordered(value);
+  const threshold = ordered(settings.value);
+  if (Number.isNaN(actual) || Number.isNaN(threshold)) return false;
+  switch (settings.op) {
+    case 'gt':
+      return actual > threshold;
+    case 'gte':
+      return actual >= threshold;
+    case 'lt':
+      return actual < threshold;
+    case 'lte':
+      return actual <= threshold;
+  }
+}
+
+/** A change of one field seen by the CDC intake, with the value the mirror held before it. */
+export interface WatchedChange {
+  object: RecordObject;
+  /** The mirror's record before the change (its fields hold the previous values). */
+  before: MirrorRecord;
+  /** The changed fields and their new values. */
+  changes: Readonly<Record<string, FieldValue>>;
+  /** The change event's commit time (epoch ms): with the field and the new value, it names the crossing. */
+  commitTimestamp: number;
+}
+
+/**
+ * `Field_Threshold` (issue 14): change-driven, no polling. The CDC intake hands each change of a watched field with
+ * the mirror's previous value; a rule fires only on a crossing (previous not past the value, new one past it), so a
+ * record staying above does not fire again, and dropping back then crossing again does. The identity is the field,
+ * the new value and the change's commit time: a replay of the same change event makes the same key (a duplicate),
+ * a later crossing another one. A record seen for the first time (created, or read in when it starts matching its
+ * source) has no previous value and does not fire, nor does a field the mirror did not hold yet.
+ */
+export class FieldThresholdWatcher {
+  constructor(private readonly deps: { config: () => LoopConfig; sink: SignalSink; logger: Logger }) {}
+
+  /** Whether any active rule watches one of these changed fields (the intake reads the previous record only then). */
+  watches(object: RecordObject, changedFields: Iterable<string>): boolean {
+    const fields = new Set(thresholdFieldsFor(this.deps.config(), object));
+    if (fields.size === 0) return false;
+    for (const field of changedFields) if (fields.has(field)) return true;
+    return false;
+  }
+
+  /**
+   * Fires every rule the change crosses. A firing that fails for a reason that passes throws (the intake's caller
+   * retries the change event, the mirror still holding the previous value); one refused for good is logged.
+   */
+  async check(change: WatchedChange): Promise<void> {
+    for (const rule of thresholdRulesFor(this.deps.config(), change.object)) {
+      const { field } = rule.settings;
+      if (!Object.hasOwn(change.changes, field) || !Object.hasOwn(change.before.fields, field)) continue;
+      const previous = change.before.fields[field];
+      const next = change.changes[field] ?? null;
+      if (isPast(rule.settings, previous) || !isPast(rule.settings, next)) continue;
+      const outcome = await this.deps.sink.fire(this.firing(rule, change, previous ?? null, next));
+      if (outcome.status === 'failed') {
+        this.deps.logger.warn(
+          { rule: rule.id, recordId: change.before.id, message: outcome.message },
+          'threshold signal refused',
+        );
+      }
+    }
+  }
+
+  private firing(rule: ThresholdRule, change: WatchedChange, previous: FieldValue, next: FieldValue): SignalFiring {
+    const { field, op, value } = rule.settings;
+    const changedAt = new Date(change.commitTimestamp).toISOString();
+    return {
+      rule,
+      object: change.object,
+      recordId: change.before.id,
+      identity: `${field}|${JSON.stringify(next)}|${change.commitTimestamp}`,
+      summary: `${field} crossed ${OP_TEXT[op]} ${String(value)}: ${String(previous)} → ${String(next)}`,
+      evidence: { field, op, threshold: value, previous, value: next, changedAt, source: 'change data capture' },
+      // A field's value as Salesforce holds it: nothing is guessed.
+      confidence: 1,
+      occurredAt: changedAt,
+    };
+  }
+}
+
+const OP_TEXT: Record<ThresholdSettings['op'], string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=' };
