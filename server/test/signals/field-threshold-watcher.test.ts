@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { LoopConfig } from '../../src/config/loop-config';
+import type { FieldValue, MirrorRecord } from '../../src/domain/mirror-record';
+import { createLogger } from '../../src/lib/logger';
+import { FieldThresholdWatcher, isPast, thresholdFieldsFor } from '../../src/signals/field-threshold-watcher';
+import type { FireOutcome, SignalFiring, SignalSink } from '../../src/signals/signal-firing';
+import type { LoadedSignalRule } from '../../src/signals/signal-rule';
+
+const CONTACT = '003000000000001AAA';
+
+function thresholdRule(settings: { field: string; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; value: number | string }) {
+  return {
+    id: 'a0R000000000001AAA',
+    name: 'Hot lead',
+    type: 'Field_Threshold',
+    object: 'Contact',
+    settings,
+    notifyOwner: false,
+  } as LoadedSignalRule;
+}
+
+function configWith(rules: LoadedSignalRule[]): LoopConfig {
+  return {
+    sources: [],
+    audiences: [],
+    fieldMaps: [],
+    actionAudienceIds: [],
+    actions: [],
+    signalRules: rules,
+    problems: [],
+    loadedAt: new Date(0).toISOString(),
+  };
+}
+
+/** A sink that records what it is given and answers as the firer would (one signal per key-worthy identity). */
+class RecordingSink implements SignalSink {
+  readonly firings: SignalFiring[] = [];
+  async fire(firing: SignalFiring): Promise<FireOutcome> {
+    this.firings.push(firing);
+    return { status: 'fired', signalId: `sig-${this.firings.length}`, key: firing.identity };
+  }
+}
+
+function watcher(rules: LoadedSignalRule[]) {
+  const sink = new RecordingSink();
+  const logger = createLogger({ level: 'silent' });
+  return { sink, watcher: new FieldThresholdWatcher({ config: () => configWith(rules), sink, logger }) };
+}
+
+const record = (fields: Record<string, FieldValue>): MirrorRecord => ({ id: CONTACT, object: 'Contact', fields });
+
+describe('Field_Threshold: past the value', () => {
+  it('compares numbers, numeric text and ISO dates by each operator; a blank is never past', () => {
+    expect(isPast({ field: 'S', op: 'gte', value: 80 }, 80)).toBe(true);
+    expect(isPast({ field: 'S', op: 'gt', value: 80 }, 80)).toBe(false);
+    expect(isPast({ field: 'S', op: 'gt', value: 80 }, '81')).toBe(true);
+    expect(isPast({ field: 'S', op: 'lt', value: 10 }, 9)).toBe(true);
+    expect(isPast({ field: 'S', op: 'lte', value: 10 }, 11)).toBe(false);
+    expect(isPast({ field: 'S', op: 'eq', value: 5 }, '5')).toBe(true);
+    expect(isPast({ field: 'S', op: 'eq', value: 'Hot' }, 'Hot')).toBe(true);
+    expect(isPast({ field: 'D', op: 'gte', value: '2026-01-01' }, '2026-02-01')).toBe(true);
+    expect(isPast({ field: 'D', op: 'gte', value: '2026-01-01' }, '2025-12-31T23:00:00.000Z')).toBe(false);
+    expect(isPast({ field: 'S', op: 'lt', value: 10 }, null)).toBe(false);
+    expect(isPast({ field: 'S', op: 'lt', value: 10 }, '')).toBe(false);
+  });
+});
+
+describe('Field_Threshold: the watcher fires on a crossing only', () => {
+  const rule = thresholdRule({ field: 'Contact_Score__c', op: 'gte', value: 80 });
+
+  it('keeps the watched field in the mirror while the rule is active', () => {
+    expect(thresholdFieldsFor(configWith([rule]), 'Contact')).toEqual(['Contact_Score__c']);
+    expect(thresholdFieldsFor(configWith([rule]), 'Lead')).toEqual([]);
+  });
+
+  it('when the value goes from below to past it, then one firing names the field, the new value and the change time', async () => {
+    const { sink, watcher: w } = watcher([rule]);
+    expect(w.watches('Contact', ['Contact_Score__c'])).toBe(true);
+    expect(w.watches('Contact', ['Title'])).toBe(false);
+    await w.check({
+      object: 'Contact',
+      before: record({ Contact_Score__c: 70 }),
+      changes: { Contact_Score__c: 85 },
+      commitTimestamp: 1_700_000_000_000,
+    });
+    expect(sink.firings).toHaveLength(1);
+    const [firing] = sink.firings;
+    expect(firing).toMatchObject({
+      object: 'Contact',
+      recordId: CONTACT,
+      confidence: 1,
+      occurredAt: new Date(1_700_000_000_000).toISOString(),
+      evidence: { field: 'Contact_Score__c', previous: 70, value: 85, threshold: 80, op: 'gte' },
+    });
+    expect(firing!.identity).toBe('Contact_Score__c|85|1700000000000');
+  });
+
+  it('when the value stays past it, drops back, or the previous value is unknown, then nothing fires', async () => {
+    const { sink, watcher: w } = watcher([rule]);
+    const change = (before: Record<string, FieldValue>, next: FieldValue) =>
+      w.check({ object: 'Contact', before: record(before), changes: { Contact_Score__c: next }, commitTimestamp: 1 });
+    await change({ Contact_Score__c: 85 }, 90);
+    await change({ Contact_Score__c: 90 }, 50);
+    await change({}, 95); // the mirror never held the field: no previous value, no crossing
+    expect(sink.firings).toEqual([]);
+    await change({ Contact_Score__c: null }, 95); // blank before: it was not past the value
+    expect(sink.firings).toHaveLength(1);
+  });
+
+  it('the same crossing at another time has another identity; the same change event has the same one', async () => {
+    const { sink, watcher: w } = watcher([rule]);
+    const cross = (at: number) =>
+      w.check({
+        object: 'Contact',
+        before: record({ Contact_Score__c: 10 }),
+        changes: { Contact_Score__c: 85 },
+        commitTimestamp: at,
+      });
+    await cross(1);
+    await cross(1);
+    await cross(2);
+    const [a, b, c] = sink.firings.map((f) => f.identity);
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+  });
+});
