@@ -184,8 +184,15 @@ describe('e2e: signals firing', () => {
       },
     ]);
     const ruleId = await createRule(h, { Type__c: 'Job_Change', Object__c: 'Contact', Settings__c: '{}' });
+    // A threshold on the field the job change writes: our own write's change event is an echo, yet it crosses.
+    const thresholdId = await createRule(h, {
+      Type__c: 'Field_Threshold',
+      Object__c: 'Contact',
+      Settings__c: JSON.stringify({ field: 'Job_Change_Detected_At__c', op: 'gte', value: '2020-01-01T00:00:00Z' }),
+    });
     await h.startRuntime();
     const rule = await loadedRule(h, ruleId);
+    await loadedRule(h, thresholdId);
     const [katherine, dorothy] = h.records.Contact as [string, string];
     expect(await h.activeMembers(audienceId)).toEqual(new Set());
 
@@ -205,7 +212,7 @@ describe('e2e: signals firing', () => {
     expect(fired.status).toBe('fired');
 
     // The signal, with its confidence as a percent.
-    const [signal, ...more] = await signals(h);
+    const [signal, ...more] = (await signals(h)).filter((row) => row.Type__c === 'Job_Change');
     expect(more).toEqual([]);
     expect(signal).toMatchObject({ Type__c: 'Job_Change', Status__c: 'New', Contact__c: katherine, Confidence__c: 80 });
     expect(JSON.parse(signal!.Evidence__c)).toMatchObject({ provider: 'pdl', current: 'newco.example' });
@@ -236,13 +243,31 @@ describe('e2e: signals firing', () => {
     const tasks = await h.query<Row & { Subject: string }>(`SELECT Id, Subject FROM Task WHERE WhoId = '${katherine}'`);
     expect(tasks.map((t) => t.Subject)).toEqual(['Congratulate Katherine']);
 
+    // The field it wrote crossed the threshold rule's value: a second signal, from the loop's own write.
+    const crossed = await waitFor(
+      async () => (await signals(h!)).find((row) => row.Type__c === 'Field_Threshold'),
+      30_000,
+      'the threshold signal of the written field',
+    );
+    expect(crossed).toMatchObject({ Contact__c: katherine, Audience_Signal_Rule__c: thresholdId });
+    expect(JSON.parse(crossed.Evidence__c)).toMatchObject({ previous: null, source: 'written by the loop' });
+
     // The same move fired again (the detector's next run): a duplicate that writes nothing and acts on nothing.
-    await h.resetCounters();
+    const stamp = async () =>
+      (
+        await h!.query<Row & { SystemModstamp: string }>(
+          `SELECT Id, SystemModstamp FROM Audience_Signal__c WHERE Id = '${signal!.Id}'`,
+        )
+      )[0]?.SystemModstamp;
+    const stampBefore = await stamp();
     const again = await h.loop.signals.sink.fire({ ...firing, evidence: { ...firing.evidence, rerun: true } });
     expect(again).toEqual({ status: 'duplicate', signalId: signal!.Id, key: signal!.Key__c });
-    expect((await h.counters()).total).toBe(0);
+    expect(await stamp()).toBe(stampBefore);
+    expect(JSON.parse((await signals(h)).find((row) => row.Id === signal!.Id)!.Evidence__c)).not.toHaveProperty(
+      'rerun',
+    );
     await h.settle();
-    expect((await signals(h)).length).toBe(1);
+    expect((await signals(h)).length).toBe(2);
     expect((await h.query(`SELECT Id FROM Task WHERE WhoId = '${katherine}'`)).length).toBe(1);
   }, 180_000);
 });

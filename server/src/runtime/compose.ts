@@ -59,7 +59,7 @@ import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
 import { SignalFirer } from '../signals/signal-firer';
-import { FieldThresholdWatcher } from '../signals/field-threshold-watcher';
+import { FieldThresholdWatcher, type ThresholdJob } from '../signals/field-threshold-watcher';
 import type { SignalNotifyJob } from '../signals/signal-firing';
 import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
 
@@ -305,6 +305,12 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   });
   // Built before the parts that fire (the threshold watcher in the intake); the firer attaches further down.
   const signalSink = new SignalSinkSlot();
+  const thresholds = new FieldThresholdWatcher({
+    config: () => config.current,
+    sink: signalSink,
+    queue: queues.queue<ThresholdJob>('signals'),
+    logger: logger.child({ component: 'signals' }),
+  });
   const intake = new ChangeIntake({
     mirror,
     ledger,
@@ -319,11 +325,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     removed: (records) => refresher.evaluate(config.current.audiences, records, { removed: true }),
     observers,
     rejectRecordIds: (event, invalid) => deadLetters.record(invalidIdsDeadLetter(event, invalid)),
-    thresholds: new FieldThresholdWatcher({
-      config: () => config.current,
-      sink: signalSink,
-      logger: logger.child({ component: 'signals' }),
-    }),
+    thresholds,
   });
   const enrichment = createRuntimeEnrichmentRunner(
     {
@@ -427,6 +429,9 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       logger: logger.child({ component: 'signals' }),
     }),
   );
+  // Thresholds crossed by our own writes (their change events are echoes the intake drops).
+  observers.onWrites((writes) => void thresholds.queueOwnWrites(writes));
+  signals.jobs.handle('threshold', (job) => thresholds.runJob(job.data));
 
   const loop: Loop = {
     settings,

@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import type { LoopConfig } from '../config/loop-config';
 import type { FieldValue, MirrorRecord, RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import { isBlankFieldValue } from '../pipeline/export/field-value-compare';
+import type { ObservedWrite } from '../pipeline/loop-observers';
+import { jobId } from '../queues/job-ids';
 import type { SignalFiring, SignalSink } from './signal-firing';
 import type { LoadedSignalRule, SignalSettings } from './signal-rule';
 
@@ -52,6 +55,14 @@ export function isPast(settings: ThresholdSettings, value: FieldValue | undefine
   }
 }
 
+/** One crossing: the values either side, when it happened (epoch ms) and what saw it (for the evidence). */
+interface Crossing {
+  previous: FieldValue;
+  next: FieldValue;
+  at: number;
+  source: string;
+}
+
 /** A change of one field seen by the CDC intake, with the value the mirror held before it. */
 export interface WatchedChange {
   object: RecordObject;
@@ -63,6 +74,27 @@ export interface WatchedChange {
   commitTimestamp: number;
 }
 
+/** A crossing made by the loop's own write, queued on `signals` (job name `threshold`) to be fired with retries. */
+export const thresholdJobSchema = z.object({
+  ruleId: z.string().min(1),
+  object: z.enum(['Contact', 'Lead', 'Account']),
+  recordId: z.string().min(1),
+  previous: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  /** When the write was confirmed (epoch ms): part of the crossing's identity. */
+  at: z.number().int().positive(),
+});
+export type ThresholdJob = z.infer<typeof thresholdJobSchema>;
+
+export interface FieldThresholdWatcherDeps {
+  config: () => LoopConfig;
+  sink: SignalSink;
+  /** The `signals` queue: crossings made by our own writes wait there for the signals worker. */
+  queue: { add(name: 'threshold', data: ThresholdJob, options: { jobId: string }): Promise<unknown> };
+  logger: Logger;
+  now?: () => number;
+}
+
 /**
  * `Field_Threshold` (issue 14): change-driven, no polling. The CDC intake hands each change of a watched field with
  * the mirror's previous value; a rule fires only on a crossing (previous not past the value, new one past it), so a
@@ -72,7 +104,7 @@ export interface WatchedChange {
  * source) has no previous value and does not fire, nor does a field the mirror did not hold yet.
  */
 export class FieldThresholdWatcher {
-  constructor(private readonly deps: { config: () => LoopConfig; sink: SignalSink; logger: Logger }) {}
+  constructor(private readonly deps: FieldThresholdWatcherDeps) {}
 
   /** Whether any active rule watches one of these changed fields (the intake reads the previous record only then). */
   watches(object: RecordObject, changedFields: Iterable<string>): boolean {
@@ -93,26 +125,74 @@ export class FieldThresholdWatcher {
       const previous = change.before.fields[field];
       const next = change.changes[field] ?? null;
       if (isPast(rule.settings, previous) || !isPast(rule.settings, next)) continue;
-      const outcome = await this.deps.sink.fire(this.firing(rule, change, previous ?? null, next));
-      if (outcome.status === 'failed') {
-        this.deps.logger.warn(
-          { rule: rule.id, recordId: change.before.id, message: outcome.message },
-          'threshold signal refused',
-        );
+      const crossing = { previous: previous ?? null, next, at: change.commitTimestamp, source: 'change data capture' };
+      await this.fire(rule, change.object, change.before.id, crossing);
+    }
+  }
+
+  /**
+   * The loop's own writes (an enrichment writing `NumberOfEmployees`, a signal writing `Job_Change_Detected_At__c`):
+   * their change events are dropped as echoes, so the crossings are taken from the writes themselves and queued, one
+   * job per crossing, for the signals worker (`runJob`) to fire with retries. Called by the loop's observers, after
+   * the write was confirmed; never throws.
+   */
+  async queueOwnWrites(writes: readonly ObservedWrite[]): Promise<void> {
+    const at = (this.deps.now ?? Date.now)();
+    for (const write of writes) {
+      const rules = thresholdRulesFor(this.deps.config(), write.record.object);
+      for (const rule of rules) {
+        const change = write.changes.find((c) => c.field === rule.settings.field);
+        if (!change || isPast(rule.settings, change.before) || !isPast(rule.settings, change.after)) continue;
+        const data: ThresholdJob = {
+          ruleId: rule.id,
+          object: write.record.object,
+          recordId: write.record.id,
+          previous: change.before,
+          value: change.after,
+          at,
+        };
+        await this.deps.queue
+          .add('threshold', data, { jobId: jobId('threshold', rule.id, write.record.id, String(at)) })
+          .catch((error: unknown) =>
+            this.deps.logger.error({ err: error, rule: rule.id, recordId: write.record.id }, 'threshold not queued'),
+          );
       }
     }
   }
 
-  private firing(rule: ThresholdRule, change: WatchedChange, previous: FieldValue, next: FieldValue): SignalFiring {
+  /** The signals worker's `threshold` job: fires the crossing if its rule is still active (a refusal is logged). */
+  async runJob(raw: unknown): Promise<{ status: string }> {
+    const job = thresholdJobSchema.parse(raw);
+    const rule = thresholdRulesFor(this.deps.config(), job.object).find((r) => r.id === job.ruleId);
+    if (!rule) return { status: 'rule inactive' };
+    const crossing = { previous: job.previous, next: job.value, at: job.at, source: 'written by the loop' };
+    return this.fire(rule, job.object, job.recordId, crossing);
+  }
+
+  private async fire(
+    rule: ThresholdRule,
+    object: RecordObject,
+    recordId: string,
+    crossing: Crossing,
+  ): Promise<{ status: string }> {
+    const outcome = await this.deps.sink.fire(this.firing(rule, object, recordId, crossing));
+    if (outcome.status === 'failed') {
+      this.deps.logger.warn({ rule: rule.id, recordId, message: outcome.message }, 'threshold signal refused');
+    }
+    return { status: outcome.status };
+  }
+
+  private firing(rule: ThresholdRule, object: RecordObject, recordId: string, crossing: Crossing): SignalFiring {
     const { field, op, value } = rule.settings;
-    const changedAt = new Date(change.commitTimestamp).toISOString();
+    const { previous, next, at, source } = crossing;
+    const changedAt = new Date(at).toISOString();
     return {
       rule,
-      object: change.object,
-      recordId: change.before.id,
-      identity: `${field}|${JSON.stringify(next)}|${change.commitTimestamp}`,
+      object,
+      recordId,
+      identity: `${field}|${JSON.stringify(next)}|${at}`,
       summary: `${field} crossed ${OP_TEXT[op]} ${String(value)}: ${String(previous)} → ${String(next)}`,
-      evidence: { field, op, threshold: value, previous, value: next, changedAt, source: 'change data capture' },
+      evidence: { field, op, threshold: value, previous, value: next, changedAt, source },
       // A field's value as Salesforce holds it: nothing is guessed.
       confidence: 1,
       occurredAt: changedAt,

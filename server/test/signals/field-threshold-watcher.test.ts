@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { LoopConfig } from '../../src/config/loop-config';
 import type { FieldValue, MirrorRecord } from '../../src/domain/mirror-record';
 import { createLogger } from '../../src/lib/logger';
-import { FieldThresholdWatcher, isPast, thresholdFieldsFor } from '../../src/signals/field-threshold-watcher';
+import {
+  FieldThresholdWatcher,
+  isPast,
+  thresholdFieldsFor,
+  type ThresholdJob,
+} from '../../src/signals/field-threshold-watcher';
 import type { FireOutcome, SignalFiring, SignalSink } from '../../src/signals/signal-firing';
 import type { LoadedSignalRule } from '../../src/signals/signal-rule';
 
@@ -44,7 +49,14 @@ class RecordingSink implements SignalSink {
 function watcher(rules: LoadedSignalRule[]) {
   const sink = new RecordingSink();
   const logger = createLogger({ level: 'silent' });
-  return { sink, watcher: new FieldThresholdWatcher({ config: () => configWith(rules), sink, logger }) };
+  const queued: { data: ThresholdJob; jobId: string }[] = [];
+  const queue = {
+    add: async (_name: 'threshold', data: ThresholdJob, options: { jobId: string }) => {
+      queued.push({ data, jobId: options.jobId });
+    },
+  };
+  const w = new FieldThresholdWatcher({ config: () => configWith(rules), sink, queue, logger, now: () => 1_234 });
+  return { sink, queued, watcher: w };
 }
 
 const record = (fields: Record<string, FieldValue>): MirrorRecord => ({ id: CONTACT, object: 'Contact', fields });
@@ -122,5 +134,37 @@ describe('Field_Threshold: the watcher fires on a crossing only', () => {
     const [a, b, c] = sink.firings.map((f) => f.identity);
     expect(a).toBe(b);
     expect(c).not.toBe(a);
+  });
+
+  it("when the loop's own write crosses (its change event is an echo), then one job is queued and firing it fires", async () => {
+    const { sink, queued, watcher: w } = watcher([rule]);
+    const write = (before: FieldValue, after: FieldValue) => ({
+      record: record({ Contact_Score__c: after }),
+      changes: [
+        {
+          field: 'Contact_Score__c',
+          attribute: 'company.employee_count' as const,
+          rule: 'Always' as const,
+          before,
+          after,
+        },
+      ],
+    });
+    await w.queueOwnWrites([write(70, 85), write(85, 90), write(90, 40)]);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.jobId).toBe(`threshold-${rule.id}-${CONTACT}-1234`);
+    expect(sink.firings).toEqual([]);
+    expect(await w.runJob(queued[0]!.data)).toEqual({ status: 'fired' });
+    expect(sink.firings[0]).toMatchObject({
+      identity: 'Contact_Score__c|85|1234',
+      evidence: { previous: 70, value: 85, source: 'written by the loop' },
+    });
+  });
+
+  it("when a queued crossing's rule was deactivated meanwhile, then the job completes without firing", async () => {
+    const { sink, watcher: w } = watcher([]);
+    const job = { ruleId: rule.id, object: 'Contact', recordId: CONTACT, previous: 1, value: 99, at: 5 };
+    expect(await w.runJob(job)).toEqual({ status: 'rule inactive' });
+    expect(sink.firings).toEqual([]);
   });
 });
