@@ -91,20 +91,23 @@ export class SignalFirer implements SignalSink {
     const markKey = this.deps.keys.signalFired(key);
     const mark = await this.deps.redis.get(markKey);
     if (mark !== null && mark !== PENDING) return { status: 'duplicate', signalId: mark, key };
-    if (mark === null) await this.deps.redis.set(markKey, PENDING);
+    // NX: of two firings of one event at the same moment, one claims it; the other only learns the signal's id.
+    const claimed = mark === null && (await this.deps.redis.set(markKey, PENDING, 'NX')) === 'OK';
 
     const saved = await this.upsert(firing, key);
     if (!saved.ok) {
       if (!saved.final) {
         throw new UnavailableError('SIGNAL_SAVE_FAILED', `Audience_Signal__c ${key}: ${saved.code} ${saved.message}`);
       }
-      await this.deps.redis.del(markKey);
+      // Refused for good: a later firing of the event may try again (after, say, a validation rule was fixed).
+      if (claimed || mark === PENDING) await this.deps.redis.del(markKey);
       return { status: 'failed', key, message: `${saved.code}: ${saved.message}` };
     }
     const signalId = saved.id;
-    if (!saved.created && mark === null) {
-      // Stored before, and no mark of an unfinished firing: the event was fired and finished (Redis lost its mark).
-      await this.deps.redis.set(markKey, signalId);
+    if (!saved.created && mark !== PENDING) {
+      // Stored before and no unfinished firing to resume: fired and finished already (Redis lost its mark), or
+      // another firing of the same event, which claimed it, is finishing the work right now.
+      if (claimed) await this.deps.redis.set(markKey, signalId);
       return { status: 'duplicate', signalId, key };
     }
 

@@ -170,6 +170,15 @@ describe('the signal firer', () => {
     expect(notified).toHaveLength(1);
   });
 
+  it('when the same event fires twice at the same moment, then one fires and the other is a duplicate', async () => {
+    const outcomes = await Promise.all([firer.fire(firing()), firer.fire(firing())]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['duplicate', 'fired']);
+    expect(table.rows.size).toBe(1);
+    expect(writes.writes).toHaveLength(1);
+    expect(notified).toHaveLength(1);
+    expect((await firer.fire(firing())).status).toBe('duplicate');
+  });
+
   it('when a firing is malformed, then it fails with the reason and nothing is stored', async () => {
     const bad = await firer.fire(firing({ confidence: 1.5 }));
     expect(bad).toMatchObject({ status: 'failed', message: expect.stringMatching(/confidence/) });
