@@ -32,6 +32,21 @@ const signals = (h: LoopHarness) =>
       'Audience_Signal_Rule__c, Fired_At__c FROM Audience_Signal__c ORDER BY CreatedDate',
   );
 
+/**
+ * Settles the loop (every change event handled, the intake drained), then waits for the signals queue, where
+ * threshold crossings are fired, to have nothing waiting, running or waiting for a retry.
+ */
+async function settleSignals(h: LoopHarness): Promise<void> {
+  await h.settle();
+  const queue = h.loop.queues.queue('signals');
+  await waitFor(
+    async () =>
+      Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0),
+    30_000,
+    'the signals queue to be idle',
+  );
+}
+
 /** Creates a signal rule as the admin; the loop loads it with the config. */
 async function createRule(h: LoopHarness, rule: Record<string, unknown>): Promise<string> {
   const [id] = await h.createRecords('Audience_Signal_Rule__c', [{ Name: 'Rule', Active__c: true, ...rule }]);
@@ -77,7 +92,7 @@ describe('e2e: signals firing', () => {
 
     // A rep's edit 70 → 85 crosses: one signal, with its evidence and a confidence of 100 %.
     await h.updateRecords('Contact', [{ Id: grace, Contact_Score__c: 85 }], h.repConn());
-    await h.settle();
+    await settleSignals(h);
     const [first, ...others] = await waitFor(async () => {
       const rows = await signals(h!);
       return rows.length > 0 ? rows : undefined;
@@ -115,27 +130,27 @@ describe('e2e: signals firing', () => {
     await h.loop.intake.handle(
       parseChangeEvent(CDC_CHANNEL, { payload: edit.payload, event: { replayId: edit.replayId } }),
     );
-    await h.settle();
+    await settleSignals(h);
     expect((await signals(h)).map((s) => s.Id)).toEqual([first!.Id]);
     expect((await h.loop.mirror.get('Contact', grace))?.fields.Contact_Score__c).toBe(85);
 
     // A restart (same Redis, stream resumed from its stored replay id): still one.
     await h.stopRuntime();
     await h.startRuntime();
-    await h.settle();
+    await settleSignals(h);
     expect((await signals(h)).map((s) => s.Id)).toEqual([first!.Id]);
 
     // Staying above is not a crossing.
     await h.updateRecords('Contact', [{ Id: grace, Contact_Score__c: 90 }], h.repConn());
-    await h.settle();
+    await settleSignals(h);
     expect((await signals(h)).map((s) => s.Id)).toEqual([first!.Id]);
 
     // Dropping back, then crossing again: a second signal.
     await h.updateRecords('Contact', [{ Id: grace, Contact_Score__c: 50 }], h.repConn());
-    await h.settle();
+    await settleSignals(h);
     expect((await signals(h)).length).toBe(1);
     await h.updateRecords('Contact', [{ Id: grace, Contact_Score__c: 85 }], h.repConn());
-    await h.settle();
+    await settleSignals(h);
     const all = await waitFor(async () => {
       const rows = await signals(h!);
       return rows.length >= 2 ? rows : undefined;

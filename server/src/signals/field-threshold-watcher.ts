@@ -55,12 +55,29 @@ export function isPast(settings: ThresholdSettings, value: FieldValue | undefine
   }
 }
 
-/** One crossing: the values either side, when it happened (epoch ms) and what saw it (for the evidence). */
-interface Crossing {
-  previous: FieldValue;
-  next: FieldValue;
-  at: number;
-  source: string;
+/** Where a crossing was seen: a change event taken in by the CDC intake, or a write of the loop's own. */
+const CROSSING_SOURCES = { cdc: 'change data capture', write: 'written by the loop' } as const;
+
+/** One crossing, queued on `signals` (job name `threshold`) and fired there, with the queue's retries. */
+export const thresholdJobSchema = z.object({
+  ruleId: z.string().min(1),
+  object: z.enum(['Contact', 'Lead', 'Account']),
+  recordId: z.string().min(1),
+  previous: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  /** The change's commit time, or when our write was confirmed (epoch ms): part of the crossing's identity. */
+  at: z.number().int().positive(),
+  source: z.enum(['cdc', 'write']),
+});
+export type ThresholdJob = z.infer<typeof thresholdJobSchema>;
+
+export interface FieldThresholdWatcherDeps {
+  config: () => LoopConfig;
+  sink: SignalSink;
+  /** The `signals` queue: crossings wait there for the signals worker, which fires them. */
+  queue: { add(name: 'threshold', data: ThresholdJob, options: { jobId: string }): Promise<unknown> };
+  logger: Logger;
+  now?: () => number;
 }
 
 /** A change of one field seen by the CDC intake, with the value the mirror held before it. */
@@ -74,34 +91,15 @@ export interface WatchedChange {
   commitTimestamp: number;
 }
 
-/** A crossing made by the loop's own write, queued on `signals` (job name `threshold`) to be fired with retries. */
-export const thresholdJobSchema = z.object({
-  ruleId: z.string().min(1),
-  object: z.enum(['Contact', 'Lead', 'Account']),
-  recordId: z.string().min(1),
-  previous: z.union([z.string(), z.number(), z.boolean(), z.null()]),
-  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
-  /** When the write was confirmed (epoch ms): part of the crossing's identity. */
-  at: z.number().int().positive(),
-});
-export type ThresholdJob = z.infer<typeof thresholdJobSchema>;
-
-export interface FieldThresholdWatcherDeps {
-  config: () => LoopConfig;
-  sink: SignalSink;
-  /** The `signals` queue: crossings made by our own writes wait there for the signals worker. */
-  queue: { add(name: 'threshold', data: ThresholdJob, options: { jobId: string }): Promise<unknown> };
-  logger: Logger;
-  now?: () => number;
-}
-
 /**
- * `Field_Threshold` (issue 14): change-driven, no polling. The CDC intake hands each change of a watched field with
- * the mirror's previous value; a rule fires only on a crossing (previous not past the value, new one past it), so a
- * record staying above does not fire again, and dropping back then crossing again does. The identity is the field,
- * the new value and the change's commit time: a replay of the same change event makes the same key (a duplicate),
- * a later crossing another one. A record seen for the first time (created, or read in when it starts matching its
- * source) has no previous value and does not fire, nor does a field the mirror did not hold yet.
+ * `Field_Threshold` (issue 14): change-driven, no polling. Each change of a watched field is compared with the
+ * mirror's previous value; a rule fires only on a crossing (previous not past the value, new one past it), so a
+ * record staying above does not fire again, and dropping back then crossing again does. Crossings are queued as
+ * `threshold` jobs (the stream never waits on Salesforce; a failed firing is retried by the queue, not by replaying
+ * the change event) and fired by the signals worker. The identity is the field, the new value and the change's
+ * commit time: a replay of the same change event makes the same job id and the same key, a later crossing others.
+ * A record seen for the first time (created, or read in when it starts matching its source) has no previous value
+ * and does not fire, nor does a field the mirror did not hold yet.
  */
 export class FieldThresholdWatcher {
   constructor(private readonly deps: FieldThresholdWatcherDeps) {}
@@ -115,47 +113,51 @@ export class FieldThresholdWatcher {
   }
 
   /**
-   * Fires every rule the change crosses. A firing that fails for a reason that passes throws (the intake's caller
-   * retries the change event, the mirror still holding the previous value); one refused for good is logged.
+   * A change the CDC intake took in, before it patches the mirror: each crossing is queued. Throws when it cannot be
+   * queued, so the change event is handled again (the mirror still holding the previous value).
    */
   async check(change: WatchedChange): Promise<void> {
     for (const rule of thresholdRulesFor(this.deps.config(), change.object)) {
       const { field } = rule.settings;
       if (!Object.hasOwn(change.changes, field) || !Object.hasOwn(change.before.fields, field)) continue;
-      const previous = change.before.fields[field];
+      const previous = change.before.fields[field] ?? null;
       const next = change.changes[field] ?? null;
       if (isPast(rule.settings, previous) || !isPast(rule.settings, next)) continue;
-      const crossing = { previous: previous ?? null, next, at: change.commitTimestamp, source: 'change data capture' };
-      await this.fire(rule, change.object, change.before.id, crossing);
+      await this.queue({
+        ruleId: rule.id,
+        object: change.object,
+        recordId: change.before.id,
+        previous,
+        value: next,
+        at: change.commitTimestamp,
+        source: 'cdc',
+      });
     }
   }
 
   /**
    * The loop's own writes (an enrichment writing `NumberOfEmployees`, a signal writing `Job_Change_Detected_At__c`):
-   * their change events are dropped as echoes, so the crossings are taken from the writes themselves and queued, one
-   * job per crossing, for the signals worker (`runJob`) to fire with retries. Called by the loop's observers, after
-   * the write was confirmed; never throws.
+   * their change events are dropped as echoes, so the crossings are taken from the confirmed writes themselves.
+   * Called by the loop's observers; never throws (a crossing that cannot be queued is logged).
    */
   async queueOwnWrites(writes: readonly ObservedWrite[]): Promise<void> {
     const at = (this.deps.now ?? Date.now)();
     for (const write of writes) {
-      const rules = thresholdRulesFor(this.deps.config(), write.record.object);
-      for (const rule of rules) {
+      for (const rule of thresholdRulesFor(this.deps.config(), write.record.object)) {
         const change = write.changes.find((c) => c.field === rule.settings.field);
         if (!change || isPast(rule.settings, change.before) || !isPast(rule.settings, change.after)) continue;
-        const data: ThresholdJob = {
+        const job: ThresholdJob = {
           ruleId: rule.id,
           object: write.record.object,
           recordId: write.record.id,
           previous: change.before,
           value: change.after,
           at,
+          source: 'write',
         };
-        await this.deps.queue
-          .add('threshold', data, { jobId: jobId('threshold', rule.id, write.record.id, String(at)) })
-          .catch((error: unknown) =>
-            this.deps.logger.error({ err: error, rule: rule.id, recordId: write.record.id }, 'threshold not queued'),
-          );
+        await this.queue(job).catch((error: unknown) =>
+          this.deps.logger.error({ err: error, rule: rule.id, recordId: write.record.id }, 'threshold not queued'),
+        );
       }
     }
   }
@@ -165,34 +167,38 @@ export class FieldThresholdWatcher {
     const job = thresholdJobSchema.parse(raw);
     const rule = thresholdRulesFor(this.deps.config(), job.object).find((r) => r.id === job.ruleId);
     if (!rule) return { status: 'rule inactive' };
-    const crossing = { previous: job.previous, next: job.value, at: job.at, source: 'written by the loop' };
-    return this.fire(rule, job.object, job.recordId, crossing);
-  }
-
-  private async fire(
-    rule: ThresholdRule,
-    object: RecordObject,
-    recordId: string,
-    crossing: Crossing,
-  ): Promise<{ status: string }> {
-    const outcome = await this.deps.sink.fire(this.firing(rule, object, recordId, crossing));
+    const outcome = await this.deps.sink.fire(this.firing(rule, job));
     if (outcome.status === 'failed') {
-      this.deps.logger.warn({ rule: rule.id, recordId, message: outcome.message }, 'threshold signal refused');
+      this.deps.logger.warn({ rule: rule.id, recordId: job.recordId, message: outcome.message }, 'threshold refused');
     }
     return { status: outcome.status };
   }
 
-  private firing(rule: ThresholdRule, object: RecordObject, recordId: string, crossing: Crossing): SignalFiring {
+  private queue(job: ThresholdJob): Promise<unknown> {
+    return this.deps.queue.add('threshold', job, {
+      jobId: jobId('threshold', job.ruleId, job.recordId, String(job.at)),
+    });
+  }
+
+  private firing(rule: ThresholdRule, job: ThresholdJob): SignalFiring {
     const { field, op, value } = rule.settings;
-    const { previous, next, at, source } = crossing;
-    const changedAt = new Date(at).toISOString();
+    const changedAt = new Date(job.at).toISOString();
+    const { previous, value: next } = job;
     return {
       rule,
-      object,
-      recordId,
-      identity: `${field}|${JSON.stringify(next)}|${at}`,
+      object: job.object,
+      recordId: job.recordId,
+      identity: `${field}|${JSON.stringify(next)}|${job.at}`,
       summary: `${field} crossed ${OP_TEXT[op]} ${String(value)}: ${String(previous)} → ${String(next)}`,
-      evidence: { field, op, threshold: value, previous, value: next, changedAt, source },
+      evidence: {
+        field,
+        op,
+        threshold: value,
+        previous,
+        value: next,
+        changedAt,
+        source: CROSSING_SOURCES[job.source],
+      },
       // A field's value as Salesforce holds it: nothing is guessed.
       confidence: 1,
       occurredAt: changedAt,

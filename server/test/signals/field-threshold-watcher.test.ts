@@ -56,7 +56,11 @@ function watcher(rules: LoadedSignalRule[]) {
     },
   };
   const w = new FieldThresholdWatcher({ config: () => configWith(rules), sink, queue, logger, now: () => 1_234 });
-  return { sink, queued, watcher: w };
+  /** What the signals worker does with the queued jobs. */
+  const runQueued = async () => {
+    for (const job of queued.splice(0)) await w.runJob(job.data);
+  };
+  return { sink, queued, runQueued, watcher: w };
 }
 
 const record = (fields: Record<string, FieldValue>): MirrorRecord => ({ id: CONTACT, object: 'Contact', fields });
@@ -85,8 +89,8 @@ describe('Field_Threshold: the watcher fires on a crossing only', () => {
     expect(thresholdFieldsFor(configWith([rule]), 'Lead')).toEqual([]);
   });
 
-  it('when the value goes from below to past it, then one firing names the field, the new value and the change time', async () => {
-    const { sink, watcher: w } = watcher([rule]);
+  it('when the value goes from below to past it, then one crossing is queued and fired, named by the field, the new value and the change time', async () => {
+    const { sink, queued, runQueued, watcher: w } = watcher([rule]);
     expect(w.watches('Contact', ['Contact_Score__c'])).toBe(true);
     expect(w.watches('Contact', ['Title'])).toBe(false);
     await w.check({
@@ -95,6 +99,9 @@ describe('Field_Threshold: the watcher fires on a crossing only', () => {
       changes: { Contact_Score__c: 85 },
       commitTimestamp: 1_700_000_000_000,
     });
+    expect(queued.map((q) => q.jobId)).toEqual([`threshold-${rule.id}-${CONTACT}-1700000000000`]);
+    expect(sink.firings).toEqual([]);
+    await runQueued();
     expect(sink.firings).toHaveLength(1);
     const [firing] = sink.firings;
     expect(firing).toMatchObject({
@@ -102,25 +109,32 @@ describe('Field_Threshold: the watcher fires on a crossing only', () => {
       recordId: CONTACT,
       confidence: 1,
       occurredAt: new Date(1_700_000_000_000).toISOString(),
-      evidence: { field: 'Contact_Score__c', previous: 70, value: 85, threshold: 80, op: 'gte' },
+      evidence: {
+        field: 'Contact_Score__c',
+        previous: 70,
+        value: 85,
+        threshold: 80,
+        op: 'gte',
+        source: 'change data capture',
+      },
     });
     expect(firing!.identity).toBe('Contact_Score__c|85|1700000000000');
   });
 
-  it('when the value stays past it, drops back, or the previous value is unknown, then nothing fires', async () => {
-    const { sink, watcher: w } = watcher([rule]);
+  it('when the value stays past it, drops back, or the previous value is unknown, then nothing is queued', async () => {
+    const { queued, watcher: w } = watcher([rule]);
     const change = (before: Record<string, FieldValue>, next: FieldValue) =>
       w.check({ object: 'Contact', before: record(before), changes: { Contact_Score__c: next }, commitTimestamp: 1 });
     await change({ Contact_Score__c: 85 }, 90);
     await change({ Contact_Score__c: 90 }, 50);
     await change({}, 95); // the mirror never held the field: no previous value, no crossing
-    expect(sink.firings).toEqual([]);
+    expect(queued).toEqual([]);
     await change({ Contact_Score__c: null }, 95); // blank before: it was not past the value
-    expect(sink.firings).toHaveLength(1);
+    expect(queued).toHaveLength(1);
   });
 
-  it('the same crossing at another time has another identity; the same change event has the same one', async () => {
-    const { sink, watcher: w } = watcher([rule]);
+  it('the same change event makes the same job id and identity; the same crossing at another time makes others', async () => {
+    const { sink, queued, runQueued, watcher: w } = watcher([rule]);
     const cross = (at: number) =>
       w.check({
         object: 'Contact',
@@ -131,6 +145,10 @@ describe('Field_Threshold: the watcher fires on a crossing only', () => {
     await cross(1);
     await cross(1);
     await cross(2);
+    const [jobA, jobB, jobC] = queued.map((q) => q.jobId);
+    expect(jobA).toBe(jobB);
+    expect(jobC).not.toBe(jobA);
+    await runQueued();
     const [a, b, c] = sink.firings.map((f) => f.identity);
     expect(a).toBe(b);
     expect(c).not.toBe(a);
@@ -163,7 +181,7 @@ describe('Field_Threshold: the watcher fires on a crossing only', () => {
 
   it("when a queued crossing's rule was deactivated meanwhile, then the job completes without firing", async () => {
     const { sink, watcher: w } = watcher([]);
-    const job = { ruleId: rule.id, object: 'Contact', recordId: CONTACT, previous: 1, value: 99, at: 5 };
+    const job = { ruleId: rule.id, object: 'Contact', recordId: CONTACT, previous: 1, value: 99, at: 5, source: 'cdc' };
     expect(await w.runJob(job)).toEqual({ status: 'rule inactive' });
     expect(sink.firings).toEqual([]);
   });

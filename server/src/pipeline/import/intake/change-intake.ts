@@ -138,8 +138,8 @@ export class ChangeIntake {
         stats.echoesDropped += 1;
         continue;
       }
-      // Before the patch, while the mirror still holds the previous value: a failed firing throws, the event is
-      // retried, and the same crossing is seen again (same key, one signal).
+      // Before the patch, while the mirror still holds the previous value: a crossing that cannot be queued throws,
+      // the event is handled again and the same crossing is seen again (same job id and key: one signal).
       if (this.deps.thresholds?.watches(source.object, Object.keys(changes))) {
         const before = await mirror.get(source.object, id);
         if (before) {
