@@ -15,6 +15,8 @@ export interface AppDependencies {
   queueDashboard?: Router;
   /** Mounted at /admin behind the admin token (dead letters, …). */
   adminRoutes?: Router[];
+  /** POST /hooks/signals/:slug: verified by its own signature, not by the admin token (reads its raw body). */
+  signalWebhook?: Router;
 }
 
 /** Builds the HTTP app. It never listens: `main.ts` binds the port, tests use the factory on port 0. */
@@ -44,6 +46,8 @@ export function createApp(deps: AppDependencies): Express {
       res.set('Content-Type', registry.contentType).send(await registry.metrics());
     });
   }
+
+  if (deps.signalWebhook) app.use(deps.signalWebhook);
 
   app.use('/admin', requireAdminToken(deps.adminToken));
   if (deps.queueDashboard) app.use('/admin/queues', deps.queueDashboard);

@@ -26,6 +26,7 @@ import { deadLetterRoutes } from './http/dead-letter-routes';
 import { registerStreamMetrics } from './http/stream-metrics';
 import { changeStreamReadinessCheck } from './http/stream-readiness';
 import { createQueueDashboard } from './http/queue-dashboard';
+import { createSignalWebhook } from './http/signal-webhook';
 import { registerQueueMetrics } from './queues/queue-metrics';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
@@ -80,6 +81,12 @@ async function main(): Promise<void> {
     adminToken: env.ADMIN_TOKEN,
     queueDashboard: dashboard.router,
     adminRoutes: [deadLetterRoutes(() => loop?.deadLetters)],
+    signalWebhook: createSignalWebhook({
+      secrets: [env.SIGNAL_WEBHOOK_SECRET, env.SIGNAL_WEBHOOK_SECRET_PREVIOUS],
+      metrics,
+      loop: () => loop,
+      logger,
+    }),
     readinessChecks: [
       redisReadinessCheck(() => pingRedis(redis)),
       salesforceReadinessCheck({ stream: () => loop?.streamState(), startError: () => loopError }),
