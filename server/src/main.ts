@@ -15,6 +15,7 @@ import { LoopRuntime } from './runtime/loop-runtime';
 import { formatLoopSummary } from './runtime/loop-summary';
 import { ChangeNarrator } from './sandbox/change-narrator';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
+import { signalWebhookHint, signalWebhookSecrets } from './sandbox/signal-webhook-hint';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerCommandMetrics } from './http/command-metrics';
 import { registerActionTargetMetrics } from './http/action-target-metrics';
@@ -75,6 +76,11 @@ async function main(): Promise<void> {
   registerCommandMetrics(metrics, () => loop?.commandRefusals);
   registerStreamMetrics(metrics, { stats: () => loop?.stats, deadLetters: () => loop?.deadLetters.count() });
   const dashboard = createQueueDashboard();
+  // Sandbox mode without SIGNAL_WEBHOOK_SECRET verifies with a built-in secret, so the README's curl works as is.
+  const signalSecrets = signalWebhookSecrets(
+    [env.SIGNAL_WEBHOOK_SECRET, env.SIGNAL_WEBHOOK_SECRET_PREVIOUS],
+    mode === 'sandbox',
+  );
   const app = createApp({
     logger,
     metrics,
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
     queueDashboard: dashboard.router,
     adminRoutes: [deadLetterRoutes(() => loop?.deadLetters)],
     signalWebhook: createSignalWebhook({
-      secrets: [env.SIGNAL_WEBHOOK_SECRET, env.SIGNAL_WEBHOOK_SECRET_PREVIOUS],
+      secrets: signalSecrets.secrets,
       metrics,
       loop: () => loop,
       logger,
@@ -152,6 +158,7 @@ async function main(): Promise<void> {
     await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();
     process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
+    if (sandbox) process.stderr.write(`${signalWebhookHint(env.PORT, signalSecrets.usesSandboxSecret)}\n`);
   };
   startLoop().catch((error: unknown) => {
     const appError = asAppError(error);
