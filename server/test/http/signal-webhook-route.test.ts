@@ -242,6 +242,22 @@ describe('POST /hooks/signals/:slug', () => {
     expect(sink.stored).toBe(1);
   });
 
+  it('when the firer refuses the signal for good, then 422 with its reason (a retry would be refused again)', async () => {
+    const refusing = {
+      fire: (firing: { rule: { id: string }; identity: string }) =>
+        Promise.resolve({
+          status: 'failed' as const,
+          key: `${firing.rule.id}-${firing.identity}`,
+          message: 'FIELD_CUSTOM_VALIDATION_EXCEPTION: blocked',
+        }),
+    };
+    loop = { rules: () => [intentRule], resolver, sink: refusing };
+    const res = await signed('intent', body());
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ status: 'refused', message: expect.stringContaining('blocked') });
+    expect(await metric('audience_loop_signal_webhook_requests_total{outcome="refused"}')).toBe('1');
+  });
+
   it('when no secret is configured, then the route answers 503 and fires nothing', async () => {
     secrets = [];
     const res = await signed('intent', body());

@@ -30,7 +30,7 @@ export interface InboundSignalIntakeDeps {
  * One inbound signal, from raw bytes to a firing. The order is the contract (docs/signals-webhook.md): the
  * signature first (401, and nothing else is looked at: an unsigned caller learns neither which slugs exist nor
  * whether the loop runs), then readiness (503), the slug (404), the body (400), the record (202 when none), and the
- * firing (202 fired or already fired; 503 when it may work later).
+ * firing (202 fired or already fired; 503 when it may work later; 422 when the firer refuses it for good).
  */
 export class InboundSignalIntake {
   private readonly now: () => number;
@@ -84,9 +84,9 @@ export class InboundSignalIntake {
         occurredAt: body.occurredAt,
       });
       if (outcome.status === 'failed') {
-        // The firer could not store the signal; nothing was kept, so the sender's retry is how it gets stored.
-        log.warn({ key: outcome.key, message: outcome.message }, 'inbound signal not stored: the sender may retry');
-        return reply('retry_later', { message: 'the signal could not be stored yet' });
+        // The firer's final refusal (a passing one is thrown, retryable): the same body would be refused again.
+        log.warn({ key: outcome.key, message: outcome.message }, 'inbound signal refused by the firer');
+        return reply('refused', { message: `the signal was refused: ${outcome.message}` });
       }
       log.info({ key: outcome.key, status: outcome.status }, 'inbound signal accepted');
       return reply(outcome.status === 'fired' ? 'accepted' : 'duplicate', { signalId: outcome.signalId });
