@@ -7,6 +7,8 @@ import { minimalReport, runReadinessChecks, type ReadinessCheck } from './http/r
 export interface AppDependencies {
   logger: Logger;
   readinessChecks: ReadinessCheck[];
+  /** POST /hooks/signals/:slug: verified by its own signature, not by the admin token (reads its raw body). */
+  signalWebhook?: Router;
   /** Prometheus metrics served at /metrics. */
   metrics?: Registry;
   /** Bearer token guarding /admin/* (absent: the admin endpoints answer 503). */
@@ -15,8 +17,6 @@ export interface AppDependencies {
   queueDashboard?: Router;
   /** Mounted at /admin behind the admin token (dead letters, …). */
   adminRoutes?: Router[];
-  /** POST /hooks/signals/:slug: verified by its own signature, not by the admin token (reads its raw body). */
-  signalWebhook?: Router;
 }
 
 /** Builds the HTTP app. It never listens: `main.ts` binds the port, tests use the factory on port 0. */

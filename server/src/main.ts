@@ -75,12 +75,12 @@ async function main(): Promise<void> {
   registerActionTargetMetrics(metrics, () => loop?.actionCircuits);
   registerCommandMetrics(metrics, () => loop?.commandRefusals);
   registerStreamMetrics(metrics, { stats: () => loop?.stats, deadLetters: () => loop?.deadLetters.count() });
-  const dashboard = createQueueDashboard();
   // Sandbox mode without SIGNAL_WEBHOOK_SECRET verifies with a built-in secret, so the README's curl works as is.
   const signalSecrets = signalWebhookSecrets(
     [env.SIGNAL_WEBHOOK_SECRET, env.SIGNAL_WEBHOOK_SECRET_PREVIOUS],
     mode === 'sandbox',
   );
+  const dashboard = createQueueDashboard();
   const app = createApp({
     logger,
     metrics,
