@@ -16,14 +16,15 @@ export function signalWebhookRoutes(deps: {
   logger: Logger;
 }): Router {
   const router = Router();
-  const readRaw = express.raw({ type: () => true, limit: INBOUND_SIGNAL_MAX_BYTES });
+  // No inflating: the signature covers the bytes as sent, and a compressed body could expand past the limit.
+  const readRaw = express.raw({ type: () => true, limit: INBOUND_SIGNAL_MAX_BYTES, inflate: false });
 
   router.post('/hooks/signals/:slug', readRaw, async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     send(res, await deps.intake.receive(String(req.params.slug), req.get(SIGNATURE_HEADER), rawBody));
   });
 
-  // The raw reader's refusals: too large (413) or an unreadable stream (400). Nothing else reaches here.
+  // The raw reader's refusals: too large (413), or compressed / unreadable (400). Nothing else reaches here.
   const readFailed: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
     if (error.type === 'entity.too.large') {
       deps.counters.request('too_large');
@@ -33,7 +34,7 @@ export function signalWebhookRoutes(deps: {
     }
     if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
       deps.counters.request('invalid_body');
-      send(res, reply('invalid_body', { message: 'the body could not be read' }));
+      send(res, reply('invalid_body', { message: 'the body could not be read (send it uncompressed)' }));
       return;
     }
     next(error);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
@@ -223,6 +224,21 @@ describe('POST /hooks/signals/:slug', () => {
       req.end();
     });
     expect(status).toBe(413);
+  });
+
+  it('when the body comes compressed, then 400 (the signature covers the bytes as sent; nothing is inflated)', async () => {
+    const raw = body();
+    const res = await fetch(`${base}/hooks/signals/intent`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'X-Audiences-Signature': signatureHeader(raw, nowSeconds(), [SECRET]),
+      },
+      body: gzipSync(raw),
+    });
+    expect(res.status).toBe(400);
+    expect(sink.firings).toEqual([]);
   });
 
   it('when the loop is not ready, or no firer is attached yet, then 503 with Retry-After; the retry fires', async () => {
