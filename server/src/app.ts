@@ -7,6 +7,8 @@ import { minimalReport, runReadinessChecks, type ReadinessCheck } from './http/r
 export interface AppDependencies {
   logger: Logger;
   readinessChecks: ReadinessCheck[];
+  /** POST /hooks/signals/:slug: verified by its own signature, not by the admin token (reads its raw body). */
+  signalWebhook?: Router;
   /** Prometheus metrics served at /metrics. */
   metrics?: Registry;
   /** Bearer token guarding /admin/* (absent: the admin endpoints answer 503). */
@@ -44,6 +46,8 @@ export function createApp(deps: AppDependencies): Express {
       res.set('Content-Type', registry.contentType).send(await registry.metrics());
     });
   }
+
+  if (deps.signalWebhook) app.use(deps.signalWebhook);
 
   app.use('/admin', requireAdminToken(deps.adminToken));
   if (deps.queueDashboard) app.use('/admin/queues', deps.queueDashboard);

@@ -15,6 +15,7 @@ import { LoopRuntime } from './runtime/loop-runtime';
 import { formatLoopSummary } from './runtime/loop-summary';
 import { ChangeNarrator } from './sandbox/change-narrator';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
+import { signalWebhookHint, signalWebhookSecrets } from './sandbox/signal-webhook-hint';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerCommandMetrics } from './http/command-metrics';
 import { registerActionTargetMetrics } from './http/action-target-metrics';
@@ -26,6 +27,7 @@ import { deadLetterRoutes } from './http/dead-letter-routes';
 import { registerStreamMetrics } from './http/stream-metrics';
 import { changeStreamReadinessCheck } from './http/stream-readiness';
 import { createQueueDashboard } from './http/queue-dashboard';
+import { createSignalWebhook } from './http/signal-webhook';
 import { registerQueueMetrics } from './queues/queue-metrics';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
@@ -73,6 +75,11 @@ async function main(): Promise<void> {
   registerActionTargetMetrics(metrics, () => loop?.actionCircuits);
   registerCommandMetrics(metrics, () => loop?.commandRefusals);
   registerStreamMetrics(metrics, { stats: () => loop?.stats, deadLetters: () => loop?.deadLetters.count() });
+  // Sandbox mode without SIGNAL_WEBHOOK_SECRET verifies with a built-in secret, so the README's curl works as is.
+  const signalSecrets = signalWebhookSecrets(
+    [env.SIGNAL_WEBHOOK_SECRET, env.SIGNAL_WEBHOOK_SECRET_PREVIOUS],
+    mode === 'sandbox',
+  );
   const dashboard = createQueueDashboard();
   const app = createApp({
     logger,
@@ -80,6 +87,12 @@ async function main(): Promise<void> {
     adminToken: env.ADMIN_TOKEN,
     queueDashboard: dashboard.router,
     adminRoutes: [deadLetterRoutes(() => loop?.deadLetters)],
+    signalWebhook: createSignalWebhook({
+      secrets: signalSecrets.secrets,
+      metrics,
+      loop: () => loop,
+      logger,
+    }),
     readinessChecks: [
       redisReadinessCheck(() => pingRedis(redis)),
       salesforceReadinessCheck({ stream: () => loop?.streamState(), startError: () => loopError }),
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
     await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();
     process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
+    if (sandbox) process.stderr.write(`${signalWebhookHint(env.PORT, signalSecrets.usesSandboxSecret)}\n`);
   };
   startLoop().catch((error: unknown) => {
     const appError = asAppError(error);

@@ -129,6 +129,8 @@ export const envSchema = z
 
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
+    /** During a rotation of SIGNAL_WEBHOOK_SECRET (below: verifies POST /hooks/signals/:slug), the old one. */
+    SIGNAL_WEBHOOK_SECRET_PREVIOUS: optionalString,
     SIGNAL_WEBHOOK_SECRET: optionalString,
 
     // Action targets: sequencers, outbound webhooks, Slack messages (issue 13). The base URLs follow the shared

@@ -12,6 +12,7 @@ export function secretSettings(env: Env): string[] {
     env.APOLLO_API_KEY,
     env.SLACK_BOT_TOKEN,
     env.SLACK_SIGNING_SECRET,
+    env.SIGNAL_WEBHOOK_SECRET_PREVIOUS,
     env.SIGNAL_WEBHOOK_SECRET,
     env.GOOGLE_ADS_DEVELOPER_TOKEN,
     env.GOOGLE_ADS_CLIENT_SECRET,

@@ -83,3 +83,34 @@ export function demoActions(audienceId: string, campaignId: string): Record<stri
     },
   ];
 }
+
+/**
+ * The demo signal rules: a Contact whose score reaches 80 (change-driven, from the CDC intake), and signals another
+ * system posts to `POST /hooks/signals/intent` (README "Sandbox: send a signal").
+ */
+export const DEMO_SIGNAL_RULES = [
+  {
+    Name: 'Hot contact: score reached 80',
+    Type__c: 'Field_Threshold',
+    Object__c: 'Contact',
+    Settings__c: JSON.stringify({ field: 'Contact_Score__c', op: 'gte', value: 80 }),
+    Notify_Owner__c: true,
+    Active__c: true,
+  },
+  {
+    Name: 'Buying intent (webhook)',
+    Type__c: 'Webhook',
+    Settings__c: JSON.stringify({ slug: 'intent' }),
+    Notify_Owner__c: true,
+    Active__c: true,
+  },
+];
+
+/** The webhook slug of the demo's Webhook rule. */
+export const DEMO_SIGNAL_SLUG = 'intent';
+
+/**
+ * The inbound signal secret in sandbox mode when SIGNAL_WEBHOOK_SECRET is not set, so the README's curl works as
+ * written. Sandbox mode has no real org behind it (no Salesforce settings) and listens on loopback.
+ */
+export const SANDBOX_SIGNAL_WEBHOOK_SECRET = 'sandbox-signal-secret';

@@ -2,7 +2,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger';
 import { connectOrg, type SalesforceCredentials } from '../salesforce/auth/connection-factory';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
-import { DEMO_AUDIENCES, DEMO_CAMPAIGN, DEMO_FIELD_MAPS, DEMO_SOURCES, demoActions } from './demo-config';
+import {
+  DEMO_AUDIENCES,
+  DEMO_CAMPAIGN,
+  DEMO_FIELD_MAPS,
+  DEMO_SIGNAL_RULES,
+  DEMO_SOURCES,
+  demoActions,
+} from './demo-config';
 
 export interface Sandbox {
   credentials: SalesforceCredentials;
@@ -72,12 +79,14 @@ export async function startSandbox(input: {
   const [firstAudience] = await create('Audience__c', DEMO_AUDIENCES);
   const [campaign] = await create('Campaign', [DEMO_CAMPAIGN]);
   await create('Audience_Action__c', demoActions(firstAudience as string, campaign as string));
+  await create('Audience_Signal_Rule__c', DEMO_SIGNAL_RULES);
   input.logger.info(
     {
       instanceUrl: emulator.instanceUrl,
       sources: DEMO_SOURCES.length,
       fieldMaps: DEMO_FIELD_MAPS.length,
       audiences: DEMO_AUDIENCES.length,
+      signalRules: DEMO_SIGNAL_RULES.length,
     },
     'sandbox org ready',
   );

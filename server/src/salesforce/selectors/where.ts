@@ -53,3 +53,14 @@ export function textIn(field: string, values: readonly string[]): WhereClause {
 function quoteText(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
+
+/** `<field> LIKE '%<value>%'`: the value escaped as a SOQL string literal, and its own `%` and `_` made literal. */
+export function textContains(field: string, value: string): WhereClause {
+  assertName(field);
+  if (value === '') throw new RangeError('textContains: empty value');
+  const literal = value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/[%_]/g, (c) => `\\${c}`);
+  return { left: { field, operator: 'LIKE', value: `'%${literal}%'`, literalType: 'STRING' } } as WhereClause;
+}

@@ -7,7 +7,7 @@ import { failed } from '../shared/target-results';
 import { pinnedPost } from './pinned-post';
 import { checkTargetAddress, resolveWithDns, type ResolveHost } from './target-address';
 import type { WebhookConfig } from './webhook-config';
-import { signatureHeader } from './webhook-signature';
+import { SIGNATURE_HEADER, signatureHeader } from '../../../../security/webhook-signature';
 
 export const webhookSettingsSchema = z.object({
   /** Record fields sent in `record` (API names as the mirror holds them, `Account.Name` for a parent's). */
@@ -29,7 +29,6 @@ export interface WebhookTargetDeps {
   timeoutMs?: number;
 }
 
-export const SIGNATURE_HEADER = 'X-Audiences-Signature';
 export const EVENT_ID_HEADER = 'X-Audiences-Event-Id';
 
 /** First retry within 10 s (5 s), doubling, at most an hour apart. */
