@@ -2,8 +2,8 @@
  * The inbound signal webhook over the emulator and a real Redis: a signed POST /hooks/signals/<slug> finds the
  * record in the org (by id, email — Contact then Lead — or the Account's website domain) through the real resolver
  * and hands one firing per event to the signal sink; replays, unknown records, forged signatures and a stopped loop
- * answer as documented (docs/signals-webhook.md). The firer is another part: a recording sink that dedupes like it
- * stands in for it here, attached to the loop's sink slot as the firer will be.
+ * answer as documented (docs/signals-webhook.md). The loop's own firer stores each firing as an `Audience_Signal__c`,
+ * so the assertions read the org.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app';
 import { createSignalWebhook } from '../../server/src/http/signal-webhook';
 import { signatureHeader } from '../../server/src/security/webhook-signature';
-import { RecordingSignalSink } from '../../server/test/support/recording-signal-sink';
 import { LoopHarness } from './support/loop-harness';
 
 const SECRET = 'e2e-signal-secret-0123456789abcdef';
@@ -22,7 +21,6 @@ describe('inbound signal webhook against the emulated org', () => {
   let server: Server;
   let base: string;
   let registry: Registry;
-  let sink: RecordingSignalSink;
   const ruleIds: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -56,8 +54,6 @@ describe('inbound signal webhook against the emulated org', () => {
     ruleIds.intent = intent!;
     ruleIds.news = accounts!;
     await h.startRuntime();
-    sink = new RecordingSignalSink();
-    h.loop.signals.sink.attach(sink);
 
     registry = new Registry();
     const logger = h.logger;
@@ -77,6 +73,22 @@ describe('inbound signal webhook against the emulated org', () => {
     await h?.stop();
   });
 
+  interface SignalRow {
+    Id: string;
+    Key__c: string;
+    Confidence__c: number;
+    Status__c: string;
+    Evidence__c: string;
+    Record_Id__c: string;
+    Contact__c: string | null;
+    Lead__c: string | null;
+    Account__c: string | null;
+  }
+  const signals = () =>
+    h.query<SignalRow>(
+      'SELECT Id, Key__c, Confidence__c, Status__c, Evidence__c, Record_Id__c, Contact__c, Lead__c, Account__c FROM Audience_Signal__c',
+    );
+
   const send = (slug: string, payload: Record<string, unknown>, secret = SECRET) => {
     const raw = JSON.stringify({
       summary: 'Asked for a demo',
@@ -95,44 +107,42 @@ describe('inbound signal webhook against the emulated org', () => {
     });
   };
 
-  it('when a signal names a Contact by id, then one firing lands on it; a replay is 202 and fires nothing new', async () => {
+  it('when a signal names a Contact by id, then one signal lands on it; a replay, also after a restart, stores nothing new', async () => {
     const contactId = h.records.Contact![0]!;
     const first = await send('intent', { id: 'evt-1', record: { id: contactId } });
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({ status: 'accepted' });
-    expect(sink.firings.at(-1)).toMatchObject({
-      rule: { id: ruleIds.intent, type: 'Webhook' },
-      object: 'Contact',
-      recordId: contactId,
-      identity: 'evt-1',
-      confidence: 0.9,
-      evidence: { source: 'intent-vendor' },
-    });
+    const stored = await signals();
+    expect(stored).toEqual([
+      expect.objectContaining({ Contact__c: contactId, Record_Id__c: contactId, Confidence__c: 90, Status__c: 'New' }),
+    ]);
+    expect(JSON.parse(stored[0]!.Evidence__c)).toMatchObject({ source: 'intent-vendor' });
     const replay = await send('intent', { id: 'evt-1', record: { id: contactId } });
     expect(replay.status).toBe(202);
     expect(await replay.json()).toMatchObject({ status: 'duplicate' });
-    expect(sink.stored).toBe(1);
+    await h.stopRuntime();
+    await h.startRuntime();
+    const afterRestart = await send('intent', { id: 'evt-1', record: { id: contactId } });
+    expect(await afterRestart.json()).toMatchObject({ status: 'duplicate' });
+    expect(await signals()).toEqual([expect.objectContaining({ Id: stored[0]!.Id })]);
   });
 
   it('when a signal names a person by email, then the Contact is found first, else the Lead (case aside)', async () => {
     expect((await send('intent', { id: 'evt-2', record: { email: 'ADA@example.com' } })).status).toBe(202);
-    expect(sink.firings.at(-1)).toMatchObject({ object: 'Contact', recordId: h.records.Contact![0] });
+    expect((await signals()).filter((row) => row.Contact__c === h.records.Contact![0])).toHaveLength(2);
     expect((await send('intent', { id: 'evt-3', record: { email: 'grace@example.org' } })).status).toBe(202);
-    expect(sink.firings.at(-1)).toMatchObject({ object: 'Lead', recordId: h.records.Lead![0] });
+    expect((await signals()).filter((row) => row.Lead__c === h.records.Lead![0])).toHaveLength(1);
   });
 
   it('when a signal names a company by domain, then the Account whose website has exactly that domain', async () => {
     const res = await send('news', { id: 'evt-4', record: { domain: 'https://acme.com' } });
     expect(res.status).toBe(202);
-    expect(sink.firings.at(-1)).toMatchObject({
-      rule: { id: ruleIds.news },
-      object: 'Account',
-      recordId: h.records.Account![0],
-    });
+    expect((await signals()).filter((row) => row.Account__c === h.records.Account![0])).toHaveLength(1);
+    expect((await signals()).filter((row) => row.Account__c === h.records.Account![1])).toHaveLength(0);
   });
 
   it('when no record, two records or a record of another object match, then 202, not fired, counted by reason', async () => {
-    const before = sink.firings.length;
+    const before = (await signals()).length;
     const answers = await Promise.all([
       send('intent', { id: 'evt-5', record: { email: 'nobody@example.com' } }),
       send('intent', { id: 'evt-6', record: { email: 'shared@example.com' } }),
@@ -142,7 +152,7 @@ describe('inbound signal webhook against the emulated org', () => {
     expect(answers.map((r) => r.status)).toEqual([202, 202, 202, 202]);
     const reasons = await Promise.all(answers.map(async (r) => ((await r.json()) as { reason: string }).reason));
     expect(reasons).toEqual(['not_found', 'ambiguous', 'wrong_object', 'not_found']);
-    expect(sink.firings.length).toBe(before);
+    expect((await signals()).length).toBe(before);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('audience_loop_signal_webhook_unknown_records_total{reason="not_found"} 2');
     expect(metrics).toContain('audience_loop_signal_webhook_unknown_records_total{reason="ambiguous"} 1');
