@@ -27,6 +27,11 @@ import { registerStreamMetrics } from './http/stream-metrics';
 import { changeStreamReadinessCheck } from './http/stream-readiness';
 import { createQueueDashboard } from './http/queue-dashboard';
 import { registerQueueMetrics } from './queues/queue-metrics';
+import { slackEventsRoute, type SlackEventsState } from './http/slack-events-route';
+import { startTerminalSlack, type TerminalSlack } from './sandbox/terminal-slack';
+import { CollectionsClient } from './salesforce/writers/collections-client';
+import { slackSettingsFromEnv } from './slack/slack-settings';
+import { attachSlackStep } from './slack/slack-step';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
 const EXIT_CONFIG = 2;
@@ -74,8 +79,15 @@ async function main(): Promise<void> {
   registerCommandMetrics(metrics, () => loop?.commandRefusals);
   registerStreamMetrics(metrics, { stats: () => loop?.stats, deadLetters: () => loop?.deadLetters.count() });
   const dashboard = createQueueDashboard();
+  // Slack (issue 14): off without SLACK_BOT_TOKEN outside the sandbox (said once; /slack/events answers 404).
+  let slackSettings = slackSettingsFromEnv(env);
+  let terminalSlack: TerminalSlack | undefined;
+  let slackEvents: SlackEventsState =
+    slackSettings || mode === 'sandbox' ? { state: 'starting' } : { state: 'disabled' };
+  if (slackEvents.state === 'disabled') logger.warn('Slack step disabled: SLACK_BOT_TOKEN is not set');
   const app = createApp({
     logger,
+    slackEvents: slackEventsRoute(() => slackEvents),
     metrics,
     adminToken: env.ADMIN_TOKEN,
     queueDashboard: dashboard.router,
@@ -137,10 +149,23 @@ async function main(): Promise<void> {
         actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
       },
     );
+    // Slack: in the sandbox (no token) cards go to a loopback Slack that prints them on the terminal.
+    if (sandbox && !slackSettings) {
+      terminalSlack = await startTerminalSlack((line) => process.stderr.write(`${line}\n`));
+      slackSettings = terminalSlack.settings;
+    }
+    const slack = slackSettings
+      ? attachSlackStep(
+          loop,
+          new CollectionsClient(org, { logger: logger.child({ component: 'slack' }) }),
+          slackSettings,
+        )
+      : undefined;
     // In sandbox mode every reaction of the loop is told in one readable line (see README "Sandbox").
     const narrator = sandbox ? new ChangeNarrator(loop, (line) => process.stderr.write(`${line}\n`)) : undefined;
     runtime = new LoopRuntime(loop);
     await runtime.start();
+    slackEvents = slack?.router ? { state: 'ready', router: slack.router } : { state: 'disabled' };
     dashboard.show(loop.queues.queues());
     await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();
@@ -166,6 +191,7 @@ async function main(): Promise<void> {
         await runtime?.stop();
         if (runtime) process.stderr.write(`\n${summary()}\n`);
         await sandbox?.stop();
+        await terminalSlack?.stop();
         await redis.quit();
       } catch (error) {
         logger.error({ err: error }, 'error during shutdown');
