@@ -52,7 +52,10 @@ describe('e2e: Slack signals', () => {
       sources: [{ Object__c: 'Contact' }],
       fieldMaps: [],
       // Nobody matches: the Enrol button is the only way the action reaches a record.
-      audiences: [{ Name: 'Nobody', Object__c: 'Contact', Filter__c: '{"field":"Title","op":"eq","value":"x-none"}' }],
+      audiences: [
+        { Name: 'Nobody', Object__c: 'Contact', Filter__c: '{"field":"Title","op":"eq","value":"x-none"}' },
+        { Name: 'VPs', Object__c: 'Contact', Filter__c: '{"field":"Title","op":"contains","value":"VP"}' },
+      ],
     });
     // The rep has no Slack user in this workspace (the fake knows only the admin).
     const samId = h.userIds.rep;
@@ -267,6 +270,33 @@ describe('e2e: Slack signals', () => {
     expect(nobodyRow.Notification_Message__c).toMatch(/^no recipient; owner .* has no Slack user/);
   });
 
+  it('honours 429 Retry-After: the job comes back later and posts once; invalid_auth ends on the signal', async () => {
+    const signalId = await createSignal(ids.ruleBadChannel, ada, 'rate limited first');
+    // The channel does not exist either way: the post after the 429 is the one that answers.
+    slack.control.rateLimitNext(1, 'chat.postMessage');
+    const job = await h.loop.queues
+      .queue('signals')
+      .add(
+        'notify',
+        { signalId, ruleId: ids.ruleBadChannel, object: 'Contact', recordId: ada },
+        { jobId: `notify-429-${signalId}` },
+      );
+    await job.waitUntilFinished(events, 60_000);
+    const posts = slack.requests().filter((r) => r.method === 'chat.postMessage' && r.args.channel === 'C0NOWHERE01');
+    expect(posts.slice(-2).map((r) => r.answer)).toEqual(['ratelimited', 'channel_not_found']);
+    expect((await h.loop.queues.queue('signals').getJob(job.id!))?.data).toMatchObject({ deferrals: 1 });
+    expect((await signalRow(signalId)).Notification_Message__c).toContain('channel_not_found');
+
+    const refused = await createSignal(ids.ruleBoth, ada, 'token revoked');
+    slack.control.failNext('invalid_auth', 'chat.postMessage');
+    await notify(refused, ids.ruleBoth, ada);
+    const row = await signalRow(refused);
+    // The DM went (one of the two recipients): the signal is Notified and says what failed.
+    expect(row.Status__c).toBe('Notified');
+    expect(row.Notification_Message__c).toContain('invalid_auth');
+    expect(row.Notification_Message__c).toContain('SLACK_BOT_TOKEN');
+  });
+
   it('/audience answers with the record, its audiences, latest signals and a link', async () => {
     const reply = await clicks.command('/audience', 'ada@example.com', CLICKER);
     expect(reply.status).toBe(200);
@@ -274,7 +304,8 @@ describe('e2e: Slack signals', () => {
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toContain('Ada Lovelace');
     expect(body.text).toContain(`/lightning/r/Contact/${ada}/view`);
-    expect(body.text).toContain('Ada moved to Analytical Engines');
+    expect(body.text).toContain('*Audiences:* VPs');
+    expect(body.text).toContain('• token revoked — Notified');
     const usage = (await clicks.command('/audience', 'not an id', CLICKER)).json() as { text: string };
     expect(usage.text).toContain('Usage');
   });
