@@ -40,7 +40,7 @@ describe('e2e: Slack signals', () => {
   let clicks: SlackInteractivity;
   let state: SlackEventsState = { state: 'starting' };
   let eventsUrl: string;
-  const ids = { action: '', campaign: '', ruleBoth: '', ruleBadChannel: '', ruleOwnerOnly: '' };
+  const ids = { action: '', campaign: '', ruleBoth: '', ruleBadChannel: '', ruleOwnerOnly: '', ruleChannel: '' };
   let ada = '';
   let sam = '';
   let signalCount = 0;
@@ -82,15 +82,19 @@ describe('e2e: Slack signals', () => {
       Active__c: true,
       ...extra,
     });
-    [ids.ruleBoth, ids.ruleBadChannel, ids.ruleOwnerOnly] = (await h.createRecords('Audience_Signal_Rule__c', [
-      rule('Owner and channel', 'both', {
-        Notify_Owner__c: true,
-        Slack_Channel__c: SLACK_FAKE_CHANNELS.member,
-        Enrol_Action__c: ids.action,
-      }),
-      rule('Missing channel', 'gone', { Notify_Owner__c: false, Slack_Channel__c: 'C0NOWHERE01' }),
-      rule('Owner only', 'owner', { Notify_Owner__c: true }),
-    ])) as [string, string, string];
+    [ids.ruleBoth, ids.ruleBadChannel, ids.ruleOwnerOnly, ids.ruleChannel] = (await h.createRecords(
+      'Audience_Signal_Rule__c',
+      [
+        rule('Owner and channel', 'both', {
+          Notify_Owner__c: true,
+          Slack_Channel__c: SLACK_FAKE_CHANNELS.member,
+          Enrol_Action__c: ids.action,
+        }),
+        rule('Missing channel', 'gone', { Notify_Owner__c: false, Slack_Channel__c: 'C0NOWHERE01' }),
+        rule('Owner only', 'owner', { Notify_Owner__c: true }),
+        rule('Channel only', 'channel', { Notify_Owner__c: false, Slack_Channel__c: SLACK_FAKE_CHANNELS.member }),
+      ],
+    )) as [string, string, string, string];
 
     await h.startRuntime({}, (loop) => {
       step = attachSlackStep(loop, new CollectionsClient(new OrgClient(h.conn)), {
@@ -270,22 +274,31 @@ describe('e2e: Slack signals', () => {
     expect(nobodyRow.Notification_Message__c).toMatch(/^no recipient; owner .* has no Slack user/);
   });
 
-  it('honours 429 Retry-After: the job comes back later and posts once; invalid_auth ends on the signal', async () => {
-    const signalId = await createSignal(ids.ruleBadChannel, ada, 'rate limited first');
-    // The channel does not exist either way: the post after the 429 is the one that answers.
+  it('honours 429 Retry-After: the job comes back later, the recipient already posted is not posted again; invalid_auth ends on the signal', async () => {
+    const signalId = await createSignal(ids.ruleBoth, ada, 'rate limited first');
+    // The owner's DM (first recipient) is rate limited; the channel post goes through in the same run.
     slack.control.rateLimitNext(1, 'chat.postMessage');
     const job = await h.loop.queues
       .queue('signals')
       .add(
         'notify',
-        { signalId, ruleId: ids.ruleBadChannel, object: 'Contact', recordId: ada },
+        { signalId, ruleId: ids.ruleBoth, object: 'Contact', recordId: ada },
         { jobId: `notify-429-${signalId}` },
       );
     await job.waitUntilFinished(events, 60_000);
-    const posts = slack.requests().filter((r) => r.method === 'chat.postMessage' && r.args.channel === 'C0NOWHERE01');
-    expect(posts.slice(-2).map((r) => r.answer)).toEqual(['ratelimited', 'channel_not_found']);
+    const posts = slack
+      .requests()
+      .filter((r) => r.method === 'chat.postMessage' && JSON.stringify(r.args).includes(signalId));
+    expect(posts.map((r) => [r.args.channel, r.answer])).toEqual([
+      [ADMIN_SLACK_ID, 'ratelimited'],
+      [SLACK_FAKE_CHANNELS.member, 'ok'],
+      // The job again after Retry-After: only the DM; the channel's claim says it was posted.
+      [ADMIN_SLACK_ID, 'ok'],
+    ]);
+    expect(posts[2]!.at - posts[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(messagesFor(signalId)).toHaveLength(2);
     expect((await h.loop.queues.queue('signals').getJob(job.id!))?.data).toMatchObject({ deferrals: 1 });
-    expect((await signalRow(signalId)).Notification_Message__c).toContain('channel_not_found');
+    expect((await signalRow(signalId)).Status__c).toBe('Notified');
 
     const refused = await createSignal(ids.ruleBoth, ada, 'token revoked');
     slack.control.failNext('invalid_auth', 'chat.postMessage');
@@ -297,6 +310,24 @@ describe('e2e: Slack signals', () => {
     expect(row.Notification_Message__c).toContain('SLACK_BOT_TOKEN');
   });
 
+  it('paces posts to one channel at about one a second, across jobs running at once', async () => {
+    const signalIds = [
+      await createSignal(ids.ruleChannel, ada, 'burst 1'),
+      await createSignal(ids.ruleChannel, ada, 'burst 2'),
+      await createSignal(ids.ruleChannel, ada, 'burst 3'),
+    ];
+    await Promise.all(signalIds.map((id) => notify(id, ids.ruleChannel, ada)));
+    const posts = slack
+      .requests()
+      .filter((r) => r.method === 'chat.postMessage' && signalIds.some((id) => JSON.stringify(r.args).includes(id)));
+    expect(posts).toHaveLength(3);
+    const times = posts.map((p) => p.at).sort((a, b) => a - b);
+    // The limiter's bucket refills one token a second: consecutive posts are never closer than that (less jitter).
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(900);
+    for (const id of signalIds) expect((await signalRow(id)).Status__c).toBe('Notified');
+  });
+
   it('/audience answers with the record, its audiences, latest signals and a link', async () => {
     const reply = await clicks.command('/audience', 'ada@example.com', CLICKER);
     expect(reply.status).toBe(200);
@@ -305,7 +336,8 @@ describe('e2e: Slack signals', () => {
     expect(body.text).toContain('Ada Lovelace');
     expect(body.text).toContain(`/lightning/r/Contact/${ada}/view`);
     expect(body.text).toContain('*Audiences:* VPs');
-    expect(body.text).toContain('• token revoked — Notified');
+    // The three newest signals (the pacing test's burst was created last).
+    expect(body.text.match(/^• burst \d — Notified, \d{4}-\d\d-\d\d$/gm)).toHaveLength(3);
     const usage = (await clicks.command('/audience', 'not an id', CLICKER)).json() as { text: string };
     expect(usage.text).toContain('Usage');
   });

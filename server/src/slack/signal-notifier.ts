@@ -58,7 +58,8 @@ export class SignalNotifier {
     const { records, rules } = this.deps;
     const signal = await records.signal(job.signalId);
     if (!signal) return { status: 'skipped', message: 'the signal no longer exists', posted: [] };
-    if (signal.status === 'Dismissed') return { status: 'skipped', message: 'dismissed', posted: [] };
+    // Only a New signal is announced: a job run again after Redis lost its claims still posts nothing twice.
+    if (signal.status !== 'New') return { status: 'skipped', message: `already ${signal.status}`, posted: [] };
     const rule = rules().find((r) => r.id === job.ruleId);
     if (!rule) return this.finish(job.signalId, [], ['the rule is no longer active'], false);
     const subject = await records.subject(job.object, job.recordId);

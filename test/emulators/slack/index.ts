@@ -43,6 +43,8 @@ export interface SlackApiCall {
   encoding: 'json' | 'form';
   /** What the fake answered (`ok` or the error code; `ratelimited` for a 429). */
   answer: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /** A signed request the fake sent to our receiver, and what it answered. */
@@ -130,7 +132,7 @@ export async function startSlackFake(options: { users?: Record<string, string> }
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const encoding = req.is('application/json') ? 'json' : 'form';
     const args = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, decodeArg(v)]));
-    const call: SlackApiCall = { method, args, encoding, answer: 'ok' };
+    const call: SlackApiCall = { method, args, encoding, answer: 'ok', at: Date.now() };
     requests.push(call);
     const answer = (status: number, body: Record<string, unknown>) => {
       call.answer = body.ok === true ? 'ok' : String(body.error);

@@ -28,7 +28,10 @@ export function latestSignalsQuery(recordId: string, limit: number): string {
     object: 'Audience_Signal__c',
     fields: SIGNAL_FIELDS,
     where: textIn('Record_Id__c', [recordId]),
-    orderBy: { field: 'CreatedDate', order: 'DESC' },
+    orderBy: [
+      { field: 'Fired_At__c', order: 'DESC', nulls: 'LAST' },
+      { field: 'CreatedDate', order: 'DESC' },
+    ],
     limit,
   });
 }
