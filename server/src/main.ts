@@ -157,7 +157,10 @@ async function main(): Promise<void> {
     const slack = slackSettings
       ? attachSlackStep(
           loop,
-          new CollectionsClient(org, { logger: logger.child({ component: 'slack' }) }),
+          new CollectionsClient(org, {
+            logger: logger.child({ component: 'slack' }),
+            onRequest: () => loop?.apiUsage.observe(),
+          }),
           slackSettings,
         )
       : undefined;
