@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app';
 import { slackEventsRoute, type SlackEventsState } from '../../server/src/http/slack-events-route';
@@ -37,6 +38,7 @@ describe('e2e: Slack signals', () => {
   let step: SlackStep | undefined;
   let server: Server;
   let events: QueueEvents;
+  let eventsConnection: Redis | undefined;
   let clicks: SlackInteractivity;
   let state: SlackEventsState = { state: 'starting' };
   let eventsUrl: string;
@@ -108,12 +110,14 @@ describe('e2e: Slack signals', () => {
     await once(server, 'listening');
     eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
     clicks = slack.interactivity(eventsUrl, SIGNING_SECRET);
-    events = new QueueEvents('signals', { connection: h.redis.duplicate(), prefix: h.prefix });
+    eventsConnection = h.redis.duplicate();
+    events = new QueueEvents('signals', { connection: eventsConnection, prefix: h.prefix });
     await events.waitUntilReady();
   }, 180_000);
 
   afterAll(async () => {
     await events?.close();
+    eventsConnection?.disconnect();
     server?.closeAllConnections();
     server?.close();
     await h?.stop();
