@@ -255,6 +255,7 @@ describe('e2e: Slack signals', () => {
       'the signal to be Actioned',
     );
 
+    expect(card.updates.at(-1)?.text).toContain(`Enrol requested by <@${CLICKER.id}>`);
     // A third click later: the job id and the application's key both say done.
     await clicks.click(card, 'signal_enrol', CLICKER);
     const again = await h.query(`SELECT Id FROM Audience_Action_Log__c WHERE Audience_Signal__c = '${signalId}'`);

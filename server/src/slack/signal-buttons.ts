@@ -66,7 +66,7 @@ export class SignalButtons {
       at: this.now().toISOString(),
     };
     await this.deps.signalsQueue.add('enrol', data, { jobId: jobId('enrol', rule.enrolActionId, signal.id) });
-    await this.updateMessage(click, `:white_check_mark: Enrolled by <@${click.userId}> at ${this.stamp()}`);
+    await this.updateMessage(click, `:white_check_mark: Enrol requested by <@${click.userId}> at ${this.stamp()}`);
     return undefined;
   }
 
