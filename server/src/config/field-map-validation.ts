@@ -10,6 +10,9 @@ const FIELD_TYPES_BY_VALUE_KIND: Record<string, readonly string[]> = {
   url: ['url', 'string', 'textarea'],
   domain: ['string', 'url', 'textarea'],
   number: ['double', 'int', 'currency', 'percent'],
+  currency: ['currency', 'double'],
+  date: ['date', 'datetime', 'string'],
+  datetime: ['datetime', 'date', 'string'],
 };
 
 /**

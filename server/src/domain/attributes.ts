@@ -22,6 +22,13 @@ export const ATTRIBUTE_KEYS = [
   'company.domain',
   'company.industry',
   'company.employee_count',
+  // Signal fields (DESIGN.md §8): written by the signal firer, under their field maps' rules like any attribute.
+  'signal.job_change_at',
+  'signal.previous_company',
+  'company.open_roles',
+  'company.last_funding_round',
+  'company.last_funding_amount',
+  'company.last_funding_date',
 ] as const;
 
 export const attributeKeySchema = z.enum(ATTRIBUTE_KEYS);
@@ -63,7 +70,8 @@ export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 export const PHONE_TYPES = ['mobile', 'fixed_line', 'fixed_line_or_mobile', 'toll_free', 'voip', 'other'] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
 
-export type AttributeValueKind = 'email' | 'enum' | 'e164' | 'text' | 'url' | 'domain' | 'number';
+export type AttributeValueKind =
+  'email' | 'enum' | 'e164' | 'text' | 'url' | 'domain' | 'number' | 'currency' | 'date' | 'datetime';
 
 export type AttributeSpec =
   | { readonly kind: 'enum'; readonly allowed: readonly string[] }
@@ -87,6 +95,12 @@ export const ATTRIBUTE_SPECS: { readonly [K in AttributeKey]: AttributeSpec } = 
   'company.domain': { kind: 'domain' },
   'company.industry': { kind: 'text' },
   'company.employee_count': { kind: 'number' },
+  'signal.job_change_at': { kind: 'datetime' },
+  'signal.previous_company': { kind: 'text' },
+  'company.open_roles': { kind: 'number' },
+  'company.last_funding_round': { kind: 'text' },
+  'company.last_funding_amount': { kind: 'currency' },
+  'company.last_funding_date': { kind: 'date' },
 };
 
 // Deliberately loose shape checks: they catch a provider putting the wrong kind of value under a key, not every
@@ -101,6 +115,9 @@ const valueSchemaByKind: { readonly [K in Exclude<AttributeValueKind, 'enum'>]: 
   url: z.url({ protocol: /^https?$/ }),
   domain: z.string().regex(domainPattern, 'must be a domain such as acme.com'),
   number: z.number(), // zod 4 numbers already reject Infinity and NaN
+  currency: z.number(),
+  date: z.iso.date(),
+  datetime: z.iso.datetime({ offset: true }),
 };
 
 /** The schema a value must pass to be stored under `key` (the waterfall keeps the first value that passes). */

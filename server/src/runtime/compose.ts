@@ -58,6 +58,10 @@ import { CollectionsClient } from '../salesforce/writers/collections-client';
 import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
+import { SignalFirer } from '../signals/signal-firer';
+import { FieldThresholdWatcher, type ThresholdJob } from '../signals/field-threshold-watcher';
+import type { SignalNotifyJob } from '../signals/signal-firing';
+import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -299,6 +303,14 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     logger: logger.child({ component: 'dead-letters' }),
     sweepMs: settings.deadLetterSweepMs,
   });
+  // Built before the parts that fire (the threshold watcher in the intake); the firer attaches further down.
+  const signalSink = new SignalSinkSlot();
+  const thresholds = new FieldThresholdWatcher({
+    config: () => config.current,
+    sink: signalSink,
+    queue: queues.queue<ThresholdJob>('signals'),
+    logger: logger.child({ component: 'signals' }),
+  });
   const intake = new ChangeIntake({
     mirror,
     ledger,
@@ -313,6 +325,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     removed: (records) => refresher.evaluate(config.current.audiences, records, { removed: true }),
     observers,
     rejectRecordIds: (event, invalid) => deadLetters.record(invalidIdsDeadLetter(event, invalid)),
+    thresholds,
   });
   const enrichment = createRuntimeEnrichmentRunner(
     {
@@ -402,8 +415,23 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   );
   const signals: SignalServices = {
     jobs: new SignalJobRouter({ queues, logger: logger.child({ component: 'signals' }) }),
-    sink: new SignalSinkSlot(),
+    sink: signalSink,
   };
+  // The firer: one Audience_Signal__c per event (by Key__c), its attributes written like bought values, Slack told.
+  signals.sink.attach(
+    new SignalFirer({
+      collections: collections('signals'),
+      writes: new EnrichedWrites({ mirror, refresher, exclusive }),
+      mirror,
+      notifications: queues.queue<SignalNotifyJob>('signals'),
+      redis,
+      keys,
+      logger: logger.child({ component: 'signals' }),
+    }),
+  );
+  // Thresholds crossed by our own writes (their change events are echoes the intake drops).
+  observers.onWrites((writes) => void thresholds.queueOwnWrites(writes));
+  signals.jobs.handle('threshold', (job) => thresholds.runJob(job.data));
 
   const loop: Loop = {
     settings,

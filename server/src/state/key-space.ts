@@ -49,6 +49,11 @@ export class KeySpace {
     return `${this.prefix}:import:${sourceId}`;
   }
 
+  /** Where the firing of one signal key stands: `pending`, then the `Audience_Signal__c` id once done. */
+  signalFired(signalKey: string): string {
+    return `${this.prefix}:signal:${signalKey}`;
+  }
+
   /** The lease that keeps exactly one CDC subscriber active across processes. */
   streamLease(): string {
     return `${this.prefix}:lease:cdc-stream`;

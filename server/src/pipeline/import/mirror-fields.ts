@@ -8,6 +8,7 @@ import {
 } from '../enrich/offline/offline-provider';
 import { LAST_ENRICHED_FIELD, PROVENANCE_FIELD } from '../export';
 import { fieldsOfFilter } from '../segments/filter';
+import { thresholdFieldsFor } from '../../signals/field-threshold-watcher';
 import type { ObjectDescribe } from '../../salesforce/schema/describe-cache';
 
 /** Always mirrored: identity, the change clock reconciliation reads, and who changed the record last. */
@@ -26,7 +27,7 @@ export interface MirrorFieldSet {
 /**
  * The fields DESIGN §5 says the mirror holds for one object: every field an active field map names (whatever its
  * rule), every field an active filter names, every input an offline attribute of an active map reads, every field
- * an active action needs, the loop's own fields and the system fields. Only fields describe shows are queried, so one unreadable field never
+ * an active action needs, every field a Field_Threshold rule watches, the loop's own fields and the system fields. Only fields describe shows are queried, so one unreadable field never
  * breaks the whole import.
  */
 export function mirrorFieldsFor(
@@ -53,6 +54,8 @@ export function mirrorFieldsFor(
   }
   // Fields an active action reads (owner, opt-outs, template names): mirrored while the action is active.
   for (const action of config.actions) if (action.object === object) for (const f of action.mirrorFields) wanted.add(f);
+  // Fields a Field_Threshold rule watches: the mirror's value is the previous one the next change is compared with.
+  for (const field of thresholdFieldsFor(config, object)) wanted.add(field);
   if (object === 'Contact') wanted.add('AccountId');
 
   const fields: string[] = [];

@@ -15,6 +15,8 @@ import { registerContentRules } from './content-rules';
 import { EventHub } from './event-hub';
 import { registerOpportunityRules } from './opportunity-rules';
 import { loadProfiles } from './profiles';
+import { loadFormerUsers } from './former-users';
+import { loadQueues } from './queues';
 import { Faults } from './faults';
 import { FieldPermissions } from './field-permissions';
 import { EventPublishPermissions } from './event-publish-permissions';
@@ -93,7 +95,7 @@ export class Org {
     };
   }
 
-  /** Recreates the users (same ids every time) and the Organization record. */
+  /** Recreates the users (same ids every time, former users inactive), the queues and the Organization record. */
   resetUsers(): void {
     const userObj = this.catalog.getObject('User')!;
     const orgObj = this.catalog.getObject('Organization')!;
@@ -125,6 +127,8 @@ export class Org {
       })),
       admin,
     );
+    loadFormerUsers(this.store, userObj, profiles.rep, this.usernameSuffix, admin);
+    loadQueues(this.store, this.catalog, admin);
     this.store.load(
       orgObj,
       [

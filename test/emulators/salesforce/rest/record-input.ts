@@ -7,6 +7,7 @@ import { jsonParserError, recordError, type RecordError } from '../errors';
 import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
 import { parseDate, parseDateTime } from '../org/clock';
 import { normalizeId } from '../org/ids';
+import { ownerAssignmentError } from '../org/owner-rules';
 import type { Org } from '../org/org';
 import type { Row } from '../org/store';
 
@@ -134,8 +135,13 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
     if (v === '') return null;
     const id = normalizeId(v);
     const target = id ? org.catalog.byKeyPrefix(id.slice(0, 3)) : undefined;
-    if (!id || !target || !f.referenceTo.some((r) => r.toLowerCase() === target.name.toLowerCase())) {
+    if (!id || !target) {
       errors.push(recordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${v}`, [f.name]));
+      return undefined;
+    }
+    if (!f.referenceTo.some((r) => r.toLowerCase() === target.name.toLowerCase())) {
+      // A real id of another object (a queue's 00G… as a Contact's owner): the platform's integrity check.
+      errors.push(recordError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${v}`, [f.name]));
       return undefined;
     }
     const found = org.store.find(id);
@@ -232,6 +238,11 @@ export function prepareWrite(
     }
     const v = coerceValue(org, f, raw, errors);
     if (v !== undefined) values[f.name] = v;
+  }
+  const ownerId = values.OwnerId;
+  if (typeof ownerId === 'string' && (mode === 'create' || ownerId !== existing?.OwnerId)) {
+    const ownerError = ownerAssignmentError(org, obj, ownerId);
+    if (ownerError) errors.push(ownerError);
   }
   if (notWritable.length) {
     errors.unshift(

@@ -19,7 +19,8 @@ export class Catalog implements SchemaCatalog {
 
   add(o: ObjectSpec): void {
     this.objects.set(o.name.toLowerCase(), o);
-    this.byPrefix.set(o.keyPrefix, o);
+    // `Name` has no key prefix: no id is ever one of its records.
+    if (o.keyPrefix) this.byPrefix.set(o.keyPrefix, o);
   }
 
   getObject(name: string): ObjectSpec | undefined {

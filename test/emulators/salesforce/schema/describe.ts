@@ -38,7 +38,7 @@ function objectUrls(o: ObjectSpec, v: string): Record<string, string> {
 
 export function objectSummary(o: ObjectSpec, v: string): Record<string, unknown> {
   const isEvent = o.kind === 'platformEvent';
-  const readOnly = o.name === 'Organization';
+  const readOnly = o.name === 'Organization' || o.name === 'Name';
   return {
     activateable: false,
     associateEntityType: null,
@@ -53,7 +53,7 @@ export function objectSummary(o: ObjectSpec, v: string): Record<string, unknown>
     hasSubtypes: false,
     isInterface: false,
     isSubtype: false,
-    keyPrefix: o.keyPrefix,
+    keyPrefix: o.keyPrefix || null,
     label: o.label,
     labelPlural: o.labelPlural,
     layoutable: !isEvent,

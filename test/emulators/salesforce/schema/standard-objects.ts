@@ -5,6 +5,7 @@
 import { activityObjects } from './activity-objects';
 import { contentObjects } from './content-objects';
 import { LEAD_SOURCES } from './lead-sources';
+import { ownerObjects } from './owner-objects';
 import { salesObjects } from './sales-objects';
 import { setupObjects } from './setup-objects';
 import {
@@ -168,7 +169,9 @@ export function standardObjects(): ObjectSpec[] {
     field('LastReferencedDate', 'datetime', 'Last Referenced Date', { createable: false, updateable: false }),
   ]);
   const lead = makeObject('Lead', 'Lead', 'Leads', '00Q', 'standard', [
-    ...systemFields(true),
+    // A Lead is owned by a user or a queue (Group of Type Queue): its Owner is polymorphic.
+    ...systemFields(false),
+    ref('OwnerId', 'Owner ID', ['Group', 'User'], 'Owner', { nillable: false, defaultedOnCreate: true }),
     ...personNameFields(),
     str('Company', 'Company', 255, { required: true, nillable: false }),
     str('Title', 'Title', 128),
@@ -219,6 +222,7 @@ export function standardObjects(): ObjectSpec[] {
     contact,
     lead,
     ...setupObjects(),
+    ...ownerObjects(),
     ...salesObjects(),
     ...activityObjects(),
     ...contentObjects(),

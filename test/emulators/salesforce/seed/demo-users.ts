@@ -59,3 +59,20 @@ export function ownerUsernameFor(index: number): string {
 export function ownerRoleFor(index: number): 'rep' | 'admin' {
   return index % 10 === 9 ? 'admin' : 'rep';
 }
+
+/** A user who left the company: still in the org (records may still name them) but inactive, so never an owner. */
+export interface FormerDemoUser {
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+export const DEMO_FORMER_USERS: readonly FormerDemoUser[] = [
+  {
+    username: 'former.rep@audience-loop.demo',
+    firstName: 'Jordan',
+    lastName: 'Blake',
+    email: 'jordan.blake@audience-loop.demo',
+  },
+];

@@ -11,6 +11,7 @@ import { normalizeId } from '../org/ids';
 import type { Org } from '../org/org';
 import type { Row } from '../org/store';
 import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
+import { nameType } from '../schema/owner-objects';
 import { dateLiteralRange } from './date-literals';
 import { userRecordAccessRows } from './user-record-access';
 
@@ -274,7 +275,8 @@ export class QueryEngine {
           `\n${dotted}\n^\nERROR at Row:1:Column:1\nDidn't understand relationship '${parts[i]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
         );
       }
-      const target = this.org.catalog.getObject(rel.referenceTo[0] ?? '');
+      // A polymorphic relationship (Lead.Owner: User or queue; Task.Who) reads its parent through `Name`.
+      const target = this.org.catalog.getObject(rel.referenceTo.length > 1 ? 'Name' : (rel.referenceTo[0] ?? ''));
       if (!target) throw invalidField(dotted, cur);
       hops.push({ field: rel, relationshipName: rel.relationshipName!, target });
       cur = target;
@@ -308,7 +310,14 @@ export class QueryEngine {
     if (!r) return null;
     const f = path.leaf;
     if (f.type === 'address') return addressValue(r, f.name);
+    if (path.leafObject.name === 'Name' && f.name === 'Type') return this.nameTypeOf(r);
     return r[f.name] ?? (f.type === 'boolean' ? false : null);
+  }
+
+  /** `Name.Type` of a polymorphic parent row: `User`, `Queue`, `Contact`… */
+  private nameTypeOf(row: Row): string | null {
+    const found = this.org.store.find(String(row.Id ?? ''));
+    return found ? nameType(found.obj.name, found.row) : null;
   }
 
   // ---------- WHERE ----------
@@ -772,8 +781,9 @@ export class QueryEngine {
       }
       let nested = target[h.relationshipName] as Record<string, unknown> | null | undefined;
       if (!nested) {
+        const type = h.target.name === 'Name' ? 'Name' : found.obj.name;
         nested = {
-          attributes: { type: found.obj.name, url: `/services/data/v${version}/sobjects/${found.obj.name}/${id}` },
+          attributes: { type, url: `/services/data/v${version}/sobjects/${found.obj.name}/${id}` },
         };
         target[h.relationshipName] = nested;
       }
@@ -781,7 +791,13 @@ export class QueryEngine {
       cur = found.row;
     }
     const leaf = path.leaf;
-    target[leaf.name] = restValue(leaf, leaf.type === 'address' ? addressValue(cur!, leaf.name) : cur![leaf.name]);
+    const raw =
+      leaf.type === 'address'
+        ? addressValue(cur!, leaf.name)
+        : path.leafObject.name === 'Name' && leaf.name === 'Type'
+          ? this.nameTypeOf(cur!)
+          : cur![leaf.name];
+    target[leaf.name] = restValue(leaf, raw);
   }
 
   /** The `columns=true` answer the Salesforce CLI asks for. */

@@ -116,7 +116,7 @@ function normalizeForKey(key: AttributeKey, raw: unknown): unknown {
   const kind = ATTRIBUTE_SPECS[key].kind;
   if (typeof raw !== 'string') return raw;
   const trimmed = raw.trim();
-  if (kind === 'number') return trimmed === '' ? raw : Number(trimmed);
+  if (kind === 'number' || kind === 'currency') return trimmed === '' ? raw : Number(trimmed);
   if (key === 'person.linkedin_url') return normalizeLinkedInUrl(trimmed) ?? null;
   if (kind === 'domain') return domainFromWebsite(trimmed) ?? raw;
   return trimmed;

@@ -37,6 +37,14 @@ export const DEFAULT_CACHE_TTL_MS: { readonly [K in AttributeKey]: number } = {
   'company.domain': 180 * DAY_MS,
   'company.industry': 180 * DAY_MS,
   'company.employee_count': 180 * DAY_MS,
+  // Signal values are events, not looked-up facts: the firer writes them directly and never buys them, so a cached
+  // copy would only ever be stale.
+  'signal.job_change_at': 0,
+  'signal.previous_company': 0,
+  'company.open_roles': 0,
+  'company.last_funding_round': 0,
+  'company.last_funding_amount': 0,
+  'company.last_funding_date': 0,
 };
 
 /** "Nobody had it" is kept shorter than a value: providers add data, and a miss is cheap to re-learn weekly. */

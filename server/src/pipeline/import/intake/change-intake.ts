@@ -8,6 +8,7 @@ import type { LoopObservers } from '../../loop-observers';
 import type { LoopStats } from '../../loop-stats';
 import { evaluateFilter } from '../../segments/filter';
 import type { MirrorStore } from '../mirror-store';
+import type { FieldThresholdWatcher } from '../../../signals/field-threshold-watcher';
 import { screenRecordIds } from './screen-record-ids';
 
 export interface ChangeIntakeDeps {
@@ -31,6 +32,8 @@ export interface ChangeIntakeDeps {
   observers?: LoopObservers;
   /** Records an event's entries that are not record ids (a dead letter); the event's valid ids go on. */
   rejectRecordIds?: (event: RecordChangeEvent, invalid: string[]) => Promise<void>;
+  /** Field_Threshold rules: shown each change of a watched field with the mirror's previous record, before the patch. */
+  thresholds?: Pick<FieldThresholdWatcher, 'watches' | 'check'>;
 }
 
 /**
@@ -134,6 +137,19 @@ export class ChangeIntake {
       if (await ledger.isEcho(id, event.changedFields, event.values, event.commitUser, this.deps.integrationUserId())) {
         stats.echoesDropped += 1;
         continue;
+      }
+      // Before the patch, while the mirror still holds the previous value: a crossing that cannot be queued throws,
+      // the event is handled again and the same crossing is seen again (same job id and key: one signal).
+      if (this.deps.thresholds?.watches(source.object, Object.keys(changes))) {
+        const before = await mirror.get(source.object, id);
+        if (before) {
+          await this.deps.thresholds.check({
+            object: source.object,
+            before,
+            changes,
+            commitTimestamp: event.commitTimestamp,
+          });
+        }
       }
       const patched = await mirror.patch(source.object, id, changes);
       if (!patched) {

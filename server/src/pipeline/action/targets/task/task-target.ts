@@ -39,6 +39,8 @@ export type TaskSettings = z.infer<typeof taskSettingsSchema>;
 
 const QUEUE_PREFIX = '00G';
 const USER_CACHE_MS = 5 * 60_000;
+/** The org's answer when a Task is assigned to a user deactivated since we cached them as active. */
+const INACTIVE_OWNER = 'INACTIVE_OWNER_OR_USER';
 
 interface Owner {
   id: string;
@@ -90,7 +92,7 @@ export class TaskTarget implements ActionTarget<TaskSettings> {
     return bad ? `Settings__c: user ${bad} does not exist or is inactive` : undefined;
   }
 
-  async apply(application: ActionApplication<TaskSettings>): Promise<ActionResult> {
+  async apply(application: ActionApplication<TaskSettings>, ownerRechecked = false): Promise<ActionResult> {
     const { action, record } = application;
     const owner = await this.owner(action.settings, record.fields);
     if ('skip' in owner) return { status: 'Skipped', reason: 'owner_unavailable', message: owner.skip };
@@ -120,6 +122,11 @@ export class TaskTarget implements ActionTarget<TaskSettings> {
     }));
     const outcomes = rows.length > 0 ? await this.client.save('create', rows) : [];
     const refused = outcomes.find((o) => !o.ok);
+    if (refused && !refused.ok && refused.code === INACTIVE_OWNER && !ownerRechecked) {
+      // The owner was deactivated within the cache's lifetime: ask the org again, so the fallback (or skip) applies.
+      this.users.delete(owner.id);
+      return this.apply(application, true);
+    }
     if (refused && !refused.ok) {
       // Tasks created in this call are found by their keys on the next attempt.
       return {
