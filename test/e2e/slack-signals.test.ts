@@ -198,6 +198,39 @@ describe('e2e: Slack signals', () => {
     expect(messagesFor(signalId)).toHaveLength(2);
   });
 
+  it('a firing through the loop’s firer reaches the channel once, and a re-fire of the same event posts nothing', async () => {
+    const rule = h.loop.config.current.signalRules.find((r) => r.id === ids.ruleChannel)!;
+    const firing = {
+      rule,
+      object: 'Contact' as const,
+      recordId: ada,
+      identity: 'intent-event-42',
+      summary: 'Ada compared plans',
+      evidence: { source: 'intent-feed', pages: 3 },
+      confidence: 0.9,
+      occurredAt: new Date().toISOString(),
+    };
+    const fired = await h.loop.signals.sink.fire(firing);
+    if (fired.status !== 'fired') throw new Error(`not fired: ${JSON.stringify(fired)}`);
+    await waitFor(
+      async () => (await signalRow(fired.signalId)).Status__c === 'Notified',
+      60_000,
+      'the fired signal to be Notified',
+    );
+    const posted = messagesFor(fired.signalId);
+    expect(posted.map((m) => m.channel)).toEqual([SLACK_FAKE_CHANNELS.member]);
+    expect(JSON.stringify(posted[0]!.blocks)).toContain('90%');
+
+    expect((await h.loop.signals.sink.fire(firing)).status).toBe('duplicate');
+    const signals = h.loop.queues.queue('signals');
+    await waitFor(
+      async () => (await signals.getJobCountByTypes('waiting', 'active', 'delayed')) === 0,
+      60_000,
+      'signals idle',
+    );
+    expect(messagesFor(fired.signalId)).toHaveLength(1);
+  });
+
   it('refuses forged and stale signatures with 401 and changes nothing; Dismiss updates the record and the message', async () => {
     const signalId = await createSignal(ids.ruleBoth, ada, 'Ada asked for a demo');
     await notify(signalId, ids.ruleBoth, ada);
