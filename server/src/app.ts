@@ -17,12 +17,15 @@ export interface AppDependencies {
   queueDashboard?: Router;
   /** Mounted at /admin behind the admin token (dead letters, …). */
   adminRoutes?: Router[];
+  /** `/slack/events` (Bolt): first, before any body parser — Slack's signature is checked on the raw body. */
+  slackEvents?: Router;
 }
 
 /** Builds the HTTP app. It never listens: `main.ts` binds the port, tests use the factory on port 0. */
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.slackEvents) app.use(deps.slackEvents);
 
   // Liveness: the process answers. Nothing external is consulted, so a Redis outage does not get us restarted.
   app.get('/healthz', (_req, res) => {

@@ -29,6 +29,11 @@ import { changeStreamReadinessCheck } from './http/stream-readiness';
 import { createQueueDashboard } from './http/queue-dashboard';
 import { createSignalWebhook } from './http/signal-webhook';
 import { registerQueueMetrics } from './queues/queue-metrics';
+import { slackEventsRoute, type SlackEventsState } from './http/slack-events-route';
+import { startTerminalSlack, type TerminalSlack } from './sandbox/terminal-slack';
+import { CollectionsClient } from './salesforce/writers/collections-client';
+import { slackSettingsFromEnv } from './slack/slack-settings';
+import { attachSlackStep } from './slack/slack-step';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
 const EXIT_CONFIG = 2;
@@ -81,8 +86,15 @@ async function main(): Promise<void> {
     mode === 'sandbox',
   );
   const dashboard = createQueueDashboard();
+  // Slack (issue 14): off without SLACK_BOT_TOKEN outside the sandbox (said once; /slack/events answers 404).
+  let slackSettings = slackSettingsFromEnv(env);
+  let terminalSlack: TerminalSlack | undefined;
+  let slackEvents: SlackEventsState =
+    slackSettings || mode === 'sandbox' ? { state: 'starting' } : { state: 'disabled' };
+  if (slackEvents.state === 'disabled') logger.warn('Slack step disabled: SLACK_BOT_TOKEN is not set');
   const app = createApp({
     logger,
+    slackEvents: slackEventsRoute(() => slackEvents),
     metrics,
     adminToken: env.ADMIN_TOKEN,
     queueDashboard: dashboard.router,
@@ -150,10 +162,26 @@ async function main(): Promise<void> {
         actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
       },
     );
+    // Slack: in the sandbox (no token) cards go to a loopback Slack that prints them on the terminal.
+    if (sandbox && !slackSettings) {
+      terminalSlack = await startTerminalSlack((line) => process.stderr.write(`${line}\n`));
+      slackSettings = terminalSlack.settings;
+    }
+    const slack = slackSettings
+      ? attachSlackStep(
+          loop,
+          new CollectionsClient(org, {
+            logger: logger.child({ component: 'slack' }),
+            onRequest: () => loop?.apiUsage.observe(),
+          }),
+          slackSettings,
+        )
+      : undefined;
     // In sandbox mode every reaction of the loop is told in one readable line (see README "Sandbox").
     const narrator = sandbox ? new ChangeNarrator(loop, (line) => process.stderr.write(`${line}\n`)) : undefined;
     runtime = new LoopRuntime(loop);
     await runtime.start();
+    slackEvents = slack?.router ? { state: 'ready', router: slack.router } : { state: 'disabled' };
     dashboard.show(loop.queues.queues());
     await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();
@@ -180,6 +208,7 @@ async function main(): Promise<void> {
         await runtime?.stop();
         if (runtime) process.stderr.write(`\n${summary()}\n`);
         await sandbox?.stop();
+        await terminalSlack?.stop();
         await redis.quit();
       } catch (error) {
         logger.error({ err: error }, 'error during shutdown');

@@ -129,6 +129,9 @@ describe('npm start (server/src/main.ts)', () => {
       expect(body.checks.redis?.ok).toBe(true);
       expect(body.checks.salesforce).toMatchObject({ ok: true, detail: { state: 'live' } });
       expect(ready.status).toBe(200);
+      // Slack goes to the loopback Slack in the sandbox: /slack/events is live and refuses an unsigned request.
+      const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'payload=%7B%7D' });
+      expect(unsigned.status).toBe(401);
       // Sandbox mode without HOST listens on loopback 127.0.0.1 only, not on every interface.
       expect(await refused(`http://127.0.0.2:${port}/healthz`)).toBe(true);
     } finally {

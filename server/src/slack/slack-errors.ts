@@ -38,3 +38,15 @@ export function slackErrorHint(error: string): string {
       return 'Slack refused the message';
   }
 }
+
+/** A Slack step that should run again later (429, Slack's fault, another worker on it): after `delayMs`. */
+export class SlackRetryLaterError extends Error {
+  readonly code = 'SLACK_RETRY_LATER';
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'SlackRetryLaterError';
+  }
+}

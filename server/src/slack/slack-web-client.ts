@@ -38,6 +38,16 @@ export class SlackWebClient {
     return this.call('chat.postMessage', args);
   }
 
+  /** `chat.update`: replaces a message the bot posted (`channel` is the conversation it landed in). */
+  updateMessage(args: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<SlackCallResult> {
+    return this.call('chat.update', args);
+  }
+
+  /** `users.lookupByEmail`: `users_not_found` when no member of the workspace has that email. */
+  lookupUserByEmail(email: string): Promise<SlackCallResult> {
+    return this.call('users.lookupByEmail', { email });
+  }
+
   async call(method: string, args: Record<string, unknown>): Promise<SlackCallResult> {
     const base = this.options.apiUrl.endsWith('/') ? this.options.apiUrl : `${this.options.apiUrl}/`;
     let response: Response;

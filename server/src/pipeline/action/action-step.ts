@@ -13,7 +13,7 @@ import { episodeKey as episodeKeyOf } from '../segments/membership/membership-ev
 import type { MembershipStore } from '../segments/membership/membership-store';
 import { ApplicationBusyError, ApplicationRetryError } from './action-errors';
 import { applicationKey } from './action-target';
-import type { ApplicationRunner, PlannedApplication } from './application-runner';
+import type { ApplicationOutcome, ApplicationRunner, PlannedApplication } from './application-runner';
 import type { LoadedAction } from './loaded-action';
 
 /** A membership event as the `membership` queue carries it (entry, exit, or a backfill's entry). */
@@ -86,6 +86,34 @@ export class ActionStep {
     clearInterval(this.backfillTimer);
     await this.worker?.close();
     this.worker = undefined;
+  }
+
+  /**
+   * Slack's Enrol: applies one action to one record for one signal, once — the application's key is
+   * `<actionId>-signal-<signalId>-apply`, so a second click (or a retried job) finds it settled. Throws the
+   * runner's retry errors (`ApplicationRetryError`, `ApplicationBusyError`) for the caller's job to come back.
+   */
+  async applyForSignal(input: {
+    actionId: string;
+    signalId: string;
+    recordId: string;
+    at: string;
+  }): Promise<ApplicationOutcome | undefined> {
+    const runner = this.runner;
+    if (!runner) throw new Error('the action step has no runner');
+    const action = this.deps.config.current.actions.find((a) => a.id === input.actionId);
+    if (!action) return undefined;
+    const audience = this.deps.config.current.audiences.find((a) => a.id === action.audienceId);
+    const record = await this.deps.mirror.get(action.object, input.recordId);
+    return runner.run({
+      action,
+      operation: 'apply',
+      audience: { id: action.audienceId, name: audience?.name ?? action.audienceId },
+      episodeKey: `signal-${input.signalId}`,
+      record: { id: input.recordId, fields: record?.fields },
+      occurredAt: input.at,
+      signalId: input.signalId,
+    });
   }
 
   /** Queues a poll of a Pending application (later, and later again while it stays Pending). */

@@ -22,6 +22,8 @@ export interface PlannedApplication {
   episodeKey: string;
   record: { id: string; fields?: Record<string, FieldValue> };
   occurredAt: string;
+  /** Slack's Enrol: the signal the application is for (its log row links it instead of an episode). */
+  signalId?: string;
 }
 
 /** What running one application came to (for the narration and tests). */
@@ -264,7 +266,8 @@ export class ApplicationRunner {
       key,
       operation: planned.operation,
       actionId: planned.action.id,
-      episodeKey: planned.episodeKey,
+      // An Enrol's episode is the signal (`signal-<id>`): no Audience_Member__c to link, the signal instead.
+      ...(planned.signalId ? { signalId: planned.signalId } : { episodeKey: planned.episodeKey }),
       recordId: planned.record.id,
       status: state.status,
       externalId: state.externalId,
