@@ -135,6 +135,10 @@ async function main(): Promise<void> {
       {
         ...loopSettingsFromEnv(env, prefix),
         actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
+        signalDetectors: {
+          jobBoards: { greenhouse: env.GREENHOUSE_API_URL, lever: env.LEVER_API_URL, ashby: env.ASHBY_API_URL },
+          fundingFeed: { url: env.FUNDING_FEED_URL, key: env.FUNDING_FEED_KEY },
+        },
       },
     );
     // In sandbox mode every reaction of the loop is told in one readable line (see README "Sandbox").

@@ -13,6 +13,7 @@ export function secretSettings(env: Env): string[] {
     env.SLACK_BOT_TOKEN,
     env.SLACK_SIGNING_SECRET,
     env.SIGNAL_WEBHOOK_SECRET,
+    env.FUNDING_FEED_KEY,
     env.GOOGLE_ADS_DEVELOPER_TOKEN,
     env.GOOGLE_ADS_CLIENT_SECRET,
     env.GOOGLE_ADS_REFRESH_TOKEN,

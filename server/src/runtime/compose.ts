@@ -58,6 +58,10 @@ import { CollectionsClient } from '../salesforce/writers/collections-client';
 import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
+import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
+import { RunRecordWriter } from '../pipeline/runs/run-record-writer';
+import { EnrichedOpenRolesWriter } from '../signals/detectors/open-roles-writer';
+import { createScheduledDetectors, type ScheduledDetectorSettings } from '../signals/detectors/scheduled-detectors';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -105,6 +109,8 @@ export interface LoopSettings {
     /** The targets' circuits: threshold, cool-down, clock. */
     circuits?: ActionCircuitOptions;
   };
+  /** Scheduled signal detectors: job boards, funding feed (from the environment), test seams. */
+  signalDetectors?: ScheduledDetectorSettings;
 }
 
 /** The signal parts every detector and notifier plugs into. */
@@ -404,6 +410,25 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     jobs: new SignalJobRouter({ queues, logger: logger.child({ component: 'signals' }) }),
     sink: new SignalSinkSlot(),
   };
+  // Scheduled detectors (Hiring_Surge, Funding_Round, Job_Change): a `detect` job per active rule's scheduler,
+  // the schedulers synced with the rules after every configuration load.
+  const detectors = createScheduledDetectors(
+    {
+      org,
+      redis,
+      prefix: settings.prefix,
+      queue: queues.queue('signals'),
+      config: () => config.current,
+      sink: signals.sink,
+      governor,
+      runs: new RunRecordWriter(org, logger.child({ component: 'signal-runs' })),
+      openRoles: new EnrichedOpenRolesWriter(new EnrichedWrites({ mirror, refresher, exclusive })),
+      logger: logger.child({ component: 'signal-detectors' }),
+    },
+    settings.signalDetectors,
+  );
+  signals.jobs.handle('detect', (job) => detectors.handle(job));
+  config.onLoaded((loaded) => detectors.sync(loaded.signalRules));
 
   const loop: Loop = {
     settings,
