@@ -10,6 +10,7 @@ import { jsonApp, listenOnLoopback } from '../providers/fake-server';
 export type BoardKind = 'greenhouse' | 'lever' | 'ashby';
 
 export interface FakeRole {
+  /** Digits for Greenhouse (its post ids are numbers). */
   id: string;
   title: string;
   department?: string;

@@ -78,7 +78,8 @@ export class DetectorRun {
 
   /** The end of a run that looked at every record it meant to. */
   completed(): DetectorRunEnd {
-    const status = finishedRunStatus({ succeeded: this.checked - this.failed, failed: this.failed });
+    // `checked` counts the records read fine; a record that could not be read is in `failed` only.
+    const status = finishedRunStatus({ succeeded: this.checked, failed: this.failed });
     const message =
       `checked ${this.checked}, fired ${this.fired}` +
       (this.duplicates > 0 ? `, ${this.duplicates} already fired` : '') +
