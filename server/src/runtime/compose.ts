@@ -60,6 +60,7 @@ import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
 import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
 import { RunRecordWriter } from '../pipeline/runs/run-record-writer';
+import { JobChangeDetector } from '../signals/detectors/job-change-detector';
 import { EnrichedOpenRolesWriter } from '../signals/detectors/open-roles-writer';
 import { createScheduledDetectors, type ScheduledDetectorSettings } from '../signals/detectors/scheduled-detectors';
 
@@ -425,7 +426,18 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       openRoles: new EnrichedOpenRolesWriter(new EnrichedWrites({ mirror, refresher, exclusive })),
       logger: logger.child({ component: 'signal-detectors' }),
     },
-    settings.signalDetectors,
+    {
+      ...settings.signalDetectors,
+      extra: [
+        new JobChangeDetector({
+          org,
+          providers: () => enrichment.providers,
+          services: enrichment.services,
+          policy: settings.enrichment?.policy,
+        }),
+        ...(settings.signalDetectors?.extra ?? []),
+      ],
+    },
   );
   signals.jobs.handle('detect', (job) => detectors.handle(job));
   config.onLoaded((loaded) => detectors.sync(loaded.signalRules));

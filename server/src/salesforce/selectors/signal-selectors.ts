@@ -43,7 +43,7 @@ export function accountsByWebsiteQuery(domains: readonly string[]): string {
 export function jobChangePeopleQuery(object: 'Contact' | 'Lead'): string {
   const fields =
     object === 'Contact'
-      ? ['Id', 'Email', 'FirstName', 'LastName', 'Title', 'Previous_Company__c', 'Account.Name', 'Account.Website']
-      : ['Id', 'Email', 'FirstName', 'LastName', 'Title', 'Previous_Company__c', 'Company', 'Website'];
+      ? ['Id', 'Email', 'FirstName', 'LastName', 'Title', 'LinkedIn_URL__c', 'Account.Name', 'Account.Website']
+      : ['Id', 'Email', 'FirstName', 'LastName', 'Title', 'LinkedIn_URL__c', 'Company', 'Website'];
   return selectQuery({ object, fields, where: notNull('Email'), orderBy: { field: 'Id' } });
 }
