@@ -160,6 +160,10 @@ async function main(): Promise<void> {
       {
         ...loopSettingsFromEnv(env, prefix),
         actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
+        signalDetectors: {
+          jobBoards: { greenhouse: env.GREENHOUSE_API_URL, lever: env.LEVER_API_URL, ashby: env.ASHBY_API_URL },
+          fundingFeed: { url: env.FUNDING_FEED_URL, key: env.FUNDING_FEED_KEY },
+        },
       },
     );
     // Slack: in the sandbox (no token) cards go to a loopback Slack that prints them on the terminal.

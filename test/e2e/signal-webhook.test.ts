@@ -73,7 +73,7 @@ describe('inbound signal webhook against the emulated org', () => {
     await h?.stop();
   });
 
-  interface SignalRow {
+  type SignalRow = {
     Id: string;
     Key__c: string;
     Confidence__c: number;
@@ -83,7 +83,7 @@ describe('inbound signal webhook against the emulated org', () => {
     Contact__c: string | null;
     Lead__c: string | null;
     Account__c: string | null;
-  }
+  };
   const signals = () =>
     h.query<SignalRow>(
       'SELECT Id, Key__c, Confidence__c, Status__c, Evidence__c, Record_Id__c, Contact__c, Lead__c, Account__c FROM Audience_Signal__c',

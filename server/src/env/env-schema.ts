@@ -132,6 +132,12 @@ export const envSchema = z
     /** During a rotation of SIGNAL_WEBHOOK_SECRET (below: verifies POST /hooks/signals/:slug), the old one. */
     SIGNAL_WEBHOOK_SECRET_PREVIOUS: optionalString,
     SIGNAL_WEBHOOK_SECRET: optionalString,
+    // Signal detectors (issue 14): public job boards (no key) and a Crunchbase-shaped funding feed (off without a key).
+    GREENHOUSE_API_URL: urlWithDefault('https://boards-api.greenhouse.io/v1'),
+    LEVER_API_URL: urlWithDefault('https://api.lever.co/v0'),
+    ASHBY_API_URL: urlWithDefault('https://api.ashbyhq.com/posting-api'),
+    FUNDING_FEED_URL: urlWithDefault('https://api.crunchbase.com/v4'),
+    FUNDING_FEED_KEY: optionalString,
 
     // Action targets: sequencers, outbound webhooks, Slack messages (issue 13). The base URLs follow the shared
     // rule for outbound URLs (https, plain http only on loopback).

@@ -14,6 +14,7 @@ export function secretSettings(env: Env): string[] {
     env.SLACK_SIGNING_SECRET,
     env.SIGNAL_WEBHOOK_SECRET_PREVIOUS,
     env.SIGNAL_WEBHOOK_SECRET,
+    env.FUNDING_FEED_KEY,
     env.GOOGLE_ADS_DEVELOPER_TOKEN,
     env.GOOGLE_ADS_CLIENT_SECRET,
     env.GOOGLE_ADS_REFRESH_TOKEN,

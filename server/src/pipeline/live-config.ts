@@ -24,6 +24,7 @@ const EMPTY_CONFIG: LoopConfig = {
 export class LiveConfig {
   private config: LoopConfig = EMPTY_CONFIG;
   private fieldSets = new Map<RecordObject, MirrorFieldSet>();
+  private readonly loadedListeners = new Set<(config: LoopConfig) => Promise<void>>();
 
   constructor(
     private readonly loader: ConfigLoader,
@@ -68,6 +69,11 @@ export class LiveConfig {
     return [...new Set(this.config.sources.map((s) => s.object))];
   }
 
+  /** Runs after every load (start and reloads), e.g. to sync the signal detectors' schedules with the rules. */
+  onLoaded(listener: (config: LoopConfig) => Promise<void>): void {
+    this.loadedListeners.add(listener);
+  }
+
   async load(): Promise<LoopConfig> {
     const config = await this.loader.load();
     const account = await this.describes.describe('Account').catch(() => undefined);
@@ -86,6 +92,7 @@ export class LiveConfig {
       },
       'configuration loaded',
     );
+    for (const listener of this.loadedListeners) await listener(config);
     return config;
   }
 }

@@ -62,6 +62,10 @@ import { SignalFirer } from '../signals/signal-firer';
 import { FieldThresholdWatcher, type ThresholdJob } from '../signals/field-threshold-watcher';
 import type { SignalNotifyJob } from '../signals/signal-firing';
 import { EnrichedWrites } from '../pipeline/enrich/runs/enriched-writes';
+import { RunRecordWriter } from '../pipeline/runs/run-record-writer';
+import { JobChangeDetector } from '../signals/detectors/job-change-detector';
+import { EnrichedOpenRolesWriter } from '../signals/detectors/open-roles-writer';
+import { createScheduledDetectors, type ScheduledDetectorSettings } from '../signals/detectors/scheduled-detectors';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -109,6 +113,8 @@ export interface LoopSettings {
     /** The targets' circuits: threshold, cool-down, clock. */
     circuits?: ActionCircuitOptions;
   };
+  /** Scheduled signal detectors: job boards, funding feed (from the environment), test seams. */
+  signalDetectors?: ScheduledDetectorSettings;
 }
 
 /** The signal parts every detector and notifier plugs into. */
@@ -432,6 +438,36 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   // Thresholds crossed by our own writes (their change events are echoes the intake drops).
   observers.onWrites((writes) => void thresholds.queueOwnWrites(writes));
   signals.jobs.handle('threshold', (job) => thresholds.runJob(job.data));
+  // Scheduled detectors (Hiring_Surge, Funding_Round, Job_Change): a `detect` job per active rule's scheduler,
+  // the schedulers synced with the rules after every configuration load.
+  const detectors = createScheduledDetectors(
+    {
+      org,
+      redis,
+      prefix: settings.prefix,
+      queue: queues.queue('signals'),
+      config: () => config.current,
+      sink: signals.sink,
+      governor,
+      runs: new RunRecordWriter(org, logger.child({ component: 'signal-runs' })),
+      openRoles: new EnrichedOpenRolesWriter(new EnrichedWrites({ mirror, refresher, exclusive })),
+      logger: logger.child({ component: 'signal-detectors' }),
+    },
+    {
+      ...settings.signalDetectors,
+      extra: [
+        new JobChangeDetector({
+          org,
+          providers: () => enrichment.providers,
+          services: enrichment.services,
+          policy: settings.enrichment?.policy,
+        }),
+        ...(settings.signalDetectors?.extra ?? []),
+      ],
+    },
+  );
+  signals.jobs.handle('detect', (job) => detectors.handle(job));
+  config.onLoaded((loaded) => detectors.sync(loaded.signalRules));
 
   const loop: Loop = {
     settings,

@@ -14,6 +14,9 @@ export const jobChangeSettingsSchema = z.strictObject({
   minConfidence: confidence.default(0.7),
   /** Person providers to ask, in order (default: the enrichment waterfall's order for the employer). */
   providers: z.array(z.string().min(1)).optional(),
+  /** Provider credits one detector run and one calendar month (UTC) may spend; a run stops visibly at either. */
+  maxCreditsPerRun: z.number().min(0).optional(),
+  monthlyCreditBudget: z.number().min(0).optional(),
 });
 
 /** `Hiring_Surge`: open roles on the Account's job board, counted every `cadenceHours`. */

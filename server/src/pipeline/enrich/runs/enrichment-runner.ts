@@ -74,6 +74,11 @@ export class EnrichmentRunner {
     this.entries = new EntryEnrichment(this.ctx);
   }
 
+  /** The configured paid providers (the Job_Change detector asks them through the same waterfall services). */
+  get providers(): EnrichmentRunnerDeps['registry']['providers'] {
+    return this.deps.registry.providers;
+  }
+
   get activePlans(): readonly EnrichmentPlan[] {
     return this.plans;
   }
