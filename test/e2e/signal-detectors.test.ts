@@ -39,7 +39,7 @@ describe('scheduled signal detectors', () => {
   let boards: JobBoardFakes;
   let feed: FundingFeedFake;
   let loop: Loop;
-  const sink = new RecordingSignalSink();
+  let sink: RecordingSignalSink;
   const rules: { surge: string; funding: string } = { surge: '', funding: '' };
 
   const runsOf = (ruleId: string) =>
@@ -144,7 +144,11 @@ describe('scheduled signal detectors', () => {
           fundingFeed: { url: feed.url, key: feed.key },
         },
       },
-      (composed) => composed.signals.sink.attach(sink),
+      (composed) => {
+        // Watch what the detectors hand to the loop's own firer, which stores the signals in the org.
+        sink = RecordingSignalSink.around(composed.signals.sink.current);
+        composed.signals.sink.attach(sink);
+      },
     );
   }, 120_000);
 
@@ -152,6 +156,13 @@ describe('scheduled signal detectors', () => {
     await harness?.stop();
     await Promise.all([boards?.stop(), feed?.stop()]);
   });
+
+  const signalsOf = async (ruleId: string) =>
+    (
+      await harness.admin.query<{ Account__c: string; Status__c: string; Confidence__c: number }>(
+        `SELECT Id, Account__c, Status__c, Confidence__c FROM Audience_Signal__c WHERE Audience_Signal_Rule__c = '${ruleId}'`,
+      )
+    ).records;
 
   it('makes a scheduler per active rule on the signals queue', async () => {
     const schedulers = await loop.queues.queue('signals').getJobSchedulers(0, -1);
@@ -182,6 +193,9 @@ describe('scheduled signal detectors', () => {
 
     expect(await detect(rules.surge)).toMatchObject({ fired: 0 });
     expect(sink.firedFor(rules.surge)).toHaveLength(1);
+    const stored = await signalsOf(rules.surge);
+    expect(stored).toEqual([expect.objectContaining({ Account__c: harness.records.Account![0], Status__c: 'New' })]);
+    expect(stored[0]!.Confidence__c).toBeGreaterThan(0);
     const runs = await runsOf(rules.surge);
     expect(runs).toHaveLength(3);
     expect(runs[1]).toMatchObject({ Succeeded__c: 1, Processed__c: 2 });
@@ -213,7 +227,10 @@ describe('scheduled signal detectors', () => {
     // With the cursor gone the round is read again: the same identity is handed over, so nothing fires twice.
     await harness.redis.del(`${harness.prefix}:signal:funding-cursor:${rules.funding}`);
     expect(await detect(rules.funding)).toMatchObject({ status: 'Succeeded', fired: 0 });
-    expect(sink.outcomes.filter((o) => o.status === 'duplicate' && o.key.endsWith(':round-fundco-a'))).toHaveLength(1);
+    expect(sink.seen.filter((s) => s.status === 'duplicate' && s.identity === 'round-fundco-a')).toHaveLength(1);
+    expect(await signalsOf(rules.funding)).toEqual([
+      expect.objectContaining({ Account__c: harness.records.Account![4], Status__c: 'New' }),
+    ]);
   });
 
   it('pauses a run at the API budget pause level, visibly on its run record', async () => {

@@ -26,7 +26,7 @@ describe('Job_Change detector', () => {
   let harness: LoopHarness;
   let fakes: ProviderFakes;
   let loop: Loop;
-  const sink = new RecordingSignalSink();
+  let sink: RecordingSignalSink;
   let ruleId = '';
   let budgetRuleId = '';
   let contacts: string[] = [];
@@ -99,7 +99,11 @@ describe('Job_Change detector', () => {
     [ruleId, budgetRuleId] = created.map((result) => (result as { id: string }).id) as [string, string];
     loop = await harness.startRuntime(
       { enrichment: { environment: { PDL_API_KEY: fakes.keys.pdl, PDL_BASE_URL: fakes.pdlBaseUrl } } },
-      (composed) => composed.signals.sink.attach(sink),
+      (composed) => {
+        // Watch what the detectors hand to the loop's own firer, which stores the signals in the org.
+        sink = RecordingSignalSink.around(composed.signals.sink.current);
+        composed.signals.sink.attach(sink);
+      },
     );
   }, 120_000);
 
@@ -132,6 +136,12 @@ describe('Job_Change detector', () => {
     expect(await detect(ruleId)).toMatchObject({ status: 'Succeeded', fired: 0 });
     expect(sink.firings).toHaveLength(1);
     expect(sink.outcomes.filter((o) => o.status === 'duplicate')).toHaveLength(1);
+    const stored = await harness.admin.query<{ Contact__c: string; Confidence__c: number; Evidence__c: string }>(
+      `SELECT Id, Contact__c, Confidence__c, Evidence__c FROM Audience_Signal__c WHERE Audience_Signal_Rule__c = '${ruleId}'`,
+    );
+    expect(stored.records).toEqual([expect.objectContaining({ Contact__c: contacts[0] })]);
+    expect(stored.records[0]!.Confidence__c).toBeGreaterThanOrEqual(70);
+    expect(JSON.parse(stored.records[0]!.Evidence__c)).toMatchObject({ provider: 'pdl' });
   });
 
   it('stops a run at the rule credit limit, visibly', async () => {

@@ -12,6 +12,11 @@ export class SignalSinkSlot implements SignalSink {
     this.sink = sink;
   }
 
+  /** The attached sink (tests wrap it to watch what detectors hand over). */
+  get current(): SignalSink | undefined {
+    return this.sink;
+  }
+
   get attached(): boolean {
     return this.sink !== undefined;
   }

@@ -1,15 +1,32 @@
 import type { FireOutcome, SignalFiring, SignalSink } from '../../../server/src/signals/signal-firing';
 
 /**
- * A signal sink for tests of the detectors: keeps every firing and dedupes by rule + record + identity as the firer's
- * `Key__c` does, so a detector that hands over the same event twice shows up as a `duplicate`.
+ * A signal sink for tests of the detectors: keeps every firing handed over and what came of it. Around the loop's
+ * own firer (`around`) it forwards each firing and records the firer's answer, so the org holds the signals; alone it
+ * dedupes by rule + record + identity as the firer's `Key__c` does.
  */
 export class RecordingSignalSink implements SignalSink {
   readonly firings: SignalFiring[] = [];
   readonly outcomes: FireOutcome[] = [];
+  /** Every hand-over, with the identity and what the sink answered. */
+  readonly seen: { identity: string; status: FireOutcome['status'] }[] = [];
   private readonly keys = new Map<string, string>();
 
-  fire(firing: SignalFiring): Promise<FireOutcome> {
+  constructor(private readonly inner?: SignalSink) {}
+
+  static around(inner: SignalSink | undefined): RecordingSignalSink {
+    if (!inner) throw new Error('no signal firer is attached to wrap');
+    return new RecordingSignalSink(inner);
+  }
+
+  async fire(firing: SignalFiring): Promise<FireOutcome> {
+    if (this.inner) {
+      const outcome = await this.inner.fire(firing);
+      if (outcome.status === 'fired') this.firings.push(firing);
+      this.outcomes.push(outcome);
+      this.seen.push({ identity: firing.identity, status: outcome.status });
+      return outcome;
+    }
     const key = `${firing.rule.id}:${firing.recordId}:${firing.identity}`;
     const known = this.keys.get(key);
     const outcome: FireOutcome = known
@@ -20,7 +37,8 @@ export class RecordingSignalSink implements SignalSink {
       this.firings.push(firing);
     }
     this.outcomes.push(outcome);
-    return Promise.resolve(outcome);
+    this.seen.push({ identity: firing.identity, status: outcome.status });
+    return outcome;
   }
 
   firedFor(ruleId: string): SignalFiring[] {
