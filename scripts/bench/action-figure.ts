@@ -11,7 +11,15 @@ export interface ActionFigureResult {
   /** The integration user's calls from the audience's activation until every application settled. */
   apiCalls: number;
   apiCallsPer1000: number;
-  /** Calls by route, the same span. */
+  /**
+   * The activation's calls (config reload, describes, audience evaluation, membership writes, the action's checks):
+   * those made before the first `Audience_Action_Log__c` row appeared. A fixed cost, whatever the entries.
+   */
+  oneTimeCalls: number;
+  /** The calls from the first log row on (log rows, CampaignMembers, results): what the applications cost. */
+  applicationCalls: number;
+  applicationCallsPer1000: number;
+  /** The integration user's calls by route, the same span (the admin's own polling taken out). */
   byRoute: Record<string, number>;
   /** From the first application seen Pending to the last one settled. */
   seconds: number;
@@ -72,14 +80,21 @@ export async function runActionFigure(options: {
     const before = await emulator.control.counters();
     const activated = performance.now();
     await admin.sobject('Audience__c').update({ Id: audienceId, Active__c: true });
+    // The admin's own calls in the span (this update, then two counting queries per round): taken out of byRoute.
+    const adminByRoute: Record<string, number> = { sobject: 1, query: 0 };
     let firstPending: number | undefined;
+    // The integration user's count at the last round that saw no log row yet: the activation's calls.
+    let beforeFirstRow = 0;
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
+      const seen = firstPending === undefined ? await calls() : 0;
       const [all, settled] = await Promise.all([
         admin.query('SELECT COUNT() FROM Audience_Action_Log__c'),
         admin.query("SELECT COUNT() FROM Audience_Action_Log__c WHERE Status__c != 'Pending'"),
       ]);
+      adminByRoute.query = (adminByRoute.query ?? 0) + 2;
       if (firstPending === undefined && all.totalSize > 0) firstPending = performance.now();
+      else if (firstPending === undefined) beforeFirstRow = seen;
       if (settled.totalSize >= contacts) break;
       if (Date.now() > deadline) {
         throw new Error(`${settled.totalSize} of ${contacts} applications settled within ${options.timeoutMs} ms`);
@@ -92,9 +107,10 @@ export async function runActionFigure(options: {
     await emulator.control.latency(0);
     const byRoute: Record<string, number> = {};
     for (const [route, n] of Object.entries(after.byRoute)) {
-      const delta = n - (before.byRoute[route] ?? 0);
+      const delta = n - (before.byRoute[route] ?? 0) - (adminByRoute[route] ?? 0);
       if (delta > 0) byRoute[route] = delta;
     }
+    const oneTimeCalls = Math.max(0, beforeFirstRow - (before.byUser[integration] ?? 0));
     const statuses: Record<string, number> = {};
     const logs = await admin.query<{ Status__c: string }>('SELECT Status__c FROM Audience_Action_Log__c', {
       autoFetch: true,
@@ -108,6 +124,9 @@ export async function runActionFigure(options: {
       latencyMs: options.latencyMs,
       apiCalls,
       apiCallsPer1000: (apiCalls / contacts) * 1000,
+      oneTimeCalls,
+      applicationCalls: apiCalls - oneTimeCalls,
+      applicationCallsPer1000: ((apiCalls - oneTimeCalls) / contacts) * 1000,
       byRoute,
       seconds,
       applicationsPerS: contacts / seconds,

@@ -26,6 +26,9 @@ export interface BenchFigures {
   echo_jobs: number;
   /** 1,000 records entering an audience with a Campaign action (`--only actions` runs just this part). */
   action_api_calls_per_1000: number;
+  /** …of which the activation's one-time calls, and the applications' own calls per 1,000. */
+  action_one_time_calls: number;
+  action_application_calls_per_1000: number;
   action_applications_per_s: number;
 }
 
@@ -63,6 +66,8 @@ export function benchFigures(latencyMs: number, d: BenchDetails): BenchFigures {
     noop_write_calls: d.noop.writeCalls,
     echo_jobs: d.sync.echoJobs + d.noop.jobs,
     action_api_calls_per_1000: round(d.action.apiCallsPer1000, 2),
+    action_one_time_calls: d.action.oneTimeCalls,
+    action_application_calls_per_1000: round(d.action.applicationCallsPer1000, 2),
     action_applications_per_s: round(d.action.applicationsPerS),
   };
 }
@@ -134,6 +139,12 @@ export function actionRows(a: ActionFigureResult): [string, string, string, stri
       `${per1000} (${a.apiCalls} calls for ${a.applications} entries)`,
       '≤ 12',
       mark(per1000 <= 12),
+    ],
+    [
+      '  of which: activation (one-time) / applications',
+      `${a.oneTimeCalls} / ${a.applicationCalls} (${round(a.applicationCallsPer1000, 2)} per 1000 applications)`,
+      '',
+      '',
     ],
     [
       'action: applications/s',

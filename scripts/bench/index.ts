@@ -87,7 +87,8 @@ async function actionFigure(): Promise<ActionFigureResult> {
     timeoutMs,
   });
   log(
-    `  ${action.apiCallsPer1000.toFixed(2)} API calls per 1000, ${action.applicationsPerS.toFixed(1)} applications/s, ` +
+    `  ${action.apiCallsPer1000.toFixed(2)} API calls per 1000 (${action.oneTimeCalls} at activation, ` +
+      `${action.applicationCalls} for the applications), ${action.applicationsPerS.toFixed(1)} applications/s, ` +
       `statuses ${JSON.stringify(action.statuses)}, ${action.campaignMembers} campaign members, ` +
       `calls by route ${JSON.stringify(action.byRoute)}`,
   );

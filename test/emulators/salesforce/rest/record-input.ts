@@ -10,6 +10,7 @@ import { normalizeId } from '../org/ids';
 import { ownerAssignmentError } from '../org/owner-rules';
 import type { Org } from '../org/org';
 import type { Row } from '../org/store';
+import { referenceFieldFor, resolveExternalIdReference } from './external-id-reference';
 
 export interface PreparedWrite {
   values: Row;
@@ -171,6 +172,41 @@ export function coerceValue(org: Org, f: FieldSpec, v: unknown, errors: RecordEr
   return undefined;
 }
 
+/** `"Parent__r": {"Ext__c": "…"}`: sets the lookup `Parent__c` to the record with that external id. */
+function writeReference(
+  org: Org,
+  obj: ObjectSpec,
+  lookup: FieldSpec,
+  relationship: string,
+  body: Record<string, unknown>,
+  mode: 'create' | 'update',
+  userId: string | undefined,
+  existing: Row | undefined,
+  out: { values: Row; errors: RecordError[]; notWritable: string[] },
+): void {
+  const idToo = Object.entries(body).some(([k, v]) => k.toLowerCase() === lookup.name.toLowerCase() && v != null);
+  if (idToo) {
+    out.errors.push(
+      recordError(
+        'INVALID_FIELD',
+        `Cannot specify both an external ID reference ${relationship} and a salesforce id, ${lookup.name}`,
+        [],
+      ),
+    );
+    return;
+  }
+  const id = resolveExternalIdReference(org, lookup, relationship, body[relationship], out.errors);
+  if (id === undefined) return;
+  const access = org.fls.get(userId, obj.name, lookup.name);
+  if (mode === 'update' && lookup.masterDetail && !lookup.reparentable && access.editable) {
+    if (id !== (existing?.[lookup.name] ?? null)) out.notWritable.push(lookup.name);
+    return;
+  }
+  const writable = mode === 'create' ? lookup.createable : lookup.updateable;
+  if (!writable || !access.editable) out.notWritable.push(lookup.name);
+  else out.values[lookup.name] = id;
+}
+
 /** As the platform: not nillable, createable, not defaulted (booleans always have a value), not system-set. */
 function isRequiredOnCreate(f: FieldSpec): boolean {
   if (f.system || f.calculated || !f.createable || f.type === 'boolean') return false;
@@ -218,6 +254,11 @@ export function prepareWrite(
     const f = obj.getField(key);
     const access = f ? org.fls.get(userId, obj.name, f.name) : undefined;
     if (!f || !access!.readable) {
+      const lookup = f ? undefined : referenceFieldFor(obj, key);
+      if (lookup && org.fls.get(userId, obj.name, lookup.name).readable) {
+        writeReference(org, obj, lookup, key, body, mode, userId, existing, { values, errors, notWritable });
+        continue;
+      }
       errors.push(recordError('INVALID_FIELD', `No such column '${key}' on sobject of type ${obj.name}`, [key]));
       continue;
     }
