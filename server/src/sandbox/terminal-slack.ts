@@ -8,6 +8,7 @@ import type { SlackSettings } from '../slack/slack-step';
 const SANDBOX_SLACK_USERS: Readonly<Record<string, string>> = {
   'riley.chen@audience-loop.demo': 'U0RILEYCHEN',
   'alex.morgan@audience-loop.demo': 'U0ALEXMORGN',
+  'sam.patel@audience-loop.demo': 'U0SAMPATEL1',
 };
 const SANDBOX_TOKEN = 'xoxb-sandbox';
 
