@@ -104,7 +104,26 @@ describe('scheduled signal detectors', () => {
     });
     harness = await LoopHarness.create({
       sources: [{ Object__c: 'Account' }],
-      fieldMaps: [],
+      fieldMaps: [
+        {
+          Object__c: 'Account',
+          Field__c: 'Open_Roles__c',
+          Attribute__c: 'company.open_roles',
+          Write_Rule__c: 'Always',
+        },
+        {
+          Object__c: 'Account',
+          Field__c: 'Last_Funding_Amount__c',
+          Attribute__c: 'company.last_funding_amount',
+          Write_Rule__c: 'Always',
+        },
+        {
+          Object__c: 'Account',
+          Field__c: 'Last_Funding_Round__c',
+          Attribute__c: 'company.last_funding_round',
+          Write_Rule__c: 'Fill_Blank',
+        },
+      ],
       dailyApiLimit: 10_000,
       start: false,
       records: {
@@ -157,6 +176,18 @@ describe('scheduled signal detectors', () => {
     await Promise.all([boards?.stop(), feed?.stop()]);
   });
 
+  /** Polls the org until the Account's field holds the value (the writer works through the loop's queues). */
+  const waitForField = async (accountId: string, field: string, value: unknown) => {
+    let last: unknown;
+    for (let i = 0; i < 600; i += 1) {
+      const row = (await harness.admin.sobject('Account').retrieve(accountId)) as Record<string, unknown>;
+      last = row[field];
+      if (last === value) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${field} of ${accountId} is ${String(last)}, expected ${String(value)}`);
+  };
+
   const signalsOf = async (ruleId: string) =>
     (
       await harness.admin.query<{ Account__c: string; Status__c: string; Confidence__c: number }>(
@@ -196,6 +227,10 @@ describe('scheduled signal detectors', () => {
     const stored = await signalsOf(rules.surge);
     expect(stored).toEqual([expect.objectContaining({ Account__c: harness.records.Account![0], Status__c: 'New' })]);
     expect(stored[0]!.Confidence__c).toBeGreaterThan(0);
+    // The counts land on the Accounts under the field map: fired (Acme) or merely counted (Gamma).
+    const accounts = harness.records.Account!;
+    await waitForField(accounts[0]!, 'Open_Roles__c', 6);
+    await waitForField(accounts[2]!, 'Open_Roles__c', 2);
     const runs = await runsOf(rules.surge);
     expect(runs).toHaveLength(3);
     expect(runs[1]).toMatchObject({ Succeeded__c: 1, Processed__c: 2 });
@@ -228,6 +263,8 @@ describe('scheduled signal detectors', () => {
     await harness.redis.del(`${harness.prefix}:signal:funding-cursor:${rules.funding}`);
     expect(await detect(rules.funding)).toMatchObject({ status: 'Succeeded', fired: 0 });
     expect(sink.seen.filter((s) => s.status === 'duplicate' && s.identity === 'round-fundco-a')).toHaveLength(1);
+    await waitForField(harness.records.Account![4]!, 'Last_Funding_Amount__c', 20_000_000);
+    await waitForField(harness.records.Account![4]!, 'Last_Funding_Round__c', 'series_a');
     expect(await signalsOf(rules.funding)).toEqual([
       expect.objectContaining({ Account__c: harness.records.Account![4], Status__c: 'New' }),
     ]);
