@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL, uniquePrefix } from './support/redis-test';
+import { freePort } from '../../scripts/bench/free-port';
+import { TEST_REDIS_URL, deleteSandboxKeys, uniquePrefix } from './support/redis-test';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -45,31 +44,6 @@ function startServer(env: Record<string, string>, untilStderr?: RegExp): Promise
   });
 }
 
-/** The sandbox keeps its state under `{<prefix>-sandbox}`: remove exactly those keys (never a flush). */
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** True when nothing listens at the URL's address (the connection is refused). */
 async function refused(url: string): Promise<boolean> {
   try {
@@ -93,7 +67,7 @@ describe('npm start (server/src/main.ts)', () => {
       expect(await refused(`http://127.0.0.1:${port}/healthz`)).toBe(true);
     } finally {
       await run.stop();
-      await deleteKeys(`${prefix.slice(0, -1)}-sandbox}`);
+      await deleteSandboxKeys(prefix);
     }
   }, 120_000);
 
@@ -140,7 +114,7 @@ describe('npm start (server/src/main.ts)', () => {
       // The summary printed after the import counts what the sandbox loop did.
       expect(stopped.stderr).toMatch(/records imported\s+[1-9]\d*/);
       expect(stopped.stderr).toMatch(/records written\s+[1-9]\d*/);
-      await deleteKeys(`${prefix.slice(0, -1)}-sandbox}`);
+      await deleteSandboxKeys(prefix);
     }
   }, 120_000);
 });

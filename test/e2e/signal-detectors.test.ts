@@ -5,13 +5,13 @@
  * recorded for its Account while the others go on, the API budget's pause level pauses a run visibly, and a rule
  * made inactive loses its scheduler at the next reload.
  */
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Loop } from '../../server/src/runtime/compose';
 import { DETECT_JOB, detectSchedulerId } from '../../server/src/signals/schedules/detect-schedules';
 import { startFundingFeedFake, type FundingFeedFake } from '../emulators/funding-feed/index';
 import { startJobBoardFakes, type FakeRole, type JobBoardFakes } from '../emulators/job-boards/index';
 import { LoopHarness, waitFor } from './support/loop-harness';
+import { detectorRuns } from './support/detector-runs';
 import { RecordingSignalSink } from './support/recording-signal-sink';
 
 const roles = (prefix: string, count: number, department = 'Engineering'): FakeRole[] =>
@@ -23,17 +23,6 @@ const roles = (prefix: string, count: number, department = 'Engineering'): FakeR
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
-type RunRow = Record<string, unknown> & {
-  Id: string;
-  Status__c: string;
-  Status_Message__c: string | null;
-  Processed__c: number;
-  Succeeded__c: number;
-  Failed__c: number;
-  Error_Summary__c: string | null;
-  Finished_At__c: string | null;
-};
-
 describe('scheduled signal detectors', () => {
   let harness: LoopHarness;
   let boards: JobBoardFakes;
@@ -42,37 +31,10 @@ describe('scheduled signal detectors', () => {
   let sink: RecordingSignalSink;
   const rules: { surge: string; funding: string } = { surge: '', funding: '' };
 
-  const runsOf = (ruleId: string) =>
-    harness.query<RunRow>(
-      `SELECT Id, Status__c, Status_Message__c, Processed__c, Succeeded__c, Failed__c, Error_Summary__c, Finished_At__c ` +
-        `FROM Audience_Run__c WHERE Type__c = 'Signal' AND Audience_Signal_Rule__c = '${ruleId}' ORDER BY Started_At__c`,
-    );
-  /** Runs the rule's detector once through the queue, as its scheduler does, and waits for the job's result. */
-  const detect = async (ruleId: string) => {
-    const queue = loop.queues.queue('signals');
-    const job: Job = await queue.add(DETECT_JOB, { ruleId });
-    const result = (await job.waitUntilFinished(loop.queues.queueEventsFor('signals'), 60_000)) as {
-      runId?: string;
-      status?: string;
-      fired?: number;
-      skipped?: string;
-    };
-    return result;
-  };
-  /** Waits for the first (scheduled, immediate) run of a rule to have finished and released its lock. */
-  const firstRunDone = async (ruleId: string) => {
-    const runs = await waitFor(
-      async () => (await runsOf(ruleId)).find((run) => run.Finished_At__c) && (await runsOf(ruleId)),
-      60_000,
-      `the first scheduled run of ${ruleId}`,
-    );
-    await waitFor(
-      async () => (await harness.redis.exists(`${harness.prefix}:signal:detect-lock:${ruleId}`)) === 0,
-      10_000,
-      'the rule lock to be freed',
-    );
-    return runs;
-  };
+  const { runsOf, firstRunDone, detect } = detectorRuns(
+    () => harness,
+    () => loop,
+  );
 
   beforeAll(async () => {
     [boards, feed] = await Promise.all([startJobBoardFakes(), startFundingFeedFake()]);
@@ -176,17 +138,14 @@ describe('scheduled signal detectors', () => {
     await Promise.all([boards?.stop(), feed?.stop()]);
   });
 
-  /** Polls the org until the Account's field holds the value (the writer works through the loop's queues). */
-  const waitForField = async (accountId: string, field: string, value: unknown) => {
-    let last: unknown;
-    for (let i = 0; i < 600; i += 1) {
-      const row = (await harness.admin.sobject('Account').retrieve(accountId)) as Record<string, unknown>;
-      last = row[field];
-      if (last === value) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${field} of ${accountId} is ${String(last)}, expected ${String(value)}`);
-  };
+  /** Waits until the Account's field holds the value (the writer works through the loop's queues). */
+  const waitForField = (accountId: string, field: string, value: unknown) =>
+    waitFor(
+      async () =>
+        ((await harness.admin.sobject('Account').retrieve(accountId)) as Record<string, unknown>)[field] === value,
+      60_000,
+      `${field} of ${accountId} to be ${String(value)}`,
+    );
 
   const signalsOf = async (ruleId: string) =>
     (

@@ -4,23 +4,12 @@
  * signal attributes; a re-run hands over the same identity (never alerted twice for the same move); a rule's credit
  * limit stops its run visibly.
  */
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Loop } from '../../server/src/runtime/compose';
-import { DETECT_JOB } from '../../server/src/signals/schedules/detect-schedules';
 import { startProviderFakes, type ProviderFakes } from '../emulators/providers/index';
-import { clearPrefix, LoopHarness, waitFor } from './support/loop-harness';
+import { clearPrefix, LoopHarness } from './support/loop-harness';
+import { detectorRuns } from './support/detector-runs';
 import { RecordingSignalSink } from './support/recording-signal-sink';
-
-type RunRow = Record<string, unknown> & {
-  Id: string;
-  Status__c: string;
-  Status_Message__c: string | null;
-  Processed__c: number;
-  Succeeded__c: number;
-  Credits_Used__c: number | null;
-  Finished_At__c: string | null;
-};
 
 describe('Job_Change detector', () => {
   let harness: LoopHarness;
@@ -31,28 +20,10 @@ describe('Job_Change detector', () => {
   let budgetRuleId = '';
   let contacts: string[] = [];
 
-  const runsOf = (id: string) =>
-    harness.query<RunRow>(
-      `SELECT Id, Status__c, Status_Message__c, Processed__c, Succeeded__c, Credits_Used__c, Finished_At__c ` +
-        `FROM Audience_Run__c WHERE Type__c = 'Signal' AND Audience_Signal_Rule__c = '${id}' ORDER BY Started_At__c`,
-    );
-  const firstRunDone = async (id: string) => {
-    const runs = await waitFor(
-      async () => (await runsOf(id)).find((run) => run.Finished_At__c) && (await runsOf(id)),
-      60_000,
-      `the first scheduled run of ${id}`,
-    );
-    await waitFor(
-      async () => (await harness.redis.exists(`${harness.prefix}:signal:detect-lock:${id}`)) === 0,
-      10_000,
-      'the rule lock to be freed',
-    );
-    return runs;
-  };
-  const detect = async (id: string) => {
-    const job: Job = await loop.queues.queue('signals').add(DETECT_JOB, { ruleId: id });
-    return (await job.waitUntilFinished(loop.queues.queueEventsFor('signals'), 60_000)) as Record<string, unknown>;
-  };
+  const { firstRunDone, detect } = detectorRuns(
+    () => harness,
+    () => loop,
+  );
 
   beforeAll(async () => {
     fakes = await startProviderFakes();

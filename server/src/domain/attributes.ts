@@ -1,5 +1,15 @@
 import { z } from 'zod';
 
+/** Record attributes a signal writes (DESIGN.md §8), through the field maps' rules like any attribute. */
+export const SIGNAL_ATTRIBUTE_KEYS = [
+  'signal.job_change_at',
+  'signal.previous_company',
+  'company.open_roles',
+  'company.last_funding_round',
+  'company.last_funding_amount',
+  'company.last_funding_date',
+] as const;
+
 /**
  * The one list of attribute keys (DESIGN.md §8). Field maps, plans, providers and tests all name attributes by these
  * keys; adding an attribute starts here.
@@ -22,13 +32,7 @@ export const ATTRIBUTE_KEYS = [
   'company.domain',
   'company.industry',
   'company.employee_count',
-  // Signal fields (DESIGN.md §8): written by the signal firer, under their field maps' rules like any attribute.
-  'signal.job_change_at',
-  'signal.previous_company',
-  'company.open_roles',
-  'company.last_funding_round',
-  'company.last_funding_amount',
-  'company.last_funding_date',
+  ...SIGNAL_ATTRIBUTE_KEYS,
 ] as const;
 
 export const attributeKeySchema = z.enum(ATTRIBUTE_KEYS);

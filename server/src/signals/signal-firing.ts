@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { SIGNAL_ATTRIBUTE_KEYS } from '../domain/attributes';
 import type { RecordObject } from '../domain/mirror-record';
 import type { LoadedSignalRule } from './signal-rule';
 
-/** Record attributes a signal writes (DESIGN.md §8), through the field maps' rules like any attribute. */
-export const SIGNAL_ATTRIBUTE_KEYS = [
-  'signal.job_change_at',
-  'signal.previous_company',
-  'company.open_roles',
-  'company.last_funding_round',
-  'company.last_funding_amount',
-  'company.last_funding_date',
-] as const;
+export { SIGNAL_ATTRIBUTE_KEYS };
 export type SignalAttributeKey = (typeof SIGNAL_ATTRIBUTE_KEYS)[number];
 
 /**

@@ -1,36 +1,12 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/security/webhook-signature';
 import { SANDBOX_SIGNAL_WEBHOOK_SECRET } from '../../src/sandbox/demo-config';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis-test';
+import { freePort } from '../../../scripts/bench/free-port';
+import { TEST_REDIS_URL, deleteSandboxKeys, uniquePrefix } from '../support/redis-test';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The sandbox keeps its state under `{<prefix>-sandbox}`: remove exactly those keys (never a flush). */
-async function deleteSandboxKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  const pattern = `${prefix.slice(0, -1)}-sandbox}*`.replace(/[[\]]/g, (c) => `\\${c}`);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-}
 
 describe('sandbox: the demo signal rules and the inbound webhook', () => {
   it('when the sandbox runs, then its two signal rules load without problems and a signal signed with the printed secret is answered', async () => {
