@@ -125,11 +125,7 @@ describe('scheduled signal detectors', () => {
           fundingFeed: { url: feed.url, key: feed.key },
         },
       },
-      (composed) => {
-        // Watch what the detectors hand to the loop's own firer, which stores the signals in the org.
-        sink = RecordingSignalSink.around(composed.signals.sink.current);
-        composed.signals.sink.attach(sink);
-      },
+      (composed) => (sink = RecordingSignalSink.watch(composed.signals.sink)),
     );
   }, 120_000);
 

@@ -70,11 +70,7 @@ describe('Job_Change detector', () => {
     [ruleId, budgetRuleId] = created.map((result) => (result as { id: string }).id) as [string, string];
     loop = await harness.startRuntime(
       { enrichment: { environment: { PDL_API_KEY: fakes.keys.pdl, PDL_BASE_URL: fakes.pdlBaseUrl } } },
-      (composed) => {
-        // Watch what the detectors hand to the loop's own firer, which stores the signals in the org.
-        sink = RecordingSignalSink.around(composed.signals.sink.current);
-        composed.signals.sink.attach(sink);
-      },
+      (composed) => (sink = RecordingSignalSink.watch(composed.signals.sink)),
     );
   }, 120_000);
 

@@ -1,8 +1,9 @@
 import type { FireOutcome, SignalFiring, SignalSink } from '../../../server/src/signals/signal-firing';
+import type { SignalSinkSlot } from '../../../server/src/signals/signal-sink-slot';
 
 /**
  * A signal sink for tests of the detectors: keeps every firing handed over and what came of it. Around the loop's
- * own firer (`around`) it forwards each firing and records the firer's answer, so the org holds the signals; alone it
+ * own firer (`watch`) it forwards each firing and records the firer's answer, so the org holds the signals; alone it
  * dedupes by rule + record + identity as the firer's `Key__c` does.
  */
 export class RecordingSignalSink implements SignalSink {
@@ -14,9 +15,12 @@ export class RecordingSignalSink implements SignalSink {
 
   constructor(private readonly inner?: SignalSink) {}
 
-  static around(inner: SignalSink | undefined): RecordingSignalSink {
-    if (!inner) throw new Error('no signal firer is attached to wrap');
-    return new RecordingSignalSink(inner);
+  /** Put in front of the loop's own firer: what the detectors hand over is watched, and still stored in the org. */
+  static watch(slot: SignalSinkSlot): RecordingSignalSink {
+    if (!slot.current) throw new Error('no signal firer is attached to wrap');
+    const sink = new RecordingSignalSink(slot.current);
+    slot.attach(sink);
+    return sink;
   }
 
   async fire(firing: SignalFiring): Promise<FireOutcome> {
