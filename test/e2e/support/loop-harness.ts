@@ -34,6 +34,7 @@ export interface FieldMapSpec {
   Write_Rule__c: 'Always' | 'Never' | 'Fill_Blank' | 'Tracked';
   Import__c?: boolean;
   Active__c?: boolean;
+  Mode__c?: 'Live' | 'Preview';
 }
 
 export interface AudienceSpec {
@@ -57,6 +58,8 @@ export interface LoopSpec {
   start?: boolean;
   /** The loop's logger (default: silent, or E2E_LOG_LEVEL), for scenarios that assert what is logged. */
   logger?: Logger;
+  /** The emulator's seed (default 'none': only the records the test names). */
+  seed?: 'demo' | 'none';
 }
 
 export interface Counters {
@@ -130,7 +133,7 @@ export class LoopHarness {
 
   static async create(spec: LoopSpec): Promise<LoopHarness> {
     const emulator = await startSalesforceEmulator({
-      seed: 'none',
+      seed: spec.seed ?? 'none',
       dailyApiLimit: spec.dailyApiLimit,
       streaming: { longPollMs: 1000, clientIdleMs: 5000, ...spec.streaming },
     });

@@ -57,6 +57,8 @@ export const AUDIENCE_ENRICHMENT = {
   Run_On_Entry__c: { kind: 'checkbox' },
   Max_Credits_Per_Run__c: { kind: 'number' },
   Monthly_Credit_Budget__c: { kind: 'number' },
+  // ESTIMATE_RUN writes the run's expected credits here, for the setup tab to show before Run now.
+  Estimated_Credits__c: { kind: 'number', writes: true },
   Active__c: { kind: 'checkbox' },
   ...statusFields,
 } as const satisfies ObjectSpec;
