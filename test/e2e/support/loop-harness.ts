@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Connection } from 'jsforce';
+import type { ForceAppModel } from '@audience-loop/force-app-model';
 import { createLogger, type Logger } from '../../../server/src/lib/logger';
 import { composeLoop, type Loop, type LoopSettings } from '../../../server/src/runtime/compose';
 import { LoopRuntime } from '../../../server/src/runtime/loop-runtime';
@@ -60,6 +61,8 @@ export interface LoopSpec {
   logger?: Logger;
   /** The emulator's seed (default 'none': only the records the test names). */
   seed?: 'demo' | 'none';
+  /** The org's metadata (default: this repository's force-app), e.g. with a change channel member left out. */
+  forceApp?: ForceAppModel;
 }
 
 export interface Counters {
@@ -134,6 +137,7 @@ export class LoopHarness {
   static async create(spec: LoopSpec): Promise<LoopHarness> {
     const emulator = await startSalesforceEmulator({
       seed: spec.seed ?? 'none',
+      forceApp: spec.forceApp,
       dailyApiLimit: spec.dailyApiLimit,
       streaming: { longPollMs: 1000, clientIdleMs: 5000, ...spec.streaming },
     });
