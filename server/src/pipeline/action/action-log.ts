@@ -15,7 +15,7 @@ const KEYS_PER_QUERY = 200;
  * Rows per write: one Composite call carries five Collections of 200. Writes wait for the stream of applications
  * to pause (a bulk entry arrives over a second or two), at most a few seconds.
  */
-const DEFAULT_BATCH: MicroBatcherOptions = { maxItems: 1000, maxWaitMs: 3_000, quietMs: 300 };
+const DEFAULT_BATCH: MicroBatcherOptions = { maxItems: 1000, maxWaitMs: 5_000, quietMs: 1_000 };
 
 /** One application's row in `Audience_Action_Log__c`. */
 export interface ActionLogEntry {

@@ -17,7 +17,7 @@ const BASE_RETRY_MS = 2_000;
  * Batched targets get the applications of one action that arrive together: up to 1,000 (five Collections of 200
  * in one Composite call), sent when the stream pauses, at most 3 s after the first.
  */
-const TARGET_BATCH: MicroBatcherOptions = { maxItems: 1000, maxWaitMs: 3_000, quietMs: 300 };
+const TARGET_BATCH: MicroBatcherOptions = { maxItems: 1000, maxWaitMs: 5_000, quietMs: 1_000 };
 
 /** One application to run: the action, the episode, and the record as the mirror holds it. */
 export interface PlannedApplication {
