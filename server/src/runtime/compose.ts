@@ -109,7 +109,11 @@ export interface LoopSettings {
     targets?: ActionTarget[];
     /** Runs after a target answered, before the answer is recorded (tests: a crash right there). */
     afterTargetCall?: (key: string) => Promise<void>;
+    /** Runs once an application's log is Pending, before its target is called (tests: a crash right there). */
+    beforeTargetCall?: (key: string) => Promise<void>;
     concurrency?: number;
+    /** How long a dead worker's membership job and episode locks hold before another worker takes over (ms). */
+    lockMs?: number;
     /** The targets' circuits: threshold, cool-down, clock. */
     circuits?: ActionCircuitOptions;
   };
@@ -399,6 +403,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     keys,
     logger: logger.child({ component: 'actions' }),
     concurrency: settings.actions?.concurrency,
+    lockMs: settings.actions?.lockMs,
   });
   const actionCircuits = new ActionCircuits(
     redis,
@@ -409,7 +414,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   actions.attach(
     new ApplicationRunner({
       registry: actionRegistry,
-      states: new ApplicationStateStore(redis, keys),
+      states: new ApplicationStateStore(redis, keys, { lockMs: settings.actions?.lockMs }),
       log: new ActionLog(org, collections('action-log')),
       governor,
       logger: logger.child({ component: 'actions' }),
@@ -417,6 +422,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       schedulePoll: (planned, externalId, attempt) => actions.schedulePoll(planned, externalId, attempt),
       onOutcome: (outcome) => observers.acted(outcome),
       afterTargetCall: settings.actions?.afterTargetCall,
+      beforeTargetCall: settings.actions?.beforeTargetCall,
       circuits: actionCircuits,
     }),
   );

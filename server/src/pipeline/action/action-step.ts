@@ -11,7 +11,7 @@ import type { MirrorStore } from '../import/mirror-store';
 import type { LiveConfig } from '../live-config';
 import { episodeKey as episodeKeyOf } from '../segments/membership/membership-event';
 import type { MembershipStore } from '../segments/membership/membership-store';
-import { ApplicationBusyError, ApplicationRetryError } from './action-errors';
+import { ActionLogNotSavedError, ApplicationBusyError, ApplicationRetryError } from './action-errors';
 import { applicationKey } from './action-target';
 import type { ApplicationOutcome, ApplicationRunner, PlannedApplication } from './application-runner';
 import type { LoadedAction } from './loaded-action';
@@ -42,7 +42,19 @@ const pollJobSchema = z.object({
 type PollJob = z.infer<typeof pollJobSchema>;
 
 const BUSY_RETRY_MS = 2_000;
+const LOG_RETRY_MS = 5_000;
 const BACKFILL_CHECK_MS = 30_000;
+/**
+ * Membership events worked on at once: a bulk entry's applications then reach the log writer and the batched
+ * targets together (one Composite call per 1,000 rows). Each event stays an unacknowledged BullMQ job until every
+ * application it carries has settled, so a worker that dies mid-way leaves it to be picked up again.
+ */
+const DEFAULT_CONCURRENCY = 1000;
+/**
+ * A job whose worker died is "stalled": BullMQ moves it back to waiting once its lock expired. BullMQ's default
+ * fails a job that stalls twice — an event lost, with no log row, after two crashes in a row. Never give up on one.
+ */
+const MAX_STALLED = Number.MAX_SAFE_INTEGER;
 
 export interface ActionStepDeps {
   queues: QueueFactory;
@@ -53,6 +65,8 @@ export interface ActionStepDeps {
   keys: KeySpace;
   logger: Logger;
   concurrency?: number;
+  /** How long a dead worker's job stays locked before another worker takes it again (BullMQ `lockDuration`). */
+  lockMs?: number;
 }
 
 /**
@@ -74,8 +88,12 @@ export class ActionStep {
   }
 
   async start(): Promise<void> {
+    const lockDuration = this.deps.lockMs ?? 30_000;
     this.worker = this.deps.queues.worker('membership', (job, token) => this.process(job, token), {
-      concurrency: this.deps.concurrency ?? 20,
+      concurrency: this.deps.concurrency ?? DEFAULT_CONCURRENCY,
+      lockDuration,
+      stalledInterval: lockDuration,
+      maxStalledCount: MAX_STALLED,
     });
     await this.backfill();
     this.backfillTimer = setInterval(() => void this.backfill(), BACKFILL_CHECK_MS);
@@ -168,7 +186,11 @@ export class ActionStep {
       } catch (error) {
         if (error instanceof ApplicationRetryError) retryMs = Math.min(retryMs ?? Infinity, error.delayMs);
         else if (error instanceof ApplicationBusyError) retryMs = Math.min(retryMs ?? Infinity, BUSY_RETRY_MS);
-        else throw error;
+        // The log row was not saved (Salesforce busy, a network blip): the event stays queued, the row is tried
+        // again — without spending the job's attempts, which would fail the event for good with no row at all.
+        else if (error instanceof ActionLogNotSavedError && error.retryable) {
+          retryMs = Math.min(retryMs ?? Infinity, LOG_RETRY_MS);
+        } else throw error;
       }
     };
     if (job.name === 'poll') {
@@ -177,11 +199,15 @@ export class ActionStep {
       if (planned) await attempt(() => runner.poll(planned, poll.externalId, poll.attempt + 1));
     } else {
       const event = parseJobData(eventJobSchema, job);
-      for (const planned of await this.plan(event)) {
-        if (event.kind === 'entry') await attempt(() => runner.run(planned));
-        else if (removes(planned.action, event.cause)) await attempt(() => runner.run(planned));
-        else await attempt(() => runner.cancelUnstarted(planned));
-      }
+      // The event's actions run side by side (each under its own lock), so each joins its own batch at once.
+      const runs = await Promise.allSettled(
+        (await this.plan(event)).map((planned) => {
+          if (event.kind === 'entry' || removes(planned.action, event.cause)) return attempt(() => runner.run(planned));
+          return attempt(() => runner.cancelUnstarted(planned));
+        }),
+      );
+      const failure = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
     }
     if (retryMs !== undefined && token) {
       // Settled applications of this job are skipped on the next run; only the others are tried again.

@@ -8,11 +8,16 @@ import type { ActionRegistry } from './action-registry';
 import { applicationKey, type ActionApplication, type ActionOperation, type ActionResult } from './action-target';
 import { isSettled, type ApplicationState, type ApplicationStateStore } from './application-state';
 import type { LoadedAction } from './loaded-action';
-import { MicroBatcher } from './micro-batcher';
+import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher';
 
 /** Tries per application before a retryable failure is recorded as Failed. */
 export const MAX_ATTEMPTS = 8;
 const BASE_RETRY_MS = 2_000;
+/**
+ * Batched targets get the applications of one action that arrive together: up to 1,000 (five Collections of 200
+ * in one Composite call), sent when the stream pauses, at most 3 s after the first.
+ */
+const TARGET_BATCH: MicroBatcherOptions = { maxItems: 1000, maxWaitMs: 5_000, quietMs: 1_000 };
 
 /** One application to run: the action, the episode, and the record as the mirror holds it. */
 export interface PlannedApplication {
@@ -50,6 +55,8 @@ export interface ApplicationRunnerDeps {
   now?: () => Date;
   /** Test seam: runs after the target answered, before the answer is recorded (a crash there must not duplicate). */
   afterTargetCall?: (key: string) => Promise<void>;
+  /** Test seam: runs once the log is Pending, before the target is called (a crash there must not lose it). */
+  beforeTargetCall?: (key: string) => Promise<void>;
   /** Batched targets: how long applications wait for companions, and how many go together. */
   batch?: { maxWaitMs?: number; maxItems?: number };
   /** A circuit per target: while open, applications are deferred without calling the target. */
@@ -77,7 +84,23 @@ export class ApplicationRunner {
     const release = await this.deps.states.lock(action.id, episodeKey);
     if (!release) throw new ApplicationBusyError(`${key}: another worker is on this episode`);
     try {
-      const current = await this.known(key);
+      let current = await this.deps.states.get(key);
+      let justCreated = false;
+      let admitted = false;
+      if (!current && operation === 'apply') {
+        await this.admit(action, key);
+        admitted = true;
+        // Create-first: the Pending row is the application's durable record before anything else happens. A row
+        // already there (Redis lost the application) is read back and resumed from what it says.
+        const pendingSince = this.now().toISOString();
+        const first: ApplicationState = { status: 'Pending', attempts: 0, pendingSince };
+        const created = await this.deps.log.create(this.logEntry(planned, key, first));
+        if (created === 'created') await this.deps.states.set(key, first);
+        current = created === 'created' ? first : await this.recover(key);
+        justCreated = created === 'created';
+      } else if (!current) {
+        current = await this.recover(key);
+      }
       // Already done (a redelivered event, a replay): nothing to do, nothing new to report.
       if (isSettled(current) || current?.polling) return this.outcome(planned, key, current as ApplicationState, false);
       let appliedExternalId: string | undefined;
@@ -99,14 +122,18 @@ export class ApplicationRunner {
         }
         appliedExternalId = applied.externalId;
       }
-      // Deferred before the log goes Pending: a deferral costs no attempt and no API call.
-      const gate = await this.deps.circuits?.admit(action);
-      if (gate && !gate.allowed) {
-        throw new ApplicationRetryError(`${key}: the ${gate.circuit} circuit is open`, gate.retryAfterMs);
-      }
-      return await this.attempt(planned, key, current, appliedExternalId);
+      if (!admitted) await this.admit(action, key);
+      return await this.attempt(planned, key, current, appliedExternalId, justCreated);
     } finally {
       await release();
+    }
+  }
+
+  /** Deferred while the target's circuit is open, before any log write: a deferral costs no attempt and no call. */
+  private async admit(action: LoadedAction, key: string): Promise<void> {
+    const gate = await this.deps.circuits?.admit(action);
+    if (gate && !gate.allowed) {
+      throw new ApplicationRetryError(`${key}: the ${gate.circuit} circuit is open`, gate.retryAfterMs);
     }
   }
 
@@ -145,13 +172,16 @@ export class ApplicationRunner {
     key: string,
     current: ApplicationState | undefined,
     appliedExternalId: string | undefined,
+    justCreated: boolean,
   ): Promise<ApplicationOutcome> {
     const { action, operation } = planned;
     const attempts = (current?.attempts ?? 0) + 1;
     const pendingSince = current?.pendingSince ?? this.now().toISOString();
     const pending: ApplicationState = { status: 'Pending', attempts, pendingSince, externalId: current?.externalId };
-    await this.deps.log.write(this.logEntry(planned, key, pending));
+    // A Pending row created just now needs no second write; a retry records its attempt before calling again.
+    if (!justCreated) await this.deps.log.write(this.logEntry(planned, key, pending));
     await this.deps.states.set(key, pending);
+    await this.deps.beforeTargetCall?.(key);
 
     const target = this.deps.registry.get(action.type);
     let result: ActionResult;
@@ -201,7 +231,7 @@ export class ApplicationRunner {
             const results = await many.call(target, applications);
             return applications.map((a) => results.get(a.key) ?? failed('the target gave no answer for it'));
           },
-          { maxItems: this.deps.batch?.maxItems ?? 500, maxWaitMs: this.deps.batch?.maxWaitMs ?? 1_000 },
+          { ...TARGET_BATCH, ...this.deps.batch },
         );
         this.batchers.set(id, batcher);
       }
@@ -254,6 +284,11 @@ export class ApplicationRunner {
   private async known(key: string): Promise<ApplicationState | undefined> {
     const state = await this.deps.states.get(key);
     if (state) return state;
+    return this.recover(key);
+  }
+
+  /** The log row in Salesforce, once Redis lost the application (remembered in Redis again). */
+  private async recover(key: string): Promise<ApplicationState | undefined> {
     const stored = await this.deps.log.read(key);
     if (!stored) return undefined;
     const recovered = fromLog(stored);

@@ -20,6 +20,7 @@ export type ApplicationState = z.infer<typeof stateSchema>;
 
 /** Settled states stay a while for cheap replays; after that the Audience_Action_Log__c row answers. */
 const SETTLED_TTL_SECONDS = 14 * 24 * 3600;
+/** The episode lock's lifetime by default (a dead worker's episodes wait this long). */
 const LOCK_TTL_MS = 120_000;
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -33,10 +34,16 @@ export function isSettled(state: ApplicationState | undefined): boolean {
  * record; this store is rebuilt from it when Redis lost it (see ActionLog.read).
  */
 export class ApplicationStateStore {
+  private readonly lockMs: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
-  ) {}
+    options: { lockMs?: number } = {},
+  ) {
+    // Well beyond the job's lock: a live worker keeps its episode for the whole application, batches included.
+    this.lockMs = options.lockMs === undefined ? LOCK_TTL_MS : options.lockMs * 4;
+  }
 
   async get(applicationKey: string): Promise<ApplicationState | undefined> {
     const raw = await this.redis.get(this.keys.actionApplication(applicationKey));
@@ -59,7 +66,7 @@ export class ApplicationStateStore {
   async lock(actionId: string, episodeKey: string): Promise<(() => Promise<void>) | undefined> {
     const key = this.keys.actionLock(actionId, episodeKey);
     const token = randomUUID();
-    const ok = await this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX');
+    const ok = await this.redis.set(key, token, 'PX', this.lockMs, 'NX');
     if (ok !== 'OK') return undefined;
     return async () => {
       await this.redis.eval(RELEASE, 1, key, token);

@@ -99,6 +99,16 @@ describe('Outreach_Sequence target', () => {
     expect(apiCalls().filter((call) => call === 'POST sequenceStates')).toHaveLength(1);
   });
 
+  it('when two records share the prospect, then the second one’s retry does not take the first one’s state for its own', async () => {
+    const first = await target().apply(application());
+    expect(first).toMatchObject({ status: 'Succeeded' });
+    // Another record with the same email, on a retry after a crash: the state it finds was added for the first.
+    const other = { episodeKey: 'a01000000000001AAA-003000000000002AAA-1' };
+    const retry = await target().apply(application({ ...other, attempt: 2 }));
+    expect(retry).toMatchObject({ status: 'Skipped', reason: 'already_in_target' });
+    expect(fake.sequenceStates()).toHaveLength(1);
+  });
+
   it('when a person already put the prospect in the sequence, then the first attempt is Skipped (already in target)', async () => {
     const prospectId = fake.control.addProspect('olivia.martin@acme.com');
     fake.control.addSequenceState(prospectId, OUTREACH_FAKE_SEQUENCE_ID);

@@ -34,6 +34,8 @@ export interface OutreachTargetDeps {
 const MAX_NAME = 50;
 /** Sequence states that no longer hold the prospect in the sequence; any other state is "in the sequence". */
 const ENDED_STATES = new Set(['finished', 'opted_out']);
+/** How long an application's claim on a prospect's place in a sequence is kept (well beyond any retry). */
+const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
 const EMAIL_TAKEN = /email hash has already been taken/i;
 
 interface SequenceState {
@@ -44,7 +46,8 @@ interface SequenceState {
 /**
  * `Outreach_Sequence`: adds the record's prospect (found by email, created when absent) to the sequence in
  * `Target__c` with the mailbox in `Settings__c`, and finishes that sequence state on exit with Remove. A retry
- * that finds the prospect already active in the sequence takes that state as the one its earlier try made.
+ * that finds the prospect already active in the sequence takes that state as the one its earlier try made — unless
+ * another application (a record sharing the email) claimed the prospect first (`<prefix>:action:outreach-claim:*`).
  */
 export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<OutreachSettings> {
   const now = deps.now ?? Date.now;
@@ -68,6 +71,16 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     sleep: deps.sleep,
     rateLimit: deps.rateLimit,
   });
+
+  const claimKey = (prospectId: string, sequenceId: string) =>
+    `${deps.prefix}:action:outreach-claim:${sequenceId}:${prospectId}`;
+
+  /** Claims the prospect's place in the sequence for this application (made before the state is created). */
+  async function claimProspect(prospectId: string, sequenceId: string, key: string): Promise<string | null> {
+    const redisKey = claimKey(prospectId, sequenceId);
+    const claimed = await deps.redis.set(redisKey, key, 'EX', CLAIM_TTL_SECONDS, 'NX');
+    return claimed === 'OK' ? key : deps.redis.get(redisKey);
+  }
 
   async function findProspect(email: string): Promise<string | undefined> {
     const reply = await client.request('GET', 'prospects', { query: { 'filter[emails]': email } });
@@ -113,6 +126,20 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     const sequenceId = application.action.target;
     try {
       const prospectId = await findOrCreateProspect(application);
+      // Two records sharing one email share one prospect: the first application to claim it owns its state, so
+      // the other's retry (after a crash) never takes that state for one its earlier try made.
+      const owner = await claimProspect(prospectId, sequenceId, application.key);
+      if (owner !== application.key) {
+        const held = await activeState(prospectId, sequenceId);
+        if (held) {
+          return skipped(
+            SKIP_REASONS.alreadyInTarget,
+            `the prospect is already in sequence ${sequenceId} (state ${held.id})`,
+          );
+        }
+        // The other application's state has ended: this one may enrol the prospect again.
+        await deps.redis.set(claimKey(prospectId, sequenceId), application.key, 'EX', CLAIM_TTL_SECONDS);
+      }
       if (isRetry(application)) {
         const existing = await activeState(prospectId, sequenceId);
         if (existing)
