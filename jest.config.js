@@ -7,6 +7,10 @@ const { jestConfig } = createRequire(import.meta.url)('@salesforce/sfdx-lwc-jest
 export default {
   ...jestConfig,
   modulePathIgnorePatterns: ['<rootDir>/.localdevserver'],
+  // Shared, stateful lightning/* mocks with control helpers (STYLE.md 1c); the rest come from the preset's stubs.
+  moduleNameMapper: {
+    '^lightning/empApi$': '<rootDir>/force-app/test/jest-mocks/lightning/empApi',
+  },
   setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/jest-sa11y-setup.js'],
   testPathIgnorePatterns: [
     ...jestConfig.testPathIgnorePatterns,
