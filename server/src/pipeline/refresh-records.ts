@@ -133,6 +133,14 @@ export class RecordRefresher {
       return { record, plan, patch: recordPatch(plan) };
     });
     const writes = planned.filter((p) => Object.keys(p.patch).length > 0);
+    // A rep's Undo seen in the provenance: the ledger says so from now on (the planner skipped the field already).
+    const undone = planned.filter((p) => p.plan.undos !== undefined);
+    if (undone.length > 0) {
+      await this.deps.ledger.recordUndosMany(undone.map((p) => ({ recordId: p.record.id, undos: p.plan.undos ?? [] })));
+      for (const p of undone) {
+        this.deps.logger.info({ recordId: p.record.id, undos: p.plan.undos }, 'write undone by a person');
+      }
+    }
 
     // Marked before sending: the change event can arrive before the HTTP response does.
     await this.deps.ledger.markPendingEchoMany(writes.map((w) => ({ recordId: w.record.id, fields: w.patch })));

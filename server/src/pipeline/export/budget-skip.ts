@@ -20,5 +20,7 @@ export function deferForBudget(
     updates: {},
     changes: [],
     skips: [...plan.skips, ...deferred],
+    // Recording an undo costs no API call: it is not held back with the writes.
+    ...(plan.undos ? { undos: plan.undos } : {}),
   };
 }

@@ -17,12 +17,20 @@ export type ProvenanceEntry = {
   fetchedAt: string;
   rule: WriteRule;
   writtenAt: string;
+  /** The field's value just before this write (null when blank): what a rep's Undo restores. */
+  previous: FieldValue;
 };
+
+/** Who undid our write of a field from the record page, and when (DESIGN §6); set by the rep's own update. */
+export type UndoMark = { undoneBy: string; undoneAt: string };
 
 const fieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-// Loose on purpose: entries from older versions (or edited by hand) keep whatever else they carry.
+// Loose on purpose: entries from older versions (or edited by hand) keep whatever else they carry, the undo marks
+// (`undoneBy`, `undoneAt`, written by the record card's Apex) included.
 const storedEntrySchema = z.looseObject({ value: fieldValueSchema, writtenAt: z.string().optional() });
+
+const undoMarkSchema = z.object({ undoneBy: z.string().trim().min(1), undoneAt: z.string().optional() });
 
 export type StoredProvenanceEntry = z.infer<typeof storedEntrySchema>;
 export type Provenance = Record<string, StoredProvenanceEntry>;
@@ -46,6 +54,16 @@ export function parseProvenance(raw: FieldValue | undefined): Provenance {
     if (checked.success) entries[field] = checked.data;
   }
   return entries;
+}
+
+/**
+ * The undo mark of an entry, if a person undid our write. `undoneBy` alone is enough: a mark without a readable time
+ * still means the field is no longer ours.
+ */
+export function undoMarkOf(entry: StoredProvenanceEntry | undefined): UndoMark | undefined {
+  const checked = undoMarkSchema.safeParse(entry);
+  if (!checked.success) return undefined;
+  return { undoneBy: checked.data.undoneBy, undoneAt: checked.data.undoneAt ?? '' };
 }
 
 function serialize(entries: Provenance): string {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FieldValue } from '../../domain/mirror-record';
 import { echoFingerprint } from './echo-value';
 import { sameSalesforceId } from './same-salesforce-id';
-import type { LedgerEntries, LedgerEntry } from './write-plan';
+import type { LedgerEntries, LedgerEntry, SeenUndo } from './write-plan';
 
 /**
  * How long an echo marker lives. CDC usually delivers an echo within seconds; ten minutes covers a backlog or a
@@ -38,6 +38,8 @@ export interface WriteLedgerOptions {
 const entrySchema = z.object({
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
   writtenAt: z.string(),
+  undoneBy: z.string().optional(),
+  undoneAt: z.string().optional(),
 });
 
 // Per record: adds marker fields, prunes its expired ones, and only ever lengthens the key's TTL — for a whole page
@@ -139,6 +141,37 @@ export class WriteLedger {
       for (const name of names) {
         const entry: LedgerEntry = { value: fields[name] ?? null, writtenAt: at };
         hash[name] = JSON.stringify(entry);
+      }
+      const key = this.ledgerKey(recordId);
+      transaction.hset(key, hash).pexpire(key, this.ledgerTtlMs);
+      commands += 1;
+    }
+    if (commands === 0) {
+      transaction.discard();
+      return;
+    }
+    await transaction.exec();
+  }
+
+  /**
+   * Records that a person undid our write of these fields (seen in the record's provenance): the entries keep the
+   * value we had written and say who undid it and when, so the field stays "not ours" even if the provenance entry
+   * is later trimmed. Only the planner's undone check reads the marks; we never remove them.
+   */
+  async recordUndosMany(undos: readonly { recordId: string; undos: readonly SeenUndo[] }[]): Promise<void> {
+    const transaction = this.redis.multi();
+    let commands = 0;
+    for (const { recordId, undos: fields } of undos) {
+      if (fields.length === 0) continue;
+      const hash: Record<string, string> = {};
+      for (const undo of fields) {
+        const entry: LedgerEntry = {
+          value: undo.value,
+          writtenAt: undo.writtenAt,
+          undoneBy: undo.undoneBy,
+          undoneAt: undo.undoneAt,
+        };
+        hash[undo.field] = JSON.stringify(entry);
       }
       const key = this.ledgerKey(recordId);
       transaction.hset(key, hash).pexpire(key, this.ledgerTtlMs);

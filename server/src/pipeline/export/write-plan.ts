@@ -49,6 +49,8 @@ export interface RecordWritePlan {
   lastEnrichedAt?: string;
   changes: PlannedChange[];
   skips: WriteSkip[];
+  /** Undos in the record's provenance the ledger does not know yet (absent when none). */
+  undos?: SeenUndo[];
 }
 
 /** What describe says about one field, as the integration user sees it. */
@@ -66,10 +68,22 @@ export interface FieldWritability {
 
 export type FieldWritabilityView = Record<string, FieldWritability>;
 
-/** The last value we wrote to one field of one record. */
+/** The last value we wrote to one field of one record; `undoneBy`/`undoneAt` once a person undid that write. */
 export interface LedgerEntry {
   value: FieldValue;
   writtenAt: string;
+  undoneBy?: string;
+  undoneAt?: string;
+}
+
+/** An undo seen in a record's provenance that the ledger does not hold yet: the refresher records it there. */
+export interface SeenUndo {
+  field: string;
+  /** The value we had written (the entry's `value`) and when. */
+  value: FieldValue;
+  writtenAt: string;
+  undoneBy: string;
+  undoneAt: string;
 }
 
 export type LedgerEntries = Record<string, LedgerEntry>;

@@ -9,8 +9,10 @@ import {
   PROVENANCE_FIELD,
   mergeProvenance,
   parseProvenance,
+  undoMarkOf,
   type Provenance,
   type ProvenanceEntry,
+  type UndoMark,
 } from './provenance';
 import type {
   FieldWritability,
@@ -18,6 +20,7 @@ import type {
   LedgerEntries,
   PlannedChange,
   RecordWritePlan,
+  SeenUndo,
   WriteSkip,
 } from './write-plan';
 
@@ -79,6 +82,30 @@ function lastWritten(
   return undefined;
 }
 
+/** A person's undo of our write of `field`: from the record's provenance or, when that entry is gone, the ledger. */
+function undoOf(field: string, ledger: LedgerEntries, provenance: Provenance): UndoMark | undefined {
+  const fromProvenance = undoMarkOf(provenance[field]);
+  if (fromProvenance) return fromProvenance;
+  const fromLedger = ledger[field];
+  return fromLedger?.undoneBy ? { undoneBy: fromLedger.undoneBy, undoneAt: fromLedger.undoneAt ?? '' } : undefined;
+}
+
+/** Undo marks in the provenance that the ledger does not hold yet (a rep's Undo seen for the first time). */
+function undosToRecord(ledger: LedgerEntries, provenance: Provenance): SeenUndo[] {
+  const seen: SeenUndo[] = [];
+  for (const [field, entry] of Object.entries(provenance)) {
+    const mark = undoMarkOf(entry);
+    if (!mark || ledger[field]?.undoneBy === mark.undoneBy) continue;
+    seen.push({
+      field,
+      value: entry.value,
+      writtenAt: entry.writtenAt ?? ledger[field]?.writtenAt ?? mark.undoneAt,
+      ...mark,
+    });
+  }
+  return seen;
+}
+
 /**
  * The field writes for one record under each field's rule (DESIGN §6). Pure: no I/O, `now` is given. Every mapped
  * field that is not written gets a skip with a reason; provenance and the enriched-at stamp ride only on a real
@@ -112,6 +139,13 @@ export function planRecordWrite(input: RecordWriteInput): RecordWritePlan {
     claimed.add(field);
     if (rule === 'Never') {
       skip('rule', 'write rule is Never');
+      continue;
+    }
+    // A person undid our write from the record page: the field is theirs from now on, whatever it holds (blank too,
+    // which Fill_Blank and Tracked would otherwise fill again). The mark is never removed by us.
+    const undo = undoOf(field, ledger, provenance);
+    if (undo !== undefined) {
+      skip('not_ours', `undone by ${undo.undoneBy}${undo.undoneAt ? ` at ${undo.undoneAt}` : ''}`);
       continue;
     }
     const attribute = attributes.get(key);
@@ -181,10 +215,13 @@ export function planRecordWrite(input: RecordWriteInput): RecordWritePlan {
       fetchedAt: attribute.fetchedAt,
       rule,
       writtenAt,
+      previous: isBlankFieldValue(current) ? null : current,
     };
   }
 
   const plan: RecordWritePlan = { recordId: record.id, object: record.object, updates, changes, skips };
+  const undos = undosToRecord(ledger, provenance);
+  if (undos.length > 0) plan.undos = undos;
   if (changes.length === 0) return plan;
   if (writability[PROVENANCE_FIELD]?.updateable) {
     plan.provenance = mergeProvenance(provenance, written);

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mergeProvenance, parseProvenance, type ProvenanceEntry } from '../../../src/pipeline/export/provenance';
 
 function entry(value: string, writtenAt: string): ProvenanceEntry {
-  return { value, provider: 'pdl', confidence: 0.9, cost: 1, fetchedAt: writtenAt, rule: 'Tracked', writtenAt };
+  return {
+    value,
+    provider: 'pdl',
+    confidence: 0.9,
+    cost: 1,
+    fetchedAt: writtenAt,
+    rule: 'Tracked',
+    writtenAt,
+    previous: null,
+  };
 }
 
 describe('parseProvenance', () => {

@@ -46,6 +46,37 @@ describe('WriteLedger: the ledger', () => {
     });
   });
 
+  it('when a rep undo is recorded, then the entry says who undid it and the other fields are untouched', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    await ledger.recordWrites(id, { Title: 'CTO', Department: 'IT' }, new Date('2026-11-28T12:00:00Z'));
+    await ledger.recordUndosMany([
+      {
+        recordId: id,
+        undos: [
+          {
+            field: 'Title',
+            value: 'CTO',
+            writtenAt: '2026-11-28T12:00:00.000Z',
+            undoneBy: PERSON,
+            undoneAt: '2026-11-29T08:00:00.000Z',
+          },
+        ],
+      },
+      { recordId: nextRecordId(), undos: [] },
+    ]);
+    expect(await ledger.get(id)).toEqual({
+      Title: {
+        value: 'CTO',
+        writtenAt: '2026-11-28T12:00:00.000Z',
+        undoneBy: PERSON,
+        undoneAt: '2026-11-29T08:00:00.000Z',
+      },
+      Department: { value: 'IT', writtenAt: '2026-11-28T12:00:00.000Z' },
+    });
+    expect(await redis.pttl(ledger.ledgerKey(id))).toBeGreaterThan(0);
+  });
+
   it('when a field is written again, then only its entry is replaced', async () => {
     const ledger = new WriteLedger(redis, { prefix });
     const id = nextRecordId();

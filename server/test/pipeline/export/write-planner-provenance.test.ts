@@ -34,6 +34,7 @@ describe('planRecordWrite: provenance and the enriched-at stamp', () => {
         fetchedAt: '2026-11-28T11:00:00.000Z',
         rule: 'Tracked',
         writtenAt: NOW.toISOString(),
+        previous: null,
       },
     });
   });
