@@ -21,7 +21,8 @@ export function readCustomLabels(forceAppRoot: string): Map<string, string> {
   );
   const entries = parsed.CustomLabels.labels;
   for (const label of Array.isArray(entries) ? entries : entries ? [entries] : []) {
-    labels.set(label.fullName, String(label.value));
+    // Formatted XML wraps long values over lines: the label is the text, its whitespace collapsed.
+    labels.set(label.fullName, String(label.value).replace(/\s+/g, ' ').trim());
   }
   return labels;
 }

@@ -16,7 +16,7 @@ export class ApexStandinError extends Error {
   }
 }
 
-/** A custom label with `{0}` filled, as the Apex's `String.format(System.Label.X, …)`. */
-export function labelled(labels: Map<string, string>, name: string, fallback: string, detail = ''): string {
-  return (labels.get(name) ?? fallback).replace('{0}', detail);
+/** A custom label with `{0}`, `{1}` filled, as the Apex's `String.format(System.Label.X, …)`. */
+export function labelled(labels: Map<string, string>, name: string, fallback: string, ...details: string[]): string {
+  return details.reduce((text, detail, i) => text.replaceAll(`{${i}}`, detail), labels.get(name) ?? fallback);
 }

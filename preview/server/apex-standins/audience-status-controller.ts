@@ -4,7 +4,7 @@
  * preview page can call `@salesforce/apex/AudienceStatusController.*` against the emulator, which runs no Apex.
  */
 import { z } from 'zod';
-import type { QueryRow } from '../org-rest';
+import { OrgRestError, type QueryRow } from '../org-rest';
 import { ApexStandinError, labelled } from './apex-error';
 import { asText, readProvenance, UNDOABLE_RULES, type ProvenanceEntry } from './provenance-entries';
 import { checkedId, lookupFieldFor } from './record-id';
@@ -53,12 +53,17 @@ function signal(row: QueryRow) {
   };
 }
 
-/** Equal as the card means it: the same text, or the same number however it is written. */
+/** Equal as the Apex's sameValue: both blank, the same number, the same instant, or the same text. */
 function sameValue(current: unknown, written: unknown): boolean {
   const a = asText(current);
   const b = asText(written);
-  if (a === b) return true;
-  return a !== null && b !== null && a.trim() !== '' && !Number.isNaN(Number(a)) && Number(a) === Number(b);
+  if (a === null || a.trim() === '' || b === null || b.trim() === '') {
+    return (a ?? '').trim() === '' && (b ?? '').trim() === '';
+  }
+  if (typeof current === 'number') return !Number.isNaN(Number(b)) && Number(b) === current;
+  if (typeof current === 'boolean') return a.toLowerCase() === b.toLowerCase();
+  if (/^\d{4}-\d\d-\d\dT/.test(a) && /^\d{4}-\d\d-\d\dT/.test(b)) return Date.parse(a) === Date.parse(b);
+  return a === b;
 }
 
 /** The record's provenance entries with the current value of each field we wrote (fields the user can read). */
@@ -82,8 +87,8 @@ async function provenanceWithValues(recordId: string, object: string, context: S
 }
 
 function fieldView(field: string, label: string, entry: ProvenanceEntry, currentValue: unknown) {
-  const changedSince = !sameValue(currentValue, entry.value);
   const undone = Boolean(entry.undoneBy);
+  const changedSince = !undone && !sameValue(currentValue, entry.value);
   return {
     fieldApiName: field,
     fieldLabel: label,
@@ -138,40 +143,51 @@ export const undoField: ApexStandin = async (params, context) => {
   const input = undoParams.parse(params ?? {});
   const recordId = checkedId(input.recordId, context, 'recordId');
   const fieldApiName = typeof input.fieldApiName === 'string' ? input.fieldApiName.trim() : '';
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(fieldApiName)) {
-    throw new ApexStandinError(`Choose a field to undo (got "${String(input.fieldApiName)}").`);
-  }
   const object = await supportedObject(recordId, context);
-  const { entries, raw, readable, current } = await provenanceWithValues(recordId, object, context);
+  const refuse = (label: string, fallback: string, ...details: string[]) =>
+    new ApexStandinError(labelled(context.labels, label, fallback, ...details));
+  const { entries, raw, readable, current, known } = await provenanceWithValues(recordId, object, context);
+  const fieldLabel = known.get(fieldApiName)?.label ?? fieldApiName;
   const entry = entries[fieldApiName];
   if (!entry || !readable.includes(fieldApiName)) {
-    throw new ApexStandinError(`${fieldApiName} was not written by Audiences on this record: nothing to undo.`);
+    throw refuse('Audience_Status_Error_Undo_Not_Ours', '{0} was not written by Audiences.', fieldLabel);
+  }
+  if (entry.rule === 'Always') {
+    throw refuse('Audience_Status_Error_Undo_Always', '{0} is rewritten at every evaluation.', fieldLabel);
   }
   if (!UNDOABLE_RULES.has(entry.rule ?? '')) {
-    throw new ApexStandinError(
-      `${fieldApiName} is written under the ${entry.rule ?? 'unknown'} rule: an undo would be written over at the ` +
-        'next evaluation, so it is not offered.',
-    );
+    throw refuse('Audience_Status_Error_Undo_Rule', '{0}: rule {1} cannot be undone.', fieldLabel, entry.rule ?? '');
   }
   if (entry.undoneBy) {
-    throw new ApexStandinError(`${fieldApiName} was already undone on ${entry.undoneAt ?? 'an earlier date'}.`);
+    throw refuse('Audience_Status_Error_Undo_Already', '{0} was already undone.', fieldLabel);
   }
   if (!sameValue(current[fieldApiName], entry.value)) {
-    throw new ApexStandinError(`${fieldApiName} was changed by a person since Audiences wrote it: nothing was undone.`);
+    throw refuse('Audience_Status_Error_Undo_Changed', '{0} was changed by a person since.', fieldLabel);
   }
   const restoredValue = entry.previous === undefined || entry.previous === '' ? null : entry.previous;
   const all = JSON.parse(String(raw)) as Record<string, unknown>;
   all[fieldApiName] = { ...entry, undoneBy: context.userId, undoneAt: new Date().toISOString() };
   // One update, as the user: the restored value and the provenance that says who undid it.
-  await context.org.update(object, recordId, {
-    [fieldApiName]: restoredValue,
-    [PROVENANCE_FIELD]: JSON.stringify(all),
-  });
+  try {
+    await context.org.update(object, recordId, {
+      [fieldApiName]: restoredValue,
+      [PROVENANCE_FIELD]: JSON.stringify(all),
+    });
+  } catch (error) {
+    if (!(error instanceof OrgRestError)) throw error;
+    throw refuse('Audience_Status_Error_Undo_Failed', '{0} could not be undone: {1}', fieldLabel, error.message);
+  }
   return { fieldApiName, restoredValue: asText(restoredValue) };
 };
 
 export const dismissSignal: ApexStandin = async (params, context) => {
   const signalId = checkedId(dismissParams.parse(params ?? {}).signalId, context, 'signalId');
+  const [visible] = await context.org.query(`SELECT Id, Status__c FROM Audience_Signal__c WHERE Id = '${signalId}'`);
+  if (!visible) {
+    throw new ApexStandinError(labelled(context.labels, 'Audience_Status_Error_Signal_Missing', 'No such signal.'));
+  }
+  if (visible.Status__c === 'Dismissed') return null;
+  // The Apex dismisses as the system (a rep may not edit signals otherwise); the stand-in can only act as the user.
   await context.org.update('Audience_Signal__c', signalId, { Status__c: 'Dismissed' });
   return null;
 };
