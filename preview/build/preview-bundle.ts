@@ -3,11 +3,12 @@
  * synthetic shadow (so SLDS's global CSS styles LBC internals, as in Lightning Experience) and the shims, as one IIFE
  * file. `watchPreviewBundle` rebuilds on change with rollup's cache.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import lwc from '@lwc/rollup-plugin';
 import replace from '@rollup/plugin-replace';
-import { rollup, watch, type RollupLog, type RollupOptions, type OutputOptions } from 'rollup';
+import { rollup, watch, type OutputOptions, type RollupCache, type RollupLog, type RollupOptions } from 'rollup';
 import { readComponentBundles } from './record-page-components';
 import { salesforceModules } from './salesforce-modules-plugin';
 
@@ -61,18 +62,37 @@ function options(settings: BundleSettings): { input: RollupOptions; output: Outp
   };
 }
 
-export type BuildResult = { file: string; ms: number };
+export type BuildResult = { file: string; ms: number; cached?: boolean };
+
+/**
+ * Rollup's module cache, kept beside the bundle between processes. Rollup still loads every module and compiles
+ * again any whose source changed (and every generated module), so the cache only saves recompiling unchanged files —
+ * mostly lightning-base-components. `rm -rf .tmp/preview-dist` gives a cold build.
+ */
+const cacheFile = (outDir: string) => path.join(outDir, 'rollup-cache.json');
+
+function readCache(outDir: string): RollupCache | undefined {
+  if (!existsSync(cacheFile(outDir))) return undefined;
+  try {
+    return JSON.parse(readFileSync(cacheFile(outDir), 'utf8')) as RollupCache;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function buildPreviewBundle(settings: BundleSettings): Promise<BuildResult> {
   const started = performance.now();
   const { input, output } = options(settings);
-  const bundle = await rollup(input);
+  const cache = readCache(settings.outDir);
+  const bundle = await rollup({ ...input, cache });
   try {
     await bundle.write(output);
+    mkdirSync(settings.outDir, { recursive: true });
+    writeFileSync(cacheFile(settings.outDir), JSON.stringify(bundle.cache));
   } finally {
     await bundle.close();
   }
-  return { file: output.file as string, ms: Math.round(performance.now() - started) };
+  return { file: output.file as string, ms: Math.round(performance.now() - started), cached: cache !== undefined };
 }
 
 export type BundleWatcher = { close(): Promise<void> };
@@ -83,7 +103,12 @@ export function watchPreviewBundle(
   onBuilt: (result: BuildResult | Error) => void,
 ): BundleWatcher {
   const { input, output } = options(settings);
-  const watcher = watch({ ...input, output, watch: { clearScreen: false, exclude: ['**/node_modules/**'] } });
+  const watcher = watch({
+    ...input,
+    cache: readCache(settings.outDir),
+    output,
+    watch: { clearScreen: false, exclude: ['**/node_modules/**'] },
+  });
   watcher.on('event', (event) => {
     if (event.code === 'BUNDLE_END') {
       void event.result.close();

@@ -23,6 +23,8 @@ export class CometdClient {
   private nextId = 0;
   private stopped = false;
   private readonly aborter = new AbortController();
+  /** Salesforce pins a CometD session to its cookies (BAYEUX_BROWSER, sfdc-stream): sent back on every request. */
+  private readonly cookies = new Map<string, string>();
 
   constructor(
     private readonly session: OrgSession,
@@ -34,13 +36,33 @@ export class CometdClient {
     return `${this.session.instanceUrl}/cometd/${this.session.apiVersion}`;
   }
 
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = {
+      Authorization: `OAuth ${this.session.accessToken}`,
+      'Content-Type': 'application/json',
+    };
+    if (this.cookies.size > 0) {
+      headers.Cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    }
+    return headers;
+  }
+
+  private keepCookies(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair?.indexOf('=') ?? -1;
+      if (pair && at > 0) this.cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+    }
+  }
+
   private async send(messages: Record<string, unknown>[]) {
     const response = await fetch(this.endpoint, {
       method: 'POST',
-      headers: { Authorization: `OAuth ${this.session.accessToken}`, 'Content-Type': 'application/json' },
+      headers: this.headers(),
       body: JSON.stringify(messages.map((m) => ({ ...m, id: String(++this.nextId) }))),
       signal: this.aborter.signal,
     });
+    this.keepCookies(response);
     if (!response.ok) throw new Error(`CometD answered ${response.status}`);
     return repliesSchema.parse(await response.json());
   }
@@ -94,7 +116,7 @@ export class CometdClient {
     if (!clientId) return;
     await fetch(this.endpoint, {
       method: 'POST',
-      headers: { Authorization: `OAuth ${this.session.accessToken}`, 'Content-Type': 'application/json' },
+      headers: this.headers(),
       body: JSON.stringify([{ channel: '/meta/disconnect', clientId, id: String(++this.nextId) }]),
     }).catch(() => undefined);
   }
