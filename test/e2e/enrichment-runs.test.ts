@@ -250,6 +250,17 @@ describe('enrichment runs', { timeout: 45_000 }, () => {
     expect(await provenanceOf(emma as string, 'Email')).toMatchObject({ provider: 'hunter', cost: 1 });
     const ofCommand = (await runsOf(planA)).filter((r) => r.Status_Message__c?.startsWith('ENRICH_RECORD'));
     expect(ofCommand).toHaveLength(1);
+    // The record card's final status for this record: `done`, after the plan's progress event for it.
+    const ofEmma = await waitFor(
+      () => {
+        const events = statusEvents.filter((e) => e.Record_Id__c === emma);
+        return events.some((e) => e.Stage__c === 'done') ? events : undefined;
+      },
+      10_000,
+      'the final status event of ENRICH_RECORD',
+    );
+    expect(ofEmma.at(-1)).toMatchObject({ Stage__c: 'done', Progress__c: 100 });
+    expect(ofEmma.slice(0, -1).every((e) => e.Stage__c === 'enrich-record')).toBe(true);
   });
 
   it('stops at its ceiling with a visible status and resumes after the ceiling is raised', async () => {

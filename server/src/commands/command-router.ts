@@ -1,4 +1,4 @@
-import type { AudienceCommand } from './audience-command';
+import { RECORD_REQUEST_EVENT, type AudienceCommand } from './audience-command';
 import { COMMAND_REFUSALS, refusalOf } from './command-authority';
 import type { CommandContext } from './command-context';
 import { dryRunExport } from './dry-run-export';
@@ -37,6 +37,13 @@ export function createCommandRouter(ctx: CommandContext): (command: AudienceComm
     if (refusal) {
       ctx.refusals.add(refusal);
       ctx.logger.warn({ ...about, reason: refusal }, `command refused: ${COMMAND_REFUSALS[refusal]}`);
+      // The rep who clicked Enrich now is waiting for this record's final status.
+      if (command.source === RECORD_REQUEST_EVENT && command.recordId) {
+        await ctx.enrichment.recordFinished(command.recordId, {
+          ok: false,
+          message: `refused: ${COMMAND_REFUSALS[refusal]}`,
+        });
+      }
       return;
     }
     ctx.logger.info(about, 'command');

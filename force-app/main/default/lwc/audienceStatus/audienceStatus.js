@@ -148,6 +148,7 @@ export default class AudienceStatus extends LightningElement {
     listenTimer;
     /** Id of the record the running enrichment is for (the card's record at click time). */
     listeningFor;
+    errorHandlerSet = false;
 
     @wire(getStatus, { recordId: '$recordId' })
     wiredGetStatus(result) {
@@ -319,6 +320,19 @@ export default class AudienceStatus extends LightningElement {
     }
 
     async startListening() {
+        if (!this.errorHandlerSet) {
+            // empApi keeps every handler it is given: one per card is enough.
+            this.errorHandlerSet = true;
+            this.registerErrorHandler();
+        }
+        this.subscription = await subscribe(STATUS_CHANNEL, NEW_EVENTS_ONLY, (message) =>
+            this.handleStatusEvent(message)
+        );
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.listenTimer = setTimeout(() => this.finish(PROGRESS_TIMEOUT, true), LISTEN_TIMEOUT_MS);
+    }
+
+    registerErrorHandler() {
         onError((error) => {
             // A broken stream ends the live view; the record itself still gets the values.
             if (this.subscription) {
@@ -326,11 +340,6 @@ export default class AudienceStatus extends LightningElement {
                 this.showActionError(PROGRESS_LIVE_FAILED, error);
             }
         });
-        this.subscription = await subscribe(STATUS_CHANNEL, NEW_EVENTS_ONLY, (message) =>
-            this.handleStatusEvent(message)
-        );
-        // eslint-disable-next-line @lwc/lwc/no-async-operation
-        this.listenTimer = setTimeout(() => this.finish(PROGRESS_TIMEOUT, true), LISTEN_TIMEOUT_MS);
     }
 
     handleStatusEvent(message) {

@@ -180,6 +180,19 @@ export class EnrichmentRunner {
     );
   }
 
+  /**
+   * The last Audience_Status__e of a single-record request (`done` or `failed`, DESIGN §4): the record card listens
+   * only until it sees one for its record, so every way an ENRICH_RECORD ends publishes it, after the writes.
+   */
+  async recordFinished(recordId: string, outcome: { ok: boolean; message: string }): Promise<void> {
+    await this.ctx.status.flush({
+      recordId,
+      stage: outcome.ok ? 'done' : 'failed',
+      ...(outcome.ok ? { progress: 100 } : {}),
+      message: outcome.message,
+    });
+  }
+
   /** Entries into the audience of a Run_On_Entry__c plan are queued for enrichment. */
   async onMembership(events: readonly MembershipEvent[]): Promise<void> {
     return this.entries.queue(this.plans, events);

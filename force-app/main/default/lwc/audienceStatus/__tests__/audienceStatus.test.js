@@ -9,6 +9,7 @@ import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import {
     subscribe,
     unsubscribe,
+    onError,
     fireMockEvent,
     fireMockError,
     setMockSubscribeError,
@@ -527,6 +528,28 @@ describe('c-audience-status', () => {
             await flushPromises();
             expect(subscribe).toHaveBeenCalledTimes(1);
             expect(requestEnrichment).toHaveBeenCalledTimes(1);
+        });
+
+        it('can enrich again after a final status, listening afresh each time', async () => {
+            requestEnrichment.mockResolvedValue(EVENT_UUID);
+            const element = await createWithStatus();
+            for (const round of [1, 2]) {
+                $(element, 'lightning-button.enrich-button').click();
+                // eslint-disable-next-line no-await-in-loop
+                await flushPromises();
+                expect(activeSubscriptions()).toEqual([CHANNEL]);
+                fireMockEvent(
+                    CHANNEL,
+                    statusEvent({ Stage__c: 'done', Message__c: `round ${round}` })
+                );
+                // eslint-disable-next-line no-await-in-loop
+                await flushPromises();
+                expect(activeSubscriptions()).toEqual([]);
+            }
+            expect(subscribe).toHaveBeenCalledTimes(2);
+            expect(requestEnrichment).toHaveBeenCalledTimes(2);
+            expect(onError).toHaveBeenCalledTimes(1);
+            expect($(element, '.progress-message').textContent).toBe('round 2');
         });
 
         it('unsubscribes when the card is removed from the page', async () => {
