@@ -24,7 +24,9 @@ const queryPageSchema = z.object({
 });
 const describeSchema = z.object({
   name: z.string(),
-  fields: z.array(z.object({ name: z.string(), label: z.string(), type: z.string() })),
+  fields: z.array(
+    z.object({ name: z.string(), label: z.string(), type: z.string(), updateable: z.boolean().optional() }),
+  ),
 });
 const globalSchema = z.object({ sobjects: z.array(z.object({ name: z.string(), keyPrefix: z.string().nullable() })) });
 const createdSchema = z.object({ id: z.string(), success: z.boolean() });

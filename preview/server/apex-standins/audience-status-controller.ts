@@ -46,7 +46,8 @@ function signal(row: QueryRow) {
     signalId: text(row, 'Id'),
     type: text(row, 'Type__c'),
     summary: text(row, 'Summary__c'),
-    confidence: typeof row.Confidence__c === 'number' ? row.Confidence__c : null,
+    // Confidence__c is a Percent field (0–100); the view carries a fraction, like the provenance's.
+    confidence: typeof row.Confidence__c === 'number' ? row.Confidence__c / 100 : null,
     firedAt: text(row, 'Fired_At__c'),
     status: text(row, 'Status__c'),
     evidence: text(row, 'Evidence__c'),
@@ -86,7 +87,7 @@ async function provenanceWithValues(recordId: string, object: string, context: S
   return { entries, raw: base[PROVENANCE_FIELD], readable, current, known };
 }
 
-function fieldView(field: string, label: string, entry: ProvenanceEntry, currentValue: unknown) {
+function fieldView(field: string, label: string, entry: ProvenanceEntry, currentValue: unknown, editable: boolean) {
   const undone = Boolean(entry.undoneBy);
   const changedSince = !undone && !sameValue(currentValue, entry.value);
   return {
@@ -102,7 +103,7 @@ function fieldView(field: string, label: string, entry: ProvenanceEntry, current
     writtenAt: entry.writtenAt ?? null,
     cost: entry.cost ?? null,
     changedSince,
-    undoable: UNDOABLE_RULES.has(entry.rule ?? '') && !changedSince && !undone,
+    undoable: UNDOABLE_RULES.has(entry.rule ?? '') && !changedSince && !undone && editable,
     undoneBy: entry.undoneBy ?? null,
     undoneAt: entry.undoneAt ?? null,
   };
@@ -127,7 +128,11 @@ export const getStatus: ApexStandin = async (params, context) => {
     ),
   ]);
   const fields = readable
-    .map((f) => fieldView(f, known.get(f)?.label ?? f, entries[f] as ProvenanceEntry, current[f]))
+    .map((f) => {
+      // Undo writes the field and the provenance as the rep: offered only when the rep may edit both.
+      const editable = known.get(f)?.updateable !== false && known.get(PROVENANCE_FIELD)?.updateable !== false;
+      return fieldView(f, known.get(f)?.label ?? f, entries[f] as ProvenanceEntry, current[f], editable);
+    })
     .sort((a, b) => a.fieldLabel.localeCompare(b.fieldLabel));
   return {
     recordId,
