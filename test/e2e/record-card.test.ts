@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreview, type RunningPreview } from '@audience-loop/lwc-preview';
 import { startProviderFakes, type ProviderFakes } from '../emulators/providers/index';
-import { launchChromium, type LaunchedBrowser } from './support/browser';
+import { assertChromium, launchChromium, type LaunchedBrowser } from './support/browser';
 import { LoopHarness, waitFor } from './support/loop-harness';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../.tmp/record-card');
@@ -73,6 +73,7 @@ async function enrichAsAdmin(until: () => Promise<boolean>): Promise<void> {
 }
 
 beforeAll(async () => {
+  assertChromium();
   mkdirSync(SHOTS, { recursive: true });
   fakes = await startProviderFakes();
   h = await LoopHarness.create({

@@ -11,13 +11,18 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type LaunchedBrowser = { context: BrowserContext; close(): Promise<void> };
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
+/** Fails at once, with the install command, when chromium is missing (call it before any slow setup). */
+export function assertChromium(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `the browser e2e needs Debian's chromium at ${CHROMIUM}: install it with ` +
         '`sudo apt-get install -y chromium` (or set CHROMIUM_PATH to a Chromium binary); .ci/run installs it itself',
     );
   }
+}
+
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  assertChromium();
   // A fresh profile per run: nothing from an earlier run (cache, service workers) changes what the page does.
   const profile = mkdtempSync(path.join(os.tmpdir(), 'preview-chromium-'));
   // playwright refuses --user-data-dir in args: a persistent context is how it takes a profile folder.
