@@ -6,7 +6,9 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TS_FILES = ['server/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', '*.ts'];
+const TS_FILES = ['server/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'preview/**/*.ts', '*.ts'];
+// The preview's browser side (bundled with the components): browser globals, not Node's.
+const PREVIEW_BROWSER_FILES = ['preview/client/**/*.js', 'preview/shims/**/*.js'];
 const LWC_FILES = ['force-app/main/default/lwc/**/*.js'];
 const LWC_TEST_FILES = ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'];
 
@@ -94,6 +96,10 @@ export default tseslint.config(
     ignores: LWC_FILES,
     ...js.configs.recommended,
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: PREVIEW_BROWSER_FILES,
+    languageOptions: { globals: { ...globals.browser } },
   },
   ...scoped([...tseslint.configs.recommended], TS_FILES),
   {

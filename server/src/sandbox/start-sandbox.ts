@@ -10,6 +10,7 @@ import {
   DEMO_SOURCES,
   demoActions,
 } from './demo-config';
+import { startSandboxPreview } from './sandbox-preview';
 
 export interface Sandbox {
   credentials: SalesforceCredentials;
@@ -90,6 +91,14 @@ export async function startSandbox(input: {
     },
     'sandbox org ready',
   );
+  const preview = startSandboxPreview({
+    sandboxPort: input.port,
+    instanceUrl: emulator.instanceUrl,
+    users: emulator.users,
+    apiVersion: input.apiVersion,
+    logger: input.logger,
+    print: (line) => process.stderr.write(`${line}\n`),
+  });
   return {
     credentials: {
       mode: 'client_credentials',
@@ -101,6 +110,9 @@ export async function startSandbox(input: {
     prefix,
     instanceUrl: emulator.instanceUrl,
     users: emulator.users,
-    stop: () => emulator.stop(),
+    stop: async () => {
+      await preview.stop();
+      await emulator.stop();
+    },
   };
 }

@@ -1,0 +1,17 @@
+/**
+ * The Apex stand-ins the preview serves, by `Class.method` (what `@salesforce/apex/Class.method` names). A method
+ * without a stand-in answers like a missing class would: an error the component shows.
+ */
+import { dismissSignal, getStatus, undoField } from './audience-status-controller';
+import { requestEnrichment } from './audience-record-request-controller';
+import type { ApexStandin } from './standin-context';
+
+export const APEX_STANDINS: ReadonlyMap<string, ApexStandin> = new Map([
+  ['AudienceStatusController.getStatus', getStatus],
+  ['AudienceStatusController.undoField', undoField],
+  ['AudienceStatusController.dismissSignal', dismissSignal],
+  ['AudienceRecordRequestController.requestEnrichment', requestEnrichment],
+]);
+
+export { ApexStandinError } from './apex-error';
+export type { StandinContext } from './standin-context';
