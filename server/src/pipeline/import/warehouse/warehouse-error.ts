@@ -6,10 +6,7 @@ import { AppError } from '../../../lib/errors';
  * schedule; `WAREHOUSE_QUERY_FAILED` is the warehouse rejecting the statement (unknown column, permission).
  */
 export type WarehouseErrorCode =
-  | 'WAREHOUSE_QUERY_REFUSED'
-  | 'WAREHOUSE_BAD_SETTINGS'
-  | 'WAREHOUSE_UNREACHABLE'
-  | 'WAREHOUSE_QUERY_FAILED';
+  'WAREHOUSE_QUERY_REFUSED' | 'WAREHOUSE_BAD_SETTINGS' | 'WAREHOUSE_UNREACHABLE' | 'WAREHOUSE_QUERY_FAILED';
 
 export class WarehouseError extends AppError {
   constructor(
