@@ -58,15 +58,17 @@ function cellText(value: WarehouseRow[string] | undefined): string {
 
 const sameName = (a: string, b: string | undefined) => b !== undefined && a.toLowerCase() === b.toLowerCase();
 
-/** The query's columns as import columns: aliases matched to fields without case; cursor/key may be extras. */
+/** The query's columns as import columns: aliases matched to fields without case; cursor and key are extras. */
 function resolveColumns(
   row: WarehouseRow,
   source: WarehouseSourceConfig,
   describe: ObjectDescribe,
 ): { header: string[]; columns: ImportColumns } {
   const { cursor, key, match } = source.settings;
+  // The cursor and key columns order the read; they fill a field only when they are the match column itself (a
+  // key column `id` must not be taken for the record Id).
   const header = Object.keys(row).filter(
-    (column) => !((sameName(column, cursor) || sameName(column, key)) && !describe.field(column)),
+    (column) => !((sameName(column, cursor) || sameName(column, key)) && !sameName(column, match)),
   );
   try {
     return { header, columns: resolveImportColumns(header, { object: source.object, match, map: {} }, describe) };
