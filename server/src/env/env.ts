@@ -1,6 +1,6 @@
 import { envSchema, type Env } from './env-schema';
 import { ConfigError } from '../lib/errors';
-import { snowflakeConnections } from './snowflake-connections';
+import { readWarehouseConnections } from './warehouse-connections';
 
 export type { Env } from './env-schema';
 
@@ -18,15 +18,15 @@ const FIX_HINTS: Record<string, string> = {
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(source);
-  // Prefix-named groups (SNOWFLAKE_<NAME>_*) are not in the fixed schema: checked here so start-up refuses them too.
-  const prefixed = snowflakeConnections(source).issues.map((issue) => `  ${issue.variable}: ${issue.message}`);
-  if (result.success && prefixed.length === 0) return result.data;
+  // Warehouse connections are named by prefix (POSTGRES_URL_<NAME>), so they are checked apart from the schema.
+  const warehouse = readWarehouseConnections(source).issues.map((issue) => `  ${issue.variable}: ${issue.message}`);
+  if (result.success && warehouse.length === 0) return result.data;
   const lines = (result.success ? [] : result.error.issues).map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const hint = FIX_HINTS[name];
     return `  ${name}: ${issue.message}${hint ? ` (${hint})` : ''}`;
   });
-  lines.push(...prefixed);
+  lines.push(...warehouse);
   throw new ConfigError('CONFIG_INVALID_ENV', `Invalid environment:\n${lines.join('\n')}\nSee .env.example.`);
 }
 

@@ -18,6 +18,10 @@ export const AUDIENCE_SOURCE = {
   Inclusion_Filter__c: { kind: 'long_text' },
   Active__c: { kind: 'checkbox' },
   Last_Full_Sync_At__c: { kind: 'datetime', writes: true },
+  /** Warehouse sources: JSON settings (config/warehouse-source.ts). */
+  Settings__c: { kind: 'long_text' },
+  /** Warehouse sources: where the last incremental run stopped (JSON), written by the server. */
+  Watermark__c: { kind: 'long_text', writes: true },
   ...statusFields,
   /** Prospect search sources: the credit estimate ESTIMATE_RUN writes (pipeline/prospects/estimate-prospect-run.ts). */
   Estimated_Credits__c: { kind: 'number', writes: true },

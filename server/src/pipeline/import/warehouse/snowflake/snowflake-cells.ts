@@ -16,6 +16,25 @@ export class SnowflakeCellError extends AppError {
   }
 }
 
+/**
+ * "1616173619.123456789" → ISO 8601 with every fractional digit kept (trailing zeros dropped, as Postgres writes
+ * them), so a timestamp used as the incremental cursor compares back exactly: a Date would cut it to milliseconds.
+ */
+export function epochToIso(text: string, zone: 'Z' | ''): string | undefined {
+  const match = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(text);
+  if (!match) return undefined;
+  const seconds = Number(match[1]);
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  const whole = new Date(seconds * 1000).toISOString().slice(0, 19);
+  // A negative epoch with a fraction lies before `seconds`: borrow one second and count the fraction back.
+  if (seconds < 0 && fraction !== '') {
+    const digits = (match[2] ?? '').padEnd(9, '0');
+    const back = (1_000_000_000 - Number(digits)).toString().padStart(9, '0').replace(/0+$/, '');
+    return `${new Date((seconds - 1) * 1000).toISOString().slice(0, 19)}.${back}${zone}`;
+  }
+  return `${whole}${fraction ? `.${fraction}` : ''}${zone}`;
+}
+
 /** "1616173619.123456789" → milliseconds, exact to the millisecond (no float rounding of the nanoseconds). */
 function epochSecondsToMs(text: string): number | undefined {
   const match = /^(-?)(\d+)(?:\.(\d{1,9}))?$/.exec(text);
@@ -39,12 +58,11 @@ function decodeTime(cell: string): string | undefined {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-function decodeTimestampTz(cell: string): Date | undefined {
+function decodeTimestampTz(cell: string): string | undefined {
   // The epoch seconds are already UTC; the offset (minutes + 1440) only says which zone the value was written in.
   const match = /^(\S+) (\d{1,4})$/.exec(cell);
   if (!match || Number(match[2]) > 2880) return undefined;
-  const ms = epochSecondsToMs(match[1] ?? '');
-  return ms === undefined ? undefined : new Date(ms);
+  return epochToIso(match[1] ?? '', 'Z');
 }
 
 function decodeKnown(column: SnowflakeColumn, cell: string): SnowflakeValue | undefined {
@@ -60,14 +78,14 @@ function decodeKnown(column: SnowflakeColumn, cell: string): SnowflakeValue | un
       if (cell === 'false' || cell === '0') return false;
       return undefined;
     case 'date':
-      return /^-?\d+$/.test(cell) ? new Date(Number(cell) * MS_PER_DAY) : undefined;
+      return /^-?\d+$/.test(cell) ? new Date(Number(cell) * MS_PER_DAY).toISOString().slice(0, 10) : undefined;
     case 'time':
       return decodeTime(cell);
     case 'timestamp_ntz':
-    case 'timestamp_ltz': {
-      const ms = epochSecondsToMs(cell);
-      return ms === undefined ? undefined : new Date(ms);
-    }
+      // Wall-clock time without a zone: no Z, as Postgres writes a timestamp without time zone.
+      return epochToIso(cell, '');
+    case 'timestamp_ltz':
+      return epochToIso(cell, 'Z');
     case 'timestamp_tz':
       return decodeTimestampTz(cell);
     default:

@@ -60,7 +60,8 @@ export function incrementalStatement(read: IncrementalRead): {
   bindings: Record<string, SnowflakeBinding>;
 } {
   checkSnowflakeQuery(read.query);
-  const inner = read.query.trim().replace(/;\s*$/, '');
+  // The closing parenthesis goes on its own line: a query ending in a `--` comment would swallow it otherwise.
+  const inner = `${read.query.trim().replace(/;\s*$/, '')}\n`;
   if (!read.cursorColumn || !read.keyColumn) {
     return { statement: `SELECT * FROM (${inner}) AS SOURCE_ROWS`, bindings: {} };
   }

@@ -81,10 +81,10 @@ describe('SnowflakeReader over the SQL API v2', () => {
       SCORE: 2.5,
       RATIO: 0.5,
       ACTIVE: true,
-      BORN: new Date('2020-01-03T00:00:00Z'),
+      BORN: '2020-01-03',
       WAKES: '08:30:00.250',
-      SEEN_NTZ: new Date('2026-01-01T00:02:00Z'),
-      UPDATED_AT: new Date('2026-01-01T00:00:00Z'),
+      SEEN_NTZ: '2026-01-01T00:02:00',
+      UPDATED_AT: '2026-01-01T00:00:00Z',
     });
     expect(source.client.requestCount).toBe(3);
   });
