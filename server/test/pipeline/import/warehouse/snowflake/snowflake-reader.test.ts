@@ -171,6 +171,16 @@ describe('SnowflakeReader over the SQL API v2', () => {
     });
   });
 
+  it('when the query ends in a -- comment then the wrapped statement still closes its parenthesis', async () => {
+    const pages = await readAll(reader(), {
+      query: 'select id, updated_at from people where id <= 2 -- the first two',
+      cursorColumn: 'updated_at',
+      keyColumn: 'id',
+      pageSize: 10,
+    });
+    expect(pages.flat().map((row) => row.ID)).toEqual([1, 2]);
+  });
+
   it('when the query writes, holds two statements or names a strange cursor then it is refused before any request', () => {
     const source = reader();
     expect(() => source.checkQuery('delete from people')).toThrow(/SELECT or WITH/);
