@@ -26,6 +26,13 @@ import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { LoadedSignalRule } from '../signals/signal-rule';
 import { checkSignalRule } from '../signals/signal-rule-check';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
+import {
+  parseWarehouseSettings,
+  WAREHOUSE_TYPES,
+  type WarehouseSourceCheck,
+  type WarehouseSourceConfig,
+  type WarehouseType,
+} from './warehouse-source';
 
 type ConfigObjectName = keyof typeof CONFIG_OBJECTS;
 
@@ -62,6 +69,8 @@ export class ConfigLoader {
     private readonly logger: Logger,
     /** Checks `Audience_Action__c` records (the action step's targets); without it, actions are not loaded. */
     private readonly actionCheck?: ActionRowCheck,
+    /** Checks warehouse sources (connection set here, query read-only); without it, they are not loaded. */
+    private readonly warehouseCheck?: WarehouseSourceCheck,
   ) {}
 
   async load(): Promise<LoopConfig> {
@@ -77,7 +86,14 @@ export class ConfigLoader {
     const account = await this.describes.describe('Account').catch(() => undefined);
 
     const sources: SourceConfig[] = [];
+    const warehouseSources: WarehouseSourceConfig[] = [];
     for (const row of sourceRows) {
+      if ((WAREHOUSE_TYPES as readonly unknown[]).includes(row.Type__c)) {
+        const verdict = this.checkWarehouseSource(row);
+        verdicts.push({ object: 'Audience_Source__c', record: row, problem: verdict.problem });
+        if (verdict.source) warehouseSources.push(verdict.source);
+        continue;
+      }
       const verdict = await this.checkSource(row, account);
       verdicts.push({ object: 'Audience_Source__c', record: row, problem: verdict.problem });
       if (verdict.source) sources.push(verdict.source);
@@ -136,6 +152,7 @@ export class ConfigLoader {
     const actionAudienceIds = [...new Set(actions.map((a) => a.audienceId))];
     return {
       sources,
+      warehouseSources,
       audiences,
       fieldMaps,
       actionAudienceIds,
@@ -148,6 +165,30 @@ export class ConfigLoader {
 
   private async queryAll(object: ConfigObjectName, spec: ObjectSpec): Promise<RawRecord[]> {
     return this.org.query<RawRecord>(configRecordsQuery(object, Object.keys(spec)), { maxFetch: 100_000 });
+  }
+
+  /** A Postgres / Snowflake source: Settings__c parses, the connection is set here, the query is read-only. */
+  private checkWarehouseSource(row: RawRecord): { problem?: string; source?: WarehouseSourceConfig } {
+    const parsed = recordSchema(AUDIENCE_SOURCE).safeParse(row);
+    if (!parsed.success) return { problem: shorten(`invalid record: ${parsed.error.issues[0]?.message ?? ''}`) };
+    const source = parsed.data as unknown as Record<string, unknown> & { Id: string };
+    if (!source.Active__c) return {};
+    const type = source.Type__c as WarehouseType;
+    if (!this.warehouseCheck) return { problem: `${type} sources are not run by this process` };
+    const settings = parseWarehouseSettings(source.Settings__c as string | null);
+    if ('problem' in settings) return { problem: shorten(settings.problem) };
+    const problem = this.warehouseCheck.problem(type, settings);
+    if (problem !== undefined) return { problem: shorten(problem) };
+    return {
+      source: {
+        id: source.Id,
+        name: String(source.Name ?? source.Id),
+        type,
+        object: source.Object__c as RecordObject,
+        settings,
+        ...(typeof source.Watermark__c === 'string' && { storedWatermark: source.Watermark__c }),
+      },
+    };
   }
 
   private async checkSource(row: RawRecord, account: ObjectDescribe | undefined) {

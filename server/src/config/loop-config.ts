@@ -3,6 +3,7 @@ import type { RecordObject } from '../domain/mirror-record';
 import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { Filter } from '../pipeline/segments/filter';
 import type { LoadedSignalRule } from '../signals/signal-rule';
+import type { WarehouseSourceConfig } from './warehouse-source';
 
 /** An active `Audience_Source__c` of type Salesforce: what to import and follow. */
 export interface SourceConfig {
@@ -33,6 +34,8 @@ export interface ConfigProblem {
 /** Everything the loop runs on, loaded from the config objects in Salesforce. */
 export interface LoopConfig {
   sources: SourceConfig[];
+  /** Active Postgres / Snowflake sources whose settings and query passed their checks (read on schedule). */
+  warehouseSources?: WarehouseSourceConfig[];
   audiences: AudienceConfig[];
   fieldMaps: FieldMap[];
   /** Active audiences with at least one active `Audience_Action__c`: only their entries and exits are queued. */

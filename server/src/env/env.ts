@@ -1,5 +1,6 @@
 import { envSchema, type Env } from './env-schema';
 import { ConfigError } from '../lib/errors';
+import { readWarehouseConnections } from './warehouse-connections';
 
 export type { Env } from './env-schema';
 
@@ -17,12 +18,15 @@ const FIX_HINTS: Record<string, string> = {
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  // Warehouse connections are named by prefix (POSTGRES_URL_<NAME>), so they are checked apart from the schema.
+  const warehouse = readWarehouseConnections(source).issues.map((issue) => `  ${issue.variable}: ${issue.message}`);
+  if (result.success && warehouse.length === 0) return result.data;
+  const lines = (result.success ? [] : result.error.issues).map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const hint = FIX_HINTS[name];
     return `  ${name}: ${issue.message}${hint ? ` (${hint})` : ''}`;
   });
+  lines.push(...warehouse);
   throw new ConfigError('CONFIG_INVALID_ENV', `Invalid environment:\n${lines.join('\n')}\nSee .env.example.`);
 }
 

@@ -3,6 +3,7 @@
  * body) and Organization Enrichment (`{ organization }`). Key in `X-Api-Key`. Every reply carries Apollo's
  * `x-rate-limit-*` / `x-*-requests-left` headers. Lucas's email comes back as Apollo's locked placeholder.
  */
+import { addApolloSearchRoute } from './apollo-search-route';
 import type { Request } from 'express';
 import { companyByDomain, findPerson, type FakePerson } from './fake-directory';
 import { applyMode, jsonApp, recordRequests, type FakeState, type VendorReplies } from './fake-server';
@@ -39,6 +40,8 @@ export function createApolloFake(state: FakeState, apiKey: string) {
     if (req.get('x-api-key') === apiKey) return next();
     apolloReplies.error(res, 401, 'unauthorized', 'Invalid access credentials.');
   });
+
+  addApolloSearchRoute(app, state);
 
   app.post('/api/v1/people/match', (req, res) => {
     if (state.mode === 'wrong_types') {

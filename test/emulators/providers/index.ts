@@ -17,6 +17,7 @@ import { createHunterFake } from './hunter-fake';
 import { createPdlFake } from './pdl-fake';
 
 export { FAKE_COMPANIES, FAKE_PEOPLE } from './fake-directory';
+export { FAKE_PROSPECTS, type FakeProspect } from './prospect-directory';
 export { HUNTER_TEST_KEY } from './hunter-fake';
 export { FAKE_MODES, type FakeMode, type RecordedRequest };
 

@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import { companyByDomain, companyByName, findPerson, type FakePerson } from './fake-directory';
 import { applyMode, jsonApp, recordRequests, type FakeState, type VendorReplies } from './fake-server';
+import { addPdlSearchRoute } from './pdl-search-route';
 
 const PER_MINUTE = 100;
 
@@ -39,6 +40,8 @@ export function createPdlFake(state: FakeState, apiKey: string) {
     if (key === apiKey) return next();
     pdlReplies.error(res, 401, 'authentication_error', 'Invalid or missing API key');
   });
+
+  addPdlSearchRoute(app, state);
 
   app.get('/v5/person/enrich', (req, res) => {
     const email = param(req, 'email');

@@ -15,12 +15,18 @@ const statusFields = {
 
 export const AUDIENCE_SOURCE = {
   Name: { kind: 'text' },
-  Type__c: { kind: 'picklist', values: ['Salesforce', 'CSV', 'Postgres', 'Snowflake'], required: true },
+  Type__c: { kind: 'picklist', values: ['Salesforce', 'CSV', 'Postgres', 'Snowflake', 'Prospects'], required: true },
   Object__c: { kind: 'picklist', values: RECORD_OBJECTS, required: true },
   Inclusion_Filter__c: { kind: 'long_text' },
   Active__c: { kind: 'checkbox' },
   Last_Full_Sync_At__c: { kind: 'datetime', writes: true },
+  /** Warehouse sources: JSON settings (config/warehouse-source.ts). */
+  Settings__c: { kind: 'long_text' },
+  /** Warehouse sources: where the last incremental run stopped (JSON), written by the server. */
+  Watermark__c: { kind: 'long_text', writes: true },
   ...statusFields,
+  /** Prospect search sources: the credit estimate ESTIMATE_RUN writes (pipeline/prospects/estimate-prospect-run.ts). */
+  Estimated_Credits__c: { kind: 'number', writes: true },
 } as const satisfies ObjectSpec;
 
 export const AUDIENCE = {

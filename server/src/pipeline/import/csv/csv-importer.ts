@@ -214,9 +214,10 @@ export async function runCsvImport(deps: CsvImportDeps, options: CsvImportOption
   return report;
 }
 
-interface ChunkContext {
+/** What one chunk of rows is imported with; the warehouse import builds one too (same matching, rules, writes). */
+export interface ChunkContext {
   deps: CsvImportDeps;
-  options: CsvImportOptions;
+  options: Pick<CsvImportOptions, 'object' | 'create'>;
   matchFieldName: string;
   matchById: boolean;
   selectFields: string[];
@@ -226,9 +227,15 @@ interface ChunkContext {
   createWritability: ReturnType<typeof importWritability>;
   provider: string;
   now: Date;
+  /** When set, an update writes only these fields (lower-cased names); a create writes every column. */
+  updateFields?: ReadonlySet<string>;
 }
 
-async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promise<RowOutcome[]> {
+/**
+ * Matches a chunk of valid rows to records (one query per 100 keys), updates matches through the coalescing writer
+ * under each field's rule and creates the unmatched ones when asked (one Collections call): one outcome per row.
+ */
+export async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promise<RowOutcome[]> {
   const { deps, options } = ctx;
   const object = options.object;
   const matches = await findMatchingRecords(deps.org, {
@@ -297,6 +304,9 @@ async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promi
     }
     const values = { ...row.values };
     delete values[ctx.matchFieldName];
+    if (ctx.updateFields) {
+      for (const field of Object.keys(values)) if (!ctx.updateFields.has(field.toLowerCase())) delete values[field];
+    }
     const { plan, patch } = planImportWrite({
       object,
       record: { id: match.id, object, fields: match.fields },

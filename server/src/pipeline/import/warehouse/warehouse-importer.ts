@@ -1,0 +1,276 @@
+import type { WarehouseSourceConfig } from '../../../config/warehouse-source';
+import type { WriteRule } from '../../../domain/field-map';
+import { asAppError } from '../../../lib/errors';
+import type { ProgressReporter } from '../../../lib/progress-reporter';
+import type { ObjectDescribe } from '../../../salesforce/schema/describe-cache';
+import { PROVENANCE_FIELD } from '../../export';
+import { RunRecorder } from '../../runs/run-recorder';
+import { finishedRunStatus } from '../../runs/run-status';
+import { CsvImportError } from '../csv/csv-import-error';
+import { importChunk, type ChunkContext, type CsvImportDeps } from '../csv/csv-importer';
+import { loadFieldRules } from '../csv/field-rules';
+import { resolveImportColumns, type ImportColumns } from '../csv/import-columns';
+import { importWritability } from '../csv/import-write-plan';
+import { validateRow, type ValidRow } from '../csv/row-validation';
+import { WarehouseError } from './warehouse-error';
+import type { WarehouseReaders } from './warehouse-readers';
+import type { Watermark, WarehouseRow } from './warehouse-reader';
+import { WarehouseRunTally, type WarehouseRowFailure } from './warehouse-run-tally';
+import type { WatermarkStore } from './watermark-store';
+
+export type WarehouseImportDeps = Omit<CsvImportDeps, 'recordRun' | 'onProgress'> & {
+  readers: WarehouseReaders;
+  watermarks: WatermarkStore;
+  progress?: ProgressReporter;
+  /** How often the run record gets its counts (ms; default 5 s like the Salesforce import). */
+  runProgressIntervalMs?: number;
+  signal?: AbortSignal;
+};
+
+export type WarehouseImportReport = {
+  sourceId: string;
+  runId?: string;
+  status: 'succeeded' | 'partly' | 'failed';
+  /** Why a failed run failed (connection, settings, Salesforce), as written on the run and the source. */
+  error?: { code: string; message: string };
+  rowsRead: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  skipsByReason: Record<string, number>;
+  failures: WarehouseRowFailure[];
+  /** Columns filling fields no active field map names: written on create only. */
+  unmapped: string[];
+  /** The watermark the run started after, and the one it left. */
+  after?: Watermark;
+  watermark?: Watermark;
+};
+
+/** Rows matched and written together: one match chunk and at most one Collections call each way (as CSV). */
+const ROWS_PER_CHUNK = 200;
+
+/** A warehouse value as the text a field is checked and written from. */
+function cellText(value: WarehouseRow[string] | undefined): string {
+  if (value === null || value === undefined) return '';
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+const sameName = (a: string, b: string | undefined) => b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** The query's columns as import columns: aliases matched to fields without case; cursor and key are extras. */
+function resolveColumns(
+  row: WarehouseRow,
+  source: WarehouseSourceConfig,
+  describe: ObjectDescribe,
+): { header: string[]; columns: ImportColumns } {
+  const { cursor, key, match } = source.settings;
+  // The cursor and key columns order the read; they fill a field only when they are the match column itself (a
+  // key column `id` must not be taken for the record Id).
+  const header = Object.keys(row).filter(
+    (column) => !((sameName(column, cursor) || sameName(column, key)) && !sameName(column, match)),
+  );
+  try {
+    return { header, columns: resolveImportColumns(header, { object: source.object, match, map: {} }, describe) };
+  } catch (error) {
+    if (error instanceof CsvImportError) {
+      throw new WarehouseError('WAREHOUSE_BAD_SETTINGS', error.message.replace(/--match|--map/g, '"match"'));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Imports a warehouse source's rows (after its watermark) into its object: reads them page by page, checks each
+ * row as the CSV import does (aliases name fields; values fit their field), matches and writes them with the CSV
+ * import's chunk step (same match, rules, writer, ledger and provenance), advances the watermark after each page,
+ * and records the run. A connection or settings failure ends the run as Failed and shows on the source; the
+ * watermark then stays where the last complete page left it, so the next schedule reads on from there.
+ */
+export async function runWarehouseImport(
+  deps: WarehouseImportDeps,
+  source: WarehouseSourceConfig & { storedWatermark?: string | null },
+): Promise<WarehouseImportReport> {
+  const now = deps.now ?? (() => new Date());
+  const { settings } = source;
+  const incremental = settings.cursor !== undefined && settings.key !== undefined;
+  const after = incremental ? await deps.watermarks.get(source.id, source.storedWatermark) : undefined;
+  const run = await RunRecorder.start(
+    deps.org,
+    deps.logger,
+    {
+      type: 'Import',
+      sourceId: source.id,
+      message: `${source.type} import of ${source.name} into ${source.object}${after ? ' (incremental)' : ''}`,
+    },
+    deps.runProgressIntervalMs ?? 5_000,
+  );
+  const tally = new WarehouseRunTally();
+  const bar = deps.progress?.start(`import ${source.name}`);
+  const unmapped = new Set<string>();
+  let watermark = after;
+  const report = (status: WarehouseImportReport['status'], error?: WarehouseImportReport['error']) => ({
+    sourceId: source.id,
+    ...(run.id !== undefined && { runId: run.id }),
+    status,
+    ...(error && { error }),
+    rowsRead: tally.read,
+    created: tally.created,
+    updated: tally.updated,
+    skipped: tally.skipped,
+    failed: tally.failed,
+    skipsByReason: { ...tally.skipsByReason },
+    failures: [...tally.failures],
+    unmapped: [...unmapped],
+    ...(after && { after }),
+    ...(watermark && { watermark }),
+  });
+
+  let lastError: unknown;
+  const reader = await deps.readers.open(source.type, settings.connection).catch(async (error: unknown) => {
+    await fail(error);
+    return undefined;
+  });
+  if (!reader) return report('failed', errorOf(lastError));
+
+  async function fail(error: unknown) {
+    lastError = error;
+    const coded = asAppError(error);
+    const retry = coded.retryable ? '; retried at the next schedule' : '';
+    await run.finish('Failed', tally.counts(), `${coded.code}: ${coded.message}`.slice(0, 255));
+    await setSourceStatus('Error', `last run failed: ${coded.message}${retry}`);
+  }
+  async function setSourceStatus(status: 'OK' | 'Error', message: string | null) {
+    await deps.org
+      .update('Audience_Source__c', source.id, {
+        Status__c: status,
+        Status_Message__c: message === null ? null : message.slice(0, 255),
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the source status'));
+  }
+
+  try {
+    const describe = await deps.describes.describe(source.object);
+    const rules = await loadFieldRules(deps.org, source.object);
+    let resolved: { header: string[]; columns: ImportColumns } | undefined;
+    let context: ChunkContext | undefined;
+    let cursorColumn: string | undefined;
+    let keyColumn: string | undefined;
+
+    for await (const page of reader.read({
+      query: settings.query,
+      ...(incremental && { cursorColumn: settings.cursor, keyColumn: settings.key }),
+      ...(after && { after }),
+      pageSize: settings.pageSize,
+      ...(deps.signal && { signal: deps.signal }),
+    })) {
+      const first = page[0];
+      if (!first) continue;
+      if (!resolved) {
+        resolved = resolveColumns(first, source, describe);
+        const names = Object.keys(first);
+        cursorColumn = names.find((name) => sameName(name, settings.cursor));
+        keyColumn = names.find((name) => sameName(name, settings.key));
+        const fields = resolved.columns.columns.flatMap((column) => (column.field ? [column.field.name] : []));
+        const matchField = resolved.columns.match.field.name;
+        for (const field of fields) {
+          if (field !== matchField && !rules.byField.has(field.toLowerCase())) unmapped.add(field);
+        }
+        if (unmapped.size > 0) {
+          deps.logger.warn(
+            { source: source.name, unmapped: [...unmapped] },
+            'columns fill fields no active field map names: written only when a row creates a record',
+          );
+        }
+        context = {
+          deps: { ...deps, recordRun: false },
+          options: { object: source.object, create: settings.create },
+          matchFieldName: matchField,
+          matchById: resolved.columns.match.field.type === 'id',
+          selectFields: [...fields, ...(describe.field(PROVENANCE_FIELD) ? [PROVENANCE_FIELD] : [])],
+          rules: rules.byField as ReadonlyMap<string, WriteRule>,
+          // A column no field map names is the admin's data for a record we create, and nobody's rule otherwise.
+          defaultRule: 'Always',
+          updateWritability: importWritability(describe, fields, 'update'),
+          createWritability: importWritability(describe, fields, 'create'),
+          provider: `${source.type.toLowerCase()}:${source.name}`,
+          now: now(),
+          updateFields: new Set([...rules.byField.keys()]),
+        };
+      }
+      await importPage(page, resolved, { ...(context as ChunkContext), now: now() }, tally, {
+        rowKey: (row, ordinal) => (keyColumn ? cellText(row[keyColumn]) : `#${ordinal}`),
+        defaultRegion: deps.defaultRegion,
+      });
+      const last = page[page.length - 1] as WarehouseRow;
+      if (cursorColumn && keyColumn) {
+        watermark = { cursor: cellText(last[cursorColumn]), key: cellText(last[keyColumn]) };
+        await deps.watermarks.advance(source.id, watermark);
+      }
+      bar?.update(tally.processed);
+      await run.progress(tally.counts());
+    }
+  } catch (error) {
+    bar?.stop();
+    deps.logger.warn({ err: error, source: source.name }, 'warehouse import failed');
+    if (watermark && watermark !== after) await deps.watermarks.persist(source.id, watermark);
+    await fail(error);
+    return report('failed', errorOf(error));
+  } finally {
+    await reader.close();
+  }
+  bar?.stop();
+  if (watermark && watermark !== after) await deps.watermarks.persist(source.id, watermark);
+  const counts = tally.counts();
+  const status = finishedRunStatus({ succeeded: counts.succeeded + tally.skipped, failed: counts.failed });
+  const unmappedNote = unmapped.size > 0 ? `; unmapped (create only): ${[...unmapped].join(', ')}` : '';
+  await run.finish(
+    status,
+    counts,
+    `${source.name}: ${tally.read} read, ${tally.created} created, ${tally.updated} updated, ` +
+      `${tally.skipped} skipped, ${tally.failed} failed${unmappedNote}`,
+  );
+  await setSourceStatus('OK', null);
+  return report(status === 'Succeeded' ? 'succeeded' : status === 'Failed' ? 'failed' : 'partly');
+}
+
+function errorOf(error: unknown): { code: string; message: string } {
+  const coded = asAppError(error);
+  return { code: coded.code, message: coded.message };
+}
+
+/** One page: rows checked, the later of two rows with one match key kept, then matched and written in chunks. */
+async function importPage(
+  page: readonly WarehouseRow[],
+  resolved: { header: string[]; columns: ImportColumns },
+  context: ChunkContext,
+  tally: WarehouseRunTally,
+  options: { rowKey: (row: WarehouseRow, ordinal: number) => string; defaultRegion: string },
+): Promise<void> {
+  const keys = new Map<number, string>();
+  const latest = new Map<string, ValidRow>();
+  for (const row of page) {
+    tally.read += 1;
+    const line = tally.read;
+    const rowKey = options.rowKey(row, line);
+    keys.set(line, rowKey);
+    const values = resolved.header.map((column) => cellText(row[column]));
+    const checked = validateRow({ line, values }, resolved.columns, { defaultRegion: options.defaultRegion });
+    if (!checked.ok) {
+      tally.add({ line, status: 'failed', reason: checked.reason, detail: checked.detail }, rowKey);
+      continue;
+    }
+    const earlier = latest.get(checked.key);
+    if (earlier) {
+      tally.add({ line: earlier.line, status: 'skipped', reason: 'superseded' }, keys.get(earlier.line) ?? '');
+    }
+    latest.set(checked.key, checked);
+  }
+  const rows = [...latest.values()];
+  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
+    const chunk = rows.slice(start, start + ROWS_PER_CHUNK);
+    // A chunk that throws (Salesforce down) ends the run before the watermark passes these rows.
+    const outcomes = await importChunk(chunk, context);
+    for (const outcome of outcomes) tally.add(outcome, keys.get(outcome.line) ?? outcome.key ?? '');
+  }
+}
