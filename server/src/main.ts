@@ -208,6 +208,11 @@ async function main(): Promise<void> {
     await runtime.start();
     slackEvents = slack?.router ? { state: 'ready', router: slack.router } : { state: 'disabled' };
     dashboard.show(loop.queues.queues());
+    // A stream stand-by (e.g. restarted after a kill -9, its old lease not yet expired) follows once it leads.
+    if (runtime.has('stream')) {
+      if (!runtime.leadsStream()) process.stderr.write('Standing by for the CDC stream lease.\n');
+      await runtime.ledOnce();
+    }
     // Only a worker drains the intake; a process without one would wait for other processes' workers.
     if (runtime.has('worker')) await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();

@@ -41,12 +41,15 @@ export class RoleRuntime {
   private workersStarted = false;
   /** Set once start() resolved: the loop reached the org and loaded its configuration. */
   started = false;
+  private readonly firstLead: Promise<void>;
+  private firstLeadDone: () => void = () => undefined;
 
   constructor(
     readonly loop: Loop,
     private readonly options: RoleRuntimeOptions,
   ) {
     const { redis, logger } = loop.deps;
+    this.firstLead = new Promise((resolve) => (this.firstLeadDone = resolve));
     this.follower = new ConfigFollower({
       redis,
       keys: loop.keys,
@@ -93,6 +96,14 @@ export class RoleRuntime {
   /** Whether this process follows the CDC stream now (holds the stream lease). */
   leadsStream(): boolean {
     return this.streamLease?.isLeader() ?? false;
+  }
+
+  /**
+   * Resolves once this process has first led the stream and run its pending imports (a stand-by: after it took
+   * over). main.ts prints "Following changes" then, as a single process always did after its start.
+   */
+  ledOnce(): Promise<void> {
+    return this.firstLead;
   }
 
   async status(): Promise<RoleStatus> {
@@ -176,7 +187,8 @@ export class RoleRuntime {
         loop.config.current.sources,
         resumable ? undefined : (source) => loop.reconciler.reconcile(source.object),
       )
-      .catch((error: unknown) => loop.deps.logger.error({ err: error }, 'pending imports failed'));
+      .catch((error: unknown) => loop.deps.logger.error({ err: error }, 'pending imports failed'))
+      .finally(() => this.firstLeadDone());
   }
 
   private async unfollowStream(): Promise<void> {
