@@ -19,6 +19,8 @@ export interface AppDependencies {
   adminRoutes?: Router[];
   /** `/slack/events` (Bolt): first, before any body parser — Slack's signature is checked on the raw body. */
   slackEvents?: Router;
+  /** Fields added to every /readyz body (the process's roles and leases: no personal data). */
+  readinessExtras?: () => Promise<Record<string, unknown>>;
 }
 
 /** Builds the HTTP app. It never listens: `main.ts` binds the port, tests use the factory on port 0. */
@@ -40,7 +42,8 @@ export function createApp(deps: AppDependencies): Express {
     const body = mayReadHealthDetail(req, deps.adminToken)
       ? { status: report.status, reasons: report.reasons, checks: report.checks }
       : minimalReport(report);
-    res.status(report.ready ? 200 : 503).json(body);
+    const extras = await deps.readinessExtras?.().catch(() => undefined);
+    res.status(report.ready ? 200 : 503).json({ ...body, ...extras });
   });
 
   if (deps.metrics) {

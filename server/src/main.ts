@@ -11,7 +11,9 @@ import { connectOrg, credentialsFromEnv } from './salesforce/auth/connection-fac
 import { composeLoop, type Loop } from './runtime/compose';
 import { actionTargetsFromEnv } from './runtime/action-targets';
 import { loopSettingsFromEnv } from './runtime/loop-settings';
-import { LoopRuntime } from './runtime/loop-runtime';
+import { RoleRuntime } from './runtime/role-runtime';
+import { sandboxRefusal } from './runtime/sandbox-refusal';
+import { leaseTimings } from './env/role-setting';
 import { formatLoopSummary } from './runtime/loop-summary';
 import { ChangeNarrator } from './sandbox/change-narrator';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
@@ -44,7 +46,8 @@ const EXIT_UNAVAILABLE = 3;
 function parseEnvOrExit(): Env {
   try {
     const env = loadEnv();
-    salesforceMode(env);
+    const refusal = sandboxRefusal(salesforceMode(env), env.ROLE);
+    if (refusal) throw new Error(refusal);
     return env;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
@@ -70,8 +73,10 @@ async function main(): Promise<void> {
   if (mode === 'sandbox') announceSandbox(logger);
   const redis = await connectRedisOrExit(env, logger);
 
-  let runtime: LoopRuntime | undefined;
+  let runtime: RoleRuntime | undefined;
   let heartbeat: HealthHeartbeat | undefined;
+  const roles = env.ROLE;
+  const serves = roles.includes('api');
   let loop: Loop | undefined;
   let sandbox: Sandbox | undefined;
   let loopError: string | undefined;
@@ -95,22 +100,38 @@ async function main(): Promise<void> {
   let slackEvents: SlackEventsState =
     slackSettings || mode === 'sandbox' ? { state: 'starting' } : { state: 'disabled' };
   if (slackEvents.state === 'disabled') logger.warn('Slack step disabled: SLACK_BOT_TOKEN is not set');
+  // Without the api role the process still answers /healthz, /readyz and /metrics on PORT (for its supervisor),
+  // and nothing else: no admin, Slack or webhook routes.
+  const api = serves
+    ? {
+        slackEvents: slackEventsRoute(() => slackEvents),
+        adminToken: env.ADMIN_TOKEN,
+        queueDashboard: dashboard.router,
+        adminRoutes: [deadLetterRoutes(() => loop?.deadLetters)],
+        signalWebhook: createSignalWebhook({
+          secrets: signalSecrets.secrets,
+          metrics,
+          loop: () => loop,
+          logger,
+        }),
+      }
+    : {};
   const app = createApp({
     logger,
-    slackEvents: slackEventsRoute(() => slackEvents),
     metrics,
-    adminToken: env.ADMIN_TOKEN,
-    queueDashboard: dashboard.router,
-    adminRoutes: [deadLetterRoutes(() => loop?.deadLetters)],
-    signalWebhook: createSignalWebhook({
-      secrets: signalSecrets.secrets,
-      metrics,
-      loop: () => loop,
-      logger,
-    }),
+    ...api,
+    readinessExtras: async () => (runtime ? { ...(await runtime.status()) } : { roles }),
     readinessChecks: [
       redisReadinessCheck(() => pingRedis(redis)),
-      salesforceReadinessCheck({ stream: () => loop?.streamState(), startError: () => loopError }),
+      salesforceReadinessCheck({
+        stream: () => loop?.streamState(),
+        startError: () => loopError,
+        notFollowing: () => {
+          if (!runtime?.started) return undefined;
+          if (!runtime.has('stream')) return 'not followed here (no stream role)';
+          return runtime.leadsStream() ? undefined : 'standby (another process holds the stream lease)';
+        },
+      }),
       apiBudgetReadinessCheck(() => loop?.governor.snapshot()),
       // Degraded (still 200) while the stream lags or has dead-lettered events.
       changeStreamReadinessCheck({
@@ -127,7 +148,7 @@ async function main(): Promise<void> {
 
   const host = listenHost(env, mode);
   const server: Server = app.listen(env.PORT, host, () => {
-    logger.info({ host, port: env.PORT, salesforce: mode }, 'audience-loop listening');
+    logger.info({ host, port: env.PORT, salesforce: mode, roles }, 'audience-loop listening');
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, `cannot listen on ${host} port ${env.PORT}`);
@@ -186,12 +207,20 @@ async function main(): Promise<void> {
       : undefined;
     // In sandbox mode every reaction of the loop is told in one readable line (see README "Sandbox").
     const narrator = sandbox ? new ChangeNarrator(loop, (line) => process.stderr.write(`${line}\n`)) : undefined;
-    runtime = new LoopRuntime(loop);
+    runtime = new RoleRuntime(loop, { roles, lease: leaseTimings(env.LEASE_TTL_MS) });
     await runtime.start();
     slackEvents = slack?.router ? { state: 'ready', router: slack.router } : { state: 'disabled' };
-    heartbeat = startHealthHeartbeat(loop, prefix, { slackConnected: !!slackSettings, logger });
+    // One heartbeat per deployment is enough: the process that owns the schedules writes it.
+    if (runtime.has('scheduler'))
+      heartbeat = startHealthHeartbeat(loop, prefix, { slackConnected: !!slackSettings, logger });
     dashboard.show(loop.queues.queues());
-    await loop.drain(10 * 60_000).catch(() => undefined);
+    // A stream stand-by (e.g. restarted after a kill -9, its old lease not yet expired) follows once it leads.
+    if (runtime.has('stream')) {
+      if (!runtime.leadsStream()) process.stderr.write('Standing by for the CDC stream lease.\n');
+      await runtime.ledOnce();
+    }
+    // Only a worker drains the intake; a process without one would wait for other processes' workers.
+    if (runtime.has('worker')) await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();
     process.stderr.write(`\n${summary()}\n\nFollowing changes (Ctrl-C to stop).\n`);
     if (sandbox) process.stderr.write(`${signalWebhookHint(env.PORT, signalSecrets.usesSandboxSecret)}\n`);

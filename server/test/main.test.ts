@@ -78,6 +78,16 @@ describe('npm start (server/src/main.ts)', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
   });
 
+  it('when ROLE names an unknown role, or splits roles without Salesforce settings, then it exits 2 saying why', async () => {
+    const unknown = await startServer({ ROLE: 'api,web' });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/ROLE: unknown role "web"/);
+    const split = await startServer({ ROLE: 'worker' });
+    expect(split.code).toBe(2);
+    expect(split.stderr).toContain('the sandbox org runs inside one process, so it needs ROLE=all');
+    expect(split.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it('when Redis does not answer, then it says which URL it tried and how to start Redis', async () => {
     const port = await freePort();
     const run = await startServer({ REDIS_URL: `redis://127.0.0.1:${port}` });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hostSetting, notOnlySpaces, urlSetting } from './url-setting';
+import { leaseTtlSetting, roleSetting } from './role-setting';
 
 /** Treats '' like a missing variable, so `FOO=` in a .env file falls back to the default instead of failing oddly. */
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -37,6 +38,10 @@ export const envSchema = z
     ),
     /** Unset: pretty when stdout is a terminal, JSON otherwise (`chooseLogFormat` in lib/logger.ts). */
     LOG_FORMAT: z.preprocess(blankAsMissing, z.enum(['pretty', 'json']).optional()),
+    /** What this process does: all (default) or a comma list of api, worker, stream, scheduler (docs/deploy.md). */
+    ROLE: z.preprocess(blankAsMissing, roleSetting),
+    /** Lifetime of the stream and scheduler leases (ms): a crashed holder is replaced within about this long. */
+    LEASE_TTL_MS: z.preprocess(blankAsMissing, leaseTtlSetting),
     PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(3000)),
     /** Interface the HTTP server listens on; unset: 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise (`listenHost`). */
     HOST: z.preprocess(blankAsMissing, hostSetting.optional()),

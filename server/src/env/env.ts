@@ -9,6 +9,7 @@ const FIX_HINTS: Record<string, string> = {
   REDIS_URL: 'e.g. REDIS_URL=redis://127.0.0.1:6379 or redis://127.0.0.1:6379/2 for database 2',
   REDIS_PREFIX: 'e.g. REDIS_PREFIX={al}; the braces keep every key in one Redis Cluster slot',
   ADMIN_TOKEN: 'generate one with: openssl rand -hex 24',
+  ROLE: 'e.g. ROLE=all, or ROLE=api,worker; a deployment runs each role somewhere (docs/deploy.md)',
   SALESFORCE_LOGIN_URL: "the org's My Domain URL, e.g. https://acme.my.salesforce.com",
 };
 

@@ -15,6 +15,11 @@ export interface SalesforceReadinessSources {
   stream: () => StreamStatus | undefined;
   /** Why the loop could not start, if it could not; it wins over the stream's state. */
   startError?: () => string | undefined;
+  /**
+   * Why this process does not follow the stream by design (no `stream` role, or a stand-by of the lease), once its
+   * loop has started and reached the org; then the check is ok with that reason as its state.
+   */
+  notFollowing?: () => string | undefined;
 }
 
 export function salesforceReadinessCheck(sources: SalesforceReadinessSources): ReadinessCheck {
@@ -23,6 +28,8 @@ export function salesforceReadinessCheck(sources: SalesforceReadinessSources): R
     check: async () => {
       const error = sources.startError?.();
       if (error) return { ok: false, detail: error };
+      const standing = sources.notFollowing?.();
+      if (standing) return { ok: true, detail: { state: standing } };
       const status = sources.stream();
       if (!status) return { ok: false, detail: 'connecting' };
       return streamReadiness(status);

@@ -172,6 +172,11 @@ export interface Loop {
   readonly actionCircuits: ActionCircuits;
   /** Signals: the one worker of the `signals` queue, where detectors, Slack and Enrol register their jobs. */
   readonly signals: SignalServices;
+  /**
+   * Job schedulers (enrichment runs, signal detectors): whether this process keeps them (the `scheduler` lease;
+   * always in a single-process loop), and a sync that brings them in line with the loaded configuration.
+   */
+  readonly schedules: { owned: boolean; sync(): Promise<void> };
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
   /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
@@ -187,6 +192,13 @@ export interface Loop {
  */
 export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   const { org, redis, logger } = deps;
+  const schedules: Loop['schedules'] = {
+    owned: true,
+    sync: async () => {
+      await enrichment.reload();
+      await detectors.sync(config.current.signalRules);
+    },
+  };
   const stats = new LoopStats();
   const observers = new LoopObservers();
   const keys = new KeySpace(settings.prefix);
@@ -351,6 +363,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       logger: logger.child({ component: 'enrichment' }),
       defaultRegion: settings.defaultRegion,
       exclusive,
+      ownsSchedules: () => schedules.owned,
     },
     settings.enrichment,
   );
@@ -474,9 +487,12 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     },
   );
   signals.jobs.handle('detect', (job) => detectors.handle(job));
-  config.onLoaded((loaded) => detectors.sync(loaded.signalRules));
+  config.onLoaded(async (loaded) => {
+    if (schedules.owned) await detectors.sync(loaded.signalRules);
+  });
 
   const loop: Loop = {
+    schedules,
     settings,
     deps,
     stats,

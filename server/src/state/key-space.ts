@@ -59,6 +59,16 @@ export class KeySpace {
     return `${this.prefix}:lease:cdc-stream`;
   }
 
+  /** The `scheduler` role's lease: job schedulers and the dead-letter sweep run in one process. */
+  schedulerLease(): string {
+    return `${this.prefix}:lease:scheduler`;
+  }
+
+  /** Bumped after every configuration load of the stream leader; other processes reload when it moves. */
+  configVersion(): string {
+    return `${this.prefix}:config-version`;
+  }
+
   /** When each record request of one requester arrived (a sliding hour; the limit holds across restarts). */
   recordRequests(requesterId: string): string {
     return `${this.prefix}:record-requests:${requesterId}`;

@@ -16,6 +16,7 @@ import { ReplayCommits } from './replay-commits';
 import { REPLAY_NEW, isInvalidReplayError } from './replay-position';
 import type { ChangeSeen, ReplayStore } from './replay-store';
 import { SessionRecovery } from './session-recovery';
+import { StaleFenceError } from './stale-fence-error';
 import type { StreamState, StreamStatus } from './stream-status';
 import { WakeableSleeps } from './wakeable-sleeps';
 
@@ -362,6 +363,12 @@ export class CdcSubscriber {
         await work();
         return true;
       } catch (error) {
+        if (error instanceof StaleFenceError) {
+          // A newer leader follows the stream: stop here (not awaited — stop() waits for this very chain).
+          this.log.error({ fence: error.fence, current: error.current }, `${what} refused: ${error.message}`);
+          void this.stop();
+          return false;
+        }
         const delayMs = backoffDelay(attempt, this.options.backoff);
         this.current.lastError = error instanceof Error ? error.message : String(error);
         this.log.error({ err: error, attempt: attempt + 1, delayMs }, `${what} failed; retrying`);

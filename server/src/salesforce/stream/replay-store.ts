@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../../state/key-space';
+import { StaleFenceError } from './stale-fence-error';
 
 /** What was processed with a replay id: reconciliation later asks for changes since the latest commitTimestamp. */
 export interface ChangeSeen {
@@ -8,17 +9,21 @@ export interface ChangeSeen {
   commitTimestamp: number;
 }
 
-// Moves each value forward only; both keys share the prefix's hash tag, so this is one slot on Redis Cluster.
+// Moves each value forward only; every key shares the prefix's hash tag, so this is one slot on Redis Cluster.
+// KEYS: replay id, the stream lease's fencing counter, the fence of the last commit, [last change seen].
+// ARGV: replay id, force ('1'), fence ('' = unfenced), [commit timestamp]. Returns 1 moved, 0 not, -1 fenced out.
 const COMMIT_SCRIPT = `
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return -1 end
 local advanced = 0
 local current = redis.call('GET', KEYS[1])
 if ARGV[2] == '1' or not current or tonumber(current) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1])
+  if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3]) end
   advanced = 1
 end
-if #KEYS > 1 then
-  local seen = redis.call('GET', KEYS[2])
-  if not seen or tonumber(seen) < tonumber(ARGV[3]) then redis.call('SET', KEYS[2], ARGV[3]) end
+if #KEYS > 3 then
+  local seen = redis.call('GET', KEYS[4])
+  if not seen or tonumber(seen) < tonumber(ARGV[4]) then redis.call('SET', KEYS[4], ARGV[4]) end
 end
 return advanced
 `;
@@ -29,11 +34,30 @@ return advanced
  * slower path cannot rewind the stream).
  */
 export class ReplayStore {
+  /** The stream leader's fencing token: set, every commit is refused once a newer leader drew a higher one. */
+  private fence: number | undefined;
+  private readonly fencedOutListeners: ((error: StaleFenceError) => void)[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
     readonly channel: string,
   ) {}
+
+  /** Commits from now on carry `fence` and are refused (StaleFenceError) once the lease's counter moved past it. */
+  fenceWith(fence: number): void {
+    this.fence = fence;
+  }
+
+  /** Called when a commit was refused by the fence (the lease steps down). */
+  onFencedOut(listener: (error: StaleFenceError) => void): void {
+    this.fencedOutListeners.push(listener);
+  }
+
+  /** The fencing token of the leader that stored the current replay id (null: stored unfenced, or nothing yet). */
+  async committedFence(): Promise<number | null> {
+    return parseNumber(await this.redis.get(this.committerFenceKey())) ?? null;
+  }
 
   async get(): Promise<number | undefined> {
     return parseNumber(await this.redis.get(this.keys.replayId(this.channel)));
@@ -59,14 +83,24 @@ export class ReplayStore {
 
   private async run(replayId: number, force: boolean, seen: ChangeSeen | undefined): Promise<boolean> {
     if (!Number.isSafeInteger(replayId)) throw new Error(`replay id must be an integer, got ${replayId}`);
-    const keys = [this.keys.replayId(this.channel)];
-    const args = [String(replayId), force ? '1' : '0'];
+    const fence = this.fence;
+    const keys = [this.keys.replayId(this.channel), `${this.keys.streamLease()}:fence`, this.committerFenceKey()];
+    const args = [String(replayId), force ? '1' : '0', fence === undefined ? '' : String(fence)];
     if (seen && Number.isFinite(seen.commitTimestamp)) {
       keys.push(this.keys.lastChangeSeen(seen.entityName));
       args.push(String(Math.trunc(seen.commitTimestamp)));
     }
     const advanced = await this.redis.eval(COMMIT_SCRIPT, keys.length, ...keys, ...args);
+    if (advanced === -1 && fence !== undefined) {
+      const error = new StaleFenceError(fence, parseNumber(await this.redis.get(keys[1] as string)) ?? null);
+      for (const listener of this.fencedOutListeners) listener(error);
+      throw error;
+    }
     return advanced === 1;
+  }
+
+  private committerFenceKey(): string {
+    return `${this.keys.replayId(this.channel)}:fence`;
   }
 }
 

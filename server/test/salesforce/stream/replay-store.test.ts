@@ -69,3 +69,31 @@ describe('ReplayStore', () => {
     expect(await store.get()).toBeUndefined();
   });
 });
+
+describe('ReplayStore with a fencing token', () => {
+  it('when a newer lease holder drew a higher fence, then the old holder is refused and nothing it sent is stored', async () => {
+    const { keys } = freshStore();
+    const fenceKey = `${keys.streamLease()}:fence`;
+    const old = new ReplayStore(redis, keys, CHANNEL);
+    const refusals: number[] = [];
+    old.onFencedOut((error) => refusals.push(error.fence));
+    old.fenceWith(await redis.incr(fenceKey));
+    expect(await old.commit(10, { entityName: 'Contact', commitTimestamp: 1_000 })).toBe(true);
+    expect(await old.committedFence()).toBe(1);
+
+    const current = new ReplayStore(redis, keys, CHANNEL);
+    current.fenceWith(await redis.incr(fenceKey));
+    expect(await current.commit(11)).toBe(true);
+
+    await expect(old.commit(50, { entityName: 'Contact', commitTimestamp: 9_000 })).rejects.toMatchObject({
+      code: 'STREAM_FENCED_OUT',
+      fence: 1,
+      current: 2,
+    });
+    await expect(old.replace(5)).rejects.toMatchObject({ code: 'STREAM_FENCED_OUT' });
+    expect(refusals).toEqual([1, 1]);
+    expect(await current.get()).toBe(11);
+    expect(await current.committedFence()).toBe(2);
+    expect(await current.lastChangeSeen('Contact')).toBe(1_000);
+  });
+});

@@ -123,6 +123,7 @@ export class EnrichmentRunner {
     const known = new Set<string>(this.deps.registry.providers.keys());
     const loaded = await loadEnrichmentPlans(this.deps.org, this.deps.statuses, known, this.deps.logger);
     this.plans = loaded.plans;
+    if (this.deps.ownsSchedules?.() === false) return;
     await syncRunSchedules(this.deps.queues.queue('runs'), this.plans, this.deps.schedulePattern);
   }
 

@@ -44,6 +44,8 @@ export interface EnrichmentRunnerDeps {
   exclusive?: ExclusiveRecords;
   /** Tests only: the cron pattern given to BullMQ instead of the plan's (e.g. every second). */
   schedulePattern?: (plan: EnrichmentPlan) => string;
+  /** Whether this process keeps the run schedulers (the `scheduler` role's lease holder; default yes). */
+  ownsSchedules?: () => boolean;
 }
 
 /** Holds records against overlapping intake batches; `work` gets the ids it may process now. */
