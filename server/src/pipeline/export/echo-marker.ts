@@ -1,4 +1,4 @@
-import { echoFingerprint } from './echo-value';
+import { echoFingerprintText } from './echo-value';
 
 /** FNV-1a over a string's UTF-16 units, from a given offset basis (two bases give two independent 32-bit hashes). */
 function fnv1a(text: string, basis: number): number {
@@ -17,6 +17,6 @@ function fnv1a(text: string, basis: number): number {
  * writes' events, never a person's edit.
  */
 export function echoMarker(field: string, value: unknown): string {
-  const text = `${field}=${echoFingerprint(value)}`;
+  const text = `${field}=${echoFingerprintText(value)}`;
   return fnv1a(text, 0x811c9dc5).toString(36) + fnv1a(text, 0x050c5d1f).toString(36).padStart(7, '0');
 }

@@ -85,12 +85,20 @@ export class MirrorStore {
   private async write(records: MirrorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const packed = await this.encodeAll(records);
-    const pipeline = this.redis.pipeline();
+    // One HSET per object and one SADD per account for the whole page (a command per record was most of the cost).
+    const byObject = new Map<RecordObject, Map<string, string>>();
+    const byAccount = new Map<string, string[]>();
     records.forEach((record, index) => {
-      pipeline.hset(this.keys.mirror(record.object), record.id, packed[index] as string);
+      let hash = byObject.get(record.object);
+      if (!hash) byObject.set(record.object, (hash = new Map()));
+      hash.set(record.id, packed[index] as string);
       const accountId = record.object === 'Contact' ? record.fields.AccountId : undefined;
-      if (typeof accountId === 'string' && accountId) pipeline.sadd(this.keys.accountContacts(accountId), record.id);
+      if (typeof accountId === 'string' && accountId)
+        byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), record.id]);
     });
+    const pipeline = this.redis.pipeline();
+    for (const [object, hash] of byObject) pipeline.hset(this.keys.mirror(object), hash);
+    for (const [accountId, ids] of byAccount) pipeline.sadd(this.keys.accountContacts(accountId), ...ids);
     await pipeline.exec();
   }
 
@@ -116,20 +124,21 @@ export class MirrorStore {
     if (current.size === 0) return patched;
     for (const [id, held] of current) patched.set(id, { ...held, fields: { ...held.fields, ...changes.get(id) } });
     const packed = await this.encodeAll([...patched.values()]);
+    const hash = new Map<string, string>();
     const pipeline = this.redis.pipeline();
     let index = 0;
     for (const [id, held] of current) {
       const next = patched.get(id) as MirrorRecord;
-      pipeline.hset(this.keys.mirror(object), id, packed[index] as string);
+      hash.set(id, packed[index] as string);
       index += 1;
       if (object !== 'Contact') continue;
       const oldAccount = held.fields.AccountId;
       const newAccount = next.fields.AccountId;
+      if (oldAccount === newAccount) continue; // the index already holds it
       if (typeof newAccount === 'string' && newAccount) pipeline.sadd(this.keys.accountContacts(newAccount), id);
-      if (typeof oldAccount === 'string' && oldAccount && oldAccount !== newAccount) {
-        pipeline.srem(this.keys.accountContacts(oldAccount), id);
-      }
+      if (typeof oldAccount === 'string' && oldAccount) pipeline.srem(this.keys.accountContacts(oldAccount), id);
     }
+    pipeline.hset(this.keys.mirror(object), hash);
     await pipeline.exec();
     return patched;
   }
