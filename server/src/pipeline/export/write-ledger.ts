@@ -358,27 +358,30 @@ export class WriteLedger {
     const expiresAt = String(now + ttlMs);
     const keys: string[] = [];
     const args: string[] = [String(now), String(ttlMs)];
+    const markers: { recordId: string; markers: string[] }[] = [];
     for (const { recordId, fields } of writes) {
       const names = Object.keys(fields);
       if (names.length === 0) continue;
+      const marks = names.map((name) => echoMarker(name, fields[name]));
+      markers.push({ recordId, markers: marks });
       keys.push(this.echoKey(recordId));
-      args.push(`${expiresAt}:${names.map((name) => echoMarker(name, fields[name])).join(',')}`);
+      args.push(`${expiresAt}:${marks.join(',')}`);
     }
     if (keys.length === 0) return;
     await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
-    this.rememberMarks(writes, now + ttlMs);
+    this.rememberMarks(markers, now + ttlMs);
   }
 
-  private rememberMarks(writes: readonly RecordFields[], expiresAt: number): void {
+  private rememberMarks(writes: readonly { recordId: string; markers: string[] }[], expiresAt: number): void {
     if (this.localMarks.size + writes.length > MAX_LOCAL_MARKED_RECORDS) this.pruneLocalMarks();
-    for (const { recordId, fields } of writes) {
+    for (const { recordId, markers } of writes) {
       let marks = this.localMarks.get(recordId);
       if (!marks) {
         if (this.localMarks.size >= MAX_LOCAL_MARKED_RECORDS) continue; // Redis alone answers for this one
         marks = new Map();
         this.localMarks.set(recordId, marks);
       }
-      for (const name of Object.keys(fields)) marks.set(echoMarker(name, fields[name]), expiresAt);
+      for (const marker of markers) marks.set(marker, expiresAt);
     }
   }
 

@@ -8,8 +8,10 @@ import { PROVENANCE_FIELD } from '../export/provenance';
  * - 0: the value as it is;
  * - 1: a Salesforce date-time (`2026-12-06T02:43:58.000+0000`) kept as epoch ms;
  * - 2: an ISO date-time (`…Z`, what `toISOString` gives) kept as epoch ms;
- * - 3: Audience_Provenance__c kept as rows `[field, value, provider, confidence, cost, fetchedAt ms, rule,
- *   writtenAt − fetchedAt]` with field, provider and rule as name ids.
+ * - 3: for Audience_Provenance__c, rows `[field, value, provider, confidence, cost, fetchedAt, rule, writtenAt −
+ *   fetchedAt]` with field, provider and rule as name ids, fetchedAt in ms after the previous row's (the first row's
+ *   from 0), and the value left out (a row of 7) when it equals the record's own value of that field; for user-id
+ *   fields (`LastModifiedById`, `OwnerId`, few distinct values) the value's name id.
  * `idFlag` 1 means the `Id` field equals the hash field and was left out. Every packing is checked to give back the
  * exact text; a value that would not is kept as it is. Records written before (JSON objects) are read as they are.
  */
@@ -22,9 +24,13 @@ const PROVENANCE_KEYS = ['value', 'provider', 'confidence', 'cost', 'fetchedAt',
 const KIND_PLAIN = 0;
 const KIND_SF_DATETIME = 1;
 const KIND_ISO_DATETIME = 2;
-const KIND_PROVENANCE = 3;
+/** Provenance rows, or a user id's name id (which one the field says). */
+const KIND_PACKED = 3;
 
 type ProvenanceRow = [string, FieldValue, string, number, number, number, string, number];
+
+/** Fields whose values are user ids: an org has few, so each is kept as a dictionary id. */
+const USER_ID_FIELDS = new Set(['LastModifiedById', 'OwnerId', 'CreatedById']);
 
 /** A record prepared for encoding: what it needs from the dictionary, and how to finish once ids are known. */
 export interface PreparedRecord {
@@ -103,12 +109,17 @@ export function prepareRecord(id: string, fields: Record<string, FieldValue>): P
       continue;
     }
     names.push(name);
+    if (typeof value === 'string' && USER_ID_FIELDS.has(name)) {
+      names.push(value);
+      parts.push([name, KIND_PACKED, value]);
+      continue;
+    }
     if (typeof value === 'string' && value.length >= 24) {
       if (name === PROVENANCE_FIELD) {
         const rows = provenanceRows(value);
         if (rows) {
           for (const row of rows) names.push(row[0], row[2], row[6]);
-          parts.push([name, KIND_PROVENANCE, rows]);
+          parts.push([name, KIND_PACKED, rows]);
           continue;
         }
       }
@@ -136,18 +147,18 @@ export function prepareRecord(id: string, fields: Record<string, FieldValue>): P
       const out: unknown[] = [idOmitted];
       for (const [name, kind, value] of parts) {
         out.push(id(name) * 4 + kind);
-        if (kind === KIND_PROVENANCE) {
+        if (kind === KIND_PACKED && typeof value === 'string') out.push(id(value));
+        else if (kind === KIND_PACKED) {
+          let previous = 0;
           out.push(
-            (value as ProvenanceRow[]).map((row) => [
-              id(row[0]),
-              row[1],
-              id(row[2]),
-              row[3],
-              row[4],
-              row[5],
-              id(row[6]),
-              row[7],
-            ]),
+            (value as ProvenanceRow[]).map((row) => {
+              const fetchedDelta = row[5] - previous;
+              previous = row[5];
+              const head = [id(row[0])];
+              // The record's own value of the field is usually the one provenance explains: not kept twice.
+              if (!(Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1])) head.push(row[1] as never);
+              return [...head, id(row[2]), row[3], row[4], fetchedDelta, id(row[6]), row[7]];
+            }),
           );
         } else out.push(value);
       }
@@ -164,6 +175,7 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
   if (raw.charCodeAt(0) !== 91 /* [ */) return JSON.parse(raw) as Record<string, FieldValue>;
   const packed = JSON.parse(raw) as unknown[];
   const fields: Record<string, FieldValue> = {};
+  const provenanceFields: [string, unknown[][]][] = [];
   if (packed[0] === 1) fields.Id = id;
   const name = (nameId: number): string => {
     const found = dictionary.name(nameId);
@@ -178,19 +190,31 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
     if (kind === KIND_PLAIN) fields[field] = value as FieldValue;
     else if (kind === KIND_SF_DATETIME) fields[field] = sfDatetimeText(value as number);
     else if (kind === KIND_ISO_DATETIME) fields[field] = new Date(value as number).toISOString();
+    else if (typeof value === 'number') fields[field] = name(value);
     else {
-      const rows = (value as unknown[][]).map((row): ProvenanceRow => [
-        name(row[0] as number),
-        row[1] as FieldValue,
-        name(row[2] as number),
-        row[3] as number,
-        row[4] as number,
-        row[5] as number,
-        name(row[6] as number),
-        row[7] as number,
-      ]);
-      fields[field] = provenanceText(rows);
+      fields[field] = null; // keeps the field's place; filled below
+      provenanceFields.push([field, value as unknown[][]]);
     }
+  }
+  // After the other fields: a row without its value takes the record's own.
+  for (const [field, packedRows] of provenanceFields) {
+    let fetchedAt = 0;
+    const rows = packedRows.map((row): ProvenanceRow => {
+      const rowField = name(row[0] as number);
+      const rest = row.length === 7 ? [fields[rowField] ?? null, ...row.slice(1)] : row.slice(1);
+      fetchedAt += rest[4] as number;
+      return [
+        rowField,
+        rest[0] as FieldValue,
+        name(rest[1] as number),
+        rest[2] as number,
+        rest[3] as number,
+        fetchedAt,
+        name(rest[5] as number),
+        rest[6] as number,
+      ];
+    });
+    fields[field] = provenanceText(rows);
   }
   return fields;
 }

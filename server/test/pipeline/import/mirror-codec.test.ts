@@ -61,6 +61,16 @@ describe('MirrorStore: the compact encoding', () => {
     expect((await mirror.get('Contact', ID))?.fields.Audience_Provenance__c).toBe(provenance);
     const stored = (await redis.hget(keys.mirror('Contact'), ID)) as string;
     expect(stored.length).toBeLessThan(JSON.stringify(fields).length / 2);
+    expect(Object.keys((await mirror.get('Contact', ID))?.fields ?? {})).toEqual(Object.keys(fields));
+  });
+
+  it('when provenance explains a value the record no longer holds, then that value is kept in its row', async () => {
+    const mirror = new MirrorStore(redis, keys);
+    const edited = { ...fields, Id: '003000000000003AAA', Seniority__c: 'VP', Department: 'Sales' };
+    await mirror.putMany([{ id: edited.Id, object: 'Contact', fields: edited }]);
+    const back = (await mirror.get('Contact', edited.Id))?.fields;
+    expect(back).toEqual(edited);
+    expect(back?.Audience_Provenance__c).toBe(provenance);
   });
 
   it('when another process assigned the names, then a fresh store still reads the record', async () => {
