@@ -27,7 +27,8 @@ const KIND_ISO_DATETIME = 2;
 /** Provenance rows, or a user id's name id (which one the field says). */
 const KIND_PACKED = 3;
 
-type ProvenanceRow = [string, FieldValue, string, number, number, number, string, number];
+/** field, value, provider, confidence, cost, fetchedAt ms, rule, writtenAt − fetchedAt, and `previous` if the entry has it. */
+type ProvenanceRow = [string, FieldValue, string, number, number, number, string, number, FieldValue?];
 
 /** Fields whose values are user ids: an org has few, so each is kept as a dictionary id. */
 const USER_ID_FIELDS = new Set(['LastModifiedById', 'OwnerId', 'CreatedById']);
@@ -67,7 +68,10 @@ function provenanceRows(text: string): ProvenanceRow[] | undefined {
   for (const [field, entry] of Object.entries(parsed as Record<string, unknown>)) {
     if (entry === null || typeof entry !== 'object') return undefined;
     const keys = Object.keys(entry);
-    if (keys.length !== PROVENANCE_KEYS.length || keys.some((key, i) => key !== PROVENANCE_KEYS[i])) return undefined;
+    // Entries carry `previous` (what a rep's Undo restores) since the undo work; older ones do not.
+    const withPrevious = keys.length === PROVENANCE_KEYS.length + 1 && keys[PROVENANCE_KEYS.length] === 'previous';
+    if (keys.length !== PROVENANCE_KEYS.length && !withPrevious) return undefined;
+    if (PROVENANCE_KEYS.some((key, i) => keys[i] !== key)) return undefined;
     const e = entry as Record<string, unknown>;
     const value = e.value;
     if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) return undefined;
@@ -76,15 +80,30 @@ function provenanceRows(text: string): ProvenanceRow[] | undefined {
     const fetchedAt = typeof e.fetchedAt === 'string' ? isoMs(e.fetchedAt) : undefined;
     const writtenAt = typeof e.writtenAt === 'string' ? isoMs(e.writtenAt) : undefined;
     if (fetchedAt === undefined || writtenAt === undefined) return undefined;
-    rows.push([field, value as FieldValue, e.provider, e.confidence, e.cost, fetchedAt, e.rule, writtenAt - fetchedAt]);
+    const row: ProvenanceRow = [
+      field,
+      value as FieldValue,
+      e.provider,
+      e.confidence,
+      e.cost,
+      fetchedAt,
+      e.rule,
+      writtenAt - fetchedAt,
+    ];
+    if (withPrevious) {
+      if (e.previous !== null && !['string', 'number', 'boolean'].includes(typeof e.previous)) return undefined;
+      row.push(e.previous as FieldValue);
+    }
+    rows.push(row);
   }
   return provenanceText(rows) === text ? rows : undefined;
 }
 
 function provenanceText(rows: ProvenanceRow[]): string {
   const out: Record<string, unknown> = {};
-  for (const [field, value, provider, confidence, cost, fetchedAt, rule, writtenDelta] of rows) {
-    out[field] = {
+  for (const row of rows) {
+    const [field, value, provider, confidence, cost, fetchedAt, rule, writtenDelta] = row;
+    const entry: Record<string, unknown> = {
       value,
       provider,
       confidence,
@@ -93,6 +112,8 @@ function provenanceText(rows: ProvenanceRow[]): string {
       rule,
       writtenAt: new Date(fetchedAt + writtenDelta).toISOString(),
     };
+    if (row.length === 9) entry.previous = row[8];
+    out[field] = entry;
   }
   return JSON.stringify(out);
 }
@@ -154,10 +175,15 @@ export function prepareRecord(id: string, fields: Record<string, FieldValue>): P
             (value as ProvenanceRow[]).map((row) => {
               const fetchedDelta = row[5] - previous;
               previous = row[5];
-              const head = [id(row[0])];
-              // The record's own value of the field is usually the one provenance explains: not kept twice.
-              if (!(Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1])) head.push(row[1] as never);
-              return [...head, id(row[2]), row[3], row[4], fetchedDelta, id(row[6]), row[7]];
+              // The record's own value of the field is usually the one provenance explains: not kept twice. The
+              // first item is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
+              const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
+              const hasPrevious = row.length === 9;
+              const packedRow: unknown[] = [id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
+              if (!omitValue) packedRow.push(row[1]);
+              packedRow.push(id(row[2]), row[3], row[4], fetchedDelta, id(row[6]), row[7]);
+              if (hasPrevious) packedRow.push(row[8]);
+              return packedRow;
             }),
           );
         } else out.push(value);
@@ -200,10 +226,11 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
   for (const [field, packedRows] of provenanceFields) {
     let fetchedAt = 0;
     const rows = packedRows.map((row): ProvenanceRow => {
-      const rowField = name(row[0] as number);
-      const rest = row.length === 7 ? [fields[rowField] ?? null, ...row.slice(1)] : row.slice(1);
+      const head = row[0] as number;
+      const rowField = name(head >> 2);
+      const rest = head & 1 ? [fields[rowField] ?? null, ...row.slice(1)] : row.slice(1);
       fetchedAt += rest[4] as number;
-      return [
+      const decoded: ProvenanceRow = [
         rowField,
         rest[0] as FieldValue,
         name(rest[1] as number),
@@ -213,6 +240,8 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
         name(rest[5] as number),
         rest[6] as number,
       ];
+      if (head & 2) decoded.push(rest[7] as FieldValue);
+      return decoded;
     });
     fields[field] = provenanceText(rows);
   }

@@ -73,6 +73,29 @@ describe('MirrorStore: the compact encoding', () => {
     expect(back?.Audience_Provenance__c).toBe(provenance);
   });
 
+  it('when a provenance entry has keys of its own (an undo mark, a hand edit), then the text is kept as it is', async () => {
+    const marked = JSON.parse(provenance) as Record<string, Record<string, unknown>>;
+    (marked.Department as Record<string, unknown>).undoneBy = '005000000000002AAA';
+    const text = JSON.stringify(marked);
+    const mirror = new MirrorStore(redis, keys);
+    const record = { ...fields, Id: '003000000000005AAA', Audience_Provenance__c: text };
+    await mirror.putMany([{ id: record.Id, object: 'Contact', fields: record }]);
+    expect((await mirror.get('Contact', record.Id))?.fields.Audience_Provenance__c).toBe(text);
+  });
+
+  it('when provenance entries carry `previous` (undo), some of them, then the text still reads back exactly', async () => {
+    const withPrevious = JSON.parse(provenance) as Record<string, Record<string, unknown>>;
+    (withPrevious.Seniority__c as Record<string, unknown>).previous = 'Director';
+    (withPrevious.Department as Record<string, unknown>).previous = null;
+    const text = JSON.stringify(withPrevious);
+    const mirror = new MirrorStore(redis, keys);
+    const record = { ...fields, Id: '003000000000004AAA', Audience_Provenance__c: text };
+    await mirror.putMany([{ id: record.Id, object: 'Contact', fields: record }]);
+    expect((await mirror.get('Contact', record.Id))?.fields.Audience_Provenance__c).toBe(text);
+    const stored = (await redis.hget(keys.mirror('Contact'), record.Id)) as string;
+    expect(stored).not.toContain('fetchedAt');
+  });
+
   it('when another process assigned the names, then a fresh store still reads the record', async () => {
     await new MirrorStore(redis, keys).putMany([{ id: ID, object: 'Contact', fields: { ...fields, Extra__c: 'x' } }]);
     const other = new MirrorStore(redis, keys);
