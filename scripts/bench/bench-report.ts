@@ -22,6 +22,10 @@ export interface BenchFigures {
   latency_p99_ms: number;
   peak_rss_mb: number;
   redis_bytes_per_record: number;
+  /** MEMORY USAGE by key family after the first sync. */
+  redis_bytes_by_family: SyncResult['redisBytesByFamily'];
+  /** Records per server CPU-second in the first sync (the cost of a record, whatever else runs on the machine). */
+  records_per_cpu_second: number;
   noop_write_calls: number;
   echo_jobs: number;
   /** 1,000 records entering an audience with a Campaign action (`--only actions` runs just this part). */
@@ -63,6 +67,8 @@ export function benchFigures(latencyMs: number, d: BenchDetails): BenchFigures {
     latency_p99_ms: round(d.stream.latencyP99Ms, 0),
     peak_rss_mb: round(Math.max(d.sync.peakRssMb, d.syncNoLatency.peakRssMb, d.syncBulk.peakRssMb)),
     redis_bytes_per_record: round(d.sync.redisBytesPerRecord, 0),
+    redis_bytes_by_family: d.sync.redisBytesByFamily,
+    records_per_cpu_second: round(d.sync.recordsPerCpuSecond, 0),
     noop_write_calls: d.noop.writeCalls,
     echo_jobs: d.sync.echoJobs + d.noop.jobs,
     action_api_calls_per_1000: round(d.action.apiCallsPer1000, 2),

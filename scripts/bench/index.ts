@@ -6,7 +6,7 @@
  * (with and without per-call latency), the naive jsforce baseline, a change stream, a no-op second run, and the
  * action figure (1,000 records entering an audience with a Campaign action).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -16,6 +16,8 @@ import { connectionAs, createBenchConfig } from './bench-config';
 import { ChangeListener } from './change-listener';
 import { runChangeStream } from './change-stream';
 import { numberArg, parseCliArgs } from './cli-args';
+import { formatSelfTime, newestProfile, topSelfTime } from './cpu-profile-summary';
+import { costFigures, formatCostTable } from './cost-report';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { runInitialSync } from './initial-sync';
 import { runNaiveBaseline } from './naive-baseline';
@@ -33,16 +35,24 @@ const naiveSample = Math.min(records, numberArg(args, 'naive-sample', quick ? 20
 const redisUrl = String(args.get('redis-url') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const jsonFile = args.get('json');
 const echo = args.has('echo');
-/** Only the first initial sync (e.g. `--records 100000 --sync-only` for peak RSS at scale). */
-const syncOnly = args.has('sync-only');
+/**
+ * Only the first initial sync (e.g. `--records 100000 --sync-only` for peak RSS at scale); `--only initial-sync` is
+ * the same. `--runs N` repeats it on fresh emulators and prefixes and reports the medians (records/s varies with load).
+ */
+const syncOnly = args.has('sync-only') || args.get('only') === 'initial-sync';
+const syncRuns = Math.max(1, numberArg(args, 'runs', 1));
 /** `--only actions`: just the action figure (its own emulator and server), `--action-records` entries. */
 const actionsOnly = args.get('only') === 'actions';
 const actionRecords = numberArg(args, 'action-records', 1000);
+/** `--cpu-prof [dir]` (default `.tmp/cpu-prof`): the server's V8 profile, and its top self-time functions printed. */
+const cpuProfArg = args.get('cpu-prof');
+const cpuProfDir = cpuProfArg === undefined ? undefined : cpuProfArg === true ? '.tmp/cpu-prof' : cpuProfArg;
+if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 /** `--server-heap-mb N` runs the server with --max-old-space-size=N (to see how much of its RSS is lazy GC). */
 const serverNodeArgs = [
   ...(args.has('server-heap-mb') ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`] : []),
   // `--cpu-prof <dir>`: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-  ...(args.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${String(args.get('cpu-prof'))}`] : []),
+  ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
 ];
 const cwd = process.cwd();
 const timeoutMs = 30 * 60_000;
@@ -95,6 +105,17 @@ async function actionFigure(): Promise<ActionFigureResult> {
   return action;
 }
 
+/** After a profiled server stopped: its profile's top self-time functions, on stderr. */
+function printProfile(): void {
+  if (!cpuProfDir) return;
+  const path = newestProfile(cpuProfDir);
+  if (!path) {
+    log(`no .cpuprofile in ${cpuProfDir}`);
+    return;
+  }
+  process.stderr.write(`${formatSelfTime(topSelfTime(path, cwd, 30), path)}\n`);
+}
+
 async function main(): Promise<void> {
   await checkRedis();
   if (actionsOnly) {
@@ -134,8 +155,44 @@ async function main(): Promise<void> {
     );
     log(`  ${first.result.recordsPerS.toFixed(1)} records/s, ${first.result.apiCalls} API calls`);
     if (syncOnly) {
-      process.stdout.write(`${JSON.stringify(first.result, null, 2)}\n`);
-      if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify(first.result, null, 2)}\n`);
+      await server.stop();
+      printProfile();
+      const runs = [first.result];
+      await redis.clear();
+      await emulator.stop();
+      for (let run = 2; run <= syncRuns; run += 1) {
+        log(`initial sync ${run} of ${syncRuns}`);
+        const again = await freshEmulator();
+        cleanups.push(() => again.stop());
+        const next = await runInitialSync({
+          cwd,
+          emulator: again,
+          redisUrl,
+          prefix: tag(),
+          records,
+          latencyMs,
+          serverEnv: firstSyncEnv,
+          serverNodeArgs,
+          echo,
+          timeoutMs,
+        });
+        cleanups.push(
+          () => next.redis.clear().then(() => next.redis.close()),
+          () => next.server.stop(),
+        );
+        log(
+          `  ${next.result.recordsPerS.toFixed(1)} records/s, ${next.result.recordsPerCpuSecond.toFixed(0)} records/CPU-s`,
+        );
+        await next.server.stop();
+        await next.redis.clear();
+        await again.stop();
+        runs.push(next.result);
+      }
+      const cost = costFigures(runs);
+      process.stdout.write(`${formatCostTable(cost)}\n`);
+      const out = { ...cost, runs };
+      if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`);
+      else process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }
 
@@ -162,6 +219,7 @@ async function main(): Promise<void> {
         `${deadLettered} change events dead-lettered`,
     );
     await server.stop();
+    printProfile();
 
     log('second run over unchanged data');
     const noop = await runNoopRerun({ cwd, emulator, redis, redisUrl, serverEnv, timeoutMs });

@@ -4,6 +4,7 @@ import { countEnriched } from './org-probe';
 import { RedisPrefix } from './redis-prefix';
 import { ServerProcess } from './server-process';
 import { connectionAs } from './bench-config';
+import type { FamilyBytes } from './redis-families';
 
 export interface SyncResult {
   records: number;
@@ -15,6 +16,8 @@ export interface SyncResult {
   peakRssMb: number;
   redisBytesPerRecord: number;
   redisKeys: number;
+  /** MEMORY USAGE by key family after the sync (mirror, ledger, echo, membership, intake, caches, queues, other). */
+  redisBytesByFamily: FamilyBytes;
   echoJobs: number;
   enriched: number;
   /** CPU seconds the server used for the sync, and the rate one dedicated core would give at that cost. */
@@ -99,6 +102,7 @@ export async function runInitialSync(input: {
       peakRssMb: server.peakRss / 1024 / 1024,
       redisBytesPerRecord: memory.bytes / input.records,
       redisKeys: memory.keys,
+      redisBytesByFamily: memory.byFamily,
       echoJobs,
       enriched,
       serverCpuSeconds,

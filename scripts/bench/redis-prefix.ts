@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { emptyFamilies, familyOf, type FamilyBytes } from './redis-families';
 
 /** What the server's keys under one prefix hold, and their removal (never FLUSHDB: the Redis may be shared). */
 export class RedisPrefix {
@@ -20,19 +21,29 @@ export class RedisPrefix {
     } while (cursor !== '0');
   }
 
-  /** Sum of MEMORY USAGE over every key of the prefix, and the number of keys. */
-  async memory(): Promise<{ bytes: number; keys: number }> {
+  /**
+   * Sum of MEMORY USAGE over every key of the prefix, the number of keys, and both by key family (mirror, ledger, …).
+   * Every key is measured (`SAMPLES 0`: a hash's every field), so the figure is exact rather than sampled.
+   */
+  async memory(): Promise<{ bytes: number; keys: number; byFamily: FamilyBytes }> {
     let bytes = 0;
     let keys = 0;
+    const byFamily = emptyFamilies();
     for await (const page of this.keyPages()) {
       const pipeline = this.redis.pipeline();
       for (const key of page) pipeline.memory('USAGE', key, 'SAMPLES', '0');
-      for (const [error, value] of (await pipeline.exec()) ?? []) {
-        if (!error) bytes += Number(value ?? 0);
-      }
+      const replies = (await pipeline.exec()) ?? [];
+      page.forEach((key, index) => {
+        const [error, value] = replies[index] ?? [null, 0];
+        const used = error ? 0 : Number(value ?? 0);
+        const family = byFamily[familyOf(this.prefix, key)];
+        family.bytes += used;
+        family.keys += 1;
+        bytes += used;
+      });
       keys += page.length;
     }
-    return { bytes, keys };
+    return { bytes, keys, byFamily };
   }
 
   /** The number of jobs ever added to a BullMQ queue of this prefix (its id counter). */

@@ -9,6 +9,34 @@ export class KeySpace {
     return `${this.prefix}:mirror:${object}`;
   }
 
+  /**
+   * Short ids for the names compact state repeats on every record (field API names, provider and rule names): one
+   * hash, name → id, ids never reused (server/src/state/name-dictionary.ts).
+   */
+  nameDictionary(): string {
+    return `${this.prefix}:names`;
+  }
+
+  /** The write ledger of every record in one hash, record id → packed entries (write-ledger.ts). */
+  ledger(): string {
+    return `${this.prefix}:ledger`;
+  }
+
+  /** The write ledger as versions before issue 19 kept it: one hash per record (read until migrated). */
+  legacyLedger(recordId: string): string {
+    return `${this.prefix}:ledger:${recordId}`;
+  }
+
+  /** Echo markers of one record: a short string with its own expiry (write-ledger.ts). */
+  echoMarks(recordId: string): string {
+    return `${this.prefix}:echo:${recordId}`;
+  }
+
+  /** Which state layout the keys of this prefix use; set once a migration of older keys has finished. */
+  stateVersion(): string {
+    return `${this.prefix}:state-version`;
+  }
+
   accountContacts(accountId: string): string {
     return `${this.prefix}:account-contacts:${accountId}`;
   }

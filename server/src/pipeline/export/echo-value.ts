@@ -10,18 +10,24 @@ const LONG_VALUE = 100;
  * stays small. A mismatch only costs reprocessing an event, never a dropped change, so it errs towards "different".
  */
 export function echoFingerprint(value: unknown): string {
+  return hashed(echoFingerprintText(value));
+}
+
+/** The fingerprint before long values are hashed (for callers that hash it themselves, e.g. echo-marker.ts). */
+export function echoFingerprintText(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return `b:${value}`;
   if (typeof value === 'number') return `n:${value}`;
-  if (typeof value !== 'string') return hashed(`o:${JSON.stringify(value)}`);
+  if (typeof value !== 'string') return `o:${JSON.stringify(value)}`;
   const text = value.trimEnd();
   if (text.trim() === '') return 'null';
   if (DATE_ONLY.test(text)) return `d:${text}`;
-  if (text.includes('T')) {
+  // Only something shaped like a date-time is worth parsing (a provenance text contains 'T' too, and is long).
+  if (text.length <= 40 && text.includes('T')) {
     const instant = parseInstant(text);
     if (!Number.isNaN(instant)) return `t:${instant}`;
   }
-  return hashed(`s:${text}`);
+  return `s:${text}`;
 }
 
 function hashed(fingerprint: string): string {

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FieldValue } from '../../domain/mirror-record';
-import { echoFingerprint } from './echo-value';
+import { KeySpace } from '../../state/key-space';
+import { NameDictionary } from '../../state/name-dictionary';
+import { echoMarker } from './echo-marker';
 import { sameSalesforceId } from './same-salesforce-id';
 import type { LedgerEntries, LedgerEntry, SeenUndo } from './write-plan';
 
@@ -35,31 +37,93 @@ export interface WriteLedgerOptions {
   now?: () => number;
 }
 
-const entrySchema = z.object({
-  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
-  writtenAt: z.string(),
-  undoneBy: z.string().optional(),
-  undoneAt: z.string().optional(),
-});
+// The ledger of every record in one hash: record id → entries joined by \x1e, each `<field id>\x1f<written at
+// ms>\x1f<JSON value>`, plus `\x1f<JSON {undoneBy, undoneAt}>` once a person undid that write (JSON escapes control
+// characters, so neither separator occurs inside a value).
+const ENTRY_SEPARATOR = '\x1e';
+const PART_SEPARATOR = '\x1f';
 
-// Per record: adds marker fields, prunes its expired ones, and only ever lengthens the key's TTL — for a whole page
-// of records in one atomic call. KEYS: marker hashes; ARGV[1] now ms, ARGV[2] ttl ms, then per key: the number of
-// markers n, followed by n field, expiresAt pairs.
+// Merges entries into records' ledgers, replacing those of the same fields. KEYS[1]: the ledger hash. ARGV: per
+// record three values: record id, `,<field id>,…,` of the fields written, the new entries joined.
+const RECORD_WRITES_SCRIPT = `
+for i = 1, #ARGV, 3 do
+  local id = ARGV[i]
+  local written = ARGV[i + 1]
+  local kept = {}
+  local current = redis.call('HGET', KEYS[1], id)
+  if current then
+    for entry in string.gmatch(current, '[^\\30]+') do
+      local field = string.match(entry, '^[^\\31]*')
+      if not string.find(written, ',' .. field .. ',', 1, true) then kept[#kept + 1] = entry end
+    end
+  end
+  kept[#kept + 1] = ARGV[i + 2]
+  redis.call('HSET', KEYS[1], id, table.concat(kept, '\\30'))
+end
+return #ARGV / 3
+`;
+
+// Adds entries of fields a record's ledger does not hold yet (entries written since the old key was read win).
+// KEYS[1]: the ledger hash. ARGV: record id, then entries.
+const FILL_ABSENT_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+local held = {}
+local kept = {}
+if current then
+  for entry in string.gmatch(current, '[^\\30]+') do
+    held[string.match(entry, '^[^\\31]*')] = true
+    kept[#kept + 1] = entry
+  end
+end
+for i = 2, #ARGV do
+  if not held[string.match(ARGV[i], '^[^\\31]*')] then kept[#kept + 1] = ARGV[i] end
+end
+if #kept > 0 then redis.call('HSET', KEYS[1], ARGV[1], table.concat(kept, '\\30')) end
+return #kept
+`;
+
+// Echo markers of a record: one string, groups `<expires at ms>:<marker>,<marker>…` joined by ';'. Per record: prunes
+// its expired groups, adds one, and only ever lengthens the key's TTL — for a page of records in one atomic call.
+// KEYS: marker keys; ARGV[1] now ms, ARGV[2] ttl ms, then per key its new group.
 const MARK_ECHO_SCRIPT = `
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
-local pos = 3
 for k = 1, #KEYS do
   local key = KEYS[k]
-  local n = tonumber(ARGV[pos])
-  pos = pos + 1
-  local existing = redis.call('HGETALL', key)
-  for i = 1, #existing, 2 do
-    if tonumber(existing[i + 1]) <= now then redis.call('HDEL', key, existing[i]) end
+  local kept = {}
+  local current = redis.call('GET', key)
+  if current then
+    for group in string.gmatch(current, '[^;]+') do
+      local expiresAt = tonumber(string.match(group, '^(%d+)'))
+      if expiresAt and expiresAt > now then kept[#kept + 1] = group end
+    end
   end
-  for i = 0, n - 1 do redis.call('HSET', key, ARGV[pos + 2 * i], ARGV[pos + 2 * i + 1]) end
-  pos = pos + 2 * n
-  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+  kept[#kept + 1] = ARGV[k + 2]
+  local keep = redis.call('PTTL', key)
+  if keep < ttl then keep = ttl end
+  redis.call('SET', key, table.concat(kept, ';'), 'PX', keep)
+end
+return #KEYS
+`;
+
+// Withdraws markers. KEYS: marker keys; ARGV: per key `,<marker>,…,` to remove. A key left without markers goes.
+const CLEAR_ECHO_SCRIPT = `
+for k = 1, #KEYS do
+  local current = redis.call('GET', KEYS[k])
+  if current then
+    local groups = {}
+    for group in string.gmatch(current, '[^;]+') do
+      local expiresAt, list = string.match(group, '^(%d+):(.*)$')
+      local kept = {}
+      if list then
+        for marker in string.gmatch(list, '[^,]+') do
+          if not string.find(ARGV[k], ',' .. marker .. ',', 1, true) then kept[#kept + 1] = marker end
+        end
+      end
+      if #kept > 0 then groups[#groups + 1] = expiresAt .. ':' .. table.concat(kept, ',') end
+    end
+    if #groups == 0 then redis.call('DEL', KEYS[k]) else redis.call('SET', KEYS[k], table.concat(groups, ';'), 'KEEPTTL') end
+  end
 end
 return #KEYS
 `;
@@ -70,32 +134,76 @@ export interface RecordFields {
   fields: Record<string, FieldValue>;
 }
 
-function parseEntries(raw: Record<string, string>): LedgerEntries {
+const valueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const undoSchema = z.object({ undoneBy: z.string(), undoneAt: z.string() });
+
+type PackedEntry = { field: number; writtenAt: number; value: FieldValue; undo?: z.infer<typeof undoSchema> };
+
+/** One packed ledger: its entries by field id, with the newest write time (the whole ledger expires after it). */
+function unpackLedger(raw: string): { entries: PackedEntry[]; newest: number } {
+  const entries: PackedEntry[] = [];
+  let newest = 0;
+  for (const entry of raw.split(ENTRY_SEPARATOR)) {
+    const [field, at, json, undoJson] = entry.split(PART_SEPARATOR);
+    const writtenAt = Number(at);
+    if (field === undefined || json === undefined || !Number.isFinite(writtenAt)) continue;
+    try {
+      const checked = valueSchema.safeParse(JSON.parse(json));
+      // An unreadable entry counts as missing: Tracked then falls back to provenance, never to "ours".
+      if (checked.success) {
+        const packed: PackedEntry = { field: Number(field), writtenAt, value: checked.data };
+        if (undoJson !== undefined) {
+          const undo = undoSchema.safeParse(JSON.parse(undoJson));
+          if (undo.success) packed.undo = undo.data;
+        }
+        entries.push(packed);
+      }
+    } catch {
+      // Same as above.
+    }
+    newest = Math.max(newest, writtenAt);
+  }
+  return { entries, newest };
+}
+
+const legacyEntrySchema = z.object({
+  value: valueSchema,
+  writtenAt: z.string(),
+  undoneBy: z.string().optional(),
+  undoneAt: z.string().optional(),
+});
+
+/** A ledger as versions before issue 19 kept it (one hash per record, field → `{value, writtenAt}` JSON). */
+function parseLegacyEntries(raw: Record<string, string>): LedgerEntries {
   const entries: LedgerEntries = {};
   for (const [field, json] of Object.entries(raw)) {
     try {
-      const checked = entrySchema.safeParse(JSON.parse(json));
-      // An unreadable entry counts as missing: Tracked then falls back to provenance, never to "ours".
+      const checked = legacyEntrySchema.safeParse(JSON.parse(json));
       if (checked.success) entries[field] = checked.data;
     } catch {
-      // Same as above.
+      // An unreadable entry counts as missing.
     }
   }
   return entries;
 }
 
-function markerField(field: string, value: unknown): string {
-  return `${field}=${echoFingerprint(value)}`;
-}
-
 /**
  * The write ledger (last value we wrote per record and field, DESIGN §6) and the echo markers that let the CDC intake
- * drop the echo of our own writes (DESIGN §5). Keys: `<prefix>:ledger:<recordId>` and `<prefix>:echo:<recordId>`.
+ * drop the echo of our own writes (DESIGN §5). Keys (issue 19, compact): `<prefix>:ledger`, one hash of every
+ * record's packed entries (field names as NameDictionary ids), and `<prefix>:echoes:<recordId>`, a short string with
+ * its own expiry. Ledgers of earlier versions (`<prefix>:ledger:<recordId>` hashes) are still read, and moved into
+ * the hash in the background once per prefix (`migrateLegacy`); old `:echo:<recordId>` markers simply expire.
  */
 export class WriteLedger {
   private readonly prefix: string;
+  private readonly keys: KeySpace;
+  private readonly names: NameDictionary;
   private readonly ledgerTtlMs: number;
   private readonly now: () => number;
+  /** Until the state version says the old per-record ledgers are gone, they are looked at for records not found. */
+  private legacyGone = false;
+  private migration: Promise<void> | undefined;
   /**
    * The markers this process set, by record (marker → expires at ms): the echo of our own write is then recognised
    * without a Redis round trip — at ~1 echo per record written, those round trips were a large part of a sync's CPU.
@@ -108,16 +216,19 @@ export class WriteLedger {
     options: WriteLedgerOptions,
   ) {
     this.prefix = options.prefix;
+    this.keys = new KeySpace(options.prefix);
+    this.names = new NameDictionary(redis, this.keys);
     this.ledgerTtlMs = options.ledgerTtlMs ?? LEDGER_TTL_MS;
     this.now = options.now ?? Date.now;
   }
 
-  ledgerKey(recordId: string): string {
-    return `${this.prefix}:ledger:${recordId}`;
+  /** The hash holding every record's ledger (the record id is the hash field). */
+  ledgerKey(_recordId?: string): string {
+    return this.keys.ledger();
   }
 
   echoKey(recordId: string): string {
-    return `${this.prefix}:echo:${recordId}`;
+    return `${this.prefix}:echoes:${recordId}`;
   }
 
   /** Call only after Salesforce CONFIRMED the write: the ledger must never claim a value that did not land. */
@@ -129,28 +240,27 @@ export class WriteLedger {
     await this.recordWritesMany([{ recordId, fields }], writtenAt);
   }
 
-  /** `recordWrites` for a page of records, in one transaction. */
+  /** `recordWrites` for a page of records, in one atomic call. */
   async recordWritesMany(writes: readonly RecordFields[], writtenAt: Date = new Date()): Promise<void> {
-    const at = writtenAt.toISOString();
-    const transaction = this.redis.multi();
-    let commands = 0;
+    const at = String(writtenAt.getTime());
+    const names = new Set<string>();
+    for (const { fields } of writes) for (const name in fields) names.add(name);
+    if (names.size === 0) return;
+    const ids = await this.names.ids(names);
+    const args: string[] = [];
     for (const { recordId, fields } of writes) {
-      const names = Object.keys(fields);
-      if (names.length === 0) continue;
-      const hash: Record<string, string> = {};
-      for (const name of names) {
-        const entry: LedgerEntry = { value: fields[name] ?? null, writtenAt: at };
-        hash[name] = JSON.stringify(entry);
+      const written: string[] = [];
+      const entries: string[] = [];
+      for (const name in fields) {
+        const id = ids.get(name) as number;
+        written.push(String(id));
+        entries.push(`${id}${PART_SEPARATOR}${at}${PART_SEPARATOR}${JSON.stringify(fields[name] ?? null)}`);
       }
-      const key = this.ledgerKey(recordId);
-      transaction.hset(key, hash).pexpire(key, this.ledgerTtlMs);
-      commands += 1;
+      if (entries.length === 0) continue;
+      args.push(recordId, `,${written.join(',')},`, entries.join(ENTRY_SEPARATOR));
     }
-    if (commands === 0) {
-      transaction.discard();
-      return;
-    }
-    await transaction.exec();
+    if (args.length === 0) return;
+    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), ...args);
   }
 
   /**
@@ -159,54 +269,132 @@ export class WriteLedger {
    * is later trimmed. Only the planner's undone check reads the marks; we never remove them.
    */
   async recordUndosMany(undos: readonly { recordId: string; undos: readonly SeenUndo[] }[]): Promise<void> {
-    const transaction = this.redis.multi();
-    let commands = 0;
+    const names = new Set<string>();
+    for (const { undos: fields } of undos) for (const undo of fields) names.add(undo.field);
+    if (names.size === 0) return;
+    const ids = await this.names.ids(names);
+    const args: string[] = [];
     for (const { recordId, undos: fields } of undos) {
       if (fields.length === 0) continue;
-      const hash: Record<string, string> = {};
+      const written: string[] = [];
+      const entries: string[] = [];
       for (const undo of fields) {
-        const entry: LedgerEntry = {
-          value: undo.value,
-          writtenAt: undo.writtenAt,
-          undoneBy: undo.undoneBy,
-          undoneAt: undo.undoneAt,
-        };
-        hash[undo.field] = JSON.stringify(entry);
+        const id = ids.get(undo.field) as number;
+        const at = Date.parse(undo.writtenAt);
+        written.push(String(id));
+        entries.push(
+          [
+            id,
+            Number.isFinite(at) ? at : this.now(),
+            JSON.stringify(undo.value ?? null),
+            JSON.stringify({ undoneBy: undo.undoneBy, undoneAt: undo.undoneAt }),
+          ].join(PART_SEPARATOR),
+        );
       }
-      const key = this.ledgerKey(recordId);
-      transaction.hset(key, hash).pexpire(key, this.ledgerTtlMs);
-      commands += 1;
+      args.push(recordId, `,${written.join(',')},`, entries.join(ENTRY_SEPARATOR));
     }
-    if (commands === 0) {
-      transaction.discard();
-      return;
-    }
-    await transaction.exec();
+    if (args.length === 0) return;
+    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), ...args);
   }
 
   async get(recordId: string): Promise<LedgerEntries> {
-    return parseEntries(await this.redis.hgetall(this.ledgerKey(recordId)));
+    return (await this.getMany([recordId])).get(recordId) ?? {};
   }
 
   /** Ledgers of many records in one round trip; every id gets an entry (empty when nothing is known). */
   async getMany(recordIds: readonly string[]): Promise<Map<string, LedgerEntries>> {
     const result = new Map<string, LedgerEntries>();
     if (recordIds.length === 0) return result;
+    const raws = await this.redis.hmget(this.keys.ledger(), ...recordIds);
+    const unpacked: { entries: PackedEntry[]; newest: number }[] = [];
+    const missing: string[] = [];
+    let unknownId = false;
+    recordIds.forEach((id, index) => {
+      const raw = raws[index];
+      const ledger = raw ? unpackLedger(raw) : { entries: [], newest: 0 };
+      unpacked.push(ledger);
+      if (!raw) missing.push(id);
+      for (const { field } of ledger.entries) if (this.names.name(field) === undefined) unknownId = true;
+    });
+    if (unknownId) await this.names.reload();
+    // A ledger expires as a whole this long after our last write to the record (as its key's TTL did before).
+    const expiredBefore = this.now() - this.ledgerTtlMs;
+    recordIds.forEach((id, index) => {
+      const { entries, newest } = unpacked[index] as { entries: PackedEntry[]; newest: number };
+      const ledger: LedgerEntries = {};
+      if (newest > expiredBefore) {
+        for (const { field, writtenAt, value, undo } of entries) {
+          const name = this.names.name(field);
+          if (name === undefined) continue;
+          const entry: LedgerEntry = { value, writtenAt: new Date(writtenAt).toISOString() };
+          if (undo) Object.assign(entry, undo);
+          ledger[name] = entry;
+        }
+      }
+      result.set(id, ledger);
+    });
+    if (missing.length > 0) await this.readLegacy(missing, result);
+    return result;
+  }
+
+  /** Ledgers still kept the pre-issue-19 way, for records the hash does not hold yet. */
+  private async readLegacy(recordIds: string[], into: Map<string, LedgerEntries>): Promise<void> {
+    this.migration ??= this.migrateLegacy().catch(() => {
+      this.migration = undefined; // tried again on a later read
+    });
+    if (this.legacyGone) return;
     const pipeline = this.redis.pipeline();
-    for (const id of recordIds) pipeline.hgetall(this.ledgerKey(id));
+    for (const id of recordIds) pipeline.hgetall(this.keys.legacyLedger(id));
     const replies = (await pipeline.exec()) ?? [];
     recordIds.forEach((id, index) => {
-      const [error, raw] = replies[index] ?? [new Error('no reply'), null];
+      const [error, raw] = replies[index] ?? [null, null];
       if (error) throw error;
-      result.set(id, parseEntries((raw as Record<string, string> | null) ?? {}));
+      const entries = parseLegacyEntries((raw as Record<string, string> | null) ?? {});
+      if (Object.keys(entries).length > 0) into.set(id, entries);
     });
-    return result;
+  }
+
+  /**
+   * Moves every per-record ledger of earlier versions into the hash (entries written since win), then records state
+   * version 2 so nobody looks for them again. Safe to run from several processes at once; SCAN never blocks Redis.
+   */
+  async migrateLegacy(): Promise<void> {
+    if ((await this.redis.get(this.keys.stateVersion())) === '2') {
+      this.legacyGone = true;
+      return;
+    }
+    const pattern = `${this.keys.legacyLedger('').replace(/[[\]*?\\]/g, (c) => `\\${c}`)}*`;
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const key of found) {
+        const recordId = key.slice(this.keys.legacyLedger('').length);
+        const legacy = parseLegacyEntries(await this.redis.hgetall(key));
+        const ids = await this.names.ids(Object.keys(legacy));
+        const entries = Object.entries(legacy).map(
+          ([field, entry]) =>
+            `${ids.get(field)}${PART_SEPARATOR}${Date.parse(entry.writtenAt)}${PART_SEPARATOR}${JSON.stringify(entry.value)}` +
+            (entry.undoneBy && entry.undoneAt
+              ? `${PART_SEPARATOR}${JSON.stringify({ undoneBy: entry.undoneBy, undoneAt: entry.undoneAt })}`
+              : ''),
+        );
+        if (entries.length > 0) await this.redis.eval(FILL_ABSENT_SCRIPT, 1, this.keys.ledger(), recordId, ...entries);
+        await this.redis.del(key);
+      }
+    } while (cursor !== '0');
+    await this.redis.set(this.keys.stateVersion(), '2');
+    this.legacyGone = true;
   }
 
   /** Drops what we know of a record (e.g. after it was deleted in Salesforce). */
   async forget(recordId: string): Promise<void> {
     this.localMarks.delete(recordId);
-    await this.redis.del(this.ledgerKey(recordId), this.echoKey(recordId));
+    await this.redis
+      .pipeline()
+      .hdel(this.keys.ledger(), recordId)
+      .del(this.keys.legacyLedger(recordId), this.echoKey(recordId))
+      .exec();
   }
 
   /**
@@ -227,27 +415,30 @@ export class WriteLedger {
     const expiresAt = String(now + ttlMs);
     const keys: string[] = [];
     const args: string[] = [String(now), String(ttlMs)];
+    const markers: { recordId: string; markers: string[] }[] = [];
     for (const { recordId, fields } of writes) {
       const names = Object.keys(fields);
       if (names.length === 0) continue;
+      const marks = names.map((name) => echoMarker(name, fields[name]));
+      markers.push({ recordId, markers: marks });
       keys.push(this.echoKey(recordId));
-      args.push(String(names.length), ...names.flatMap((name) => [markerField(name, fields[name]), expiresAt]));
+      args.push(`${expiresAt}:${marks.join(',')}`);
     }
     if (keys.length === 0) return;
     await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
-    this.rememberMarks(writes, now + ttlMs);
+    this.rememberMarks(markers, now + ttlMs);
   }
 
-  private rememberMarks(writes: readonly RecordFields[], expiresAt: number): void {
+  private rememberMarks(writes: readonly { recordId: string; markers: string[] }[], expiresAt: number): void {
     if (this.localMarks.size + writes.length > MAX_LOCAL_MARKED_RECORDS) this.pruneLocalMarks();
-    for (const { recordId, fields } of writes) {
+    for (const { recordId, markers } of writes) {
       let marks = this.localMarks.get(recordId);
       if (!marks) {
         if (this.localMarks.size >= MAX_LOCAL_MARKED_RECORDS) continue; // Redis alone answers for this one
         marks = new Map();
         this.localMarks.set(recordId, marks);
       }
-      for (const name of Object.keys(fields)) marks.set(markerField(name, fields[name]), expiresAt);
+      for (const marker of markers) marks.set(marker, expiresAt);
     }
   }
 
@@ -266,16 +457,30 @@ export class WriteLedger {
 
   /** `clearPendingEcho` for many records, in one round trip. */
   async clearPendingEchoMany(writes: readonly RecordFields[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
+    const keys: string[] = [];
+    const args: string[] = [];
     for (const { recordId, fields } of writes) {
-      const names = Object.keys(fields);
+      const markers = Object.keys(fields).map((name) => echoMarker(name, fields[name]));
       const marks = this.localMarks.get(recordId);
-      for (const name of names) marks?.delete(markerField(name, fields[name]));
+      for (const marker of markers) marks?.delete(marker);
       if (marks?.size === 0) this.localMarks.delete(recordId);
-      if (names.length > 0)
-        pipeline.hdel(this.echoKey(recordId), ...names.map((name) => markerField(name, fields[name])));
+      if (markers.length === 0) continue;
+      keys.push(this.echoKey(recordId));
+      args.push(`,${markers.join(',')},`);
     }
-    if (pipeline.length > 0) await pipeline.exec();
+    if (keys.length > 0) await this.redis.eval(CLEAR_ECHO_SCRIPT, keys.length, ...keys, ...args);
+  }
+
+  /** The unexpired markers Redis holds for a record. */
+  private async redisMarks(recordId: string, now: number): Promise<Set<string>> {
+    const raw = await this.redis.get(this.echoKey(recordId));
+    const marks = new Set<string>();
+    for (const group of raw?.split(';') ?? []) {
+      const colon = group.indexOf(':');
+      if (colon < 0 || Number(group.slice(0, colon)) <= now) continue;
+      for (const marker of group.slice(colon + 1).split(',')) if (marker) marks.add(marker);
+    }
+    return marks;
   }
 
   /**
@@ -295,7 +500,7 @@ export class WriteLedger {
     const fields = changedFields.filter((field) => !SYSTEM_FIELDS.has(field));
     // Nothing but system fields changed: not something we wrote, so let the intake decide.
     if (fields.length === 0 || fields.some((field) => field.includes('.'))) return false;
-    const wanted = fields.map((field) => markerField(field, Object.hasOwn(values, field) ? values[field] : null));
+    const wanted = fields.map((field) => echoMarker(field, Object.hasOwn(values, field) ? values[field] : null));
     const now = this.now();
     const local = this.localMarks.get(recordId);
     if (local && wanted.every((marker) => (local.get(marker) ?? 0) > now)) {
@@ -303,7 +508,7 @@ export class WriteLedger {
       this.localMarks.delete(recordId);
       return true;
     }
-    const expiries = await this.redis.hmget(this.echoKey(recordId), ...wanted);
-    return expiries.every((expiresAt) => expiresAt !== null && Number(expiresAt) > now);
+    const marks = await this.redisMarks(recordId, now);
+    return wanted.every((marker) => marks.has(marker));
   }
 }

@@ -1,31 +1,65 @@
 import type { Redis } from 'ioredis';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
 import type { KeySpace } from '../../state/key-space';
+import { NameDictionary } from '../../state/name-dictionary';
+import { decodeRecord, prepareRecord, UnknownNameId } from './mirror-codec';
 
 /**
- * The record mirror in Redis: one hash per object, record id → the mirrored fields as compact JSON. Only the
- * fields the loop needs are kept (DESIGN §5), so a record costs a few hundred bytes.
+ * The record mirror in Redis: one hash per object, record id → the mirrored fields packed (mirror-codec.ts: field
+ * names as short shared ids, date-times as numbers, provenance as rows). Only the fields the loop needs are kept
+ * (DESIGN §5). Values written by earlier versions (JSON objects) are read as they are and packed when next written.
  */
 export class MirrorStore {
+  private readonly dictionary: NameDictionary;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeySpace,
-  ) {}
+  ) {
+    this.dictionary = new NameDictionary(redis, keys);
+  }
 
   async get(object: RecordObject, id: string): Promise<MirrorRecord | undefined> {
-    const raw = await this.redis.hget(this.keys.mirror(object), id);
-    return raw === null ? undefined : { id, object, fields: JSON.parse(raw) as Record<string, FieldValue> };
+    return (await this.getMany(object, [id])).get(id);
   }
 
   async getMany(object: RecordObject, ids: string[]): Promise<Map<string, MirrorRecord>> {
     const found = new Map<string, MirrorRecord>();
     if (ids.length === 0) return found;
     const raws = await this.redis.hmget(this.keys.mirror(object), ...ids);
+    const entries: [string, string][] = [];
     raws.forEach((raw, index) => {
-      const id = ids[index] as string;
-      if (raw !== null) found.set(id, { id, object, fields: JSON.parse(raw) as Record<string, FieldValue> });
+      if (raw !== null) entries.push([ids[index] as string, raw]);
     });
+    for (const [id, fields] of await this.decodeAll(entries)) found.set(id, { id, object, fields });
     return found;
+  }
+
+  /** Decodes stored values; an id another process gave a name this one has not seen reloads the dictionary once. */
+  private async decodeAll(entries: [string, string][]): Promise<Map<string, Record<string, FieldValue>>> {
+    try {
+      return this.decodeNow(entries);
+    } catch (error) {
+      if (!(error instanceof UnknownNameId)) throw error;
+      await this.dictionary.reload();
+      return this.decodeNow(entries);
+    }
+  }
+
+  private decodeNow(entries: [string, string][]): Map<string, Record<string, FieldValue>> {
+    const out = new Map<string, Record<string, FieldValue>>();
+    for (const [id, raw] of entries) out.set(id, decodeRecord(id, raw, this.dictionary));
+    return out;
+  }
+
+  /** The packed values of records, in their order (assigning dictionary ids to names seen for the first time). */
+  private async encodeAll(records: readonly { id: string; fields: Record<string, FieldValue> }[]): Promise<string[]> {
+    const prepared = records.map((record) => prepareRecord(record.id, record.fields));
+    const unknown = new Set<string>();
+    for (const p of prepared)
+      for (const name of p.names) if (this.dictionary.knownId(name) === undefined) unknown.add(name);
+    if (unknown.size > 0) await this.dictionary.ids(unknown);
+    return prepared.map((p) => p.finish(this.dictionary));
   }
 
   /**
@@ -50,12 +84,21 @@ export class MirrorStore {
 
   private async write(records: MirrorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const record of records) {
-      pipeline.hset(this.keys.mirror(record.object), record.id, JSON.stringify(record.fields));
+    const packed = await this.encodeAll(records);
+    // One HSET per object and one SADD per account for the whole page (a command per record was most of the cost).
+    const byObject = new Map<RecordObject, Map<string, string>>();
+    const byAccount = new Map<string, string[]>();
+    records.forEach((record, index) => {
+      let hash = byObject.get(record.object);
+      if (!hash) byObject.set(record.object, (hash = new Map()));
+      hash.set(record.id, packed[index] as string);
       const accountId = record.object === 'Contact' ? record.fields.AccountId : undefined;
-      if (typeof accountId === 'string' && accountId) pipeline.sadd(this.keys.accountContacts(accountId), record.id);
-    }
+      if (typeof accountId === 'string' && accountId)
+        byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), record.id]);
+    });
+    const pipeline = this.redis.pipeline();
+    for (const [object, hash] of byObject) pipeline.hset(this.keys.mirror(object), hash);
+    for (const [accountId, ids] of byAccount) pipeline.sadd(this.keys.accountContacts(accountId), ...ids);
     await pipeline.exec();
   }
 
@@ -79,19 +122,23 @@ export class MirrorStore {
     const current = await this.getMany(object, [...changes.keys()]);
     const patched = new Map<string, MirrorRecord>();
     if (current.size === 0) return patched;
+    for (const [id, held] of current) patched.set(id, { ...held, fields: { ...held.fields, ...changes.get(id) } });
+    const packed = await this.encodeAll([...patched.values()]);
+    const hash = new Map<string, string>();
     const pipeline = this.redis.pipeline();
+    let index = 0;
     for (const [id, held] of current) {
-      const next: MirrorRecord = { ...held, fields: { ...held.fields, ...changes.get(id) } };
-      patched.set(id, next);
-      pipeline.hset(this.keys.mirror(object), id, JSON.stringify(next.fields));
+      const next = patched.get(id) as MirrorRecord;
+      hash.set(id, packed[index] as string);
+      index += 1;
       if (object !== 'Contact') continue;
       const oldAccount = held.fields.AccountId;
       const newAccount = next.fields.AccountId;
+      if (oldAccount === newAccount) continue; // the index already holds it
       if (typeof newAccount === 'string' && newAccount) pipeline.sadd(this.keys.accountContacts(newAccount), id);
-      if (typeof oldAccount === 'string' && oldAccount && oldAccount !== newAccount) {
-        pipeline.srem(this.keys.accountContacts(oldAccount), id);
-      }
+      if (typeof oldAccount === 'string' && oldAccount) pipeline.srem(this.keys.accountContacts(oldAccount), id);
     }
+    pipeline.hset(this.keys.mirror(object), hash);
     await pipeline.exec();
     return patched;
   }
@@ -128,14 +175,10 @@ export class MirrorStore {
     do {
       const [next, flat] = await this.redis.hscan(this.keys.mirror(object), cursor, 'COUNT', pageSize);
       cursor = next;
+      const entries: [string, string][] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) entries.push([flat[i] as string, flat[i + 1] as string]);
       const page: MirrorRecord[] = [];
-      for (let i = 0; i < flat.length; i += 2) {
-        page.push({
-          id: flat[i] as string,
-          object,
-          fields: JSON.parse(flat[i + 1] as string) as Record<string, FieldValue>,
-        });
-      }
+      for (const [id, fields] of await this.decodeAll(entries)) page.push({ id, object, fields });
       if (page.length > 0) yield page;
     } while (cursor !== '0');
   }

@@ -9,15 +9,11 @@ const PERSON = '005000000000002AAA';
 let redis: Redis;
 const prefix = uniquePrefix('export-ledger');
 let recordCounter = 0;
-const createdKeys: string[] = [];
 
-/** A record id of its own per test; its two keys are remembered so afterAll deletes exactly what we created. */
+/** A record id of its own per test; afterAll deletes every key of the test's own prefix. */
 function nextRecordId(): string {
   recordCounter += 1;
-  const id = `003${String(recordCounter).padStart(12, '0')}AAA`;
-  const keys = new WriteLedger(redis, { prefix });
-  createdKeys.push(keys.ledgerKey(id), keys.echoKey(id));
-  return id;
+  return `003${String(recordCounter).padStart(12, '0')}AAA`;
 }
 
 beforeAll(async () => {
@@ -26,7 +22,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (createdKeys.length > 0) await redis.del(...createdKeys);
+  const created = await redis.keys(`${prefix}*`);
+  if (created.length > 0) await redis.del(...created);
   await redis.quit();
 });
 
@@ -74,7 +71,9 @@ describe('WriteLedger: the ledger', () => {
       },
       Department: { value: 'IT', writtenAt: '2026-11-28T12:00:00.000Z' },
     });
-    expect(await redis.pttl(ledger.ledgerKey(id))).toBeGreaterThan(0);
+    // A later write of another field keeps the undo mark (the packed ledger replaces only the fields written).
+    await ledger.recordWrites(id, { Department: 'Sales' }, new Date('2026-11-30T12:00:00Z'));
+    expect((await ledger.get(id)).Title).toMatchObject({ undoneBy: PERSON, undoneAt: '2026-11-29T08:00:00.000Z' });
   });
 
   it('when a field is written again, then only its entry is replaced', async () => {
@@ -87,14 +86,38 @@ describe('WriteLedger: the ledger', () => {
     expect(entries.Department).toEqual({ value: 'IT', writtenAt: '2026-11-01T00:00:00.000Z' });
   });
 
-  it('when recorded, then the key lives under the prefix with an expiry', async () => {
-    const ledger = new WriteLedger(redis, { prefix, ledgerTtlMs: 60_000 });
+  it('when recorded, then it lives in the one ledger hash under the prefix and counts as gone once its time is up', async () => {
+    let now = Date.parse('2026-11-28T12:00:00Z');
+    const ledger = new WriteLedger(redis, { prefix, ledgerTtlMs: 60_000, now: () => now });
     const id = nextRecordId();
-    await ledger.recordWrites(id, { Title: 'CTO' });
-    expect(ledger.ledgerKey(id)).toBe(`${prefix}:ledger:${id}`);
-    const ttl = await redis.pttl(ledger.ledgerKey(id));
-    expect(ttl).toBeGreaterThan(50_000);
-    expect(ttl).toBeLessThanOrEqual(60_000);
+    await ledger.recordWrites(id, { Title: 'CTO' }, new Date(now));
+    expect(ledger.ledgerKey(id)).toBe(`${prefix}:ledger`);
+    expect(await redis.hexists(`${prefix}:ledger`, id)).toBe(1);
+    now += 59_000;
+    expect((await ledger.get(id)).Title?.value).toBe('CTO');
+    now += 2_000;
+    expect(await ledger.get(id)).toEqual({});
+  });
+
+  it('when a ledger was kept the pre-issue-19 way (one hash per record), then it is read, and migrated once', async () => {
+    const ledger = new WriteLedger(redis, { prefix });
+    const id = nextRecordId();
+    const legacyKey = `${prefix}:ledger:${id}`;
+    await redis.hset(legacyKey, 'Title', JSON.stringify({ value: 'CTO', writtenAt: '2026-11-28T12:00:00.000Z' }));
+    await redis.hset(legacyKey, 'Department', JSON.stringify({ value: 'IT', writtenAt: '2026-11-28T12:00:00.000Z' }));
+    await redis.del(`${prefix}:state-version`);
+    expect(await ledger.get(id)).toEqual({
+      Title: { value: 'CTO', writtenAt: '2026-11-28T12:00:00.000Z' },
+      Department: { value: 'IT', writtenAt: '2026-11-28T12:00:00.000Z' },
+    });
+    await ledger.recordWrites(id, { Title: 'CEO' }, new Date('2026-11-29T12:00:00Z'));
+    await ledger.migrateLegacy();
+    expect(await redis.exists(legacyKey)).toBe(0);
+    expect(await redis.get(`${prefix}:state-version`)).toBe('2');
+    expect(await new WriteLedger(redis, { prefix }).get(id)).toEqual({
+      Title: { value: 'CEO', writtenAt: '2026-11-29T12:00:00.000Z' },
+      Department: { value: 'IT', writtenAt: '2026-11-28T12:00:00.000Z' },
+    });
   });
 
   it('when many records are read, then each id gets its entries in one pipelined call, unknown ones empty', async () => {
@@ -113,7 +136,8 @@ describe('WriteLedger: the ledger', () => {
     const ledger = new WriteLedger(redis, { prefix });
     const id = nextRecordId();
     await ledger.recordWrites(id, { Title: 'CTO' });
-    await redis.hset(ledger.ledgerKey(id), 'Department', '{not json', 'Industry', '{"value":{}}');
+    const packed = (await redis.hget(ledger.ledgerKey(id), id)) as string;
+    await redis.hset(ledger.ledgerKey(id), id, `${packed}\x1e7\x1f1\x1f{not json\x1e8\x1f1\x1f{"value":{}}`);
     expect(await ledger.get(id)).toEqual({ Title: expect.objectContaining({ value: 'CTO' }) });
   });
 
@@ -123,7 +147,8 @@ describe('WriteLedger: the ledger', () => {
     await ledger.recordWrites(id, { Title: 'CTO' });
     await ledger.markPendingEcho(id, { Title: 'CTO' });
     await ledger.forget(id);
-    expect(await redis.exists(ledger.ledgerKey(id), ledger.echoKey(id))).toBe(0);
+    expect(await redis.hexists(ledger.ledgerKey(id), id)).toBe(0);
+    expect(await redis.exists(ledger.echoKey(id))).toBe(0);
   });
 });
 
@@ -205,7 +230,8 @@ describe('WriteLedger: echo detection', () => {
     expect(await ledger.isEcho(id, ['Department'], { Department: 'IT' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(
       true,
     );
-    expect(await redis.hlen(ledger.echoKey(id))).toBe(1);
+    // The expired group was pruned when the second one was added: one group of one marker is left.
+    expect((await redis.get(ledger.echoKey(id)))?.split(';')).toHaveLength(1);
   });
 
   it('when the same field is written twice before the echoes arrive, then both echoes are recognised', async () => {

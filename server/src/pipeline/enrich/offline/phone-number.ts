@@ -34,6 +34,22 @@ export function parsePhone(
 ): ParsedPhone | undefined {
   const text = raw?.trim() ?? '';
   if (text === '') return undefined;
+  // A record processed again (a change to another field, a re-read) carries the same phone: its reading is
+  // remembered, since libphonenumber's full-metadata parse was the largest single cost of a record (issue 19).
+  const key = `${recordRegion ?? ''}|${defaultRegion}|${text}`;
+  const remembered = PARSED.get(key);
+  if (remembered !== undefined) return remembered ?? undefined;
+  const parsed = parseUncached(text, recordRegion, defaultRegion);
+  if (PARSED.size >= MAX_REMEMBERED) PARSED.delete(PARSED.keys().next().value as string);
+  PARSED.set(key, parsed ? Object.freeze(parsed) : null);
+  return parsed;
+}
+
+/** Readings of recent phone texts (null: not a valid number), oldest first; bounded so memory stays flat. */
+const PARSED = new Map<string, ParsedPhone | null>();
+const MAX_REMEMBERED = 20_000;
+
+function parseUncached(text: string, recordRegion: string | undefined, defaultRegion: string): ParsedPhone | undefined {
   const useRecordRegion = isPhoneRegion(recordRegion);
   const region = useRecordRegion ? recordRegion : isPhoneRegion(defaultRegion) ? defaultRegion : undefined;
   const phone = parsePhoneNumberFromString(text, region === undefined ? {} : { defaultCountry: region });

@@ -1,0 +1,249 @@
+import type { FieldValue } from '../../domain/mirror-record';
+import type { NameDictionary } from '../../state/name-dictionary';
+import { PROVENANCE_FIELD } from '../export/provenance';
+
+/**
+ * The mirror's compact encoding of one record (issue 19): a JSON array `[idFlag, key, value, key, value, …]` in which
+ * each key is `nameId * 4 + kind`, the name id coming from the shared NameDictionary. Kinds:
+ * - 0: the value as it is;
+ * - 1: a Salesforce date-time (`2026-12-06T02:43:58.000+0000`) kept as epoch ms;
+ * - 2: an ISO date-time (`…Z`, what `toISOString` gives) kept as epoch ms;
+ * - 3: for Audience_Provenance__c, rows `[field, value, provider, confidence, cost, fetchedAt, rule, writtenAt −
+ *   fetchedAt]` with field, provider and rule as name ids, fetchedAt in ms after the previous row's (the first row's
+ *   from 0), and the value left out (a row of 7) when it equals the record's own value of that field; for user-id
+ *   fields (`LastModifiedById`, `OwnerId`, few distinct values) the value's name id.
+ * `idFlag` 1 means the `Id` field equals the hash field and was left out. Every packing is checked to give back the
+ * exact text; a value that would not is kept as it is. Records written before (JSON objects) are read as they are.
+ */
+export type EncodedNames = { fields: string[]; extra: string[] };
+
+const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const PROVENANCE_KEYS = ['value', 'provider', 'confidence', 'cost', 'fetchedAt', 'rule', 'writtenAt'];
+
+const KIND_PLAIN = 0;
+const KIND_SF_DATETIME = 1;
+const KIND_ISO_DATETIME = 2;
+/** Provenance rows, or a user id's name id (which one the field says). */
+const KIND_PACKED = 3;
+
+/** field, value, provider, confidence, cost, fetchedAt ms, rule, writtenAt − fetchedAt, and `previous` if the entry has it. */
+type ProvenanceRow = [string, FieldValue, string, number, number, number, string, number, FieldValue?];
+
+/** Fields whose values are user ids: an org has few, so each is kept as a dictionary id. */
+const USER_ID_FIELDS = new Set(['LastModifiedById', 'OwnerId', 'CreatedById']);
+
+/** A record prepared for encoding: what it needs from the dictionary, and how to finish once ids are known. */
+export interface PreparedRecord {
+  names: string[];
+  finish(dictionary: NameDictionary): string;
+}
+
+function sfDatetimeMs(value: string): number | undefined {
+  if (!SF_DATETIME.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) || sfDatetimeText(ms) !== value ? undefined : ms;
+}
+
+function sfDatetimeText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, -1)}+0000`;
+}
+
+function isoMs(value: string): number | undefined {
+  if (!ISO_DATETIME.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) || new Date(ms).toISOString() !== value ? undefined : ms;
+}
+
+/** Provenance rows when the text is exactly what they rebuild, else undefined (kept as text). */
+function provenanceRows(text: string): ProvenanceRow[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const rows: ProvenanceRow[] = [];
+  for (const [field, entry] of Object.entries(parsed as Record<string, unknown>)) {
+    if (entry === null || typeof entry !== 'object') return undefined;
+    const keys = Object.keys(entry);
+    // Entries carry `previous` (what a rep's Undo restores) since the undo work; older ones do not.
+    const withPrevious = keys.length === PROVENANCE_KEYS.length + 1 && keys[PROVENANCE_KEYS.length] === 'previous';
+    if (keys.length !== PROVENANCE_KEYS.length && !withPrevious) return undefined;
+    if (PROVENANCE_KEYS.some((key, i) => keys[i] !== key)) return undefined;
+    const e = entry as Record<string, unknown>;
+    const value = e.value;
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) return undefined;
+    if (typeof e.provider !== 'string' || typeof e.rule !== 'string') return undefined;
+    if (typeof e.confidence !== 'number' || typeof e.cost !== 'number') return undefined;
+    const fetchedAt = typeof e.fetchedAt === 'string' ? isoMs(e.fetchedAt) : undefined;
+    const writtenAt = typeof e.writtenAt === 'string' ? isoMs(e.writtenAt) : undefined;
+    if (fetchedAt === undefined || writtenAt === undefined) return undefined;
+    const row: ProvenanceRow = [
+      field,
+      value as FieldValue,
+      e.provider,
+      e.confidence,
+      e.cost,
+      fetchedAt,
+      e.rule,
+      writtenAt - fetchedAt,
+    ];
+    if (withPrevious) {
+      if (e.previous !== null && !['string', 'number', 'boolean'].includes(typeof e.previous)) return undefined;
+      row.push(e.previous as FieldValue);
+    }
+    rows.push(row);
+  }
+  return provenanceText(rows) === text ? rows : undefined;
+}
+
+function provenanceText(rows: ProvenanceRow[]): string {
+  const out: Record<string, unknown> = {};
+  for (const row of rows) {
+    const [field, value, provider, confidence, cost, fetchedAt, rule, writtenDelta] = row;
+    const entry: Record<string, unknown> = {
+      value,
+      provider,
+      confidence,
+      cost,
+      fetchedAt: new Date(fetchedAt).toISOString(),
+      rule,
+      writtenAt: new Date(fetchedAt + writtenDelta).toISOString(),
+    };
+    if (row.length === 9) entry.previous = row[8];
+    out[field] = entry;
+  }
+  return JSON.stringify(out);
+}
+
+/** Splits a record into what the dictionary must know and a function that writes the packed text. */
+export function prepareRecord(id: string, fields: Record<string, FieldValue>): PreparedRecord {
+  const names: string[] = [];
+  const parts: [string, number, unknown][] = [];
+  let idOmitted = 0;
+  for (const name in fields) {
+    const value = fields[name] as FieldValue;
+    if (name === 'Id' && value === id) {
+      idOmitted = 1;
+      continue;
+    }
+    names.push(name);
+    if (typeof value === 'string' && USER_ID_FIELDS.has(name)) {
+      names.push(value);
+      parts.push([name, KIND_PACKED, value]);
+      continue;
+    }
+    if (typeof value === 'string' && value.length >= 24) {
+      if (name === PROVENANCE_FIELD) {
+        const rows = provenanceRows(value);
+        if (rows) {
+          for (const row of rows) names.push(row[0], row[2], row[6]);
+          parts.push([name, KIND_PACKED, rows]);
+          continue;
+        }
+      }
+      const sf = sfDatetimeMs(value);
+      if (sf !== undefined) {
+        parts.push([name, KIND_SF_DATETIME, sf]);
+        continue;
+      }
+      const iso = isoMs(value);
+      if (iso !== undefined) {
+        parts.push([name, KIND_ISO_DATETIME, iso]);
+        continue;
+      }
+    }
+    parts.push([name, KIND_PLAIN, value]);
+  }
+  return {
+    names,
+    finish(dictionary) {
+      const id = (name: string): number => {
+        const known = dictionary.knownId(name);
+        if (known === undefined) throw new Error(`mirror codec: no id for ${name} (call NameDictionary.ids first)`);
+        return known;
+      };
+      const out: unknown[] = [idOmitted];
+      for (const [name, kind, value] of parts) {
+        out.push(id(name) * 4 + kind);
+        if (kind === KIND_PACKED && typeof value === 'string') out.push(id(value));
+        else if (kind === KIND_PACKED) {
+          let previous = 0;
+          out.push(
+            (value as ProvenanceRow[]).map((row) => {
+              const fetchedDelta = row[5] - previous;
+              previous = row[5];
+              // The record's own value of the field is usually the one provenance explains: not kept twice. The
+              // first item is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
+              const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
+              const hasPrevious = row.length === 9;
+              const packedRow: unknown[] = [id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
+              if (!omitValue) packedRow.push(row[1]);
+              packedRow.push(id(row[2]), row[3], row[4], fetchedDelta, id(row[6]), row[7]);
+              if (hasPrevious) packedRow.push(row[8]);
+              return packedRow;
+            }),
+          );
+        } else out.push(value);
+      }
+      return JSON.stringify(out);
+    },
+  };
+}
+
+/** Thrown inside decoding when an id is not in this process's dictionary yet. */
+export class UnknownNameId extends Error {}
+
+/** The fields of one stored value (packed or the JSON object of older versions); throws UnknownNameId. */
+export function decodeRecord(id: string, raw: string, dictionary: NameDictionary): Record<string, FieldValue> {
+  if (raw.charCodeAt(0) !== 91 /* [ */) return JSON.parse(raw) as Record<string, FieldValue>;
+  const packed = JSON.parse(raw) as unknown[];
+  const fields: Record<string, FieldValue> = {};
+  const provenanceFields: [string, unknown[][]][] = [];
+  if (packed[0] === 1) fields.Id = id;
+  const name = (nameId: number): string => {
+    const found = dictionary.name(nameId);
+    if (found === undefined) throw new UnknownNameId(String(nameId));
+    return found;
+  };
+  for (let i = 1; i + 1 < packed.length; i += 2) {
+    const key = packed[i] as number;
+    const kind = key & 3;
+    const field = name(key >> 2);
+    const value = packed[i + 1];
+    if (kind === KIND_PLAIN) fields[field] = value as FieldValue;
+    else if (kind === KIND_SF_DATETIME) fields[field] = sfDatetimeText(value as number);
+    else if (kind === KIND_ISO_DATETIME) fields[field] = new Date(value as number).toISOString();
+    else if (typeof value === 'number') fields[field] = name(value);
+    else {
+      fields[field] = null; // keeps the field's place; filled below
+      provenanceFields.push([field, value as unknown[][]]);
+    }
+  }
+  // After the other fields: a row without its value takes the record's own.
+  for (const [field, packedRows] of provenanceFields) {
+    let fetchedAt = 0;
+    const rows = packedRows.map((row): ProvenanceRow => {
+      const head = row[0] as number;
+      const rowField = name(head >> 2);
+      const rest = head & 1 ? [fields[rowField] ?? null, ...row.slice(1)] : row.slice(1);
+      fetchedAt += rest[4] as number;
+      const decoded: ProvenanceRow = [
+        rowField,
+        rest[0] as FieldValue,
+        name(rest[1] as number),
+        rest[2] as number,
+        rest[3] as number,
+        fetchedAt,
+        name(rest[5] as number),
+        rest[6] as number,
+      ];
+      if (head & 2) decoded.push(rest[7] as FieldValue);
+      return decoded;
+    });
+    fields[field] = provenanceText(rows);
+  }
+  return fields;
+}
