@@ -33,6 +33,8 @@ import { slackEventsRoute, type SlackEventsState } from './http/slack-events-rou
 import { startTerminalSlack, type TerminalSlack } from './sandbox/terminal-slack';
 import { CollectionsClient } from './salesforce/writers/collections-client';
 import { slackSettingsFromEnv } from './slack/slack-settings';
+import { startHealthHeartbeat } from './health/start-heartbeat';
+import type { HealthHeartbeat } from './health/health-heartbeat';
 import { attachSlackStep } from './slack/slack-step';
 
 /** Exit codes a supervisor can act on: 2 = fix the configuration, 3 = a dependency is down (retry later). */
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   const redis = await connectRedisOrExit(env, logger);
 
   let runtime: LoopRuntime | undefined;
+  let heartbeat: HealthHeartbeat | undefined;
   let loop: Loop | undefined;
   let sandbox: Sandbox | undefined;
   let loopError: string | undefined;
@@ -186,6 +189,7 @@ async function main(): Promise<void> {
     runtime = new LoopRuntime(loop);
     await runtime.start();
     slackEvents = slack?.router ? { state: 'ready', router: slack.router } : { state: 'disabled' };
+    heartbeat = startHealthHeartbeat(loop, prefix, { slackConnected: !!slackSettings, logger });
     dashboard.show(loop.queues.queues());
     await loop.drain(10 * 60_000).catch(() => undefined);
     narrator?.follow();
@@ -209,6 +213,7 @@ async function main(): Promise<void> {
     server.close();
     void (async () => {
       try {
+        heartbeat?.stop();
         await runtime?.stop();
         if (runtime) process.stderr.write(`\n${summary()}\n`);
         await sandbox?.stop();

@@ -21,6 +21,7 @@ describe('force-app ↔ server schemas', () => {
 
   it.each([
     ['Audience_Field_Map__c', 'Write_Rule__c'],
+    ['Audience_Field_Map__c', 'Mode__c'],
     ['Audience_Run__c', 'Credits_Used__c'],
     ['Contact', 'Audience_Provenance__c'],
     ['Audience_Command__e', 'Command__c'],

@@ -5,12 +5,15 @@ import type { RecordRereader } from '../pipeline/import/intake/record-rereader';
 import type { MirrorStore } from '../pipeline/import/mirror-store';
 import type { LiveConfig } from '../pipeline/live-config';
 import type { RecordRefresher } from '../pipeline/refresh-records';
+import type { OrgClient } from '../salesforce/org-client';
 import type { CommandRefusals } from './command-refusals';
 import type { ConfigReloader } from './config-reloader';
 import type { RecordRequestLimit } from './record-request-limit';
 
 /** What the command handlers use: the use-cases they start, never an adapter of their own. */
 export interface CommandContext {
+  /** The integration user's org (dry-run records and files, RUN_EXPORT's Mode__c updates, run records). */
+  org: OrgClient;
   config: LiveConfig;
   reloader: ConfigReloader;
   imports: ImportRunner;

@@ -1,11 +1,14 @@
 import { RECORD_REQUEST_EVENT, type AudienceCommand } from './audience-command';
+import { cancelRun } from './cancel-run';
 import { COMMAND_REFUSALS, refusalOf } from './command-authority';
 import type { CommandContext } from './command-context';
 import { dryRunExport } from './dry-run-export';
 import { enrichRecord } from './enrich-record';
+import { estimateRun } from './estimate-run';
 import { evaluateAudience } from './evaluate-audience';
 import { reloadConfig } from './reload-config';
 import { runEnrichment } from './run-enrichment';
+import { runExport } from './run-export';
 import { runImport } from './run-import';
 
 type CommandHandler = (ctx: CommandContext, command: AudienceCommand) => Promise<void>;
@@ -17,6 +20,9 @@ const HANDLERS: Record<AudienceCommand['command'], CommandHandler> = {
   ENRICH_RECORD: enrichRecord,
   RUN_ENRICHMENT: runEnrichment,
   DRY_RUN_EXPORT: dryRunExport,
+  RUN_EXPORT: runExport,
+  ESTIMATE_RUN: estimateRun,
+  CANCEL_RUN: cancelRun,
 };
 
 /**

@@ -1,7 +1,25 @@
+import { runDryRunExport } from '../pipeline/export/dry-run-export';
 import type { AudienceCommand } from './audience-command';
 import type { CommandContext } from './command-context';
 
-/** DRY_RUN_EXPORT: not built yet (the setup tab's issue); said in the log so an admin's click is not silent. */
+/**
+ * DRY_RUN_EXPORT (a source, or blank for all): every write the Live and Preview maps would make and every skip with
+ * its reason, recorded as a `Dry_Run` run with a CSV attached; no record field is written.
+ */
 export async function dryRunExport(ctx: CommandContext, command: AudienceCommand): Promise<void> {
-  ctx.logger.warn({ command: command.command, targetId: command.targetId }, 'command not supported yet');
+  try {
+    const result = await runDryRunExport(
+      {
+        org: ctx.org,
+        mirror: ctx.mirror,
+        refresher: ctx.refresher,
+        config: () => ctx.config.current,
+        logger: ctx.logger,
+      },
+      { sourceId: command.targetId },
+    );
+    ctx.logger.info({ runId: result.runId, records: result.records }, 'DRY_RUN_EXPORT done');
+  } catch (error) {
+    ctx.logger.warn({ err: error, targetId: command.targetId }, 'DRY_RUN_EXPORT refused or failed');
+  }
 }

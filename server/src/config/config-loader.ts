@@ -245,6 +245,7 @@ export class ConfigLoader {
         attribute: attribute?.data,
         rule: map.Write_Rule__c as FieldMap['rule'],
         importable: Boolean(map.Import__c),
+        mode: map.Mode__c === 'Preview' ? ('Preview' as const) : ('Live' as const),
       },
     };
   }

@@ -1,5 +1,6 @@
 import type { AudienceConfig, LoopConfig } from '../config/loop-config';
 import type { AttributeKey, AttributeValue } from '../domain/attributes';
+import { isLiveFieldMap } from '../domain/field-map';
 import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import type { WorkKind } from '../salesforce/budget/budget-state';
@@ -15,6 +16,7 @@ import {
   addSkips,
   emptySkipTally,
   type FieldWritabilityView,
+  type RecordWritePlan,
   type SkipTally,
   type WriteLedger,
 } from './export';
@@ -93,42 +95,10 @@ export class RecordRefresher {
     const outcome: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
     if (records.length === 0) return outcome;
     const config = this.deps.config();
-    const maps = config.fieldMaps.filter((m) => m.object === object);
-    const wanted = [...new Set(maps.map((m) => m.attribute).filter((a): a is AttributeKey => !!a))].filter(
-      isOfflineAttributeKey,
-    );
-    const writability = await this.writabilityOf(
-      object,
-      maps.map((m) => m.field),
-    );
-    const ledgers = await this.deps.ledger.getMany(records.map((r) => r.id));
-    const now = this.now();
-    const writesAllowed = this.deps.writesAllowed?.(options.work ?? 'continuous') ?? true;
-    const deferred: string[] = [];
-
-    // Plan every record first (CPU only), then do the page's Redis work in a few batched calls: per-record round
-    // trips were most of the loop's CPU (docs/performance.md).
-    const planned = records.map((record) => {
+    const { plans, now, deferred } = await this.planWrites(object, records, options);
+    const planned = records.map((record, index) => {
       this.deps.stats.processed += 1;
-      const offline = wanted.length
-        ? computeOfflineAttributes(record.fields as never, wanted, {
-            defaultRegion: this.deps.defaultRegion,
-            now: () => now,
-          })
-        : [];
-      const attributes = [...offline, ...(options.extraAttributes?.get(record.id) ?? [])];
-      const fresh = planRecordWrite({
-        record,
-        attributes,
-        fieldMaps: maps,
-        ledger: ledgers.get(record.id) ?? {},
-        writability,
-        now,
-      });
-      // Held back, not dropped: the record goes back to the intake and is planned again when the budget allows.
-      const held = !writesAllowed && fresh.changes.length > 0;
-      if (held) deferred.push(record.id);
-      const plan = held ? deferForBudget(fresh) : fresh;
+      const plan = plans[index] as RecordWritePlan;
       for (const skip of plan.skips) this.deps.stats.addSkip(skip.reason);
       return { record, plan, patch: recordPatch(plan) };
     });
@@ -201,6 +171,62 @@ export class RecordRefresher {
       throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`, outcome);
     }
     return outcome;
+  }
+
+  /**
+   * The writes `refresh` would send for these records, and every skip with its reason: the one planning path the
+   * loop and the dry run share (DRY_RUN_EXPORT passes `includePreview`, so Preview maps are planned too). Past the
+   * API budget the changes become `budget` skips and their ids are in `deferred`. Reads Redis and describe, writes
+   * nothing.
+   */
+  async planWrites(
+    object: RecordObject,
+    records: readonly MirrorRecord[],
+    options: {
+      extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]>;
+      work?: WorkKind;
+      /** Plan Preview maps as if they were Live (the dry run); default: Live maps only, as the loop writes. */
+      includePreview?: boolean;
+    } = {},
+  ): Promise<{ plans: RecordWritePlan[]; now: Date; deferred: string[] }> {
+    const config = this.deps.config();
+    // Preview maps are mirrored but never written: only a dry run plans them (DRY_RUN_EXPORT).
+    const maps = config.fieldMaps.filter((m) => m.object === object && (options.includePreview || isLiveFieldMap(m)));
+    const wanted = [...new Set(maps.map((m) => m.attribute).filter((a): a is AttributeKey => !!a))].filter(
+      isOfflineAttributeKey,
+    );
+    const writability = await this.writabilityOf(
+      object,
+      maps.map((m) => m.field),
+    );
+    const ledgers = await this.deps.ledger.getMany(records.map((r) => r.id));
+    const now = this.now();
+    const writesAllowed = this.deps.writesAllowed?.(options.work ?? 'continuous') ?? true;
+    const deferred: string[] = [];
+    // Plan every record first (CPU only), then do the page's Redis work in a few batched calls: per-record round
+    // trips were most of the loop's CPU (docs/performance.md).
+    const plans = records.map((record) => {
+      const offline = wanted.length
+        ? computeOfflineAttributes(record.fields as never, wanted, {
+            defaultRegion: this.deps.defaultRegion,
+            now: () => now,
+          })
+        : [];
+      const attributes = [...offline, ...(options.extraAttributes?.get(record.id) ?? [])];
+      const fresh = planRecordWrite({
+        record,
+        attributes,
+        fieldMaps: maps,
+        ledger: ledgers.get(record.id) ?? {},
+        writability,
+        now,
+      });
+      // Held back, not dropped: the record goes back to the intake and is planned again when the budget allows.
+      const held = !writesAllowed && fresh.changes.length > 0;
+      if (held) deferred.push(record.id);
+      return held ? deferForBudget(fresh) : fresh;
+    });
+    return { plans, now, deferred };
   }
 
   /** Audience evaluation alone, for records whose change needs no write (deletes, parent changes, new audiences). */

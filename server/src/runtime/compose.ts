@@ -363,6 +363,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   });
   const commandRefusals = new CommandRefusals();
   const handleCommand = createCommandRouter({
+    org,
     config,
     reloader,
     imports: importRunner,

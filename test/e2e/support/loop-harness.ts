@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Connection } from 'jsforce';
+import type { ForceAppModel } from '@audience-loop/force-app-model';
 import { createLogger, type Logger } from '../../../server/src/lib/logger';
 import { composeLoop, type Loop, type LoopSettings } from '../../../server/src/runtime/compose';
 import { LoopRuntime } from '../../../server/src/runtime/loop-runtime';
@@ -34,6 +35,7 @@ export interface FieldMapSpec {
   Write_Rule__c: 'Always' | 'Never' | 'Fill_Blank' | 'Tracked';
   Import__c?: boolean;
   Active__c?: boolean;
+  Mode__c?: 'Live' | 'Preview';
 }
 
 export interface AudienceSpec {
@@ -57,6 +59,10 @@ export interface LoopSpec {
   start?: boolean;
   /** The loop's logger (default: silent, or E2E_LOG_LEVEL), for scenarios that assert what is logged. */
   logger?: Logger;
+  /** The emulator's seed (default 'none': only the records the test names). */
+  seed?: 'demo' | 'none';
+  /** The org's metadata (default: this repository's force-app), e.g. with a change channel member left out. */
+  forceApp?: ForceAppModel;
 }
 
 export interface Counters {
@@ -130,7 +136,8 @@ export class LoopHarness {
 
   static async create(spec: LoopSpec): Promise<LoopHarness> {
     const emulator = await startSalesforceEmulator({
-      seed: 'none',
+      seed: spec.seed ?? 'none',
+      forceApp: spec.forceApp,
       dailyApiLimit: spec.dailyApiLimit,
       streaming: { longPollMs: 1000, clientIdleMs: 5000, ...spec.streaming },
     });

@@ -3,6 +3,8 @@ import type { ObjectSpec } from './field-spec';
 /** Objects a source, audience or field map may name. CDC covers exactly these through Audience_Loop__chn. */
 export const RECORD_OBJECTS = ['Contact', 'Lead', 'Account'] as const;
 export const WRITE_RULES = ['Always', 'Never', 'Fill_Blank', 'Tracked'] as const;
+/** Preview: evaluated and reported by a dry run, never written until RUN_EXPORT makes the map Live. */
+export const FIELD_MAP_MODES = ['Live', 'Preview'] as const;
 export const CONFIG_STATUS = ['OK', 'Error'] as const;
 
 /** Every config object carries these; the server fills them when it loads the record. */
@@ -38,6 +40,8 @@ export const AUDIENCE_FIELD_MAP = {
   Attribute__c: { kind: 'text' },
   Write_Rule__c: { kind: 'picklist', values: WRITE_RULES, required: true },
   Import__c: { kind: 'checkbox' },
+  // Written by RUN_EXPORT (Preview → Live); blank reads as Live, the field's default.
+  Mode__c: { kind: 'picklist', values: FIELD_MAP_MODES, writes: true },
   Active__c: { kind: 'checkbox' },
   ...statusFields,
 } as const satisfies ObjectSpec;
@@ -53,6 +57,8 @@ export const AUDIENCE_ENRICHMENT = {
   Run_On_Entry__c: { kind: 'checkbox' },
   Max_Credits_Per_Run__c: { kind: 'number' },
   Monthly_Credit_Budget__c: { kind: 'number' },
+  // ESTIMATE_RUN writes the run's expected credits here, for the setup tab to show before Run now.
+  Estimated_Credits__c: { kind: 'number', writes: true },
   Active__c: { kind: 'checkbox' },
   ...statusFields,
 } as const satisfies ObjectSpec;

@@ -11,6 +11,9 @@ export const AUDIENCE_COMMANDS = [
   'RUN_IMPORT',
   'EVALUATE_AUDIENCE',
   'DRY_RUN_EXPORT',
+  'RUN_EXPORT',
+  'ESTIMATE_RUN',
+  'CANCEL_RUN',
   'RELOAD_CONFIG',
 ] as const;
 

@@ -31,6 +31,21 @@ export const AUDIENCE_SIGNAL = {
   Key__c: { kind: 'text', writes: true },
 } as const satisfies ObjectSpec;
 
+/** The server's heartbeat for the setup tab (one record per deployment, upserted by Key__c). */
+export const AUDIENCE_HEALTH = {
+  Key__c: { kind: 'text', writes: true, maxLength: 80 },
+  Reported_At__c: { kind: 'datetime', writes: true },
+  Loop_Running__c: { kind: 'checkbox', writes: true },
+  Stream_State__c: { kind: 'text', writes: true, maxLength: 40 },
+  Last_Change_Event_At__c: { kind: 'datetime', writes: true },
+  Api_Budget_Used__c: { kind: 'percent', writes: true },
+  Channel_Members__c: { kind: 'long_text', writes: true },
+  Providers__c: { kind: 'long_text', writes: true },
+  Slack_Connected__c: { kind: 'checkbox', writes: true },
+  Checks__c: { kind: 'long_text', writes: true },
+  Failed_Checks__c: { kind: 'number', writes: true },
+} as const satisfies ObjectSpec;
+
 export const RUN_TYPES = [
   'Import',
   'Enrichment',
@@ -94,4 +109,5 @@ export const RESULT_OBJECTS = {
   Audience_Action_Log__c: AUDIENCE_ACTION_LOG,
   Audience_Signal__c: AUDIENCE_SIGNAL,
   Audience_Run__c: AUDIENCE_RUN,
+  Audience_Health__c: AUDIENCE_HEALTH,
 } as const;

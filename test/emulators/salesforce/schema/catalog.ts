@@ -14,6 +14,7 @@ export class Catalog implements SchemaCatalog {
   constructor(model?: ForceAppModel) {
     for (const o of standardObjects()) this.add(o);
     if (model) this.loadForceApp(model);
+    this.letFilesLinkToCustomObjects();
     this.linkChildRelationships();
   }
 
@@ -113,6 +114,23 @@ export class Catalog implements SchemaCatalog {
   }
 
   /** Fills `childRelationships` from every reference field. */
+  /**
+   * Files attach to records of every custom object too (a custom object's record page has a Files related list):
+   * ContentVersion.FirstPublishLocationId and ContentDocumentLink.LinkedEntityId are polymorphic over them.
+   */
+  private letFilesLinkToCustomObjects(): void {
+    const customs = this.listObjects()
+      .filter((o) => o.kind === 'custom' && o.name.endsWith('__c'))
+      .map((o) => o.name);
+    for (const [object, field] of [
+      ['ContentVersion', 'FirstPublishLocationId'],
+      ['ContentDocumentLink', 'LinkedEntityId'],
+    ] as const) {
+      const spec = this.getObject(object)?.fields.find((f) => f.name === field);
+      if (spec) spec.referenceTo = [...new Set([...spec.referenceTo, ...customs])];
+    }
+  }
+
   private linkChildRelationships(): void {
     for (const o of this.objects.values()) o.childRelationships = [];
     for (const o of this.objects.values()) {

@@ -14,6 +14,7 @@ import { EnrichedWrites } from './enriched-writes';
 import { EntryEnrichment } from './entry-enrichment';
 import { estimatePlan } from './plan-estimate';
 import { PlanRuns } from './plan-runs';
+import { cancelEnrichmentRun, type CancelResult, type RunToCancel } from './run-cancel';
 import { ProviderCircuits } from './provider-circuits';
 import {
   ENTRY_JOB_NAME,
@@ -152,6 +153,11 @@ export class EnrichmentRunner {
   /** The pre-run estimate of a plan over its audience as it stands. */
   async estimate(plan: EnrichmentPlan): Promise<CreditEstimate> {
     return estimatePlan(this.ctx, plan);
+  }
+
+  /** CANCEL_RUN: a paused run is cancelled now, a running one at its next page; a finished one is refused. */
+  cancelRun(run: RunToCancel): Promise<CancelResult> {
+    return cancelEnrichmentRun(this.ctx, run);
   }
 
   /**

@@ -8,6 +8,7 @@ import { EnrichmentRunRecord } from './enrichment-run-record';
 import { finishedRunStatus } from '../../runs/run-status';
 import { logRunFailures } from './run-failure-log';
 import { mapLimit } from './map-limit';
+import { cancelRequested, finishCancelled } from './run-cancel';
 import { estimatePlan } from './plan-estimate';
 import { runPlanWaterfall } from './plan-waterfall';
 import { inputFieldsFor, readProviderInputs } from './record-inputs';
@@ -104,6 +105,8 @@ export class PlanRuns {
       if (pass > 1) await sleep(deps.retryDelayMs ?? 2000);
       const deferred: string[] = [];
       for (let start = 0; start < pending.length; start += pageSize) {
+        // CANCEL_RUN: stop between pages (a page's paid calls are never cut off halfway) and forget the run.
+        if (await cancelRequested(this.ctx, runId)) return finishCancelled(this.ctx, plan, record);
         const page = pending.slice(start, start + pageSize);
         const outcome = await this.enrichPage(plan, runId, page, fields, pass < passes);
         deferred.push(...outcome.deferred);

@@ -21,6 +21,11 @@ export class RunKeys {
     return `${this.prefix}:enrich:run:entry:${planId}:${day}`;
   }
 
+  /** String with a TTL: CANCEL_RUN asked this running run to stop at its next page. */
+  cancelRequested(runId: string): string {
+    return `${this.prefix}:enrich:run:cancel:${runId}`;
+  }
+
   /** Set: record ids this run has counted. */
   doneRecords(runId: string): string {
     return `${this.prefix}:enrich:run:done:${runId}`;
