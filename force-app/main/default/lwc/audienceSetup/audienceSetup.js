@@ -43,6 +43,8 @@ import COMMAND_SENT from '@salesforce/label/c.Audience_Setup_Command_Sent';
 import COMMAND_FAILED from '@salesforce/label/c.Audience_Setup_Command_Failed';
 import LIVE_FAILED from '@salesforce/label/c.Audience_Setup_Live_Failed';
 import REFRESH from '@salesforce/label/c.Audience_Setup_Refresh';
+import SKIPS from '@salesforce/label/c.Audience_Setup_Skips';
+import CREDITS from '@salesforce/label/c.Audience_Setup_Credits';
 
 /** The status channel the server publishes run progress on (Audience_Status__e). */
 export const STATUS_CHANNEL = '/event/Audience_Status__e';
@@ -53,6 +55,21 @@ const OPEN_STATUSES = new Set(['Queued', 'Running', 'Paused']);
 
 function format(template, ...values) {
     return values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
+}
+
+/** `{"not_ours":1,"rule":2}` → "not_ours 1 · rule 2"; text that is not a JSON object is shown as it is. */
+export function readableCounts(json) {
+    if (!json) return null;
+    try {
+        const counts = JSON.parse(json);
+        if (counts && typeof counts === 'object' && !Array.isArray(counts)) {
+            const parts = Object.entries(counts).map(([key, value]) => `${key} ${value}`);
+            return parts.length > 0 ? parts.join(' · ') : null;
+        }
+    } catch {
+        // Not JSON: fall through and show the text.
+    }
+    return String(json);
 }
 
 const FIELD_MAP_COLUMNS = [
@@ -107,7 +124,9 @@ export default class AudienceSetup extends LightningElement {
         DRY_RUN,
         RUN_EXPORT,
         LIVE_FAILED,
-        REFRESH
+        REFRESH,
+        SKIPS,
+        CREDITS
     };
 
     section = 'health';
@@ -391,6 +410,12 @@ export default class AudienceSetup extends LightningElement {
                           ? 100
                           : 0,
                 progressLabel: `${run.name}: ${processed} / ${total}`,
+                skips: readableCounts(run.skipsByReason),
+                credits: run.creditsUsed
+                    ? [String(run.creditsUsed), readableCounts(run.creditsByProvider)]
+                          .filter(Boolean)
+                          .join(' — ')
+                    : null,
                 counts: `${run.succeeded ?? 0} ✓ · ${run.failed ?? 0} ✗ · ${run.skipped ?? 0} skipped`,
                 canCancel: this.canEdit && OPEN_STATUSES.has(run.status),
                 canResume: this.canEdit && run.status === 'Paused' && run.type === 'Enrichment',

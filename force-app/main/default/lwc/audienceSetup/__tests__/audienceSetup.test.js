@@ -397,6 +397,13 @@ describe('c-audience-setup', () => {
             await flush();
             expect($(element, `[data-progress="${RUNS[0].id}"]`).value).toBe(25);
             expect($(element, `[data-progress="${RUNS[2].id}"]`).value).toBe(100);
+            expect($(element, `[data-skips="${RUNS[2].id}"]`).textContent).toContain(
+                'rule 2 · not_ours 1'
+            );
+            expect($(element, `[data-credits="${RUNS[0].id}"]`).textContent).toContain(
+                '5 — pdl 3 · hunter 2'
+            );
+            expect($(element, `[data-credits="${RUNS[1].id}"]`)).toBeNull();
             expect(element.shadowRoot.querySelectorAll('[data-action="cancel"]')).toHaveLength(2);
             expect(element.shadowRoot.querySelectorAll('[data-action="resume"]')).toHaveLength(1);
 
