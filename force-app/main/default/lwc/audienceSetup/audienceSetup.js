@@ -263,8 +263,13 @@ export default class AudienceSetup extends LightningElement {
 
     async handleFieldMapSave(event) {
         const drafts = event.detail.draftValues;
+        const byKey = new Map(this.fieldMapRows.map((r) => [r.key, r]));
         const rows = drafts.map((draft) => {
-            const row = { Id: draft.id };
+            const current = byKey.get(draft.key) ?? {};
+            // A field without a mapping yet is created: it has no id, so send its object and field.
+            const row = current.id
+                ? { Id: current.id }
+                : { Object__c: current.objectName, Field__c: current.field };
             for (const [column, field] of Object.entries(SAVE_FIELD)) {
                 if (column in draft) row[field] = draft[column];
             }
@@ -275,11 +280,11 @@ export default class AudienceSetup extends LightningElement {
             const failed = results.filter((r) => !r.success);
             const errors = { rows: {}, table: undefined };
             for (const result of failed) {
-                const draft = drafts.find((d) => d.id === result.id);
-                errors.rows[result.id] = {
+                const draft = drafts[result.index];
+                errors.rows[draft.key] = {
                     title: result.message,
                     messages: [result.message],
-                    fieldNames: Object.keys(draft || {}).filter((k) => k !== 'id')
+                    fieldNames: Object.keys(draft).filter((k) => k !== 'key')
                 };
             }
             if (failed.length > 0) {
@@ -290,8 +295,8 @@ export default class AudienceSetup extends LightningElement {
             }
             this.fieldMapErrors = failed.length > 0 ? errors : undefined;
             // Saved rows leave the drafts; failed ones stay so the admin can fix them.
-            const failedIds = new Set(failed.map((f) => f.id));
-            this.draftValues = drafts.filter((d) => failedIds.has(d.id));
+            const failedIndexes = new Set(failed.map((f) => f.index));
+            this.draftValues = drafts.filter((d, i) => failedIndexes.has(i));
             this.toast(
                 SAVED,
                 format(SAVED_ROWS, results.length - failed.length, failed.length),

@@ -199,7 +199,8 @@ describe('c-audience-setup', () => {
             getFieldMaps.emit(FIELD_MAPS);
             await flush();
             const table = $(element, 'lightning-datatable');
-            expect(table.data).toHaveLength(2);
+            expect(table.data).toHaveLength(3);
+            expect(table.keyField).toBe('key');
             expect(table.columns.filter((c) => c.editable).map((c) => c.fieldName)).toEqual([
                 'attribute',
                 'writeRule',
@@ -221,8 +222,9 @@ describe('c-audience-setup', () => {
 
         it('saves in bulk, keeps the saved rows and shows the reason on the refused one', async () => {
             saveFieldMaps.mockResolvedValue([
-                { id: FIELD_MAPS[0].id, success: true },
+                { index: 0, id: FIELD_MAPS[0].id, success: true },
                 {
+                    index: 1,
                     id: FIELD_MAPS[1].id,
                     success: false,
                     message: 'bad value for restricted picklist field: Sometimes'
@@ -235,8 +237,8 @@ describe('c-audience-setup', () => {
             getFieldMaps.emit(FIELD_MAPS);
             await flush();
             const drafts = [
-                { id: FIELD_MAPS[0].id, writeRule: 'Always', importField: true },
-                { id: FIELD_MAPS[1].id, writeRule: 'Sometimes' }
+                { key: FIELD_MAPS[0].key, writeRule: 'Always', importField: true },
+                { key: FIELD_MAPS[1].key, writeRule: 'Sometimes' }
             ];
             $(element, 'lightning-datatable').dispatchEvent(
                 new CustomEvent('save', { detail: { draftValues: drafts } })
@@ -258,15 +260,50 @@ describe('c-audience-setup', () => {
             expect(refreshApex).toHaveBeenCalled();
         });
 
-        it('clears errors and drafts when every row saves', async () => {
-            saveFieldMaps.mockResolvedValue([{ id: FIELD_MAPS[0].id, success: true }]);
+        it('maps a field that had no mapping by sending its object and field', async () => {
+            saveFieldMaps.mockResolvedValue([
+                { index: 0, id: 'a03000000000009AAA', success: true }
+            ]);
             const element = mount();
             await open(element, 'fieldMaps');
             getFieldMaps.emit(FIELD_MAPS);
             await flush();
             $(element, 'lightning-datatable').dispatchEvent(
                 new CustomEvent('save', {
-                    detail: { draftValues: [{ id: FIELD_MAPS[0].id, attribute: 'person.level' }] }
+                    detail: {
+                        draftValues: [
+                            {
+                                key: 'new:Department',
+                                attribute: 'person.department',
+                                writeRule: 'Fill_Blank'
+                            }
+                        ]
+                    }
+                })
+            );
+            await flush();
+            expect(saveFieldMaps).toHaveBeenCalledWith({
+                rows: [
+                    {
+                        Object__c: 'Contact',
+                        Field__c: 'Department',
+                        Attribute__c: 'person.department',
+                        Write_Rule__c: 'Fill_Blank'
+                    }
+                ]
+            });
+            expect($(element, 'lightning-datatable').draftValues).toEqual([]);
+        });
+
+        it('clears errors and drafts when every row saves', async () => {
+            saveFieldMaps.mockResolvedValue([{ index: 0, id: FIELD_MAPS[0].id, success: true }]);
+            const element = mount();
+            await open(element, 'fieldMaps');
+            getFieldMaps.emit(FIELD_MAPS);
+            await flush();
+            $(element, 'lightning-datatable').dispatchEvent(
+                new CustomEvent('save', {
+                    detail: { draftValues: [{ key: FIELD_MAPS[0].key, attribute: 'person.level' }] }
                 })
             );
             await flush();
@@ -290,7 +327,7 @@ describe('c-audience-setup', () => {
             await flush();
             $(element, 'lightning-datatable').dispatchEvent(
                 new CustomEvent('save', {
-                    detail: { draftValues: [{ id: FIELD_MAPS[0].id, mode: 'Preview' }] }
+                    detail: { draftValues: [{ key: FIELD_MAPS[0].key, mode: 'Preview' }] }
                 })
             );
             await flush();
