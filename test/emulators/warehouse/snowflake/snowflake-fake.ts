@@ -175,12 +175,10 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions): Promise
       failures.left -= 1;
       const status = failures.status;
       if (status === 429) res.set('Retry-After', '0');
-      return void res
-        .status(status)
-        .json({
-          code: String(status === 429 ? '000429' : '000503'),
-          message: status === 429 ? 'Too many requests' : 'Service unavailable',
-        });
+      return void res.status(status).json({
+        code: String(status === 429 ? '000429' : '000503'),
+        message: status === 429 ? 'Too many requests' : 'Service unavailable',
+      });
     }
     if (!req.get('user-agent'))
       return void res.status(400).json({ code: '391903', message: 'User-Agent header is required.' });
@@ -244,13 +242,11 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions): Promise
       return answer(res, statement);
     const rows = statement.result.partitions[partition];
     if (!Number.isInteger(partition) || rows === undefined) {
-      return void res
-        .status(422)
-        .json({
-          code: '391918',
-          message: `Invalid partition ${String(req.query.partition)}.`,
-          statementHandle: statement.handle,
-        });
+      return void res.status(422).json({
+        code: '391918',
+        message: `Invalid partition ${String(req.query.partition)}.`,
+        statementHandle: statement.handle,
+      });
     }
     res.status(200).json({ data: rows });
   });
