@@ -85,6 +85,7 @@ export class ConfigLoader {
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
+    await this.warehouseCheck?.ready();
     const sources: SourceConfig[] = [];
     const warehouseSources: WarehouseSourceConfig[] = [];
     for (const row of sourceRows) {
