@@ -3,6 +3,7 @@ import type { NaiveResult } from './naive-baseline';
 import type { NoopResult } from './noop-rerun';
 import type { StreamResult } from './change-stream';
 import type { SyncResult } from './initial-sync';
+import type { WarehouseFigureResult } from './warehouse-figure';
 
 export interface BenchFigures {
   records: number;
@@ -34,6 +35,11 @@ export interface BenchFigures {
   action_one_time_calls: number;
   action_application_calls_per_1000: number;
   action_applications_per_s: number;
+  /** 100,000 PostgreSQL rows of a warehouse source into new Contacts (`--only warehouse` runs just this part). */
+  warehouse_rows: number;
+  warehouse_records_per_s: number;
+  warehouse_api_calls_per_1000: number;
+  warehouse_peak_rss_mb: number;
 }
 
 export interface BenchDetails {
@@ -44,6 +50,7 @@ export interface BenchDetails {
   stream: StreamResult;
   noop: NoopResult;
   action: ActionFigureResult;
+  warehouse: WarehouseFigureResult;
   machine: { cpus: number; model: string; memoryGb: number; node: string; loadAverage: number[] };
 }
 
@@ -75,6 +82,10 @@ export function benchFigures(latencyMs: number, d: BenchDetails): BenchFigures {
     action_one_time_calls: d.action.oneTimeCalls,
     action_application_calls_per_1000: round(d.action.applicationCallsPer1000, 2),
     action_applications_per_s: round(d.action.applicationsPerS),
+    warehouse_rows: d.warehouse.rows,
+    warehouse_records_per_s: round(d.warehouse.recordsPerS),
+    warehouse_api_calls_per_1000: round(d.warehouse.apiCallsPer1000, 2),
+    warehouse_peak_rss_mb: d.warehouse.peakRssMb,
   };
 }
 
@@ -123,6 +134,7 @@ export function formatBenchTable(f: BenchFigures, d: BenchDetails): string {
     ['no-op rerun: write calls', String(f.noop_write_calls), '0', mark(f.noop_write_calls === 0)],
     ['echo jobs (jobs caused by our own writes)', String(f.echo_jobs), '0', mark(f.echo_jobs === 0)],
     ...actionRows(d.action),
+    ...warehouseRows(d.warehouse),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
@@ -170,4 +182,18 @@ export function formatActionTable(a: ActionFigureResult): string {
 
 function mark(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
+}
+
+/** The warehouse figure's rows of the table: a Postgres source creating Contacts. */
+export function warehouseRows(w: WarehouseFigureResult): [string, string, string, string][] {
+  return [
+    [
+      `warehouse import (${w.rows} Postgres rows, latency ${w.latencyMs} ms)`,
+      `${round(w.recordsPerS)} records/s`,
+      '',
+      '',
+    ],
+    ['warehouse API calls per 1000', String(round(w.apiCallsPer1000, 2)), '≤ 3', mark(w.apiCallsPer1000 <= 3)],
+    ['warehouse importer peak RSS', `${w.peakRssMb} MB`, '≤ 300 MB', mark(w.peakRssMb <= 300)],
+  ];
 }

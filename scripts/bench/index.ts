@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
  *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--only actions] [--action-records 1000] [--server-heap-mb N]
- *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]`
+ *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]
+ *   [--only warehouse] [--warehouse-rows 100000] [--postgres-url postgres://postgres@127.0.0.1:5432/test]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, a no-op second run, and the
  * action figure (1,000 records entering an audience with a Campaign action).
@@ -22,6 +23,7 @@ import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { runInitialSync } from './initial-sync';
 import { runNaiveBaseline } from './naive-baseline';
 import { runNoopRerun } from './noop-rerun';
+import { runWarehouseFigure, type WarehouseFigureResult } from './warehouse-figure';
 import type { RedisPrefix } from './redis-prefix';
 import type { ServerProcess } from './server-process';
 
@@ -48,6 +50,12 @@ const actionRecords = numberArg(args, 'action-records', 1000);
 const cpuProfArg = args.get('cpu-prof');
 const cpuProfDir = cpuProfArg === undefined ? undefined : cpuProfArg === true ? '.tmp/cpu-prof' : cpuProfArg;
 if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+/** `--only warehouse`: just the warehouse figure, `--warehouse-rows` PostgreSQL rows (default 100,000). */
+const warehouseOnly = args.get('only') === 'warehouse';
+const warehouseRows = numberArg(args, 'warehouse-rows', quick ? 10_000 : 100_000);
+const postgresUrl = String(
+  args.get('postgres-url') ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+);
 /** `--server-heap-mb N` runs the server with --max-old-space-size=N (to see how much of its RSS is lazy GC). */
 const serverNodeArgs = [
   ...(args.has('server-heap-mb') ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`] : []),
@@ -116,8 +124,24 @@ function printProfile(): void {
   process.stderr.write(`${formatSelfTime(topSelfTime(path, cwd, 30), path)}\n`);
 }
 
+async function warehouseFigure(): Promise<WarehouseFigureResult> {
+  log(`warehouse figure: ${warehouseRows} PostgreSQL rows into new Contacts, ${latencyMs} ms per call`);
+  const warehouse = await runWarehouseFigure({ cwd, redisUrl, postgresUrl, rows: warehouseRows, latencyMs });
+  log(
+    `  ${warehouse.recordsPerS.toFixed(1)} records/s, ${warehouse.apiCallsPer1000.toFixed(2)} API calls per 1000 ` +
+      `(${warehouse.apiCalls} in all: ${JSON.stringify(warehouse.byRoute)}), peak RSS ${warehouse.peakRssMb} MB`,
+  );
+  return warehouse;
+}
+
 async function main(): Promise<void> {
   await checkRedis();
+  if (warehouseOnly) {
+    const warehouse = await warehouseFigure();
+    process.stdout.write(`${JSON.stringify(warehouse, null, 2)}\n`);
+    if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify({ warehouse }, null, 2)}\n`);
+    return;
+  }
   if (actionsOnly) {
     const action = await actionFigure();
     process.stdout.write(`\n${formatActionTable(action)}\n`);
@@ -285,6 +309,7 @@ async function main(): Promise<void> {
     await emulatorBulk.stop();
 
     const action = await actionFigure();
+    const warehouse = await warehouseFigure();
 
     const details: BenchDetails = {
       sync: first.result,
@@ -294,6 +319,7 @@ async function main(): Promise<void> {
       stream,
       noop,
       action,
+      warehouse,
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? 'unknown',

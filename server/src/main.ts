@@ -171,6 +171,7 @@ async function main(): Promise<void> {
         port: env.SANDBOX_PORT,
         apiVersion: env.SALESFORCE_API_VERSION,
         logger,
+        warehouseDemo: Boolean(process.env.POSTGRES_URL_DEMO?.trim()),
       });
       credentials = sandbox.credentials;
       prefix = sandbox.prefix;

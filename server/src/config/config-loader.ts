@@ -85,6 +85,7 @@ export class ConfigLoader {
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
+    await this.warehouseCheck?.ready();
     const sources: SourceConfig[] = [];
     const warehouseSources: WarehouseSourceConfig[] = [];
     for (const row of sourceRows) {
@@ -109,7 +110,11 @@ export class ConfigLoader {
 
     const fieldMaps: FieldMap[] = [];
     for (const row of mapRows) {
-      const verdict = await this.checkFieldMap(row, sourcedObjects);
+      // A warehouse source writes its object's fields under their maps' rules: its maps are in use too.
+      const verdict = await this.checkFieldMap(
+        row,
+        new Set([...sourcedObjects, ...warehouseSources.map((source) => source.object)]),
+      );
       verdicts.push({ object: 'Audience_Field_Map__c', record: row, problem: verdict.problem });
       if (verdict.fieldMap) fieldMaps.push(verdict.fieldMap);
     }

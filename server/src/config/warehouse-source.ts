@@ -75,6 +75,8 @@ export type WarehouseSourceConfig = {
 
 /** What the config loader asks of this server about a warehouse source: the problem with it here, if any. */
 export type WarehouseSourceCheck = {
+  /** Resolves once `problem` can run (e.g. a SQL parser is loaded). */
+  ready(): Promise<void>;
   problem(type: WarehouseType, settings: WarehouseSettings): string | undefined;
 };
 

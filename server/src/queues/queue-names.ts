@@ -11,6 +11,8 @@ export const QUEUE_NAMES = [
   'runs',
   /** Signal detectors (scheduled and change-driven) and the Slack notifications of fired signals. */
   'signals',
+  /** Warehouse source imports (Postgres, Snowflake): one job per scheduled or requested run of a source. */
+  'warehouse',
 ] as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[number];

@@ -66,6 +66,12 @@ import { RunRecordWriter } from '../pipeline/runs/run-record-writer';
 import { JobChangeDetector } from '../signals/detectors/job-change-detector';
 import { EnrichedOpenRolesWriter } from '../signals/detectors/open-roles-writer';
 import { createScheduledDetectors, type ScheduledDetectorSettings } from '../signals/detectors/scheduled-detectors';
+import type { WarehouseSourceConfig } from '../config/warehouse-source';
+import type { WarehouseConnections } from '../env/warehouse-connections';
+import { WarehouseImports } from '../pipeline/import/warehouse/warehouse-imports';
+import type { WarehouseImportReport } from '../pipeline/import/warehouse/warehouse-importer';
+import { WarehouseReaders } from '../pipeline/import/warehouse/warehouse-readers';
+import { WatermarkStore } from '../pipeline/import/warehouse/watermark-store';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -119,6 +125,13 @@ export interface LoopSettings {
   };
   /** Scheduled signal detectors: job boards, funding feed (from the environment), test seams. */
   signalDetectors?: ScheduledDetectorSettings;
+  /** Warehouse sources (Postgres): connections from the environment; without this they are not loaded. */
+  warehouse?: {
+    connections: WarehouseConnections;
+    statementTimeoutMs?: number;
+    schedulePattern?: (source: WarehouseSourceConfig) => string;
+    onFinished?: (report: WarehouseImportReport) => void;
+  };
 }
 
 /** The signal parts every detector and notifier plugs into. */
@@ -177,6 +190,8 @@ export interface Loop {
    * always in a single-process loop), and a sync that brings them in line with the loaded configuration.
    */
   readonly schedules: { owned: boolean; sync(): Promise<void> };
+  /** Warehouse sources' runs (scheduled and RUN_IMPORT), when the settings name warehouse connections. */
+  readonly warehouse: WarehouseImports | undefined;
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
   /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
@@ -213,6 +228,14 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     new TaskTarget(org, collections('task-actions')),
     ...(settings.actions?.targets ?? []),
   ]);
+  const warehouseReaders = settings.warehouse
+    ? new WarehouseReaders({
+        connections: settings.warehouse.connections,
+        ...(settings.warehouse.statementTimeoutMs !== undefined && {
+          statementTimeoutMs: settings.warehouse.statementTimeoutMs,
+        }),
+      })
+    : undefined;
   const config = new LiveConfig(
     new ConfigLoader(
       org,
@@ -220,6 +243,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       describes,
       logger.child({ component: 'config' }),
       new ActionConfigCheck(actionRegistry),
+      warehouseReaders,
     ),
     describes,
     logger,
@@ -378,12 +402,35 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     logger,
     ...settings.reload,
   });
+  const warehouse = warehouseReaders
+    ? new WarehouseImports({
+        importDeps: () => ({
+          org,
+          collections: collections('warehouse-import'),
+          describes,
+          writer,
+          ledger,
+          logger: logger.child({ component: 'warehouse-import' }),
+          defaultRegion: settings.defaultRegion,
+          readers: warehouseReaders,
+          watermarks: new WatermarkStore(redis, settings.prefix, org, logger.child({ component: 'watermarks' })),
+          progress: settings.progress ?? createProgressReporter(),
+        }),
+        queues,
+        sources: () => config.current.warehouseSources ?? [],
+        logger: logger.child({ component: 'warehouse-import' }),
+        ...(settings.warehouse?.schedulePattern && { schedulePattern: settings.warehouse.schedulePattern }),
+        ...(settings.warehouse?.onFinished && { onFinished: settings.warehouse.onFinished }),
+      })
+    : undefined;
+  if (warehouse) config.onLoaded(async (loaded) => void (await warehouse.sync(loaded.warehouseSources ?? [])));
   const commandRefusals = new CommandRefusals();
   const handleCommand = createCommandRouter({
     org,
     config,
     reloader,
     imports: importRunner,
+    warehouse,
     rereader,
     mirror,
     refresher,
@@ -529,6 +576,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     actions,
     actionCircuits,
     signals,
+    warehouse,
     integrationUserId: '',
     drainerStarted: false,
     drain: (timeoutMs) => drainIntake(intakeBuffer, writer, timeoutMs),

@@ -25,6 +25,7 @@ export class LoopRuntime {
     loop.drainerStarted = true;
     await loop.actions.start();
     loop.signals.jobs.start();
+    loop.warehouse?.start();
     this.gate = createBudgetGate(loop.governor, loop.queues.queues(), loop.deps.logger);
     // No stored replay id: the stream starts from new events (-1), so whatever changed since an earlier run
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
@@ -56,6 +57,7 @@ export class LoopRuntime {
     loop.drainerStarted = false;
     await loop.enrichment.stop();
     await loop.signals.jobs.stop();
+    await loop.warehouse?.stop();
     await loop.actions.stop();
     await loop.writer.flush();
     await loop.memberCounts.stop();

@@ -25,6 +25,32 @@ export const DEMO_SOURCES = [
   },
 ];
 
+/** The table the sandbox's Postgres source reads (README "Sandbox": create it, insert rows, watch the Contacts). */
+export const DEMO_WAREHOUSE_TABLE = 'audience_demo_people';
+
+/**
+ * With POSTGRES_URL_DEMO set, the sandbox adds this source: every minute it reads new and changed rows of the demo
+ * table (by updated_at, then id) and creates or updates Contacts by Email.
+ */
+export const DEMO_WAREHOUSE_SOURCE = {
+  Name: 'Warehouse people (Postgres)',
+  Type__c: 'Postgres',
+  Object__c: 'Contact',
+  Active__c: true,
+  Settings__c: JSON.stringify({
+    connection: 'DEMO',
+    query:
+      `SELECT id, updated_at, email AS "Email", first_name AS firstname, last_name AS lastname, title AS title ` +
+      `FROM ${DEMO_WAREHOUSE_TABLE}`,
+    match: 'Email',
+    create: true,
+    cursor: 'updated_at',
+    key: 'id',
+    schedule: '* * * * *',
+    timeZone: 'UTC',
+  }),
+};
+
 export const DEMO_FIELD_MAPS = [
   { Object__c: 'Contact', Field__c: 'Seniority__c', Attribute__c: 'person.seniority', Write_Rule__c: 'Tracked' },
   { Object__c: 'Contact', Field__c: 'Department', Attribute__c: 'person.department', Write_Rule__c: 'Fill_Blank' },

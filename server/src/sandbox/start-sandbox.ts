@@ -8,6 +8,7 @@ import {
   DEMO_FIELD_MAPS,
   DEMO_SIGNAL_RULES,
   DEMO_SOURCES,
+  DEMO_WAREHOUSE_SOURCE,
   demoActions,
 } from './demo-config';
 import { startSandboxPreview } from './sandbox-preview';
@@ -48,6 +49,8 @@ export async function startSandbox(input: {
   port: number;
   apiVersion: string;
   logger: Logger;
+  /** POSTGRES_URL_DEMO is set: add the demo Postgres source. */
+  warehouseDemo?: boolean;
 }): Promise<Sandbox> {
   const { startSalesforceEmulator } = await import('@audience-loop/salesforce-emulator');
   const emulator = await startSalesforceEmulator({ port: input.port, seed: input.seed });
@@ -75,7 +78,7 @@ export async function startSandbox(input: {
     if (failed.length > 0) throw new Error(`could not create the demo ${object}: ${JSON.stringify(failed)}`);
     return results.map((r) => r.id);
   };
-  await create('Audience_Source__c', DEMO_SOURCES);
+  await create('Audience_Source__c', [...DEMO_SOURCES, ...(input.warehouseDemo ? [DEMO_WAREHOUSE_SOURCE] : [])]);
   await create('Audience_Field_Map__c', DEMO_FIELD_MAPS);
   const [firstAudience] = await create('Audience__c', DEMO_AUDIENCES);
   const [campaign] = await create('Campaign', [DEMO_CAMPAIGN]);

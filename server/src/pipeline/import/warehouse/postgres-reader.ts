@@ -1,5 +1,4 @@
 import { Client, types as pgTypes, type CustomTypesConfig } from 'pg';
-import Cursor from 'pg-cursor';
 import { checkPostgresQuery, loadPostgresParser } from './postgres-query-check';
 import { WarehouseError } from './warehouse-error';
 import type { WarehouseReadRequest, WarehouseReader, WarehouseRow } from './warehouse-reader';
@@ -90,8 +89,8 @@ function resolveColumn(columns: readonly string[], wanted: string, role: string)
 }
 
 /**
- * Reads a Postgres query page by page through a server-side cursor (pg-cursor: the rows stay in Postgres until
- * fetched, so memory holds one page whatever the table's size), inside a READ ONLY transaction with a statement
+ * Reads a Postgres query page by page through a server-side cursor (`DECLARE … CURSOR` / `FETCH n`: the rows stay
+ * in Postgres until fetched, so memory holds one page whatever the table's size), inside a READ ONLY transaction with a statement
  * timeout. With a cursor and a key column the query is wrapped so that rows come in (cursor, key) order after the
  * watermark: `(cursor, key) > ($1, $2)`, the watermark values sent as untyped parameters that Postgres reads as the
  * columns' own types.
@@ -122,7 +121,6 @@ export class PostgresReader implements WarehouseReader {
     client.on('error', () => undefined);
     const abort = () => void client.end().catch(() => undefined);
     request.signal?.addEventListener('abort', abort, { once: true });
-    let cursor: Cursor | undefined;
     try {
       await client.connect().catch((error: unknown) => {
         throw asWarehouseError(error);
@@ -131,16 +129,21 @@ export class PostgresReader implements WarehouseReader {
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs))}`);
       await client.query(`SET LOCAL TIME ZONE 'UTC'`);
       const { text, values } = await this.pagedQuery(client, request);
-      cursor = client.query(new Cursor(text, values, { types: TYPES }));
+      // DECLARE + FETCH rather than one portal read: each FETCH is a statement of its own, so the statement timeout
+      // bounds one page, not the whole run (a portal read counts as one statement until its Sync).
+      await client.query({ text: `DECLARE source_rows_cursor NO SCROLL CURSOR FOR ${text}`, values });
+      const fetch = {
+        text: `FETCH ${Math.max(1, Math.floor(request.pageSize))} FROM source_rows_cursor`,
+        types: TYPES,
+      };
       for (;;) {
         if (request.signal?.aborted) return;
-        const rows = (await cursor.read(request.pageSize)) as Record<string, unknown>[];
+        const { rows } = await client.query<Record<string, unknown>>(fetch);
         if (rows.length === 0) break;
         yield rows.map(toWarehouseRow);
         if (rows.length < request.pageSize) break;
       }
-      await cursor.close();
-      cursor = undefined;
+      await client.query('CLOSE source_rows_cursor');
       await client.query('COMMIT');
     } catch (error) {
       throw asWarehouseError(error);

@@ -24,12 +24,17 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
  * is set here, its query is one read-only statement). The Snowflake reader plugs in beside Postgres.
  */
 export class WarehouseReaders {
-  private constructor(private readonly options: WarehouseReadersOptions) {}
+  constructor(private readonly options: WarehouseReadersOptions) {}
 
-  /** Loads the SQL parser once, so config checks stay synchronous. */
+  /** Ready to check: loads the SQL parser (once), so `problem` stays synchronous. */
   static async create(options: WarehouseReadersOptions): Promise<WarehouseReaders> {
-    await loadPostgresParser();
-    return new WarehouseReaders(options);
+    const readers = new WarehouseReaders(options);
+    await readers.ready();
+    return readers;
+  }
+
+  ready(): Promise<void> {
+    return loadPostgresParser();
   }
 
   /** The problem with a source's settings on this server, in words for its Status_Message__c; undefined if none. */

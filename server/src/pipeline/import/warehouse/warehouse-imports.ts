@@ -1,0 +1,96 @@
+import type { Job, Worker } from 'bullmq';
+import { z } from 'zod';
+import type { WarehouseSourceConfig } from '../../../config/warehouse-source';
+import type { Logger } from '../../../lib/logger';
+import { parseJobData } from '../../../queues/job-data';
+import type { QueueFactory } from '../../../queues/queue-factory';
+import { runWarehouseImport, type WarehouseImportDeps, type WarehouseImportReport } from './warehouse-importer';
+
+/** The job a source's scheduler (or RUN_IMPORT on a worker-less process) puts on the `warehouse` queue. */
+export const WAREHOUSE_JOB_NAME = 'warehouse-import';
+const jobSchema = z.object({ sourceId: z.string().min(1) });
+export type WarehouseImportJob = z.infer<typeof jobSchema>;
+
+export type WarehouseImportsDeps = {
+  importDeps: () => WarehouseImportDeps;
+  queues: QueueFactory;
+  /** The warehouse sources as loaded now (the job names a source; its settings are read at run time). */
+  sources: () => readonly WarehouseSourceConfig[];
+  logger: Logger;
+  /** Tests fire every second instead of waiting for the cron's minute. */
+  schedulePattern?: (source: WarehouseSourceConfig) => string;
+  onFinished?: (report: WarehouseImportReport) => void;
+};
+
+/**
+ * Runs warehouse sources: on their schedule (one BullMQ job scheduler per scheduled source, its cron in its time
+ * zone, synced after every config load) and on RUN_IMPORT. One run per source at a time: a second request while it
+ * runs waits for it and then runs, so nothing asked for is dropped and no two runs race on one watermark.
+ */
+export class WarehouseImports {
+  private worker: Worker | undefined;
+  private readonly running = new Map<string, Promise<WarehouseImportReport | undefined>>();
+
+  constructor(private readonly deps: WarehouseImportsDeps) {}
+
+  start(): void {
+    this.worker ??= this.deps.queues.worker(
+      'warehouse',
+      async (job: Job) => {
+        if (job.name !== WAREHOUSE_JOB_NAME) return;
+        await this.run(parseJobData(jobSchema, job).sourceId);
+      },
+      { concurrency: 1 },
+    ) as unknown as Worker;
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.close();
+  }
+
+  /** Keeps one job scheduler per active, scheduled source; removes the rest. Returns the scheduled source ids. */
+  async sync(sources: readonly WarehouseSourceConfig[]): Promise<string[]> {
+    const queue = this.deps.queues.queue<WarehouseImportJob>('warehouse');
+    const scheduled = sources.filter((source) => source.settings.schedule);
+    const wanted = new Set(scheduled.map((source) => source.id));
+    for (const existing of await queue.getJobSchedulers(0, -1)) {
+      if (existing.name === WAREHOUSE_JOB_NAME && !wanted.has(existing.key))
+        await queue.removeJobScheduler(existing.key);
+    }
+    for (const source of scheduled) {
+      const pattern = this.deps.schedulePattern?.(source) ?? (source.settings.schedule as string);
+      await queue.upsertJobScheduler(
+        source.id,
+        { pattern, tz: source.settings.timeZone },
+        // A failed run is already recorded (run record, source status); the next schedule is its retry.
+        { name: WAREHOUSE_JOB_NAME, data: { sourceId: source.id }, opts: { attempts: 1 } },
+      );
+    }
+    return [...wanted];
+  }
+
+  /** Runs one source now (after a run of it already going); undefined when no active warehouse source has the id. */
+  run(sourceId: string): Promise<WarehouseImportReport | undefined> {
+    const before = this.running.get(sourceId) ?? Promise.resolve(undefined);
+    const next = before
+      .catch(() => undefined)
+      .then(async () => {
+        const source = this.deps.sources().find((s) => s.id === sourceId);
+        if (!source) {
+          this.deps.logger.warn({ sourceId }, 'no active warehouse source has this id; nothing to import');
+          return undefined;
+        }
+        const report = await runWarehouseImport(this.deps.importDeps(), source);
+        this.deps.onFinished?.(report);
+        return report;
+      });
+    this.running.set(sourceId, next);
+    const forget = () => {
+      if (this.running.get(sourceId) === next) this.running.delete(sourceId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+}
