@@ -22,7 +22,7 @@ export interface RoleStatus {
 
 /**
  * Starts the parts of the composed loop that this process's roles own (docs/deploy.md):
- * - `worker`: the intake drainer and the queue workers (enrichment, actions, signals), member counts;
+ * - `worker`: the intake drainer and the queue workers (enrichment, actions, signals, warehouse imports), member counts;
  * - `stream`: behind the stream lease, the CDC subscriber (replay-id commits fenced by the lease's token), the
  *   command channels, the configuration's safety poll, and the pending imports of a fresh start;
  * - `scheduler`: behind its own lease, the job schedulers and the dead-letter sweep;
@@ -130,6 +130,7 @@ export class RoleRuntime {
       loop.drainerStarted = true;
       await loop.actions.start();
       loop.signals.jobs.start();
+      loop.warehouse?.start();
       this.gate = createBudgetGate(loop.governor, loop.queues.queues(), loop.deps.logger);
       loop.memberCounts.start();
       this.workersStarted = true;
@@ -161,6 +162,7 @@ export class RoleRuntime {
       loop.drainerStarted = false;
       await loop.enrichment.stop();
       await loop.signals.jobs.stop();
+      await loop.warehouse?.stop();
       await loop.actions.stop();
       await loop.memberCounts.stop();
     }
