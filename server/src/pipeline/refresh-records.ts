@@ -235,12 +235,15 @@ export class RecordRefresher {
     records: MirrorRecord[],
     options: { removed?: boolean; cause?: ExitCause } = {},
   ) {
-    const result = await this.deps.membership.evaluate(audiences, records, options);
+    // The events are handed off inside `evaluate`, before Redis records the transitions (see MembershipHandOff).
+    const result = await this.deps.membership.evaluate(audiences, records, {
+      ...options,
+      handOff: (events) => this.deps.onMembership(events),
+    });
     for (const event of result.events) {
       if (event.kind === 'entry') this.deps.stats.entries += 1;
       else this.deps.stats.exits += 1;
     }
-    if (result.events.length > 0) await this.deps.onMembership(result.events);
   }
 
   private async writabilityOf(object: string, fields: string[]): Promise<FieldWritabilityView> {

@@ -35,6 +35,14 @@ interface Transition {
   cause?: ExitCause;
 }
 
+/**
+ * Takes a chunk's confirmed entries and exits (the membership queue, the listeners). Called after Salesforce
+ * confirmed the episodes and before Redis records them: a hand-off that throws leaves the records' state as it
+ * was, so the retried batch finds the same transitions again and hands them off again (the queue's job ids make
+ * the repeat a no-op). Handing off after the state update would lose an event whose enqueue failed.
+ */
+export type MembershipHandOff = (events: MembershipEvent[]) => Promise<void>;
+
 export interface MembershipResult {
   events: MembershipEvent[];
   failures: { recordId: string; audienceId: string; message: string }[];
@@ -75,7 +83,7 @@ export class MembershipService {
   async evaluate(
     audiences: AudienceConfig[],
     records: MirrorRecord[],
-    options: { removed?: boolean; cause?: ExitCause } = {},
+    options: { removed?: boolean; cause?: ExitCause; handOff?: MembershipHandOff } = {},
   ): Promise<MembershipResult> {
     const transitions: Transition[] = [];
     const now = this.now();
@@ -100,21 +108,22 @@ export class MembershipService {
       }
     }
     if (transitions.length === 0) return { events: [], failures: [] };
-    return this.apply(transitions, now.toISOString());
+    return this.apply(transitions, now.toISOString(), options.handOff);
   }
 
-  private async apply(transitions: Transition[], at: string): Promise<MembershipResult> {
+  private async apply(transitions: Transition[], at: string, handOff?: MembershipHandOff): Promise<MembershipResult> {
     const events: MembershipEvent[] = [];
     const failures: MembershipResult['failures'] = [];
     for (let i = 0; i < transitions.length; i += TRANSITIONS_PER_CALL) {
       const confirmed = await this.upsert(transitions.slice(i, i + TRANSITIONS_PER_CALL), at, failures);
       const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
+      const chunkEvents: MembershipEvent[] = [];
       for (const t of confirmed) {
         const list = byAudience.get(t.audience.id) ?? [];
         list.push({ recordId: t.record.id, episode: t.episode, active: t.kind === 'entry' });
         byAudience.set(t.audience.id, list);
         this.touched.add(t.audience.id);
-        events.push({
+        chunkEvents.push({
           kind: t.kind,
           audienceId: t.audience.id,
           object: t.record.object,
@@ -124,6 +133,9 @@ export class MembershipService {
           ...(t.cause && { cause: t.cause }),
         });
       }
+      // Handed off before Redis records the transitions (see MembershipHandOff): never an episode without its event.
+      if (handOff && chunkEvents.length > 0) await handOff(chunkEvents);
+      events.push(...chunkEvents);
       for (const [audienceId, entries] of byAudience) await this.store.set(audienceId, entries);
     }
     return { events, failures };
