@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Connection } from 'jsforce';
 import { connectionAs, createBenchConfig } from '../bench/bench-config';
 import { startEmulatorProcess, type EmulatorProcess } from '../bench/emulator-process';
@@ -57,9 +59,36 @@ export class ChaosWorld {
     if (!ids.includes(id)) this.emails.set(key, [...ids, id]);
   }
 
-  /** Waits until no action application is Pending, then counts their effects per membership episode. */
-  async actionEffects(): Promise<EffectTally> {
-    await this.actions.settled(this.admin);
+  /**
+   * Waits until no membership event is still queued or held and no action application is Pending, then counts their
+   * effects per membership episode. Pending rows alone are not enough: the action step writes an application's
+   * Pending row only when it takes the event, and an event held by a killed worker stays `active` until BullMQ's
+   * stalled check hands it to the restarted one (up to the job lock, 30 s) — judging before then counted effects that
+   * were still on their way as missing.
+   */
+  async actionEffects(timeoutMs = 3 * 60_000): Promise<EffectTally> {
+    const deadline = Date.now() + timeoutMs;
+    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const membership = new Queue('membership', { connection, prefix: this.prefix });
+    try {
+      for (;;) {
+        const counts = await membership.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+        const inFlight = Object.values(counts).reduce((sum, n) => sum + n, 0);
+        if (inFlight === 0) {
+          await this.actions.settled(this.admin, Math.max(1000, deadline - Date.now()));
+          const again = await membership.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+          if (Object.values(again).every((n) => n === 0)) break;
+        } else if (Date.now() > deadline) {
+          throw new Error(
+            `${inFlight} membership events still in flight after ${timeoutMs} ms: ${JSON.stringify(counts)}`,
+          );
+        }
+        await sleep(1000);
+      }
+    } finally {
+      await membership.close();
+      connection.disconnect();
+    }
     return this.actions.tally(this.admin, this.emails);
   }
 
