@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { LoopConfig } from '../config/loop-config';
 import type { FieldValue, MirrorRecord, RecordObject } from '../domain/mirror-record';
@@ -67,6 +68,8 @@ export const thresholdJobSchema = z.object({
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
   /** The change's commit time, or when our write was confirmed (epoch ms): part of the crossing's identity. */
   at: z.number().int().positive(),
+  /** The change event's `transactionKey.sequenceNumber` (CDC crossings; see WatchedChange). */
+  change: z.string().min(1).optional(),
   source: z.enum(['cdc', 'write']),
 });
 export type ThresholdJob = z.infer<typeof thresholdJobSchema>;
@@ -89,6 +92,12 @@ export interface WatchedChange {
   changes: Readonly<Record<string, FieldValue>>;
   /** The change event's commit time (epoch ms): with the field and the new value, it names the crossing. */
   commitTimestamp: number;
+  /**
+   * The change event's `transactionKey.sequenceNumber`: commit times are whole seconds, so two crossings of one
+   * field to one value within a second (up, down, up) would otherwise share a name and the second be taken for a
+   * replay of the first. A replay of the same event carries the same pair.
+   */
+  changeKey?: string;
 }
 
 /**
@@ -130,6 +139,7 @@ export class FieldThresholdWatcher {
         previous,
         value: next,
         at: change.commitTimestamp,
+        ...(change.changeKey && { change: change.changeKey }),
         source: 'cdc',
       });
     }
@@ -176,7 +186,14 @@ export class FieldThresholdWatcher {
 
   private queue(job: ThresholdJob): Promise<unknown> {
     return this.deps.queue.add('threshold', job, {
-      jobId: jobId('threshold', job.ruleId, job.recordId, String(job.at)),
+      // The change key is hashed: a transactionKey may hold characters a job id must not.
+      jobId: jobId(
+        'threshold',
+        job.ruleId,
+        job.recordId,
+        String(job.at),
+        ...(job.change ? [createHash('sha256').update(job.change).digest('hex').slice(0, 16)] : []),
+      ),
     });
   }
 
@@ -188,7 +205,7 @@ export class FieldThresholdWatcher {
       rule,
       object: job.object,
       recordId: job.recordId,
-      identity: `${field}|${JSON.stringify(next)}|${job.at}`,
+      identity: `${field}|${JSON.stringify(next)}|${job.at}${job.change ? `|${job.change}` : ''}`,
       summary: `${field} crossed ${OP_TEXT[op]} ${String(value)}: ${String(previous)} → ${String(next)}`,
       evidence: {
         field,

@@ -148,6 +148,7 @@ export class ChangeIntake {
             before,
             changes,
             commitTimestamp: event.commitTimestamp,
+            changeKey: `${event.transactionKey}.${event.sequenceNumber}`,
           });
         }
       }
