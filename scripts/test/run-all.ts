@@ -63,11 +63,27 @@ const suites: Suite[] = [
       'run',
       '--exclude',
       'test/contracts/**',
+      '--exclude',
+      'test/e2e/record-card.test.ts',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${vitestReport('vitest')}`,
     ],
     count: jsonReport(vitestReport('vitest'), 'numPassedTests', 'numFailedTests'),
+  },
+  // The browser e2e runs on its own: beside the rest of the suite (2 cores) its "Enrich now" step timed out in two
+  // clean-clone runs on 2026-12-06 while it passed every time alone; the cause is not found yet (see the stop note).
+  {
+    name: 'browser e2e (record card, chromium)',
+    command: [
+      bin('vitest'),
+      'run',
+      'test/e2e/record-card.test.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport('browser')}`,
+    ],
+    count: jsonReport(vitestReport('browser'), 'numPassedTests', 'numFailedTests'),
   },
   {
     name: 'LWC tests (sfdx-lwc-jest)',
