@@ -10,7 +10,7 @@
  *   alias records to importers inside the package).
  * - `sfpreview:record-page-components` → the map of record-page components the page may place.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'rollup';
 import { readCustomLabels } from './custom-labels';
@@ -55,6 +55,15 @@ export function salesforceModules(options: SalesforceModulesOptions): Plugin {
   const isLbcFile = (importer: string | undefined) => importer?.startsWith(options.lbcRoot) ?? false;
   return {
     name: 'salesforce-modules',
+    buildStart() {
+      // The LWC plugin gives a component's JS module an id with a `?specifier=` query, which rollup's watcher cannot
+      // watch as a path: watch every file of each component folder by its real path so `--watch` sees edits.
+      for (const component of options.components) {
+        const folder = path.dirname(component.jsPath);
+        for (const file of readdirSync(folder))
+          if (!file.endsWith('-meta.xml')) this.addWatchFile(path.join(folder, file));
+      }
+    },
     resolveId(id, importer) {
       if (id === RECORD_PAGE_COMPONENTS_ID) return VIRTUAL + id;
       if (id.startsWith('sfpreview/runtime/')) {
