@@ -111,6 +111,19 @@ beforeAll(async () => {
       Active__c: true,
     },
   ])) as [string];
+  const rep = h.emulator.users.find((u) => u.role === 'rep');
+  if (!rep) throw new Error('the emulator has no rep');
+  // The preview as the rep sees it: built from force-app now, so a broken component fails this test. Built before
+  // the loop starts: the build holds this process's event loop for seconds, and the loop's CometD clients (whose
+  // polls time out after 1.2 long polls) would spend them re-handshaking.
+  preview = await startPreview({
+    instanceUrl: h.emulator.instanceUrl,
+    token: rep.accessToken,
+    port: 0,
+    outDir: path.resolve(import.meta.dirname, '../../.tmp/record-card-dist'),
+  });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
   await h.startRuntime({
     enrichment: {
       environment: {
@@ -131,18 +144,6 @@ beforeAll(async () => {
     GATE_MS,
     'the plan to buy titles too',
   );
-
-  const rep = h.emulator.users.find((u) => u.role === 'rep');
-  if (!rep) throw new Error('the emulator has no rep');
-  // The preview as the rep sees it: built from force-app now, so a broken component fails this test.
-  preview = await startPreview({
-    instanceUrl: h.emulator.instanceUrl,
-    token: rep.accessToken,
-    port: 0,
-    outDir: path.resolve(import.meta.dirname, '../../.tmp/record-card-dist'),
-  });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
 }, 600_000);
 
 afterAll(async () => {
