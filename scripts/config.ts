@@ -2,7 +2,7 @@
  * `npm run config -- export --org <alias|env> > audiences.json` and
  * `npm run config -- import --org <alias|env> [--dry-run] < audiences.json`: moves a setup between orgs (see
  * scripts/config-promotion.ts). `--org env` logs in with the server's environment (SALESFORCE_*); any other value
- * is a Salesforce CLI alias or username, whose session `sf org display --json` gives.
+ * is a Salesforce CLI alias or username, whose session the CLI gives (`sf org display`, `sf org auth show-access-token`).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,9 +15,13 @@ import { configDocumentSchema, exportConfig, importConfig } from './config-promo
 const USAGE = 'usage: npm run config -- export --org <alias|env>  |  import --org <alias|env> [--dry-run] < file.json';
 const API_VERSION = '62.0';
 
-const sfDisplay = z.object({
-  result: z.looseObject({ accessToken: z.string(), instanceUrl: z.string() }),
-});
+const sfDisplay = z.object({ result: z.looseObject({ instanceUrl: z.string().url() }) });
+const sfAccessToken = z.object({ result: z.object({ accessToken: z.string().min(1) }) });
+
+/** Runs `sf … --json` and reads its result (the CLI prints warnings on stderr, the JSON on stdout). */
+function sfJson(args: string[]): unknown {
+  return JSON.parse(execFileSync('sf', [...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+}
 
 async function orgFor(org: string): Promise<OrgClient> {
   if (org === 'env') {
@@ -25,14 +29,12 @@ async function orgFor(org: string): Promise<OrgClient> {
     if (!credentials) throw new Error('--org env needs SALESFORCE_* credentials in the environment (not sandbox mode)');
     return connectOrg(credentials);
   }
-  const output = execFileSync('sf', ['org', 'display', '--json', '--target-org', org], { encoding: 'utf8' });
-  const { result } = sfDisplay.parse(JSON.parse(output));
-  return connectOrg({
-    mode: 'session',
-    apiVersion: API_VERSION,
-    instanceUrl: result.instanceUrl,
-    accessToken: result.accessToken,
-  });
+  // `sf org display` hides the token since CLI 2.7x ("[REDACTED]"); `sf org auth show-access-token` gives it.
+  const { instanceUrl } = sfDisplay.parse(sfJson(['org', 'display', '--target-org', org])).result;
+  const { accessToken } = sfAccessToken.parse(
+    sfJson(['org', 'auth', 'show-access-token', '--no-prompt', '--target-org', org]),
+  ).result;
+  return connectOrg({ mode: 'session', apiVersion: API_VERSION, instanceUrl, accessToken });
 }
 
 async function main(args: string[]): Promise<void> {

@@ -55,6 +55,13 @@ export function credentialsFromEnv(env: Env): SalesforceCredentials | undefined 
 
 /** Gets a fresh token for the flows that can mint one without a person. */
 async function mintToken(credentials: SalesforceCredentials): Promise<TokenResponse> {
+  if (credentials.mode === 'session') {
+    throw new SalesforceAuthError(
+      'the given session (SALESFORCE_ACCESS_TOKEN) has expired and cannot be renewed; use a flow that can',
+      'INVALID_SESSION_ID',
+      false,
+    );
+  }
   const loginUrl = credentials.loginUrl;
   if (!loginUrl)
     throw new ConfigError('CONFIG_INCOMPLETE_SALESFORCE', 'SALESFORCE_LOGIN_URL is required for this flow');
@@ -84,12 +91,6 @@ async function mintToken(credentials: SalesforceCredentials): Promise<TokenRespo
       if (credentials.clientSecret) grant.client_secret = credentials.clientSecret;
       return requestToken(loginUrl, grant);
     }
-    case 'session':
-      throw new SalesforceAuthError(
-        'the given session (SALESFORCE_ACCESS_TOKEN) has expired and cannot be renewed; use a flow that can',
-        'INVALID_SESSION_ID',
-        false,
-      );
   }
 }
 
