@@ -118,6 +118,8 @@ export async function runWarehouseFigure(options: {
         defaultRegion: 'US',
         readers,
         watermarks: new WatermarkStore(redis, prefix, org, logger),
+        // As the server composes it: past 2,000 rows, keys are matched against one Bulk query of (Id, Email).
+        matchIndex: { redis, prefix },
       },
       source,
     );

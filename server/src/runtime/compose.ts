@@ -431,6 +431,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
           defaultRegion: settings.defaultRegion,
           readers: warehouseReaders,
           watermarks: new WatermarkStore(redis, settings.prefix, org, logger.child({ component: 'watermarks' })),
+          matchIndex: { redis, prefix: settings.prefix },
           progress: settings.progress ?? createProgressReporter(),
         }),
         queues,
