@@ -1,19 +1,10 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { ConfigLoader } from '../../server/src/config/config-loader';
-import { createLogger } from '../../server/src/lib/logger';
-import { WriteLedger } from '../../server/src/pipeline/export';
-import { runWarehouseImport } from '../../server/src/pipeline/import/warehouse/warehouse-importer';
-import { WarehouseReaders } from '../../server/src/pipeline/import/warehouse/warehouse-readers';
-import { WatermarkStore } from '../../server/src/pipeline/import/warehouse/watermark-store';
-import { OrgClient } from '../../server/src/salesforce/org-client';
-import { DescribeCache } from '../../server/src/salesforce/schema/describe-cache';
-import { CoalescingWriter } from '../../server/src/salesforce/writers/coalescing-writer';
-import { CollectionsClient } from '../../server/src/salesforce/writers/collections-client';
+import type { WarehouseImportReport } from '../../server/src/pipeline/import/warehouse/warehouse-importer';
 import { connectionAs } from './bench-config';
 import { startEmulatorProcess } from './emulator-process';
-import { processMemory } from './process-memory';
 
 export type WarehouseFigureResult = {
   rows: number;
@@ -27,15 +18,18 @@ export type WarehouseFigureResult = {
   apiCalls: number;
   apiCallsPer1000: number;
   byRoute: Record<string, number>;
-  /** Peak RSS of the importing process (VmHWM; the emulator and PostgreSQL run in processes of their own). */
+  /**
+   * Peak RSS of the importing process (VmHWM), a child started as the server is (`--max-old-space-size=256`); the
+   * emulator and PostgreSQL run in processes of their own.
+   */
   peakRssMb: number;
 };
 
 /**
  * The warehouse figure: `rows` rows of a PostgreSQL table imported into an empty emulated org as new Contacts
  * (matched by Email, created when unmatched), through the same code the server runs for a Postgres source, with
- * `latencyMs` per Salesforce call. The import runs in this process; the emulator runs in its own, so this process's
- * peak RSS is the importer's (plus the bench's small bookkeeping).
+ * `latencyMs` per Salesforce call. The import runs in a child process started as the server is (heap cap included),
+ * so its peak RSS is the importer's; the emulator runs in its own.
  */
 export async function runWarehouseFigure(options: {
   cwd: string;
@@ -85,64 +79,29 @@ export async function runWarehouseFigure(options: {
       }),
     });
 
-    const conn = connectionAs(emulator.info, emulator.user('integration'));
-    const org = new OrgClient(conn);
-    const logger = createLogger({ level: 'warn' });
-    const readers = await WarehouseReaders.create({
-      connections: { postgres: new Map([['BENCH', options.postgresUrl]]), snowflake: new Map() },
+    const integration = emulator.user('integration');
+    const child = await runImportChild(options.cwd, {
+      instanceUrl: emulator.info.instanceUrl,
+      accessToken: integration.accessToken,
+      integrationUserId: integration.id,
+      redisUrl: options.redisUrl,
+      prefix,
+      postgresUrl: options.postgresUrl,
+      latencyMs: options.latencyMs,
     });
-    const describes = new DescribeCache(conn);
-    const loaded = await new ConfigLoader(
-      org,
-      new CollectionsClient(org),
-      describes,
-      logger,
-      undefined,
-      readers,
-    ).load();
-    const source = loaded.warehouseSources?.[0];
-    if (!source) throw new Error(`the bench source was not loaded: ${JSON.stringify(loaded.problems)}`);
-
-    const integration = emulator.user('integration').id;
-    await emulator.control.latency(options.latencyMs);
-    const before = await emulator.control.counters();
-    const started = performance.now();
-    const report = await runWarehouseImport(
-      {
-        org,
-        collections: new CollectionsClient(org),
-        describes,
-        writer: new CoalescingWriter(org, { maxWaitMs: 50 }),
-        ledger: new WriteLedger(redis, { prefix }),
-        logger,
-        defaultRegion: 'US',
-        readers,
-        watermarks: new WatermarkStore(redis, prefix, org, logger),
-      },
-      source,
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const after = await emulator.control.counters();
-    await emulator.control.latency(0);
+    const { report } = child;
     if (report.error) throw new Error(`the warehouse import failed: ${report.error.code} ${report.error.message}`);
-    const apiCalls = (after.byUser[integration] ?? 0) - (before.byUser[integration] ?? 0);
-    // Routes of every user over the run: only the integration user calls meanwhile.
-    const byRoute: Record<string, number> = {};
-    for (const [route, count] of Object.entries(after.byRoute)) {
-      const delta = count - (before.byRoute[route] ?? 0);
-      if (delta > 0) byRoute[route] = delta;
-    }
     return {
       rows: options.rows,
       latencyMs: options.latencyMs,
       created: report.created,
       failed: report.failed,
-      seconds,
-      recordsPerS: report.rowsRead / seconds,
-      apiCalls,
-      apiCallsPer1000: (apiCalls / report.rowsRead) * 1000,
-      byRoute,
-      peakRssMb: Math.round((processMemory(process.pid)?.peak ?? 0) / 2 ** 20),
+      seconds: child.seconds,
+      recordsPerS: report.rowsRead / child.seconds,
+      apiCalls: child.apiCalls,
+      apiCallsPer1000: (child.apiCalls / report.rowsRead) * 1000,
+      byRoute: child.byRoute,
+      peakRssMb: child.peakRssMb,
     };
   } finally {
     await pg.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
@@ -162,4 +121,42 @@ export async function runWarehouseFigure(options: {
     redis.disconnect();
     await emulator.stop();
   }
+}
+
+type ChildResult = {
+  report: WarehouseImportReport;
+  seconds: number;
+  apiCalls: number;
+  byRoute: Record<string, number>;
+  peakRssMb: number;
+};
+
+/**
+ * Runs the import in a process of its own, started as `npm start` starts the server (`--max-old-space-size=256`):
+ * its peak RSS is the importer's under the server's heap setting, not this bench process's.
+ */
+function runImportChild(cwd: string, args: Record<string, unknown>): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--max-old-space-size=256', '--import', 'tsx', 'scripts/bench/warehouse-import-child.ts'],
+      { cwd, env: { ...process.env, NODE_OPTIONS: '', WAREHOUSE_BENCH_CHILD: JSON.stringify(args) } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      process.stderr.write(chunk);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) {
+        reject(new Error(`the warehouse import process exited ${code}: ${err.slice(-2000)}`));
+        return;
+      }
+      resolve(JSON.parse(line.slice('RESULT '.length)) as ChildResult);
+    });
+  });
 }

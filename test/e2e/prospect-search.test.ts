@@ -236,6 +236,34 @@ describe('prospect search', () => {
     expect((await admin.sobject('Audience_Source__c').retrieve(source.id)).Status__c).toBe('Error');
   });
 
+  it('when the provider answers HTML, refuses the key or is rate limited then the run fails with the coded reason, uncharged', async () => {
+    const expected = [
+      ['html', 'PROSPECT_GARBAGE_ANSWER'],
+      ['bad_key', 'PROSPECT_PROVIDER_REFUSED'],
+      ['quota', 'PROSPECT_PROVIDER_REFUSED'],
+      ['rate_limited', 'PROSPECT_PROVIDER_UNAVAILABLE'],
+      ['server_error', 'PROSPECT_PROVIDER_UNAVAILABLE'],
+    ] as const;
+    for (const [mode, code] of expected) {
+      const source = await prospectSource('Lead', {
+        name: `Mode ${mode}`,
+        provider: 'pdl',
+        search: { seniorities: ['vp'] },
+        maxPerRun: 10,
+        maxPerMonth: 100,
+      });
+      fakes.control.setMode('pdl', mode);
+      const result = await run(source, pdl());
+      expect(result, mode).toMatchObject({ status: 'Failed', credits: 0 });
+      const [row] = await runsOf(source.id);
+      expect(row?.Error_Summary__c, mode).toMatch(new RegExp(`^${code}: PDL person search`));
+      // The key never shows in what is recorded.
+      expect(row?.Error_Summary__c, mode).not.toContain(fakes.keys.pdl);
+      expect((await ledger.monthUsage(source.id)).total, mode).toBe(0);
+    }
+    expect(await leads()).toHaveLength(0);
+  });
+
   it('when the source creates Contacts then each goes under the Account of its company domain, or is skipped without one', async () => {
     const umbrella = await admin.sobject('Account').create({ Name: 'Umbrella', Website: 'umbrella.test' });
     if (!umbrella.success) throw new Error('account');

@@ -74,6 +74,31 @@ describe('Postgres warehouse source: schedule and RUN_IMPORT', () => {
     await imports.stop();
   });
 
+  it('leaves the job schedulers alone in a process that does not own them (not the scheduler role)', async () => {
+    let owned = false;
+    const bystander = new WarehouseImports({
+      importDeps: () => kit.deps(),
+      queues,
+      sources: () => [source],
+      ownsSchedules: () => owned,
+      logger: createLogger({ level: 'silent' }),
+    });
+    expect(await bystander.sync([source])).toBeUndefined();
+    expect(await queues.queue('warehouse').getJobSchedulers(0, -1)).toEqual([]);
+    // Once it owns them (the scheduler lease taken), the same sync keeps them, and a later one removes them.
+    owned = true;
+    expect(await bystander.sync([source])).toEqual([source.id]);
+    expect(await queues.queue('warehouse').getJobSchedulers(0, -1)).toEqual([
+      expect.objectContaining({ key: source.id, pattern: '*/5 * * * *' }),
+    ]);
+    owned = false;
+    expect(await bystander.sync([])).toBeUndefined();
+    expect(await queues.queue('warehouse').getJobSchedulers(0, -1)).toHaveLength(1);
+    owned = true;
+    await bystander.sync([]);
+    expect(await queues.queue('warehouse').getJobSchedulers(0, -1)).toEqual([]);
+  });
+
   it('runs on RUN_IMPORT with Target_Id__c = the source, reading only what changed', async () => {
     await kit.pg.query(`UPDATE ${kit.schema}.people SET last_name = 'Changed', updated_at = now() WHERE id = 7`);
     const before = finished.length;

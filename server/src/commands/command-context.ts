@@ -2,6 +2,7 @@ import type { Logger } from '../lib/logger';
 import type { EnrichmentRunner } from '../pipeline/enrich/runs/enrichment-runner';
 import type { ImportRunner } from '../pipeline/import/import-runner';
 import type { WarehouseImports } from '../pipeline/import/warehouse/warehouse-imports';
+import type { ProspectSearches } from '../pipeline/prospects/prospect-searches';
 import type { RecordRereader } from '../pipeline/import/intake/record-rereader';
 import type { MirrorStore } from '../pipeline/import/mirror-store';
 import type { LiveConfig } from '../pipeline/live-config';
@@ -20,6 +21,8 @@ export interface CommandContext {
   imports: ImportRunner;
   /** Warehouse sources' runs; absent when this process has no warehouse connections. */
   warehouse?: WarehouseImports | undefined;
+  /** Prospect search sources' runs and estimates. */
+  prospects?: ProspectSearches | undefined;
   rereader: RecordRereader;
   mirror: MirrorStore;
   refresher: RecordRefresher;

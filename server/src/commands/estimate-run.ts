@@ -10,5 +10,13 @@ export async function estimateRun(ctx: CommandContext, command: AudienceCommand)
   const targetId = command.targetId;
   const plan = targetId ? ctx.enrichment.findPlan(targetId) : undefined;
   if (plan) return estimatePlanRun(ctx, plan);
-  ctx.logger.warn({ targetId }, 'ESTIMATE_RUN refused: Target_Id__c names no active enrichment plan');
+  if (targetId && ctx.prospects?.find(targetId)) {
+    const credits = await ctx.prospects.estimate(targetId);
+    ctx.logger.info({ targetId, credits }, 'prospect search estimate written to Estimated_Credits__c');
+    return;
+  }
+  ctx.logger.warn(
+    { targetId },
+    'ESTIMATE_RUN refused: Target_Id__c names no active enrichment plan or prospect search source',
+  );
 }

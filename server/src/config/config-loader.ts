@@ -26,6 +26,13 @@ import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { LoadedSignalRule } from '../signals/signal-rule';
 import { checkSignalRule } from '../signals/signal-rule-check';
 import type { AudienceConfig, ConfigProblem, LoopConfig, SourceConfig } from './loop-config';
+import { parseProspectSettings } from '../pipeline/prospects/prospect-settings';
+import {
+  PROSPECT_OBJECTS,
+  type ProspectObject,
+  type ProspectSourceCheck,
+  type ProspectSourceConfig,
+} from './prospect-source';
 import {
   parseWarehouseSettings,
   WAREHOUSE_TYPES,
@@ -71,6 +78,8 @@ export class ConfigLoader {
     private readonly actionCheck?: ActionRowCheck,
     /** Checks warehouse sources (connection set here, query read-only); without it, they are not loaded. */
     private readonly warehouseCheck?: WarehouseSourceCheck,
+    /** Checks prospect search sources (provider configured here); without it, they are not loaded. */
+    private readonly prospectCheck?: ProspectSourceCheck,
   ) {}
 
   async load(): Promise<LoopConfig> {
@@ -88,7 +97,14 @@ export class ConfigLoader {
     await this.warehouseCheck?.ready();
     const sources: SourceConfig[] = [];
     const warehouseSources: WarehouseSourceConfig[] = [];
+    const prospectSources: ProspectSourceConfig[] = [];
     for (const row of sourceRows) {
+      if (row.Type__c === 'Prospects') {
+        const verdict = this.checkProspectSource(row);
+        verdicts.push({ object: 'Audience_Source__c', record: row, problem: verdict.problem });
+        if (verdict.source) prospectSources.push(verdict.source);
+        continue;
+      }
       if ((WAREHOUSE_TYPES as readonly unknown[]).includes(row.Type__c)) {
         const verdict = this.checkWarehouseSource(row);
         verdicts.push({ object: 'Audience_Source__c', record: row, problem: verdict.problem });
@@ -158,6 +174,7 @@ export class ConfigLoader {
     return {
       sources,
       warehouseSources,
+      prospectSources,
       audiences,
       fieldMaps,
       actionAudienceIds,
@@ -194,6 +211,27 @@ export class ConfigLoader {
         ...(typeof source.Watermark__c === 'string' && { storedWatermark: source.Watermark__c }),
       },
     };
+  }
+
+  /** A prospect search: Settings__c parses, it creates Leads or Contacts, its provider is configured here. */
+  private checkProspectSource(row: RawRecord): { problem?: string; source?: ProspectSourceConfig } {
+    const parsed = recordSchema(AUDIENCE_SOURCE).safeParse(row);
+    if (!parsed.success) return { problem: shorten(`invalid record: ${parsed.error.issues[0]?.message ?? ''}`) };
+    const source = parsed.data as unknown as Record<string, unknown> & { Id: string };
+    if (!source.Active__c) return {};
+    if (!this.prospectCheck) return { problem: 'Prospects sources are not run by this process' };
+    const object = source.Object__c as ProspectObject;
+    if (!(PROSPECT_OBJECTS as readonly string[]).includes(object))
+      return { problem: `a prospect search creates Leads or Contacts, not ${String(object)}` };
+    let settings;
+    try {
+      settings = parseProspectSettings(source.Settings__c as string | null);
+    } catch (error) {
+      return { problem: shorten((error as Error).message) };
+    }
+    const problem = this.prospectCheck.problem(settings);
+    if (problem !== undefined) return { problem: shorten(problem) };
+    return { source: { id: source.Id, name: String(source.Name ?? source.Id), object, settings } };
   }
 
   private async checkSource(row: RawRecord, account: ObjectDescribe | undefined) {

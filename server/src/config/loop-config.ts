@@ -3,6 +3,7 @@ import type { RecordObject } from '../domain/mirror-record';
 import type { LoadedAction } from '../pipeline/action/loaded-action';
 import type { Filter } from '../pipeline/segments/filter';
 import type { LoadedSignalRule } from '../signals/signal-rule';
+import type { ProspectSourceConfig } from './prospect-source';
 import type { WarehouseSourceConfig } from './warehouse-source';
 
 /** An active `Audience_Source__c` of type Salesforce: what to import and follow. */
@@ -36,6 +37,8 @@ export interface LoopConfig {
   sources: SourceConfig[];
   /** Active Postgres / Snowflake sources whose settings and query passed their checks (read on schedule). */
   warehouseSources?: WarehouseSourceConfig[];
+  /** Active prospect search sources whose settings parsed and whose provider is configured here. */
+  prospectSources?: ProspectSourceConfig[];
   audiences: AudienceConfig[];
   fieldMaps: FieldMap[];
   /** Active audiences with at least one active `Audience_Action__c`: only their entries and exits are queued. */

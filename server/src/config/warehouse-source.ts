@@ -1,19 +1,10 @@
-import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import type { RecordObject } from '../domain/mirror-record';
+import { cronSchema, timeZoneSchema } from './schedule-fields';
 
 /** Warehouse kinds an `Audience_Source__c` may be; each has a reader behind the same seam. */
 export const WAREHOUSE_TYPES = ['Postgres', 'Snowflake'] as const;
 export type WarehouseType = (typeof WAREHOUSE_TYPES)[number];
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a field API name such as Email or Id');
 const columnName = z.string().trim().min(1).max(128);
@@ -39,20 +30,8 @@ export const warehouseSettingsSchema = z
     /** A unique column ordering rows that share one cursor value (e.g. id). */
     key: columnName.optional(),
     /** Five-field cron; unset: the source runs on RUN_IMPORT only. */
-    schedule: z
-      .string()
-      .trim()
-      .refine((value) => value.split(/\s+/).length === 5, 'must be a five-field cron such as "*/15 * * * *"')
-      .refine((value) => {
-        try {
-          CronExpressionParser.parse(value);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'is not a valid cron expression')
-      .optional(),
-    timeZone: z.string().trim().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
+    schedule: cronSchema.optional(),
+    timeZone: timeZoneSchema,
     /** Rows fetched per page (and matched per chunk of writes). */
     pageSize: z.number().int().min(1).max(2000).default(200),
   })

@@ -13,6 +13,8 @@ export const QUEUE_NAMES = [
   'signals',
   /** Warehouse source imports (Postgres, Snowflake): one job per scheduled or requested run of a source. */
   'warehouse',
+  /** Prospect searches (PDL, Apollo): one job per scheduled run of a source; paid, so apart from the rest. */
+  'prospects',
 ] as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[number];

@@ -72,6 +72,9 @@ import { WarehouseImports } from '../pipeline/import/warehouse/warehouse-imports
 import type { WarehouseImportReport } from '../pipeline/import/warehouse/warehouse-importer';
 import { WarehouseReaders } from '../pipeline/import/warehouse/warehouse-readers';
 import { WatermarkStore } from '../pipeline/import/warehouse/watermark-store';
+import type { ProspectSourceConfig } from '../config/prospect-source';
+import { prospectProvidersFrom } from '../pipeline/prospects/prospect-providers';
+import { ProspectSearches, type ProspectSearchReport } from '../pipeline/prospects/prospect-searches';
 
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
@@ -131,6 +134,12 @@ export interface LoopSettings {
     statementTimeoutMs?: number;
     schedulePattern?: (source: WarehouseSourceConfig) => string;
     onFinished?: (report: WarehouseImportReport) => void;
+  };
+  /** Prospect search sources (PDL, Apollo): their keys' environment (default: the enrichment's, else process.env). */
+  prospects?: {
+    environment?: Readonly<Record<string, string | undefined>>;
+    schedulePattern?: (source: ProspectSourceConfig) => string;
+    onFinished?: (report: ProspectSearchReport) => void;
   };
 }
 
@@ -192,6 +201,8 @@ export interface Loop {
   readonly schedules: { owned: boolean; sync(): Promise<void> };
   /** Warehouse sources' runs (scheduled and RUN_IMPORT), when the settings name warehouse connections. */
   readonly warehouse: WarehouseImports | undefined;
+  /** Prospect search sources' runs (scheduled and RUN_IMPORT) and estimates (ESTIMATE_RUN). */
+  readonly prospects: ProspectSearches;
   /** The integration user's id, known once the loop has started. */
   integrationUserId: string;
   /** Whether the intake drainer runs (before it does, work needs no exclusion from intake batches). */
@@ -212,6 +223,8 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     sync: async () => {
       await enrichment.reload();
       await detectors.sync(config.current.signalRules);
+      await warehouse?.sync(config.current.warehouseSources ?? []);
+      await prospects.sync(config.current.prospectSources ?? []);
     },
   };
   const stats = new LoopStats();
@@ -236,6 +249,9 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
         }),
       })
     : undefined;
+  const prospectProviders = prospectProvidersFrom(
+    settings.prospects?.environment ?? settings.enrichment?.environment ?? process.env,
+  );
   const config = new LiveConfig(
     new ConfigLoader(
       org,
@@ -244,6 +260,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       logger.child({ component: 'config' }),
       new ActionConfigCheck(actionRegistry),
       warehouseReaders,
+      { problem: (prospect) => prospectProviders.problem(prospect.provider) },
     ),
     describes,
     logger,
@@ -414,16 +431,37 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
           defaultRegion: settings.defaultRegion,
           readers: warehouseReaders,
           watermarks: new WatermarkStore(redis, settings.prefix, org, logger.child({ component: 'watermarks' })),
+          matchIndex: { redis, prefix: settings.prefix },
           progress: settings.progress ?? createProgressReporter(),
         }),
         queues,
         sources: () => config.current.warehouseSources ?? [],
+        ownsSchedules: () => schedules.owned,
         logger: logger.child({ component: 'warehouse-import' }),
         ...(settings.warehouse?.schedulePattern && { schedulePattern: settings.warehouse.schedulePattern }),
         ...(settings.warehouse?.onFinished && { onFinished: settings.warehouse.onFinished }),
       })
     : undefined;
+  const prospects = new ProspectSearches({
+    runDeps: () => ({
+      org,
+      redis,
+      prefix: settings.prefix,
+      // The enrichment's ledger: prospect credits count against the same months and budgets.
+      ledger: enrichment.services.credits,
+      logger: logger.child({ component: 'prospects' }),
+    }),
+    providers: prospectProviders,
+    queues,
+    sources: () => config.current.prospectSources ?? [],
+    ownsSchedules: () => schedules.owned,
+    logger: logger.child({ component: 'prospects' }),
+    ...(settings.prospects?.schedulePattern && { schedulePattern: settings.prospects.schedulePattern }),
+    ...(settings.prospects?.onFinished && { onFinished: settings.prospects.onFinished }),
+  });
+  // Only the schedulers' owner keeps them in line with each load (sync checks it; the owner syncs on taking over).
   if (warehouse) config.onLoaded(async (loaded) => void (await warehouse.sync(loaded.warehouseSources ?? [])));
+  config.onLoaded(async (loaded) => void (await prospects.sync(loaded.prospectSources ?? [])));
   const commandRefusals = new CommandRefusals();
   const handleCommand = createCommandRouter({
     org,
@@ -431,6 +469,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     reloader,
     imports: importRunner,
     warehouse,
+    prospects,
     rereader,
     mirror,
     refresher,
@@ -577,6 +616,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     actionCircuits,
     signals,
     warehouse,
+    prospects,
     integrationUserId: '',
     drainerStarted: false,
     drain: (timeoutMs) => drainIntake(intakeBuffer, writer, timeoutMs),

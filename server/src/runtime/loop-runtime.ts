@@ -26,6 +26,7 @@ export class LoopRuntime {
     await loop.actions.start();
     loop.signals.jobs.start();
     loop.warehouse?.start();
+    loop.prospects.start();
     this.gate = createBudgetGate(loop.governor, loop.queues.queues(), loop.deps.logger);
     // No stored replay id: the stream starts from new events (-1), so whatever changed since an earlier run
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
@@ -58,6 +59,7 @@ export class LoopRuntime {
     await loop.enrichment.stop();
     await loop.signals.jobs.stop();
     await loop.warehouse?.stop();
+    await loop.prospects.stop();
     await loop.actions.stop();
     await loop.writer.flush();
     await loop.memberCounts.stop();

@@ -131,6 +131,7 @@ export class RoleRuntime {
       await loop.actions.start();
       loop.signals.jobs.start();
       loop.warehouse?.start();
+      loop.prospects.start();
       this.gate = createBudgetGate(loop.governor, loop.queues.queues(), loop.deps.logger);
       loop.memberCounts.start();
       this.workersStarted = true;
@@ -163,6 +164,7 @@ export class RoleRuntime {
       await loop.enrichment.stop();
       await loop.signals.jobs.stop();
       await loop.warehouse?.stop();
+      await loop.prospects.stop();
       await loop.actions.stop();
       await loop.memberCounts.stop();
     }

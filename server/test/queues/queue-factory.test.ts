@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('queue factory', () => {
   it('has one queue per pipeline stage', () => {
-    expect(QUEUE_NAMES).toEqual(['enrich', 'membership', 'runs', 'signals', 'warehouse']);
+    expect(QUEUE_NAMES).toEqual(['enrich', 'membership', 'runs', 'signals', 'warehouse', 'prospects']);
     expect(isQueueName('enrich')).toBe(true);
     expect(isQueueName('bulk')).toBe(false);
   });

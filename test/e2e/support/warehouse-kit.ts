@@ -115,6 +115,8 @@ export async function startWarehouseKit(options: WarehouseKitOptions = {}): Prom
     readers,
     watermarks,
     runProgressIntervalMs: 0,
+    // From the first batch, so every scenario here matches through the index (the CSV tests cover SOQL matching).
+    matchIndex: { redis, prefix, thresholdRows: 1, pollIntervalMs: 50 },
   });
   const sourceRecord = async (id: string) =>
     (await conn.sobject('Audience_Source__c').retrieve(id)) as unknown as Record<string, unknown>;

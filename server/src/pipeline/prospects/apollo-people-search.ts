@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { normalDomain, normalLinkedIn, personName, type Prospect } from './prospect';
-import { postJson, ProspectProviderError, type ProspectPage, type ProspectSearchProvider } from './prospect-provider';
+import { searchCall, type ProspectPage, type ProspectSearchProvider } from './prospect-provider';
 import type { ProspectSearch } from './prospect-settings';
 
 const personSchema = z.object({
@@ -69,21 +69,19 @@ export class ApolloPeopleSearch implements ProspectSearchProvider {
   ): Promise<ProspectPage> {
     const page = cursor ? Number(cursor) : 1;
     const url = new URL(`${this.baseUrl.replace(/\/+$/, '')}/mixed_people/api_search`);
-    const headers = { 'X-Api-Key': this.apiKey, 'Cache-Control': 'no-cache' };
-    const answer = await postJson(
+    const answer = await searchCall({
+      label: 'Apollo people search',
       url,
-      headers,
-      { ...apolloFilters(search), page, per_page: size },
-      { fetch: this.fetchImpl, signal },
-    );
-    const parsed = answerSchema.safeParse(answer.json);
-    if (!parsed.success) {
-      throw new ProspectProviderError(
-        'PROSPECT_GARBAGE_ANSWER',
-        `Apollo people search answered an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`,
-      );
-    }
-    const prospects = parsed.data.people.flatMap((person): Prospect[] => {
+      apiKey: this.apiKey,
+      headers: { 'Cache-Control': 'no-cache' },
+      body: { ...apolloFilters(search), page, per_page: size },
+      schema: answerSchema,
+      ...(this.fetchImpl && { fetch: this.fetchImpl }),
+      ...(signal && { signal }),
+    });
+    // Apollo has no "nobody" status: an empty page is its answer.
+    if (!answer) return { prospects: [], total: 0 };
+    const prospects = answer.people.flatMap((person): Prospect[] => {
       if (!person.first_name || !person.last_name) return [];
       return [
         {
@@ -97,7 +95,7 @@ export class ApolloPeopleSearch implements ProspectSearchProvider {
         },
       ];
     });
-    const { total_entries: total, total_pages: pages } = parsed.data.pagination;
+    const { total_entries: total, total_pages: pages } = answer.pagination;
     return { prospects, total, ...(page < pages && { next: String(page + 1) }) };
   }
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { normalDomain, normalLinkedIn, personName, type Prospect } from './prospect';
-import { postJson, ProspectProviderError, type ProspectPage, type ProspectSearchProvider } from './prospect-provider';
+import { searchCall, type ProspectPage, type ProspectSearchProvider } from './prospect-provider';
 import type { ProspectSearch } from './prospect-settings';
 
 const personSchema = z.object({
@@ -66,20 +66,19 @@ export class PdlPersonSearch implements ProspectSearchProvider {
   ): Promise<ProspectPage> {
     const url = new URL(`${this.baseUrl.replace(/\/+$/, '')}/person/search`);
     const body = { query: pdlQuery(search), size, ...(cursor && { scroll_token: cursor }) };
-    const answer = await postJson(url, { 'X-Api-Key': this.apiKey }, body, {
-      fetch: this.fetchImpl,
-      signal,
-      okStatuses: [404],
+    const answer = await searchCall({
+      label: 'PDL person search',
+      url,
+      apiKey: this.apiKey,
+      body,
+      schema: answerSchema,
+      // PDL answers 404 when nobody matches.
+      noMatchStatuses: [404],
+      ...(this.fetchImpl && { fetch: this.fetchImpl }),
+      ...(signal && { signal }),
     });
-    if (answer.status === 404) return { prospects: [], total: 0 };
-    const parsed = answerSchema.safeParse(answer.json);
-    if (!parsed.success) {
-      throw new ProspectProviderError(
-        'PROSPECT_GARBAGE_ANSWER',
-        `PDL person search answered an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`,
-      );
-    }
-    const prospects = parsed.data.data.flatMap((person): Prospect[] => {
+    if (!answer) return { prospects: [], total: 0 };
+    const prospects = answer.data.flatMap((person): Prospect[] => {
       if (!person.first_name || !person.last_name) return [];
       return [
         {
@@ -93,7 +92,7 @@ export class PdlPersonSearch implements ProspectSearchProvider {
         },
       ];
     });
-    const more = parsed.data.scroll_token && parsed.data.data.length === size;
-    return { prospects, total: parsed.data.total, ...(more && { next: parsed.data.scroll_token ?? undefined }) };
+    const more = answer.scroll_token && answer.data.length === size;
+    return { prospects, total: answer.total, ...(more && { next: answer.scroll_token ?? undefined }) };
   }
 }

@@ -3,6 +3,7 @@
  * ceilings. Refused with the reason when it does not parse, so the source shows why it does not run.
  */
 import { z } from 'zod';
+import { cronSchema, timeZoneSchema } from '../../config/schedule-fields';
 import { AppError } from '../../lib/errors';
 
 const words = z.array(z.string().trim().min(1).max(100)).max(50).default([]);
@@ -38,6 +39,9 @@ export const prospectSettingsSchema = z.object({
   /** Credits the provider charges per person returned (PDL: 1; Apollo api_search: 0 on most plans, counted as 1). */
   creditsPerRecord: z.number().min(0).max(100).default(1),
   leadSource: z.string().trim().min(1).max(40).default('Purchased List'),
+  /** Five-field cron; unset: the search runs on RUN_IMPORT only (each run spends credits). */
+  schedule: cronSchema.optional(),
+  timeZone: timeZoneSchema,
 });
 
 export type ProspectSettings = z.infer<typeof prospectSettingsSchema>;

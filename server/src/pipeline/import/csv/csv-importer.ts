@@ -18,7 +18,7 @@ import { loadFieldRules } from './field-rules';
 import { resolveImportColumns } from './import-columns';
 import type { FieldNote, RowOutcome } from './import-row-outcome';
 import { importWritability, planImportWrite } from './import-write-plan';
-import { findMatchingRecords } from './match-query';
+import { findMatchingRecords, type MatchedRecord } from './match-query';
 import { validateRow, type ValidRow } from './row-validation';
 
 export interface CsvImportDeps {
@@ -229,6 +229,8 @@ export interface ChunkContext {
   now: Date;
   /** When set, an update writes only these fields (lower-cased names); a create writes every column. */
   updateFields?: ReadonlySet<string>;
+  /** Where a large warehouse run matches its keys (a match index) instead of one SOQL query per 100 keys. */
+  findMatches?: (keyValues: readonly string[]) => Promise<Map<string, MatchedRecord[]>>;
 }
 
 /**
@@ -238,12 +240,15 @@ export interface ChunkContext {
 export async function importChunk(chunk: readonly ValidRow[], ctx: ChunkContext): Promise<RowOutcome[]> {
   const { deps, options } = ctx;
   const object = options.object;
-  const matches = await findMatchingRecords(deps.org, {
-    object,
-    matchField: ctx.matchFieldName,
-    keyValues: chunk.map((row) => row.keyValue),
-    fields: ctx.selectFields,
-  });
+  const keyValues = chunk.map((row) => row.keyValue);
+  const matches = ctx.findMatches
+    ? await ctx.findMatches(keyValues)
+    : await findMatchingRecords(deps.org, {
+        object,
+        matchField: ctx.matchFieldName,
+        keyValues,
+        fields: ctx.selectFields,
+      });
   const matchedIds = chunk.flatMap((row) => {
     const found = matches.get(row.key) ?? [];
     return found.length === 1 ? [(found[0] as { id: string }).id] : [];

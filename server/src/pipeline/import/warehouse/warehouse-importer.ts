@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { WarehouseSourceConfig } from '../../../config/warehouse-source';
 import type { WriteRule } from '../../../domain/field-map';
 import { asAppError } from '../../../lib/errors';
@@ -12,6 +14,7 @@ import { loadFieldRules } from '../csv/field-rules';
 import { resolveImportColumns, type ImportColumns } from '../csv/import-columns';
 import { importWritability } from '../csv/import-write-plan';
 import { validateRow, type ValidRow } from '../csv/row-validation';
+import { WarehouseMatchIndex } from './match-index';
 import { WarehouseError } from './warehouse-error';
 import type { WarehouseReaders } from './warehouse-readers';
 import type { Watermark, WarehouseRow } from './warehouse-reader';
@@ -25,6 +28,11 @@ export type WarehouseImportDeps = Omit<CsvImportDeps, 'recordRun' | 'onProgress'
   /** How often the run record gets its counts (ms; default 5 s like the Salesforce import). */
   runProgressIntervalMs?: number;
   signal?: AbortSignal;
+  /**
+   * Where a run past `thresholdRows` keeps its match index (one Bulk API 2.0 query of Id and the match field
+   * instead of one SOQL query per 100 keys); without it every chunk queries its keys.
+   */
+  matchIndex?: { redis: Redis; prefix: string; thresholdRows?: number; pollIntervalMs?: number };
 };
 
 export type WarehouseImportReport = {
@@ -47,8 +55,13 @@ export type WarehouseImportReport = {
   watermark?: Watermark;
 };
 
-/** Rows matched and written together: one match chunk and at most one Collections call each way (as CSV). */
-const ROWS_PER_CHUNK = 200;
+/**
+ * Rows matched and written together: 1,000 rows are five Collections of 200 in one Composite request (one API
+ * call for the creates; the coalescing writer does the same for updates). Rows are gathered across read pages.
+ */
+const ROWS_PER_BATCH = 1_000;
+/** Rows read before a run builds its match index: below it, the per-chunk queries cost less than the Bulk job. */
+const MATCH_INDEX_THRESHOLD_ROWS = 2_000;
 
 /** A warehouse value as the text a field is checked and written from. */
 function cellText(value: WarehouseRow[string] | undefined): string {
@@ -127,6 +140,7 @@ export async function runWarehouseImport(
   });
 
   let lastError: unknown;
+  let indexKey: string | undefined;
   const reader = await deps.readers.open(source.type, settings.connection).catch(async (error: unknown) => {
     await fail(error);
     return undefined;
@@ -156,6 +170,48 @@ export async function runWarehouseImport(
     let context: ChunkContext | undefined;
     let cursorColumn: string | undefined;
     let keyColumn: string | undefined;
+
+    // Rows gathered across read pages and written a batch at a time; the watermark passes a batch once written.
+    let batch: WarehouseRow[] = [];
+    let index: WarehouseMatchIndex | undefined;
+    let indexTried = false;
+    const writeBatch = async () => {
+      if (batch.length === 0 || !resolved || !context) return;
+      const rows = batch;
+      batch = [];
+      const base = context;
+      if (!indexTried && deps.matchIndex && !base.matchById) {
+        const threshold = deps.matchIndex.thresholdRows ?? MATCH_INDEX_THRESHOLD_ROWS;
+        if (tally.read + rows.length >= threshold) {
+          indexTried = true;
+          index = await buildMatchIndex(deps, source, base.matchFieldName);
+          indexKey = index?.key;
+        }
+      }
+      const matchIndex = index;
+      await importPage(
+        rows,
+        resolved,
+        {
+          ...base,
+          now: now(),
+          ...(matchIndex && { findMatches: (keys: readonly string[]) => matchIndex.find(keys, base.selectFields) }),
+        },
+        tally,
+        {
+          rowKey: (row, ordinal) => (keyColumn ? cellText(row[keyColumn]) : `#${ordinal}`),
+          defaultRegion: deps.defaultRegion,
+          ...(matchIndex && { onCreated: (created) => matchIndex.add(created) }),
+        },
+      );
+      const last = rows[rows.length - 1] as WarehouseRow;
+      if (cursorColumn && keyColumn) {
+        watermark = { cursor: cellText(last[cursorColumn]), key: cellText(last[keyColumn]) };
+        await deps.watermarks.advance(source.id, watermark);
+      }
+      bar?.update(tally.processed);
+      await run.progress(tally.counts());
+    };
 
     for await (const page of reader.read({
       query: settings.query,
@@ -198,18 +254,10 @@ export async function runWarehouseImport(
           updateFields: new Set([...rules.byField.keys()]),
         };
       }
-      await importPage(page, resolved, { ...(context as ChunkContext), now: now() }, tally, {
-        rowKey: (row, ordinal) => (keyColumn ? cellText(row[keyColumn]) : `#${ordinal}`),
-        defaultRegion: deps.defaultRegion,
-      });
-      const last = page[page.length - 1] as WarehouseRow;
-      if (cursorColumn && keyColumn) {
-        watermark = { cursor: cellText(last[cursorColumn]), key: cellText(last[keyColumn]) };
-        await deps.watermarks.advance(source.id, watermark);
-      }
-      bar?.update(tally.processed);
-      await run.progress(tally.counts());
+      for (const row of page) batch.push(row);
+      if (batch.length >= ROWS_PER_BATCH) await writeBatch();
     }
+    await writeBatch();
   } catch (error) {
     bar?.stop();
     deps.logger.warn({ err: error, source: source.name }, 'warehouse import failed');
@@ -218,6 +266,7 @@ export async function runWarehouseImport(
     return report('failed', errorOf(error));
   } finally {
     await reader.close();
+    if (indexKey) await deps.matchIndex?.redis.del(indexKey).catch(() => undefined);
   }
   bar?.stop();
   if (watermark && watermark !== after) await deps.watermarks.persist(source.id, watermark);
@@ -239,13 +288,18 @@ function errorOf(error: unknown): { code: string; message: string } {
   return { code: coded.code, message: coded.message };
 }
 
-/** One page: rows checked, the later of two rows with one match key kept, then matched and written in chunks. */
+/** One batch: rows checked, the later of two rows with one match key kept, then matched and written in chunks. */
 async function importPage(
   page: readonly WarehouseRow[],
   resolved: { header: string[]; columns: ImportColumns },
   context: ChunkContext,
   tally: WarehouseRunTally,
-  options: { rowKey: (row: WarehouseRow, ordinal: number) => string; defaultRegion: string },
+  options: {
+    rowKey: (row: WarehouseRow, ordinal: number) => string;
+    defaultRegion: string;
+    /** Records created, so a match index finds them for later rows with the same key. */
+    onCreated?: (created: { keyValue: string; id: string }[]) => Promise<void>;
+  },
 ): Promise<void> {
   const keys = new Map<number, string>();
   const latest = new Map<string, ValidRow>();
@@ -267,10 +321,43 @@ async function importPage(
     latest.set(checked.key, checked);
   }
   const rows = [...latest.values()];
-  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    const chunk = rows.slice(start, start + ROWS_PER_CHUNK);
+  for (let start = 0; start < rows.length; start += ROWS_PER_BATCH) {
+    const chunk = rows.slice(start, start + ROWS_PER_BATCH);
     // A chunk that throws (Salesforce down) ends the run before the watermark passes these rows.
     const outcomes = await importChunk(chunk, context);
     for (const outcome of outcomes) tally.add(outcome, keys.get(outcome.line) ?? outcome.key ?? '');
+    await options.onCreated?.(
+      outcomes.flatMap((outcome) =>
+        outcome.status === 'created' && outcome.recordId && outcome.key
+          ? [{ keyValue: outcome.key, id: outcome.recordId }]
+          : [],
+      ),
+    );
+  }
+}
+
+/** The run's match index, or none (a failed Bulk query falls back to matching each chunk by SOQL). */
+async function buildMatchIndex(
+  deps: WarehouseImportDeps,
+  source: WarehouseSourceConfig,
+  matchField: string,
+): Promise<WarehouseMatchIndex | undefined> {
+  const settings = deps.matchIndex;
+  if (!settings) return undefined;
+  const key = `${settings.prefix}:warehouse-match:${source.id}:${randomUUID()}`;
+  try {
+    const index = await WarehouseMatchIndex.build(
+      deps.org,
+      settings.redis,
+      key,
+      { object: source.object, matchField },
+      settings.pollIntervalMs === undefined ? {} : { pollIntervalMs: settings.pollIntervalMs },
+    );
+    deps.logger.info({ source: source.name, records: index.size }, 'match index read by one Bulk API 2.0 query');
+    return index;
+  } catch (error) {
+    await settings.redis.del(key).catch(() => undefined);
+    deps.logger.warn({ err: error, source: source.name }, 'match index not built; matching each chunk by SOQL');
+    return undefined;
   }
 }

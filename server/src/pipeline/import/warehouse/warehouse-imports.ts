@@ -16,6 +16,8 @@ export type WarehouseImportsDeps = {
   queues: QueueFactory;
   /** The warehouse sources as loaded now (the job names a source; its settings are read at run time). */
   sources: () => readonly WarehouseSourceConfig[];
+  /** Whether this process keeps the job schedulers (the `scheduler` role); others leave them alone. */
+  ownsSchedules?: () => boolean;
   logger: Logger;
   /** Tests fire every second instead of waiting for the cron's minute. */
   schedulePattern?: (source: WarehouseSourceConfig) => string;
@@ -24,7 +26,7 @@ export type WarehouseImportsDeps = {
 
 /**
  * Runs warehouse sources: on their schedule (one BullMQ job scheduler per scheduled source, its cron in its time
- * zone, synced after every config load) and on RUN_IMPORT. One run per source at a time: a second request while it
+ * zone, synced after every config load by the process that owns the schedulers) and on RUN_IMPORT. One run per source at a time: a second request while it
  * runs waits for it and then runs, so nothing asked for is dropped and no two runs race on one watermark.
  */
 export class WarehouseImports {
@@ -50,8 +52,12 @@ export class WarehouseImports {
     await worker?.close();
   }
 
-  /** Keeps one job scheduler per active, scheduled source; removes the rest. Returns the scheduled source ids. */
-  async sync(sources: readonly WarehouseSourceConfig[]): Promise<string[]> {
+  /**
+   * Keeps one job scheduler per active, scheduled source; removes the rest. Returns the scheduled source ids. A
+   * process that does not own the schedulers changes nothing (undefined): the owner syncs when it takes over.
+   */
+  async sync(sources: readonly WarehouseSourceConfig[]): Promise<string[] | undefined> {
+    if (this.deps.ownsSchedules?.() === false) return undefined;
     const queue = this.deps.queues.queue<WarehouseImportJob>('warehouse');
     const scheduled = sources.filter((source) => source.settings.schedule);
     const wanted = new Set(scheduled.map((source) => source.id));
