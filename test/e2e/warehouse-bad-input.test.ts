@@ -101,6 +101,12 @@ describe('Postgres warehouse source: bad input', () => {
     const [run] = await kit.runs(id);
     expect(run).toMatchObject({ Status__c: 'Failed' });
     expect(run?.Status_Message__c).toMatch(/^WAREHOUSE_UNREACHABLE/);
+    // A config reload (the 5-minute safety poll, any admin edit) finds the settings fine: the failure stays shown.
+    await kit.loadSource(id);
+    expect(await kit.sourceRecord(id)).toMatchObject({
+      Status__c: 'Error',
+      Status_Message__c: expect.stringMatching(/^last run failed: .*retried at the next schedule/),
+    });
 
     // The admin fixes the connection: the next run reads, and the source is OK again.
     await kit.conn.sobject('Audience_Source__c').update({

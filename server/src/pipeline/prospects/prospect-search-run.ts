@@ -5,6 +5,7 @@
  * `Audience_Run__c` of type Prospect_Search. A garbage answer is recorded and ends the run without a charge; the
  * monthly ceiling pauses the run with the reason on the run and the source.
  */
+import { RUN_FAILED_PREFIX } from '../../config/config-status-writer';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger';
 import type { OrgClient } from '../../salesforce/org-client';
@@ -137,7 +138,7 @@ export async function runProspectSearch(source: ProspectSource, deps: ProspectRu
     });
   await deps.org.update('Audience_Source__c', source.id, {
     Status__c: status === 'Failed' ? 'Error' : 'OK',
-    Status_Message__c: message.slice(0, 255),
+    Status_Message__c: (status === 'Failed' ? `${RUN_FAILED_PREFIX}${message}` : message).slice(0, 255),
   });
   return { runId: run.id, status, counts, credits, message };
 }

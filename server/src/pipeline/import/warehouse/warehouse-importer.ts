@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RUN_FAILED_PREFIX } from '../../../config/config-status-writer';
 import type { WarehouseSourceConfig } from '../../../config/warehouse-source';
 import type { WriteRule } from '../../../domain/field-map';
 import { asAppError } from '../../../lib/errors';
@@ -152,7 +153,7 @@ export async function runWarehouseImport(
     const coded = asAppError(error);
     const retry = coded.retryable ? '; retried at the next schedule' : '';
     await run.finish('Failed', tally.counts(), `${coded.code}: ${coded.message}`.slice(0, 255));
-    await setSourceStatus('Error', `last run failed: ${coded.message}${retry}`);
+    await setSourceStatus('Error', `${RUN_FAILED_PREFIX}${coded.message}${retry}`);
   }
   async function setSourceStatus(status: 'OK' | 'Error', message: string | null) {
     await deps.org
