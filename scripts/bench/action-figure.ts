@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'jsforce';
 import { BENCH_SOURCE, connectionAs } from './bench-config';
-import { callBreakdown, carries, type EndpointCalls } from './call-breakdown';
+import { callBreakdown, touches, type EndpointCalls } from './call-breakdown';
 import { startEmulatorProcess } from './emulator-process';
 import { RedisPrefix } from './redis-prefix';
 import { ServerProcess } from './server-process';
@@ -18,7 +18,8 @@ export interface ActionFigureResult {
   apiCallsPer1000: number;
   /**
    * The activation's calls (config reload, describes, audience evaluation, membership writes, the action's checks):
-   * those made before the first `Audience_Action_Log__c` row appeared. A fixed cost, whatever the entries.
+   * every call that carried no log row and no CampaignMember (from the trace; without it, those made before the first
+   * `Audience_Action_Log__c` row appeared). A fixed cost, whatever the entries.
    */
   oneTimeCalls: number;
   /** The calls from the first log row on (log rows, CampaignMembers, results): what the applications cost. */
@@ -27,8 +28,8 @@ export interface ActionFigureResult {
   /** The integration user's calls by route, the same span (the admin's own polling taken out). */
   byRoute: Record<string, number>;
   /**
-   * The same calls by endpoint and object, from the emulator's trace: the activation's (before the first call that
-   * carried `Audience_Action_Log__c` rows) and the applications' (from it on).
+   * The same calls by endpoint and object, from the emulator's trace: the applications' (those that wrote or read
+   * `Audience_Action_Log__c` or `CampaignMember` rows) and the activation's (all the others).
    */
   activationEndpoints: EndpointCalls[];
   applicationEndpoints: EndpointCalls[];
@@ -132,13 +133,13 @@ export async function runActionFigure(options: {
       user: integration,
       from: spanStart,
       to: spanEnd,
-      splitAt: (call) => carries(call, 'Audience_Action_Log__c'),
+      isSecond: (call) => touches(call, ['Audience_Action_Log__c', 'CampaignMember']),
     });
     const sum = (parts: EndpointCalls[]) => parts.reduce((n, p) => n + p.calls, 0);
-    // The trace names the first application call exactly; the polling's count is the fallback when it is off.
+    // The trace names each application call; the polling's count is the fallback when it is off.
     const oneTimeCalls =
       traced.calls.length === apiCalls
-        ? sum(traced.before)
+        ? sum(traced.first)
         : Math.max(0, beforeFirstRow - (before.byUser[integration] ?? 0));
     const statuses: Record<string, number> = {};
     const logs = await admin.query<{ Status__c: string }>('SELECT Status__c FROM Audience_Action_Log__c', {
@@ -157,8 +158,8 @@ export async function runActionFigure(options: {
       applicationCalls: apiCalls - oneTimeCalls,
       applicationCallsPer1000: ((apiCalls - oneTimeCalls) / contacts) * 1000,
       byRoute,
-      activationEndpoints: traced.before,
-      applicationEndpoints: traced.after,
+      activationEndpoints: traced.first,
+      applicationEndpoints: traced.second,
       seconds,
       applicationsPerS: contacts / seconds,
       secondsFromActivation: (done - activated) / 1000,

@@ -9,25 +9,27 @@ export interface EndpointCalls {
 
 /**
  * The calls one user made, read from the emulator's trace (`EMULATOR_TRACE`), named by endpoint and object:
- * `query Audience__c`, `POST sobjects/Audience_Run__c`, `composite [5× POST collections CampaignMember]`…
- * `splitAt` names the first call of the second part (e.g. the first one carrying `Audience_Action_Log__c` rows).
+ * `query Audience__c`, `POST sobjects/Audience_Run__c`, `composite [5× collections create CampaignMember]`…, in two
+ * parts: the calls `isSecond` picks (e.g. those carrying the applications' rows) and the others.
  */
 export function callBreakdown(
   traceFile: string,
-  options: { user: string; from: number; to: number; splitAt?: (call: TracedCall) => boolean },
-): { before: EndpointCalls[]; after: EndpointCalls[]; calls: TracedCall[] } {
+  options: { user: string; from: number; to: number; isSecond?: (call: TracedCall) => boolean },
+): { first: EndpointCalls[]; second: EndpointCalls[]; calls: TracedCall[] } {
   const calls = readTrace(traceFile).filter(
     (c) => c.user === options.user && c.at >= options.from && c.at <= options.to,
   );
-  const split = options.splitAt ? calls.findIndex(options.splitAt) : -1;
-  const cut = split < 0 ? calls.length : split;
-  return { before: tally(calls.slice(0, cut)), after: tally(calls.slice(cut)), calls };
+  const isSecond = options.isSecond ?? (() => false);
+  return { first: tally(calls.filter((c) => !isSecond(c))), second: tally(calls.filter(isSecond)), calls };
 }
 
-/** Whether a call carried rows of `object` (itself or in one of its Composite subrequests). */
-export function carries(call: TracedCall, object: string): boolean {
-  return (
-    (call.types ?? []).includes(object) || (call.subrequests ?? []).some((sub) => (sub.types ?? []).includes(object))
+/** Whether a call wrote rows of one of `objects` or queried one (itself or in one of its Composite subrequests). */
+export function touches(call: TracedCall, objects: readonly string[]): boolean {
+  const parts = [call, ...(call.subrequests ?? [])];
+  return parts.some(
+    (part) =>
+      (part.types ?? []).some((type) => objects.includes(type)) ||
+      objects.includes(/\bFROM\s+(\w+)/i.exec(part.path)?.[1] ?? ''),
   );
 }
 
