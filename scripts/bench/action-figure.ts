@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Connection } from 'jsforce';
 import { BENCH_SOURCE, connectionAs } from './bench-config';
+import { callBreakdown, touches, type EndpointCalls } from './call-breakdown';
 import { startEmulatorProcess } from './emulator-process';
 import { RedisPrefix } from './redis-prefix';
 import { ServerProcess } from './server-process';
@@ -13,7 +18,8 @@ export interface ActionFigureResult {
   apiCallsPer1000: number;
   /**
    * The activation's calls (config reload, describes, audience evaluation, membership writes, the action's checks):
-   * those made before the first `Audience_Action_Log__c` row appeared. A fixed cost, whatever the entries.
+   * every call that carried no log row and no CampaignMember (from the trace; without it, those made before the first
+   * `Audience_Action_Log__c` row appeared). A fixed cost, whatever the entries.
    */
   oneTimeCalls: number;
   /** The calls from the first log row on (log rows, CampaignMembers, results): what the applications cost. */
@@ -21,6 +27,12 @@ export interface ActionFigureResult {
   applicationCallsPer1000: number;
   /** The integration user's calls by route, the same span (the admin's own polling taken out). */
   byRoute: Record<string, number>;
+  /**
+   * The same calls by endpoint and object, from the emulator's trace: the applications' (those that wrote or read
+   * `Audience_Action_Log__c` or `CampaignMember` rows) and the activation's (all the others).
+   */
+  activationEndpoints: EndpointCalls[];
+  applicationEndpoints: EndpointCalls[];
   /** From the first application seen Pending to the last one settled. */
   seconds: number;
   applicationsPerS: number;
@@ -55,7 +67,12 @@ export async function runActionFigure(options: {
   echo?: boolean;
   timeoutMs: number;
 }): Promise<ActionFigureResult> {
-  const emulator = await startEmulatorProcess({ contacts: options.records, cwd: options.cwd });
+  const traceFile = join(tmpdir(), `action-figure-${randomBytes(4).toString('hex')}.jsonl`);
+  const emulator = await startEmulatorProcess({
+    contacts: options.records,
+    cwd: options.cwd,
+    env: { EMULATOR_TRACE: traceFile },
+  });
   const redis = new RedisPrefix(options.redisUrl, options.prefix);
   let server: ServerProcess | undefined;
   try {
@@ -78,6 +95,7 @@ export async function runActionFigure(options: {
 
     await emulator.control.latency(options.latencyMs);
     const before = await emulator.control.counters();
+    const spanStart = Date.now();
     const activated = performance.now();
     await admin.sobject('Audience__c').update({ Id: audienceId, Active__c: true });
     // The admin's own calls in the span (this update, then two counting queries per round): taken out of byRoute.
@@ -102,6 +120,7 @@ export async function runActionFigure(options: {
       await sleep(250);
     }
     const done = performance.now();
+    const spanEnd = Date.now();
     const after = await emulator.control.counters();
     const apiCalls = (after.byUser[integration] ?? 0) - (before.byUser[integration] ?? 0);
     await emulator.control.latency(0);
@@ -110,7 +129,18 @@ export async function runActionFigure(options: {
       const delta = n - (before.byRoute[route] ?? 0) - (adminByRoute[route] ?? 0);
       if (delta > 0) byRoute[route] = delta;
     }
-    const oneTimeCalls = Math.max(0, beforeFirstRow - (before.byUser[integration] ?? 0));
+    const traced = callBreakdown(traceFile, {
+      user: integration,
+      from: spanStart,
+      to: spanEnd,
+      isSecond: (call) => touches(call, ['Audience_Action_Log__c', 'CampaignMember']),
+    });
+    const sum = (parts: EndpointCalls[]) => parts.reduce((n, p) => n + p.calls, 0);
+    // The trace names each application call; the polling's count is the fallback when it is off.
+    const oneTimeCalls =
+      traced.calls.length === apiCalls
+        ? sum(traced.first)
+        : Math.max(0, beforeFirstRow - (before.byUser[integration] ?? 0));
     const statuses: Record<string, number> = {};
     const logs = await admin.query<{ Status__c: string }>('SELECT Status__c FROM Audience_Action_Log__c', {
       autoFetch: true,
@@ -128,6 +158,8 @@ export async function runActionFigure(options: {
       applicationCalls: apiCalls - oneTimeCalls,
       applicationCallsPer1000: ((apiCalls - oneTimeCalls) / contacts) * 1000,
       byRoute,
+      activationEndpoints: traced.first,
+      applicationEndpoints: traced.second,
       seconds,
       applicationsPerS: contacts / seconds,
       secondsFromActivation: (done - activated) / 1000,
@@ -137,6 +169,7 @@ export async function runActionFigure(options: {
   } finally {
     await server?.stop().catch(() => undefined);
     await emulator.stop().catch(() => undefined);
+    rmSync(traceFile, { force: true });
     await redis
       .clear()
       .catch(() => undefined)

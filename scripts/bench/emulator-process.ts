@@ -27,7 +27,12 @@ export interface EmulatorProcess {
 }
 
 /** `npm run emulator` as its own process, seeded with `contacts` contacts (plus N/10 accounts and N/5 leads). */
-export async function startEmulatorProcess(options: { contacts: number; cwd: string }): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(options: {
+  contacts: number;
+  cwd: string;
+  /** More environment for the emulator (`EMULATOR_TRACE=<file>`: one line per counted call). */
+  env?: Record<string, string>;
+}): Promise<EmulatorProcess> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -42,7 +47,7 @@ export async function startEmulatorProcess(options: { contacts: number; cwd: str
       '--daily-api-limit',
       '1000000000',
     ],
-    { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+    { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...options.env } },
   );
   const output = new ChildOutput(child);
   const info = await new Promise<EmulatorInfo>((resolve, reject) => {

@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { runActionFigure, type ActionFigureResult } from './action-figure';
 import { benchFigures, formatActionTable, formatBenchTable, type BenchDetails } from './bench-report';
 import { connectionAs, createBenchConfig } from './bench-config';
+import { formatBreakdown } from './call-breakdown';
 import { ChangeListener } from './change-listener';
 import { runChangeStream } from './change-stream';
 import { numberArg, parseCliArgs } from './cli-args';
@@ -110,6 +111,8 @@ async function actionFigure(): Promise<ActionFigureResult> {
       `statuses ${JSON.stringify(action.statuses)}, ${action.campaignMembers} campaign members, ` +
       `calls by route ${JSON.stringify(action.byRoute)}`,
   );
+  log(`  activation calls: ${formatBreakdown(action.activationEndpoints)}`);
+  log(`  application calls: ${formatBreakdown(action.applicationEndpoints)}`);
   return action;
 }
 

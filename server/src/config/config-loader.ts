@@ -9,11 +9,13 @@ import {
   AUDIENCE_SIGNAL_RULE,
   AUDIENCE_SOURCE,
   CONFIG_OBJECTS,
+  RECORD_OBJECTS,
   recordSchema,
   type ObjectSpec,
 } from '../domain/records';
 import type { Logger } from '../lib/logger';
 import { parseFilter, validateFilterFields, type Filter, type FilterFieldCatalog } from '../pipeline/segments/filter';
+import { readTogether, type BatchedReads } from '../salesforce/composite-reads';
 import type { OrgClient } from '../salesforce/org-client';
 import type { DescribeCache, ObjectDescribe } from '../salesforce/schema/describe-cache';
 import { configRecordsQuery } from '../salesforce/selectors/config-selectors';
@@ -42,6 +44,9 @@ import {
 } from './warehouse-source';
 
 type ConfigObjectName = keyof typeof CONFIG_OBJECTS;
+
+/** Rows read per config object at most. */
+const MAX_ROWS = 100_000;
 
 interface RawRecord {
   Id: string;
@@ -85,12 +90,12 @@ export class ConfigLoader {
   async load(): Promise<LoopConfig> {
     this.describes.invalidate();
     const verdicts: ConfigStatusVerdict[] = [];
-    const [sourceRows, audienceRows, mapRows, actionRows, ruleRows] = await Promise.all([
-      this.queryAll('Audience_Source__c', AUDIENCE_SOURCE),
-      this.queryAll('Audience__c', AUDIENCE),
-      this.queryAll('Audience_Field_Map__c', AUDIENCE_FIELD_MAP),
-      this.queryAll('Audience_Action__c', AUDIENCE_ACTION),
-      this.queryAll('Audience_Signal_Rule__c', AUDIENCE_SIGNAL_RULE),
+    const [sourceRows, audienceRows, mapRows, actionRows, ruleRows] = await this.readConfigObjects([
+      ['Audience_Source__c', AUDIENCE_SOURCE],
+      ['Audience__c', AUDIENCE],
+      ['Audience_Field_Map__c', AUDIENCE_FIELD_MAP],
+      ['Audience_Action__c', AUDIENCE_ACTION],
+      ['Audience_Signal_Rule__c', AUDIENCE_SIGNAL_RULE],
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
@@ -185,8 +190,37 @@ export class ConfigLoader {
     };
   }
 
+  /**
+   * The five config objects and the record objects' describes in one Composite call (seven calls or more asked one
+   * by one). A query Salesforce refused in it is asked again alone, so its error is the one it always was; a
+   * Composite request that failed as a whole falls back to asking each.
+   */
+  private async readConfigObjects<const T extends readonly (readonly [ConfigObjectName, ObjectSpec])[]>(
+    objects: T,
+  ): Promise<{ [K in keyof T]: RawRecord[] }> {
+    const soql = objects.map(([object, spec]) => configRecordsQuery(object, Object.keys(spec)));
+    let batched: BatchedReads<RawRecord> | undefined;
+    try {
+      batched = await readTogether<RawRecord>(this.org, {
+        queries: soql,
+        describes: RECORD_OBJECTS,
+        maxFetch: MAX_ROWS,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'config read in one Composite call failed; reading each on its own');
+    }
+    for (const [object, raw] of batched?.describes ?? []) this.describes.prime(object, raw);
+    const rows = await Promise.all(
+      objects.map(([object, spec], i) => {
+        const answer = batched?.queries[i];
+        return answer?.ok ? answer.rows : this.queryAll(object, spec);
+      }),
+    );
+    return rows as { [K in keyof T]: RawRecord[] };
+  }
+
   private async queryAll(object: ConfigObjectName, spec: ObjectSpec): Promise<RawRecord[]> {
-    return this.org.query<RawRecord>(configRecordsQuery(object, Object.keys(spec)), { maxFetch: 100_000 });
+    return this.org.query<RawRecord>(configRecordsQuery(object, Object.keys(spec)), { maxFetch: MAX_ROWS });
   }
 
   /** A Postgres / Snowflake source: Settings__c parses, the connection is set here, the query is read-only. */

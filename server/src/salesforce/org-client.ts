@@ -120,6 +120,23 @@ export class OrgClient {
     if (!result.success) throw new SaveRefusedError(object, result.errors);
   }
 
+  /**
+   * A REST call of its own (a Composite request, a Collections delete): `url` relative to the versioned API root
+   * (`/composite`), the answer as Salesforce gave it. Counted like every other call (the response listeners run).
+   */
+  request<T = unknown>(call: { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; body?: unknown }): Promise<T> {
+    return this.answered(
+      this.connection.request<T>({
+        method: call.method,
+        url: `/services/data/v${this.apiVersion}${call.url}`,
+        ...(call.body !== undefined && {
+          body: JSON.stringify(call.body),
+          headers: { 'Content-Type': 'application/json' },
+        }),
+      }),
+    );
+  }
+
   /** Publishes one platform event (an insert of the event object). */
   publish(event: string, fields: Record<string, unknown>): Promise<string> {
     return this.insert(event, fields);

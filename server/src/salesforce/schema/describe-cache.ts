@@ -52,6 +52,15 @@ export class DescribeCache {
     return pending;
   }
 
+  /**
+   * Keeps a describe read some other way (several in one Composite call at config load), so `describe` does not
+   * ask again. A body that is not a describe is ignored: `describe` then asks for itself.
+   */
+  prime(object: string, raw: unknown): void {
+    const parsed = describeSchema.safeParse(raw);
+    if (parsed.success) this.cache.set(object, Promise.resolve(toDescribe(parsed.data)));
+  }
+
   invalidate(): void {
     this.cache.clear();
   }
@@ -60,8 +69,11 @@ export class DescribeCache {
     const raw = await this.conn.request(
       `/services/data/v${this.conn.version}/sobjects/${encodeURIComponent(object)}/describe`,
     );
-    const parsed = describeSchema.parse(raw);
-    const byName = new Map(parsed.fields.map((f) => [f.name.toLowerCase(), f]));
-    return { name: parsed.name, fields: parsed.fields, field: (name) => byName.get(name.toLowerCase()) };
+    return toDescribe(describeSchema.parse(raw));
   }
+}
+
+function toDescribe(parsed: z.infer<typeof describeSchema>): ObjectDescribe {
+  const byName = new Map(parsed.fields.map((f) => [f.name.toLowerCase(), f]));
+  return { name: parsed.name, fields: parsed.fields, field: (name) => byName.get(name.toLowerCase()) };
 }

@@ -42,12 +42,16 @@ export function campaignStatusesQuery(campaignId: string): string {
   });
 }
 
-/** A person's membership of a campaign, with who created it and when. */
-export function campaignMemberQuery(campaignId: string, personField: 'ContactId' | 'LeadId', personId: string): string {
+/** The memberships of these people (all Contacts or all Leads) in one campaign, with who created each and when. */
+export function campaignMembersQuery(
+  campaignId: string,
+  personField: 'ContactId' | 'LeadId',
+  personIds: readonly string[],
+): string {
   return selectQuery({
     object: 'CampaignMember',
-    fields: ['Id', 'CreatedById', 'CreatedDate'],
-    where: and(idEquals('CampaignId', campaignId), idEquals(personField, personId)),
+    fields: ['Id', personField, 'CreatedById', 'CreatedDate'],
+    where: and(idEquals('CampaignId', campaignId), idIn(personField, personIds)),
   });
 }
 

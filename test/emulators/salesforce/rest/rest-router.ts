@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { SfError, invalidSession, requestLimitExceeded } from '../errors';
 import type { Org } from '../org/org';
 import { bearerToken } from '../auth/oauth-routes';
+import { traceCall } from './request-trace';
 import { Api, MAX_VERSION, MIN_VERSION, errorResponse, type ApiResponse } from './api';
 import { registerCollectionRoutes } from './collection-routes';
 import { registerCompositeRoutes } from './composite-routes';
@@ -107,6 +108,7 @@ export function createRestRouter(org: Org, api: Api): Router {
       }
       const route = api.routeName(req.method, path);
       org.usage.record(route, auth.userId);
+      traceCall({ user: auth.userId, route, method: req.method, url: req.originalUrl, body: req.body });
       const { latencyMs } = org.faults.state;
       if (latencyMs > 0) await sleep(latencyMs);
       const injected = org.faults.errorFor(route);
