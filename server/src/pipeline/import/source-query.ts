@@ -2,7 +2,7 @@ import type { SourceConfig } from '../../config/loop-config';
 
 /** What a query needs of a source: its object and inclusion filter (one source, or an object's sources OR-ed). */
 export type QueriedSource = Pick<SourceConfig, 'object' | 'filter'>;
-import { recordCountQuery, recordsQuery } from '../../salesforce/selectors/record-selectors';
+import { recordsQuery } from '../../salesforce/selectors/record-selectors';
 import { compileFilterToWhere, type Filter, type FieldTypeLookup } from '../segments/filter';
 import type { MirrorFieldSet } from './mirror-fields';
 
@@ -18,9 +18,4 @@ export function sourceQuery(
     { object: source.object, fields: fields.fields, parentFields: fields.parentFields },
     compileFilterToWhere(filter, { fieldType }),
   );
-}
-
-/** `SELECT COUNT() FROM <object> WHERE <inclusion filter>`: decides REST paging or Bulk API 2.0. */
-export function sourceCountQuery(source: SourceConfig, fieldType: FieldTypeLookup): string {
-  return recordCountQuery(source.object, compileFilterToWhere(source.filter, { fieldType }));
 }

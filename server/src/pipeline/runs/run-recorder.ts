@@ -21,7 +21,8 @@ export interface RunCounts {
  * once a second, and its final status written when it ends. Failing to record progress never fails the run.
  */
 export class RunRecorder {
-  private lastWrite = 0;
+  /** The create counts as a write: a run that ends within its first interval is created and finished, no more. */
+  private lastWrite = Date.now();
   private pending: RunCounts | undefined;
 
   private constructor(

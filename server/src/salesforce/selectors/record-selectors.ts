@@ -1,5 +1,5 @@
 import type { WhereClause } from 'soql-parser-js';
-import { countQuery, idsWhere, selectQuery } from './select-query';
+import { idsWhere, selectQuery } from './select-query';
 
 /** What a record query selects: the object, its fields and the parent paths (`Account.Website`). */
 export interface RecordFields {
@@ -11,11 +11,6 @@ export interface RecordFields {
 /** The records the WHERE clause (an inclusion filter, compiled and escaped) selects, with the given fields. */
 export function recordsQuery(select: RecordFields, where?: WhereClause): string {
   return selectQuery({ object: select.object, fields: [...select.fields, ...(select.parentFields ?? [])], where });
-}
-
-/** How many records the WHERE clause selects. */
-export function recordCountQuery(object: string, where?: WhereClause): string {
-  return countQuery(object, where);
 }
 
 /** The given records (≤ 200 ids per query keeps the SOQL short), with the given fields. */
