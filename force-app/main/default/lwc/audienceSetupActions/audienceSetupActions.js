@@ -37,6 +37,14 @@ export default class AudienceSetupActions extends LightningElement {
         return !this.canEdit;
     }
 
+    get wireError() {
+        return this.actions?.error;
+    }
+
+    get loaded() {
+        return Boolean(this.actions?.data);
+    }
+
     get loading() {
         return !this.actions?.data && !this.actions?.error;
     }

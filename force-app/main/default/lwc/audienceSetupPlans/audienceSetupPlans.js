@@ -59,6 +59,14 @@ export default class AudienceSetupPlans extends LightningElement {
         return !this.canEdit;
     }
 
+    get wireError() {
+        return this.plans?.error;
+    }
+
+    get loaded() {
+        return Boolean(this.plans?.data);
+    }
+
     get loading() {
         return !this.plans?.data && !this.plans?.error;
     }

@@ -42,6 +42,14 @@ export default class AudienceSetupSignals extends LightningElement {
         return !this.canEdit;
     }
 
+    get wireError() {
+        return this.rules?.error;
+    }
+
+    get loaded() {
+        return Boolean(this.rules?.data);
+    }
+
     get loading() {
         return !this.rules?.data && !this.rules?.error;
     }
