@@ -12,10 +12,16 @@ jest.mock(
     () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }),
     { virtual: true }
 );
-jest.mock('@salesforce/apex/AudienceSetupActionController.saveActions', () => ({ default: jest.fn() }), {
+jest.mock(
+    '@salesforce/apex/AudienceSetupActionController.saveActions',
+    () => ({ default: jest.fn() }),
+    {
+        virtual: true
+    }
+);
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
     virtual: true
 });
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
 async function flush() {
     for (let i = 0; i < 4; i++) {
@@ -104,7 +110,10 @@ describe('c-audience-setup-actions', () => {
         await flush();
         $(element, '[data-action="new-action"]').click();
         await flush();
-        expect($(element, '[data-field="type"]').options.map((o) => o.value)).toEqual(['Slack_Message', 'Webhook']);
+        expect($(element, '[data-field="type"]').options.map((o) => o.value)).toEqual([
+            'Slack_Message',
+            'Webhook'
+        ]);
     });
 
     it('refuses a missing target or bad settings before saving, and shows a server refusal', async () => {
@@ -122,7 +131,9 @@ describe('c-audience-setup-actions', () => {
         expect(settingsInput(element, '[data-error="text"]').textContent).toContain('Required');
         await expect(element).toBeAccessible();
 
-        saveActions.mockResolvedValue([{ index: 0, success: false, message: 'Target__c: channel_not_found' }]);
+        saveActions.mockResolvedValue([
+            { index: 0, success: false, message: 'Target__c: channel_not_found' }
+        ]);
         type($(element, '[data-field="target"]'), 'C0123456789');
         type(settingsInput(element, '[data-key="text"]'), '{Name} joined {audience}');
         await flush();

@@ -12,7 +12,9 @@ async function flush() {
 }
 
 function mount(fields, settings, readOnly = false) {
-    const element = createElement('c-audience-setup-settings-form', { is: AudienceSetupSettingsForm });
+    const element = createElement('c-audience-setup-settings-form', {
+        is: AudienceSetupSettingsForm
+    });
     element.fields = fields;
     element.settings = settings;
     element.readOnly = readOnly;
@@ -37,7 +39,11 @@ describe('settingsModel', () => {
         expect(values.providers).toBe('pdl, hunter');
         const out = writeSettings(SIGNAL_SPECS.Job_Change, values, extra);
         expect(out.valid).toBe(true);
-        expect(JSON.parse(out.settings)).toEqual({ future: 1, cadenceDays: 14, providers: ['pdl', 'hunter'] });
+        expect(JSON.parse(out.settings)).toEqual({
+            future: 1,
+            cadenceDays: 14,
+            providers: ['pdl', 'hunter']
+        });
     });
 
     it.each([
@@ -46,7 +52,12 @@ describe('settingsModel', () => {
         ['Job_Change', { minConfidence: '2' }, 'minConfidence', 'must be at most 1'],
         ['Funding_Round', { pollMinutes: '1' }, 'pollMinutes', 'must be at least 5'],
         ['Field_Threshold', { field: '', op: 'gt', value: '1' }, 'field', 'Required'],
-        ['Field_Threshold', { field: '1bad', op: 'gt', value: '1' }, 'field', 'must be a field API name'],
+        [
+            'Field_Threshold',
+            { field: '1bad', op: 'gt', value: '1' },
+            'field',
+            'must be a field API name'
+        ],
         ['Webhook', { slug: 'Has Spaces' }, 'slug', 'lowercase letters, digits and dashes']
     ])('refuses bad %s settings like the server (%j)', (signalType, values, key, message) => {
         const out = writeSettings(SIGNAL_SPECS[signalType], values);
@@ -55,9 +66,17 @@ describe('settingsModel', () => {
     });
 
     it('writes typed values: numbers, lists, a number-or-text threshold, booleans left out when false', () => {
-        const threshold = writeSettings(SIGNAL_SPECS.Field_Threshold, { field: 'Score__c', op: 'gte', value: '80' });
+        const threshold = writeSettings(SIGNAL_SPECS.Field_Threshold, {
+            field: 'Score__c',
+            op: 'gte',
+            value: '80'
+        });
         expect(JSON.parse(threshold.settings)).toEqual({ field: 'Score__c', op: 'gte', value: 80 });
-        const text = writeSettings(SIGNAL_SPECS.Field_Threshold, { field: 'Rating', op: 'eq', value: 'Hot' });
+        const text = writeSettings(SIGNAL_SPECS.Field_Threshold, {
+            field: 'Rating',
+            op: 'eq',
+            value: 'Hot'
+        });
         expect(JSON.parse(text.settings).value).toBe('Hot');
         const webhook = writeSettings(ACTION_SPECS.Webhook, {
             fields: 'Email, Account.Name',
@@ -65,13 +84,18 @@ describe('settingsModel', () => {
             backfill: true,
             removeOnSourceChange: false
         });
-        expect(JSON.parse(webhook.settings)).toEqual({ fields: ['Email', 'Account.Name'], backfill: true });
+        expect(JSON.parse(webhook.settings)).toEqual({
+            fields: ['Email', 'Account.Name'],
+            backfill: true
+        });
     });
 
     it('checks a task cadence step by step', () => {
         const none = writeSettings(ACTION_SPECS.Task, { steps: [] });
         expect(none.errors.steps).toBe('at least one step');
-        const noSubject = writeSettings(ACTION_SPECS.Task, { steps: [{ dayOffset: '2', subject: ' ' }] });
+        const noSubject = writeSettings(ACTION_SPECS.Task, {
+            steps: [{ dayOffset: '2', subject: ' ' }]
+        });
         expect(noSubject.errors.steps).toBe('step 1, subject: Required');
         const ok = writeSettings(ACTION_SPECS.Task, {
             steps: [{ dayOffset: '0', subject: 'Call {FirstName}', type: 'Call', priority: '' }],
@@ -81,8 +105,12 @@ describe('settingsModel', () => {
             steps: [{ dayOffset: 0, subject: 'Call {FirstName}', type: 'Call' }],
             assignTo: 'owner'
         });
-        expect(writeSettings(ACTION_SPECS.Task, { steps: [{ dayOffset: '0', subject: 'x' }], assignTo: 'me' }).errors
-            .assignTo).toBe('must be "owner" or a User id (005…)');
+        expect(
+            writeSettings(ACTION_SPECS.Task, {
+                steps: [{ dayOffset: '0', subject: 'x' }],
+                assignTo: 'me'
+            }).errors.assignTo
+        ).toBe('must be "owner" or a User id (005…)');
     });
 });
 
@@ -92,7 +120,10 @@ describe('c-audience-setup-settings-form', () => {
     });
 
     it('renders one input per key with the stored values', async () => {
-        const element = mount(SIGNAL_SPECS.Field_Threshold, '{"field":"Score__c","op":"gte","value":80}');
+        const element = mount(
+            SIGNAL_SPECS.Field_Threshold,
+            '{"field":"Score__c","op":"gte","value":80}'
+        );
         await flush();
         expect(input(element, 'field').value).toBe('Score__c');
         expect(input(element, 'op').value).toBe('gte');
@@ -108,9 +139,9 @@ describe('c-audience-setup-settings-form', () => {
         type(input(element, 'cadenceDays'), '200');
         await flush();
         expect(handler.mock.calls.at(-1)[0].detail.valid).toBe(false);
-        expect(element.shadowRoot.querySelector('[data-error="cadenceDays"]').textContent).toContain(
-            'must be at most 90'
-        );
+        expect(
+            element.shadowRoot.querySelector('[data-error="cadenceDays"]').textContent
+        ).toContain('must be at most 90');
         await expect(element).toBeAccessible();
         type(input(element, 'cadenceDays'), '14');
         await flush();
@@ -130,7 +161,9 @@ describe('c-audience-setup-settings-form', () => {
         type(element.shadowRoot.querySelector('[data-part="dayOffset"]'), '1');
         await flush();
         expect(element.validate()).toMatchObject({ valid: true });
-        expect(JSON.parse(element.validate().settings).steps).toEqual([{ dayOffset: 1, subject: 'Intro call' }]);
+        expect(JSON.parse(element.validate().settings).steps).toEqual([
+            { dayOffset: 1, subject: 'Intro call' }
+        ]);
         await expect(element).toBeAccessible();
         element.shadowRoot.querySelector('[data-action="remove-step"]').click();
         await flush();

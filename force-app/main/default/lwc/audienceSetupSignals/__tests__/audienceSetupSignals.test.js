@@ -18,10 +18,16 @@ jest.mock(
     () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }),
     { virtual: true }
 );
-jest.mock('@salesforce/apex/AudienceSetupSignalController.saveSignalRules', () => ({ default: jest.fn() }), {
+jest.mock(
+    '@salesforce/apex/AudienceSetupSignalController.saveSignalRules',
+    () => ({ default: jest.fn() }),
+    {
+        virtual: true
+    }
+);
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
     virtual: true
 });
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
 async function flush() {
     for (let i = 0; i < 4; i++) {
@@ -41,7 +47,8 @@ function mount(canEdit = true) {
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const form = (element) => $(element, 'c-audience-setup-settings-form');
-const settingsInput = (element, key) => form(element).shadowRoot.querySelector(`[data-key="${key}"]`);
+const settingsInput = (element, key) =>
+    form(element).shadowRoot.querySelector(`[data-key="${key}"]`);
 
 function type(target, value) {
     target.value = value;
@@ -58,7 +65,9 @@ describe('c-audience-setup-signals', () => {
         const element = mount();
         await flush();
         expect(element.shadowRoot.querySelectorAll('tbody tr')).toHaveLength(2);
-        expect($(element, '[data-status="a05000000000002AAA"]').textContent).toContain('is not a field of Contact');
+        expect($(element, '[data-status="a05000000000002AAA"]').textContent).toContain(
+            'is not a field of Contact'
+        );
         await expect(element).toBeAccessible();
     });
 
@@ -126,7 +135,9 @@ describe('c-audience-setup-signals', () => {
     });
 
     it('shows the reason the server gives for a refused row', async () => {
-        saveSignalRules.mockResolvedValue([{ index: 0, success: false, message: 'Settings__c.slug: already used' }]);
+        saveSignalRules.mockResolvedValue([
+            { index: 0, success: false, message: 'Settings__c.slug: already used' }
+        ]);
         const element = mount();
         await flush();
         $(element, '[data-action="new-rule"]').click();
@@ -138,7 +149,10 @@ describe('c-audience-setup-signals', () => {
         await flush();
         $(element, '[data-action="save-rule"]').click();
         await flush();
-        expect(saveSignalRules.mock.calls[0][0].rows[0]).toMatchObject({ Name: 'Hook', Type__c: 'Webhook' });
+        expect(saveSignalRules.mock.calls[0][0].rows[0]).toMatchObject({
+            Name: 'Hook',
+            Type__c: 'Webhook'
+        });
         expect(saveSignalRules.mock.calls[0][0].rows[0].Id).toBeUndefined();
         expect($(element, '[data-id="form-error"]').textContent).toContain('already used');
     });
