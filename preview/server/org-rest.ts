@@ -98,6 +98,11 @@ export class OrgRest {
     await this.call('PATCH', `/sobjects/${encodeURIComponent(object)}/${id}`, fields);
   }
 
+  /** Creates a record; answers its id. */
+  async create(object: string, fields: Record<string, unknown>): Promise<string> {
+    return createdSchema.parse(await this.call('POST', `/sobjects/${encodeURIComponent(object)}`, fields)).id;
+  }
+
   /** Publishes a platform event (REST create); answers the id the org gives the published event. */
   async publish(event: string, fields: Record<string, unknown>): Promise<string> {
     return createdSchema.parse(await this.call('POST', `/sobjects/${encodeURIComponent(event)}`, fields)).id;

@@ -11,7 +11,7 @@ export const SIGNAL_TYPES = [
 ];
 export const THRESHOLD_OPS = ['gt', 'gte', 'lt', 'lte', 'eq'];
 /** The server's check: a channel id such as C0123456789, not a #name. */
-export const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
+export const CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
 
 export const SIGNAL_SPECS = {
     Job_Change: [
