@@ -25,7 +25,14 @@ const queryPageSchema = z.object({
 const describeSchema = z.object({
   name: z.string(),
   fields: z.array(
-    z.object({ name: z.string(), label: z.string(), type: z.string(), updateable: z.boolean().optional() }),
+    z.object({
+      name: z.string(),
+      label: z.string(),
+      type: z.string(),
+      updateable: z.boolean().optional(),
+      filterable: z.boolean().optional(),
+      picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional() })).optional(),
+    }),
   ),
 });
 const globalSchema = z.object({ sobjects: z.array(z.object({ name: z.string(), keyPrefix: z.string().nullable() })) });
@@ -70,6 +77,14 @@ export class OrgRest {
       rows.push(...page.records);
     }
     return rows;
+  }
+
+  /** `SELECT COUNT() …`: the org's totalSize. */
+  async count(soql: string): Promise<number> {
+    const page = z
+      .object({ totalSize: z.number() })
+      .parse(await this.call('GET', `/query?q=${encodeURIComponent(soql)}`));
+    return page.totalSize;
   }
 
   describe(object: string): Promise<SObjectDescribe> {

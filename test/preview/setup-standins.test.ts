@@ -253,3 +253,96 @@ describe('setup stand-ins: actions', () => {
     expect(edit).toMatchObject({ success: true });
   });
 });
+
+describe('setup stand-ins: AudienceSetupController', () => {
+  it('when a rep opens the tab, then it is read-only with the message, and saves are refused', async () => {
+    expect(await call('AudienceSetupController.getAccess', {}, rep)).toEqual({
+      canEdit: false,
+      message: labels.get('Audience_Setup_Read_Only'),
+    });
+    expect(await call('AudienceSetupController.getAccess', {}, admin)).toEqual({ canEdit: true, message: null });
+    expect(
+      await refusal(
+        call('AudienceSetupController.saveFieldMaps', { rows: [{ Object__c: 'Contact', Field__c: 'Title' }] }, rep),
+      ),
+    ).toBe(labels.get('Audience_Setup_Admin_Only'));
+  });
+
+  it('when the admin maps an unmapped field and sends a bad rule, then the good row is saved and the bad one says why', async () => {
+    type MapView = { key: string; id?: string; field: string; writeRule?: string };
+    const before = await call<MapView[]>('AudienceSetupController.getFieldMaps', { objectName: 'Lead' }, admin);
+    const unmapped = before.filter((m) => !m.id).map((m) => m.field);
+    expect(unmapped).toContain('Title');
+    const results = await call<RowResult[]>(
+      'AudienceSetupController.saveFieldMaps',
+      {
+        rows: [
+          {
+            Object__c: 'Lead',
+            Field__c: 'Title',
+            Attribute__c: 'person.title',
+            Write_Rule__c: 'Tracked',
+            Import__c: true,
+          },
+          { Object__c: 'Lead', Field__c: 'Company', Attribute__c: 'company.domain', Write_Rule__c: 'Sometimes' },
+        ],
+      },
+      admin,
+    );
+    expect(results.map((r) => r.success)).toEqual([true, false]);
+    expect(results[1]!.message).toMatch(/Sometimes|picklist/i);
+    const after = await call<MapView[]>('AudienceSetupController.getFieldMaps', { objectName: 'Lead' }, admin);
+    expect(after.find((m) => m.field === 'Title')).toMatchObject({ writeRule: 'Tracked', id: results[0]!.id });
+    expect(after.find((m) => m.field === 'Company')?.id).toBeUndefined();
+  });
+
+  it('when a two-condition filter is counted, then the count is what SOQL answers for the same WHERE', async () => {
+    const filter = JSON.stringify({
+      all: [
+        { field: 'Title', op: 'contains', value: 'VP' },
+        { field: 'Account.Industry', op: 'is_not_blank' },
+      ],
+    });
+    const count = await call<number>(
+      'AudienceSetupController.countMatches',
+      { objectName: 'Contact', filterJson: filter },
+      admin,
+    );
+    const soql = await admin.org.count(
+      "SELECT COUNT() FROM Contact WHERE Title LIKE '%VP%' AND Account.Industry != null",
+    );
+    expect(count).toBe(soql);
+    expect(count).toBeGreaterThan(0);
+    const audienceId = await admin.org.create('Audience__c', {
+      Name: 'VPs with industry',
+      Object__c: 'Contact',
+      Filter__c: '{"all":[]}',
+    });
+    const where = await call<string>(
+      'AudienceSetupController.saveAudienceFilter',
+      { audienceId, filterJson: filter },
+      admin,
+    );
+    expect(where).toContain('Title LIKE');
+    const [stored] = await admin.org.query(`SELECT Filter__c FROM Audience__c WHERE Id = '${audienceId}'`);
+    expect(stored!.Filter__c).toBe(filter);
+    expect(
+      await refusal(
+        call(
+          'AudienceSetupController.countMatches',
+          { objectName: 'Contact', filterJson: '{"all":[{"field":"Nope__c","op":"eq","value":1}]}' },
+          admin,
+        ),
+      ),
+    ).toContain('Nope__c');
+  });
+
+  it('when the admin sends a dry run, then DRY_RUN_EXPORT is published; an unknown command is refused', async () => {
+    const before = published.length;
+    await call('AudienceSetupController.publishCommand', { command: 'DRY_RUN_EXPORT', targetId: null }, admin);
+    expect(published.slice(before).map((e) => e.payload.Command__c)).toEqual(['DRY_RUN_EXPORT']);
+    expect(await refusal(call('AudienceSetupController.publishCommand', { command: 'DROP_ALL' }, admin))).toContain(
+      'DROP_ALL',
+    );
+  });
+});

@@ -7,6 +7,18 @@ import { requestEnrichment } from './audience-record-request-controller';
 import { estimatePlan, getPlanOptions, getPlans, runPlan, savePlans } from './audience-setup-plan-controller';
 import { getEnrolActions, getSignalRules, saveSignalRules } from './audience-setup-signal-controller';
 import { getActions, saveActions } from './audience-setup-action-controller';
+import {
+  countMatches,
+  getAccess,
+  getAudiences,
+  getFieldMaps,
+  getFilterFields,
+  getHealth,
+  getRuns,
+  publishCommand,
+  saveAudienceFilter,
+  saveFieldMaps,
+} from './audience-setup-controller';
 import type { ApexStandin } from './standin-context';
 
 export const APEX_STANDINS: ReadonlyMap<string, ApexStandin> = new Map([
@@ -14,6 +26,16 @@ export const APEX_STANDINS: ReadonlyMap<string, ApexStandin> = new Map([
   ['AudienceStatusController.undoField', undoField],
   ['AudienceStatusController.dismissSignal', dismissSignal],
   ['AudienceRecordRequestController.requestEnrichment', requestEnrichment],
+  ['AudienceSetupController.getAccess', getAccess],
+  ['AudienceSetupController.getHealth', getHealth],
+  ['AudienceSetupController.getFieldMaps', getFieldMaps],
+  ['AudienceSetupController.getFilterFields', getFilterFields],
+  ['AudienceSetupController.getAudiences', getAudiences],
+  ['AudienceSetupController.getRuns', getRuns],
+  ['AudienceSetupController.saveFieldMaps', saveFieldMaps],
+  ['AudienceSetupController.saveAudienceFilter', saveAudienceFilter],
+  ['AudienceSetupController.countMatches', countMatches],
+  ['AudienceSetupController.publishCommand', publishCommand],
   ['AudienceSetupPlanController.getPlans', getPlans],
   ['AudienceSetupPlanController.getPlanOptions', getPlanOptions],
   ['AudienceSetupPlanController.savePlans', savePlans],
