@@ -42,10 +42,11 @@ function apexModule(id: string): string {
 }
 
 function componentsModule(components: ComponentBundle[]): string {
-  const onPage = components.filter((c) => c.onRecordPage);
+  const onPage = components.filter((c) => c.onRecordPage || c.onTab);
   const imports = onPage.map((c, i) => `import C${i} from 'c/${c.name}';`).join('\n');
   const entries = onPage.map(
-    (c, i) => `{ name: ${JSON.stringify(c.name)}, tag: ${JSON.stringify(c.tag)}, ctor: C${i} }`,
+    (c, i) =>
+      `{ name: ${JSON.stringify(c.name)}, tag: ${JSON.stringify(c.tag)}, ctor: C${i}, recordPage: ${c.onRecordPage}, tab: ${c.onTab} }`,
   );
   return `${imports}\nexport default [${entries.join(', ')}];`;
 }
