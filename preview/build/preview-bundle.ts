@@ -51,6 +51,8 @@ function options(settings: BundleSettings): { input: RollupOptions; output: Outp
         salesforceModules({ forceAppRoot, previewRoot: PREVIEW_ROOT, lbcRoot: LBC_ROOT, components }),
         lwc({
           rootDir: PREVIEW_ROOT,
+          // lightning-datatable (the setup tab's field mappings) renders its cells with `lwc:component`.
+          enableDynamicComponents: true,
           modules: [
             ...components.map((c) => ({ name: `c/${c.name}`, path: c.jsPath })),
             { npm: 'lightning-base-components' },
