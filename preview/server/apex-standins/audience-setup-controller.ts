@@ -153,7 +153,8 @@ export const getRuns: ApexStandin = async (_input, context) => {
   );
   return rows.map((r) => ({
     id: r.Id,
-    name: r.Name,
+    // An org numbers runs (auto-number Name); a record without one is shown by its id.
+    name: r.Name ?? r.Id,
     type: r.Type__c,
     status: r.Status__c,
     statusMessage: r.Status_Message__c ?? null,
