@@ -51,6 +51,8 @@ function options(settings: BundleSettings): { input: RollupOptions; output: Outp
         salesforceModules({ forceAppRoot, previewRoot: PREVIEW_ROOT, lbcRoot: LBC_ROOT, components }),
         lwc({
           rootDir: PREVIEW_ROOT,
+          // lightning-datatable (the setup tab's field mappings) renders its cells with `lwc:component`.
+          enableDynamicComponents: true,
           modules: [
             ...components.map((c) => ({ name: `c/${c.name}`, path: c.jsPath })),
             { npm: 'lightning-base-components' },
@@ -69,7 +71,11 @@ export type BuildResult = { file: string; ms: number; cached?: boolean };
  * again any whose source changed (and every generated module), so the cache only saves recompiling unchanged files —
  * mostly lightning-base-components. `rm -rf .tmp/preview-dist` gives a cold build.
  */
-const cacheFile = (outDir: string) => path.join(outDir, 'rollup-cache.json');
+/**
+ * A cached module keeps the ids its imports resolved to: bump the version when the plugins resolve differently
+ * (v2: the closed LBC gates), or an old cache keeps the old resolution.
+ */
+const cacheFile = (outDir: string) => path.join(outDir, 'rollup-cache-v2.json');
 
 function readCache(outDir: string): RollupCache | undefined {
   if (!existsSync(cacheFile(outDir))) return undefined;

@@ -13,6 +13,8 @@ export type ComponentBundle = {
   tag: string;
   jsPath: string;
   onRecordPage: boolean;
+  /** Exposed as a Lightning tab (`lightning__Tab`): the preview's `/lightning/n/<Tab>` page places it. */
+  onTab: boolean;
 };
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -30,6 +32,7 @@ export function readComponentBundles(forceAppRoot: string): ComponentBundle[] {
         tag: `c-${kebab(entry.name)}`,
         jsPath: path.join(lwcRoot, entry.name, `${entry.name}.js`),
         onRecordPage: /<isExposed>\s*true\s*<\/isExposed>/.test(metaText) && metaText.includes('lightning__RecordPage'),
+        onTab: /<isExposed>\s*true\s*<\/isExposed>/.test(metaText) && metaText.includes('lightning__Tab'),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

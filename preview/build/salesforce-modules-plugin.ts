@@ -17,6 +17,12 @@ import { readCustomLabels } from './custom-labels';
 import type { ComponentBundle } from './record-page-components';
 
 const VIRTUAL = '\0sfpreview:';
+/**
+ * LBC gates the preview keeps closed (LBC's own stub opens every gate). The combobox's ElementInternals throw under
+ * synthetic shadow ("attachInternals API is not supported in synthetic shadow"), which the preview runs, as
+ * Lightning Experience does.
+ */
+const CLOSED_GATES = new Set(['@salesforce/gate/bc.260.enableComboboxElementInternals']);
 export const RECORD_PAGE_COMPONENTS_ID = 'sfpreview:record-page-components';
 
 export type SalesforceModulesOptions = {
@@ -42,10 +48,11 @@ function apexModule(id: string): string {
 }
 
 function componentsModule(components: ComponentBundle[]): string {
-  const onPage = components.filter((c) => c.onRecordPage);
+  const onPage = components.filter((c) => c.onRecordPage || c.onTab);
   const imports = onPage.map((c, i) => `import C${i} from 'c/${c.name}';`).join('\n');
   const entries = onPage.map(
-    (c, i) => `{ name: ${JSON.stringify(c.name)}, tag: ${JSON.stringify(c.tag)}, ctor: C${i} }`,
+    (c, i) =>
+      `{ name: ${JSON.stringify(c.name)}, tag: ${JSON.stringify(c.tag)}, ctor: C${i}, recordPage: ${c.onRecordPage}, tab: ${c.onTab} }`,
   );
   return `${imports}\nexport default [${entries.join(', ')}];`;
 }
@@ -65,7 +72,7 @@ export function salesforceModules(options: SalesforceModulesOptions): Plugin {
       }
     },
     resolveId(id, importer) {
-      if (id === RECORD_PAGE_COMPONENTS_ID) return VIRTUAL + id;
+      if (id === RECORD_PAGE_COMPONENTS_ID || CLOSED_GATES.has(id)) return VIRTUAL + id;
       if (id.startsWith('sfpreview/runtime/')) {
         return path.join(options.previewRoot, 'client', 'runtime', `${id.slice('sfpreview/runtime/'.length)}.js`);
       }
@@ -93,6 +100,7 @@ export function salesforceModules(options: SalesforceModulesOptions): Plugin {
       if (!id.startsWith(VIRTUAL)) return null;
       const request = id.slice(VIRTUAL.length);
       if (request === RECORD_PAGE_COMPONENTS_ID) return componentsModule(options.components);
+      if (CLOSED_GATES.has(request)) return 'export default { isOpen: () => false };';
       if (request.startsWith('@salesforce/schema/')) return schemaModule(request);
       if (request === '@salesforce/apex')
         return `export { refreshApex, getSObjectValue } from 'sfpreview/runtime/apex';`;

@@ -24,19 +24,36 @@ function showToast(region, detail) {
   if (detail.mode !== 'sticky') setTimeout(() => toast.remove(), 8000);
 }
 
-export function mountRecordPage(root) {
-  const match = /^\/lightning\/r\/([^/]+)\/([^/]+)\/view/.exec(window.location.pathname);
-  if (!match) {
-    root.textContent = 'Open a record page: /lightning/r/<Object>/<Id>/view';
-    return;
+/** A tab at /lightning/n/<Tab>: the force-app components exposed as tabs (or the ones in ?components=a,b). */
+function mountTab(root, tabName, wanted) {
+  document.getElementById('preview-record').textContent = tabName;
+  const chosen = components.filter((c) => c.tab && (!wanted || wanted.split(',').includes(c.name)));
+  for (const component of chosen) {
+    const region = document.createElement('div');
+    region.dataset.component = component.name;
+    region.append(createElement(component.tag, { is: component.ctor }));
+    root.append(region);
   }
-  const [, objectApiName, recordId] = match;
-  const wanted = new URLSearchParams(window.location.search).get('components');
-  const chosen = wanted ? components.filter((c) => wanted.split(',').includes(c.name)) : components;
+}
 
+export function mountRecordPage(root) {
   const toasts = document.getElementById('preview-toasts');
   document.addEventListener('lightning__showtoast', (event) => showToast(toasts, event.detail));
   document.addEventListener(RefreshEventName, () => refreshAll());
+  const wanted = new URLSearchParams(window.location.search).get('components');
+
+  const tab = /^\/lightning\/n\/([^/]+)/.exec(window.location.pathname);
+  if (tab) {
+    mountTab(root, tab[1], wanted);
+    return;
+  }
+  const match = /^\/lightning\/r\/([^/]+)\/([^/]+)\/view/.exec(window.location.pathname);
+  if (!match) {
+    root.textContent = 'Open a record page: /lightning/r/<Object>/<Id>/view, or a tab: /lightning/n/<Tab>';
+    return;
+  }
+  const [, objectApiName, recordId] = match;
+  const chosen = components.filter((c) => c.recordPage && (!wanted || wanted.split(',').includes(c.name)));
 
   document.getElementById('preview-record').textContent = `${objectApiName} ${recordId}`;
   for (const component of chosen) {

@@ -25,7 +25,14 @@ const queryPageSchema = z.object({
 const describeSchema = z.object({
   name: z.string(),
   fields: z.array(
-    z.object({ name: z.string(), label: z.string(), type: z.string(), updateable: z.boolean().optional() }),
+    z.object({
+      name: z.string(),
+      label: z.string(),
+      type: z.string(),
+      updateable: z.boolean().optional(),
+      filterable: z.boolean().optional(),
+      picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional() })).optional(),
+    }),
   ),
 });
 const globalSchema = z.object({ sobjects: z.array(z.object({ name: z.string(), keyPrefix: z.string().nullable() })) });
@@ -72,6 +79,14 @@ export class OrgRest {
     return rows;
   }
 
+  /** `SELECT COUNT() …`: the org's totalSize. */
+  async count(soql: string): Promise<number> {
+    const page = z
+      .object({ totalSize: z.number() })
+      .parse(await this.call('GET', `/query?q=${encodeURIComponent(soql)}`));
+    return page.totalSize;
+  }
+
   describe(object: string): Promise<SObjectDescribe> {
     let cached = this.describes.get(object);
     if (!cached) {
@@ -96,6 +111,11 @@ export class OrgRest {
 
   async update(object: string, id: string, fields: Record<string, unknown>): Promise<void> {
     await this.call('PATCH', `/sobjects/${encodeURIComponent(object)}/${id}`, fields);
+  }
+
+  /** Creates a record; answers its id. */
+  async create(object: string, fields: Record<string, unknown>): Promise<string> {
+    return createdSchema.parse(await this.call('POST', `/sobjects/${encodeURIComponent(object)}`, fields)).id;
   }
 
   /** Publishes a platform event (REST create); answers the id the org gives the published event. */

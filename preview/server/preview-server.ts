@@ -43,7 +43,10 @@ export async function startPreviewServer(settings: PreviewServerSettings): Promi
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://preview.local');
     const apex = /^\/__preview\/apex\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && /^\/lightning\/r\/[A-Za-z0-9_]+\/[A-Za-z0-9]+\/view$/.test(url.pathname)) {
+    const isPage =
+      /^\/lightning\/r\/[A-Za-z0-9_]+\/[A-Za-z0-9]+\/view$/.test(url.pathname) ||
+      /^\/lightning\/n\/[A-Za-z0-9_]+$/.test(url.pathname);
+    if (req.method === 'GET' && isPage) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(page(settings));
     } else if (req.method === 'GET' && url.pathname === '/bundle.js') {

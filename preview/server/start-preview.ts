@@ -40,6 +40,8 @@ export type RunningPreview = {
   /** The first build's time. */
   build: BuildResult;
   recordUrl(objectApiName: string, recordId: string): string;
+  /** A tab's page, e.g. `tabUrl('Audiences_Setup')`: the components exposed as Lightning tabs. */
+  tabUrl(tabName: string): string;
   /** The page of the first Contact the signed-in user sees (undefined when none). */
   demoContactUrl(): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Runnin
       server,
       build: built.build,
       recordUrl,
+      tabUrl: (tabName: string) => `${server.url}/lightning/n/${encodeURIComponent(tabName)}`,
       demoContactUrl: async () => {
         const [contact] = await new OrgRest(session).query('SELECT Id FROM Contact ORDER BY CreatedDate LIMIT 1');
         return typeof contact?.Id === 'string' ? recordUrl('Contact', contact.Id) : undefined;

@@ -65,6 +65,8 @@ const suites: Suite[] = [
       'test/contracts/**',
       '--exclude',
       'test/e2e/record-card.test.ts',
+      '--exclude',
+      'test/e2e/setup-tab.test.ts',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${vitestReport('vitest')}`,
@@ -84,6 +86,18 @@ const suites: Suite[] = [
       `--outputFile.json=${vitestReport('browser')}`,
     ],
     count: jsonReport(vitestReport('browser'), 'numPassedTests', 'numFailedTests'),
+  },
+  {
+    name: 'browser e2e (setup tab, chromium)',
+    command: [
+      bin('vitest'),
+      'run',
+      'test/e2e/setup-tab.test.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport('browser-setup')}`,
+    ],
+    count: jsonReport(vitestReport('browser-setup'), 'numPassedTests', 'numFailedTests'),
   },
   {
     name: 'LWC tests (sfdx-lwc-jest)',

@@ -4,6 +4,21 @@
  */
 import { dismissSignal, getStatus, undoField } from './audience-status-controller';
 import { requestEnrichment } from './audience-record-request-controller';
+import { estimatePlan, getPlanOptions, getPlans, runPlan, savePlans } from './audience-setup-plan-controller';
+import { getEnrolActions, getSignalRules, saveSignalRules } from './audience-setup-signal-controller';
+import { getActions, saveActions } from './audience-setup-action-controller';
+import {
+  countMatches,
+  getAccess,
+  getAudiences,
+  getFieldMaps,
+  getFilterFields,
+  getHealth,
+  getRuns,
+  publishCommand,
+  saveAudienceFilter,
+  saveFieldMaps,
+} from './audience-setup-controller';
 import type { ApexStandin } from './standin-context';
 
 export const APEX_STANDINS: ReadonlyMap<string, ApexStandin> = new Map([
@@ -11,6 +26,26 @@ export const APEX_STANDINS: ReadonlyMap<string, ApexStandin> = new Map([
   ['AudienceStatusController.undoField', undoField],
   ['AudienceStatusController.dismissSignal', dismissSignal],
   ['AudienceRecordRequestController.requestEnrichment', requestEnrichment],
+  ['AudienceSetupController.getAccess', getAccess],
+  ['AudienceSetupController.getHealth', getHealth],
+  ['AudienceSetupController.getFieldMaps', getFieldMaps],
+  ['AudienceSetupController.getFilterFields', getFilterFields],
+  ['AudienceSetupController.getAudiences', getAudiences],
+  ['AudienceSetupController.getRuns', getRuns],
+  ['AudienceSetupController.saveFieldMaps', saveFieldMaps],
+  ['AudienceSetupController.saveAudienceFilter', saveAudienceFilter],
+  ['AudienceSetupController.countMatches', countMatches],
+  ['AudienceSetupController.publishCommand', publishCommand],
+  ['AudienceSetupPlanController.getPlans', getPlans],
+  ['AudienceSetupPlanController.getPlanOptions', getPlanOptions],
+  ['AudienceSetupPlanController.savePlans', savePlans],
+  ['AudienceSetupPlanController.estimatePlan', estimatePlan],
+  ['AudienceSetupPlanController.runPlan', runPlan],
+  ['AudienceSetupSignalController.getSignalRules', getSignalRules],
+  ['AudienceSetupSignalController.getEnrolActions', getEnrolActions],
+  ['AudienceSetupSignalController.saveSignalRules', saveSignalRules],
+  ['AudienceSetupActionController.getActions', getActions],
+  ['AudienceSetupActionController.saveActions', saveActions],
 ]);
 
 export { ApexStandinError } from './apex-error';

@@ -45,6 +45,8 @@ import LIVE_FAILED from '@salesforce/label/c.Audience_Setup_Live_Failed';
 import REFRESH from '@salesforce/label/c.Audience_Setup_Refresh';
 import SKIPS from '@salesforce/label/c.Audience_Setup_Skips';
 import CREDITS from '@salesforce/label/c.Audience_Setup_Credits';
+import PLANS from '@salesforce/label/c.Audience_Setup_Plans';
+import SIGNAL_RULES from '@salesforce/label/c.Audience_Setup_Signal_Rules';
 
 /** The status channel the server publishes run progress on (Audience_Status__e). */
 export const STATUS_CHANNEL = '/event/Audience_Status__e';
@@ -126,7 +128,9 @@ export default class AudienceSetup extends LightningElement {
         LIVE_FAILED,
         REFRESH,
         SKIPS,
-        CREDITS
+        CREDITS,
+        PLANS,
+        SIGNAL_RULES
     };
 
     section = 'health';
@@ -183,6 +187,12 @@ export default class AudienceSetup extends LightningElement {
     }
     get isAudiences() {
         return this.section === 'audiences';
+    }
+    get isPlans() {
+        return this.section === 'plans';
+    }
+    get isSignals() {
+        return this.section === 'signals';
     }
     get isRuns() {
         return this.section === 'runs';

@@ -370,6 +370,15 @@ describe('c-audience-setup', () => {
             expect($(element, '[data-id="no-audiences"]')).not.toBeNull();
         });
 
+        it('puts the actions editor beside the selected audience, with its object and the access', async () => {
+            const element = await openBuilder();
+            const editor = $(element, '[data-id="builder"] c-audience-setup-actions');
+            expect(editor.audienceId).toBe(AUDIENCES[0].id);
+            expect(editor.objectName).toBe('Contact');
+            expect(editor.canEdit).toBe(true);
+            await expect(element).toBeAccessible();
+        });
+
         it('opens the filter builder on the audience filter with its object fields', async () => {
             const element = await openBuilder();
             expect(getFilterFields.getLastConfig()).toEqual({ objectName: 'Contact' });
@@ -525,6 +534,25 @@ describe('c-audience-setup', () => {
             fireMockError({ error: 'stream dropped' });
             await flush();
             expect($(element, '[data-id="live-failed"]')).not.toBeNull();
+        });
+    });
+
+    describe('Enrichment plans and Signal rules', () => {
+        it('opens each section with the admin access; non-admins get them read-only', async () => {
+            const element = mount();
+            await open(element, 'plans');
+            expect($(element, 'c-audience-setup-plans').canEdit).toBe(true);
+            expect($(element, 'c-audience-setup-signals')).toBeNull();
+            await expect(element).toBeAccessible();
+            await open(element, 'signals');
+            expect($(element, 'c-audience-setup-signals').canEdit).toBe(true);
+            expect($(element, 'c-audience-setup-plans')).toBeNull();
+            await expect(element).toBeAccessible();
+
+            const readOnly = mount(ACCESS_READ_ONLY);
+            await open(readOnly, 'plans');
+            expect($(readOnly, 'c-audience-setup-plans').canEdit).toBe(false);
+            expect($(readOnly, '[data-id="read-only"]')).not.toBeNull();
         });
     });
 });
