@@ -10,6 +10,7 @@ import type { FieldSpec, ObjectSpec } from '../schema/field-builders';
 import { formatDate, formatIsoDateTime, wholeSecond } from './clock';
 import type { EventHub } from './event-hub';
 import { IdFactory } from './ids';
+import { AutoNumbers } from './auto-number';
 import { UniqueIndex } from './unique-fields';
 import { RecordErrors } from '../errors';
 
@@ -33,6 +34,7 @@ export class RecordStore {
   readonly ids = new IdFactory();
   /** Unique-field lookups (`DUPLICATE_VALUE`). */
   readonly unique = new UniqueIndex();
+  readonly autoNumbers = new AutoNumbers();
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly deletedLog = new Map<string, DeletedEntry[]>();
   private commitNumber = 0;
@@ -86,6 +88,7 @@ export class RecordStore {
   clear(): void {
     for (const t of this.tables.values()) t.clear();
     this.deletedLog.clear();
+    this.autoNumbers.clear();
   }
 
   /** Bulk load without events or validation (seed data). Fills Id and audit fields when missing. */
@@ -107,6 +110,7 @@ export class RecordStore {
         ...(hasOwner ? { OwnerId: userId } : {}),
         ...r,
       };
+      this.autoNumbers.assign(obj, row, now);
       computeDerived(obj, row);
       t.set(id, row);
       out.push(id);
@@ -210,6 +214,7 @@ export class Transaction {
       SystemModstamp: now,
     };
     if (obj.getField('OwnerId') && (row.OwnerId === undefined || row.OwnerId === null)) row.OwnerId = this.userId;
+    this.store.autoNumbers.assign(obj, row, now);
     computeDerived(obj, row);
     const triggers = this.store.triggersFor(obj);
     for (const tr of triggers) tr.beforeWrite?.(this, obj, row, undefined);

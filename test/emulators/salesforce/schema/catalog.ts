@@ -150,11 +150,12 @@ export class Catalog implements SchemaCatalog {
   }
 }
 
-function nameFieldOf(nf: { label?: string; type?: string } | undefined): FieldSpec {
+function nameFieldOf(nf: { label?: string; type?: string; displayFormat?: string } | undefined): FieldSpec {
   const auto = nf?.type === 'AutoNumber';
   return field('Name', 'string', nf?.label ?? 'Name', {
     length: 80,
     nameField: true,
+    ...(auto && { autoNumberFormat: nf?.displayFormat ?? '{0}' }),
     createable: !auto,
     updateable: !auto,
     nillable: auto,

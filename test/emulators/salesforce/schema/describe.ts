@@ -125,7 +125,7 @@ function describeField(f: FieldSpec, access: { readable: boolean; editable: bool
   return {
     aggregatable: f.type !== 'textarea' && f.type !== 'address',
     aiPredictionField: false,
-    autoNumber: false,
+    autoNumber: f.autoNumberFormat !== undefined,
     byteLength: isText || f.type === 'id' || f.type === 'reference' ? (f.length ?? 0) * 3 : 0,
     calculated: f.calculated,
     calculatedFormula: null,

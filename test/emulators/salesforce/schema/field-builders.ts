@@ -7,6 +7,8 @@ export interface FieldSpec extends FieldDef {
   /** Required on create (not nillable and not defaulted). */
   required?: boolean;
   nameField?: boolean;
+  /** An auto-number field's display format (`RUN-{0000000}`): the platform fills it on insert. */
+  autoNumberFormat?: string;
   defaultValue?: unknown;
   defaultedOnCreate?: boolean;
   /** System-maintained field (Id, CreatedDate, …). */
