@@ -17,6 +17,8 @@ export interface StreamResult {
   apiCalls: number;
   apiCallsByRoute: Record<string, number>;
   apiCallsPer1000WriteBacks: number;
+  /** The server's user+system CPU seconds from the first edit until the write-backs settled (set by the caller). */
+  serverCpuSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,6 +102,7 @@ export async function runChangeStream(input: {
     apiCalls,
     apiCallsByRoute,
     apiCallsPer1000WriteBacks: writeBacks > 0 ? (apiCalls / writeBacks) * 1000 : 0,
+    serverCpuSeconds: 0,
   };
 }
 

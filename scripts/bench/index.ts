@@ -231,6 +231,7 @@ async function main(): Promise<void> {
       autoFetch: true,
       maxFetch: records,
     });
+    const cpuBeforeStream = server.cpuSeconds();
     const stream = await runChangeStream({
       rep: connectionAs(emulator.info, emulator.user('rep')),
       repUserId: emulator.user('rep').id,
@@ -242,6 +243,8 @@ async function main(): Promise<void> {
       settleMs: 120_000,
       counters: () => emulator.control.counters(),
     });
+    // CPU per write-back: what the loop spends per change, which the machine's load hardly changes.
+    stream.serverCpuSeconds = server.cpuSeconds() - cpuBeforeStream;
     // An unanswered edit is either one whose write-back would change nothing or an event the stream gave up on.
     const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`).then((r) => r.text());
     const deadLettered = Number(/^audience_loop_dead_lettered_events_total (\d+)/m.exec(metrics)?.[1] ?? 0);
@@ -251,7 +254,8 @@ async function main(): Promise<void> {
     );
     log(
       `  ${stream.apiCalls} API calls by the loop (${stream.apiCallsPer1000WriteBacks.toFixed(2)} per 1000 ` +
-        `write-backs), calls by route ${JSON.stringify(stream.apiCallsByRoute)}`,
+        `write-backs), calls by route ${JSON.stringify(stream.apiCallsByRoute)}, ` +
+        `server CPU ${stream.serverCpuSeconds.toFixed(2)} s`,
     );
     await server.stop();
     printProfile();
