@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import type { ChangeListener, SeenChange } from './change-listener';
+import type { EmulatorCounters } from './emulator-control';
 import { percentile } from './percentile';
 
 export interface StreamResult {
@@ -12,6 +13,12 @@ export interface StreamResult {
   latencyP95Ms: number;
   latencyP99Ms: number;
   sustainedEventsPerS: number;
+  /** The integration user's API calls from the first edit until the write-backs settled (the loop's calls). */
+  apiCalls: number;
+  apiCallsByRoute: Record<string, number>;
+  apiCallsPer1000WriteBacks: number;
+  /** The server's user+system CPU seconds from the first edit until the write-backs settled (set by the caller). */
+  serverCpuSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,6 +39,8 @@ export async function runChangeStream(input: {
   rate: number;
   seconds: number;
   settleMs: number;
+  /** The emulator's call counters, read before the first edit and after the write-backs settled. */
+  counters: () => Promise<EmulatorCounters>;
 }): Promise<StreamResult> {
   const { rep, listener, contactIds } = input;
   const perTick = Math.max(1, Math.round(input.rate / 10));
@@ -41,6 +50,7 @@ export async function runChangeStream(input: {
   let next = 0;
   let edits = 0;
   const sends: Promise<unknown>[] = [];
+  const callsBefore = await input.counters();
   const start = performance.now();
   for (let tick = 0; tick < ticks; tick += 1) {
     const batch = [];
@@ -70,6 +80,15 @@ export async function runChangeStream(input: {
     if (tally.unmatched !== before) stalledSince = performance.now();
   }
   const { latencies, writeBacks, unmatched, first, last } = tally;
+  const callsAfter = await input.counters();
+  const apiCalls =
+    (callsAfter.byUser[input.integrationUserId] ?? 0) - (callsBefore.byUser[input.integrationUserId] ?? 0);
+  // By route for every user (the rep's edits are one Collections call per tick); the loop's share is `apiCalls`.
+  const apiCallsByRoute: Record<string, number> = {};
+  for (const [route, calls] of Object.entries(callsAfter.byRoute)) {
+    const delta = calls - (callsBefore.byRoute[route] ?? 0);
+    if (delta > 0) apiCallsByRoute[route] = delta;
+  }
   return {
     editsPerS: input.rate,
     seconds,
@@ -80,6 +99,10 @@ export async function runChangeStream(input: {
     latencyP95Ms: percentile(latencies, 95),
     latencyP99Ms: percentile(latencies, 99),
     sustainedEventsPerS: last > first ? writeBacks / ((last - first) / 1000) : 0,
+    apiCalls,
+    apiCallsByRoute,
+    apiCallsPer1000WriteBacks: writeBacks > 0 ? (apiCalls / writeBacks) * 1000 : 0,
+    serverCpuSeconds: 0,
   };
 }
 

@@ -2,7 +2,8 @@
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
  *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--only actions] [--action-records 1000] [--server-heap-mb N]
  *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]
- *   [--only warehouse] [--warehouse-rows 100000] [--postgres-url postgres://postgres@127.0.0.1:5432/test]`
+ *   [--only warehouse] [--warehouse-rows 100000] [--postgres-url postgres://postgres@127.0.0.1:5432/test]
+ *   [--only change-stream]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, a no-op second run, and the
  * action figure (1,000 records entering an audience with a Campaign action).
@@ -44,6 +45,11 @@ const echo = args.has('echo');
  */
 const syncOnly = args.has('sync-only') || args.get('only') === 'initial-sync';
 const syncRuns = Math.max(1, numberArg(args, 'runs', 1));
+/**
+ * `--only change-stream`: the initial sync (which the stream needs: the mirror and ledger) and then only the change
+ * stream, with the loop's API calls per 1,000 write-backs; `--records 6000` is enough for 200 edits/s × 30 s.
+ */
+const streamOnly = args.get('only') === 'change-stream';
 /** `--only actions`: just the action figure (its own emulator and server), `--action-records` entries. */
 const actionsOnly = args.get('only') === 'actions';
 const actionRecords = numberArg(args, 'action-records', 1000);
@@ -228,6 +234,7 @@ async function main(): Promise<void> {
       autoFetch: true,
       maxFetch: records,
     });
+    const cpuBeforeStream = server.cpuSeconds();
     const stream = await runChangeStream({
       rep: connectionAs(emulator.info, emulator.user('rep')),
       repUserId: emulator.user('rep').id,
@@ -237,7 +244,10 @@ async function main(): Promise<void> {
       rate: editsPerS,
       seconds: streamSeconds,
       settleMs: 120_000,
+      counters: () => emulator.control.counters(),
     });
+    // CPU per write-back: what the loop spends per change, which the machine's load hardly changes.
+    stream.serverCpuSeconds = server.cpuSeconds() - cpuBeforeStream;
     // An unanswered edit is either one whose write-back would change nothing or an event the stream gave up on.
     const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`).then((r) => r.text());
     const deadLettered = Number(/^audience_loop_dead_lettered_events_total (\d+)/m.exec(metrics)?.[1] ?? 0);
@@ -245,8 +255,19 @@ async function main(): Promise<void> {
       `  p95 ${stream.latencyP95Ms} ms, ${stream.writeBacks} write-backs, ${stream.unmatched} unanswered, ` +
         `${deadLettered} change events dead-lettered`,
     );
+    log(
+      `  ${stream.apiCalls} API calls by the loop (${stream.apiCallsPer1000WriteBacks.toFixed(2)} per 1000 ` +
+        `write-backs), calls by route ${JSON.stringify(stream.apiCallsByRoute)}, ` +
+        `server CPU ${stream.serverCpuSeconds.toFixed(2)} s`,
+    );
     await server.stop();
     printProfile();
+    if (streamOnly) {
+      const out = { stream, deadLettered, loadAverage: loadavg() };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
 
     log('second run over unchanged data');
     const noop = await runNoopRerun({ cwd, emulator, redis, redisUrl, serverEnv, timeoutMs });

@@ -91,6 +91,8 @@ export interface LoopSettings {
   budget: { pauseAt: number; stopAt: number };
   /** Per-record debounce of change events (ms). */
   debounceMs?: number;
+  /** The wait of a record's first pending change (ms; default 0: a lone edit is processed at once). */
+  firstDebounceMs?: number;
   /** A record edited non-stop is processed at the latest this long after its first pending change (ms). */
   maxDebounceMs?: number;
   /** Slow safety poll of the config objects, in case a RELOAD_CONFIG was missed (ms). */
@@ -304,6 +306,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   const intakeBuffer = new IntakeBuffer(redis, {
     prefix: settings.prefix,
     windowMs: settings.debounceMs,
+    firstWindowMs: settings.firstDebounceMs ?? 0,
     maxWaitMs: settings.maxDebounceMs,
   });
   const drainer = new IntakeDrainer({

@@ -1,3 +1,4 @@
+import { AdaptiveWindow } from '../../lib/adaptive-window';
 import type { Logger } from '../../lib/logger';
 import type { OrgClient } from '../org-client';
 import {
@@ -11,6 +12,11 @@ import type { RecordUpdate, WriteOutcome } from './write-types';
 export interface CoalescingWriterOptions {
   /** Longest a write waits for companions before its batch is sent (DESIGN §6: ≤ 0.5 s). */
   maxWaitMs?: number;
+  /**
+   * Decides when a batch goes (default: an adaptive window of `maxWaitMs`, full at one Composite request): a lone
+   * write goes at once, a stream of writes waits up to `maxWaitMs` so its calls stay few (issue 19).
+   */
+  window?: AdaptiveWindow;
   /** Tries per record for locks and 5xx, each after a longer pause and in a smaller batch. */
   maxAttempts?: number;
   baseBackoffMs?: number;
@@ -27,20 +33,31 @@ interface Pending {
 export type WriterStats = CollectionsStats;
 
 /**
- * Collects record updates from every caller for a short window and sends them as sObject Collections, up to
- * five per Composite request. Two updates of one record in a window merge (the later value of a field wins), so a
+ * Collects record updates from every caller for a short, rate-adaptive window (AdaptiveWindow: at once when nothing
+ * else is coming, up to `maxWaitMs` under load) and sends them as sObject Collections, up to five per Composite
+ * request. Two updates of one record in a window merge (the later value of a field wins), so a
  * record is never sent twice in one batch. Records that fail with a lock or a 5xx are retried with backoff in
  * halved batches; validation and duplicate errors are final and returned as they are.
  */
 export class CoalescingWriter {
   private readonly buffers = new Map<string, Map<string, Pending>>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires (0: as soon as this tick's writes are in). */
+  private timerAt = 0;
   private inFlight = new Set<Promise<void>>();
-  private readonly maxWaitMs: number;
+  private readonly window: AdaptiveWindow;
   private readonly client: CollectionsClient;
+  /** Records buffered, and when the first of them came (the batch's deadline runs from there). */
+  private pending = 0;
+  private batchStartedAt = 0;
 
   constructor(org: OrgClient, options: CoalescingWriterOptions = {}) {
-    this.maxWaitMs = options.maxWaitMs ?? 500;
+    this.window =
+      options.window ??
+      new AdaptiveWindow({
+        maxWaitMs: options.maxWaitMs ?? 500,
+        fullAt: MAX_RECORDS_PER_COLLECTION * MAX_COLLECTIONS_PER_COMPOSITE,
+      });
     this.client = new CollectionsClient(org, options);
   }
 
@@ -63,15 +80,17 @@ export class CoalescingWriter {
         pending.resolvers.push(resolve);
       } else {
         buffer.set(update.id, { update, resolvers: [resolve] });
+        if (this.pending === 0) this.batchStartedAt = this.window.now();
+        this.pending += 1;
+        this.window.arrived();
       }
-      if (buffer.size >= MAX_RECORDS_PER_COLLECTION * MAX_COLLECTIONS_PER_COMPOSITE) this.flushSoon(0);
-      else this.flushSoon(this.maxWaitMs);
+      this.schedule();
     });
   }
 
   /** Sends everything buffered now and waits until every answer is in. */
   async flush(): Promise<void> {
-    this.flushSoon(0);
+    this.setTimer(0);
     while (this.timer || this.inFlight.size > 0) {
       await Promise.all([...this.inFlight]);
       if (this.timer) {
@@ -82,16 +101,28 @@ export class CoalescingWriter {
     }
   }
 
-  private flushSoon(delayMs: number): void {
-    if (this.timer && delayMs > 0) return;
-    if (this.timer) clearTimeout(this.timer);
+  /** Sets the timer to what the window says now; a timer due sooner stays (when it fires, it asks again). */
+  private schedule(): void {
+    const wait = this.window.waitMs(this.pending, this.batchStartedAt);
+    if (this.timer && this.timerAt <= this.window.now() + wait) return;
+    this.setTimer(wait);
+  }
+
+  private setTimer(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = this.window.now() + delayMs;
+    // Even "now" is a timer: the writes a caller makes in one tick (a batch's records) go in one request.
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.startSend();
+      // Asked again: arrivals since the wait was set may have raised the rate, and so the wait.
+      const wait = delayMs > 0 ? this.window.waitMs(this.pending, this.batchStartedAt) : 0;
+      if (wait > 0) this.setTimer(wait);
+      else this.startSend();
     }, delayMs);
   }
 
   private startSend(): void {
+    this.pending = 0;
     const pendings: Pending[][] = [];
     for (const [object, buffer] of this.buffers) {
       this.buffers.delete(object);

@@ -12,6 +12,13 @@ export interface IntakeBufferOptions {
   prefix: string;
   /** Quiet time after a record's last change before it is due (a burst of edits becomes one processing). */
   windowMs?: number;
+  /**
+   * The wait of a record's first pending change (default `windowMs`). 0: a lone edit is due at once, and only a
+   * record changed again while it waits (or while it is processed) is debounced by `windowMs`. The service uses 0:
+   * under load the writer must hold a batch for its calls anyway, and a second window in series only adds its length
+   * to every change's latency (issue 19, docs/performance.md).
+   */
+  firstWindowMs?: number;
   /** A record edited non-stop is still due this long after its first pending change. */
   maxWaitMs?: number;
   /** Processing attempts (writes refused for lock/5xx/budget) before a record is given up and reported. */
@@ -39,20 +46,23 @@ export type IntakeLane = 'changes' | 'background';
 export const DEFAULT_INTAKE_WINDOW_MS = 300;
 export const DEFAULT_INTAKE_MAX_WAIT_MS = 5_000;
 
-// KEYS: due zset, first-seen hash, counters hash. ARGV: now, window, max wait, member…
-// Each change slides the record's due time to now+window, but never past first-seen+max wait.
+// KEYS: due zset, first-seen hash, counters hash. ARGV: now, window, max wait, first window, member…
+// A record's first pending change is due after the first window; each further change slides its due time to
+// now+window, but never past first-seen+max wait.
 const ENQUEUE = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local maxWait = tonumber(ARGV[3])
-for i = 4, #ARGV do
+local firstWindow = tonumber(ARGV[4])
+for i = 5, #ARGV do
   local member = ARGV[i]
-  redis.call('HSETNX', KEYS[2], member, now)
+  local wait = window
+  if redis.call('HSETNX', KEYS[2], member, now) == 1 then wait = firstWindow end
   local first = tonumber(redis.call('HGET', KEYS[2], member))
-  redis.call('ZADD', KEYS[1], math.min(now + window, first + maxWait), member)
+  redis.call('ZADD', KEYS[1], math.min(now + wait, first + maxWait), member)
 end
-redis.call('HINCRBY', KEYS[3], 'intake_added', #ARGV - 3)
-return #ARGV - 3
+redis.call('HINCRBY', KEYS[3], 'intake_added', #ARGV - 4)
+return #ARGV - 4
 `;
 
 // KEYS: background zset, counters hash. ARGV: now, member…  Kept at its first time (NX): the lane is first in, first out.
@@ -196,6 +206,7 @@ function entryOf(member: string): IntakeEntry {
  */
 export class IntakeBuffer {
   private readonly windowMs: number;
+  private readonly firstWindowMs: number;
   private readonly maxWaitMs: number;
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
@@ -209,6 +220,7 @@ export class IntakeBuffer {
     private readonly options: IntakeBufferOptions,
   ) {
     this.windowMs = options.windowMs ?? DEFAULT_INTAKE_WINDOW_MS;
+    this.firstWindowMs = Math.min(options.firstWindowMs ?? this.windowMs, this.windowMs);
     this.maxWaitMs = Math.max(options.maxWaitMs ?? DEFAULT_INTAKE_MAX_WAIT_MS, this.windowMs);
     this.maxAttempts = options.maxAttempts ?? 8;
     this.backoffMs = options.backoffMs ?? 1_000;
@@ -246,6 +258,7 @@ export class IntakeBuffer {
         String(this.now()),
         String(this.windowMs),
         String(this.maxWaitMs),
+        String(this.firstWindowMs),
         ...members,
       );
     }

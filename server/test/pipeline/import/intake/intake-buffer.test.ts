@@ -75,6 +75,26 @@ describe('intake buffer', () => {
     expect(await buffer.added()).toBe(5);
   });
 
+  it('when the first window is 0, then a lone change is due at once and a change to a waiting record is debounced', async () => {
+    const { buffer, clock } = bufferAt({ windowMs: 300, firstWindowMs: 0 });
+    await buffer.enqueue([contact('003L')]);
+    expect(await buffer.claim('w1', 10)).toEqual([contact('003L')]); // no window: the lone edit goes at once
+    await buffer.complete('w1', [contact('003L')]);
+    await buffer.enqueue([contact('003M')]);
+    clock.now += 50;
+    await buffer.enqueue([contact('003M')]); // changed again before it was claimed: a burst, one processing
+    clock.now += 299;
+    expect(await buffer.claim('w1', 10)).toEqual([]);
+    clock.now += 1;
+    expect(await buffer.claim('w1', 10)).toEqual([contact('003M')]);
+    await buffer.enqueue([contact('003M')]); // changed while processed: after the running one, a window later
+    expect(await buffer.claim('w2', 10)).toEqual([]);
+    await buffer.complete('w1', [contact('003M')]);
+    clock.now += 300;
+    expect(await buffer.claim('w2', 10)).toEqual([contact('003M')]);
+    expect(await buffer.added()).toBe(4);
+  });
+
   it('when a record is edited without pause, then it is still due at most max-wait after its first change', async () => {
     const { buffer, clock } = bufferAt({ windowMs: 300, maxWaitMs: 1_000 });
     const first = clock.now;
