@@ -1,6 +1,7 @@
 import type { FieldValue } from '../../domain/mirror-record';
 import type { NameDictionary } from '../../state/name-dictionary';
 import { PROVENANCE_FIELD } from '../export/provenance';
+import { BoundedMemo } from './bounded-memo';
 
 /**
  * The mirror's compact encoding of one record (issue 19): a JSON array `[idFlag, key, value, key, value, …]` in which
@@ -39,24 +40,57 @@ export interface PreparedRecord {
   finish(dictionary: NameDictionary): string;
 }
 
+// Parsed and formatted date-times, remembered: a page's records share a few stamps (SystemModstamp, the planner's
+// `now`), and checking each by parsing and formatting it again was a visible part of the profile.
+const SF_MS = new BoundedMemo<string, number | null>(4096);
+const SF_TEXT = new BoundedMemo<number, string>(4096);
+const ISO_MS = new BoundedMemo<string, number | null>(4096);
+const ISO_TEXT = new BoundedMemo<number, string>(4096);
+
 function sfDatetimeMs(value: string): number | undefined {
-  if (!SF_DATETIME.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) || sfDatetimeText(ms) !== value ? undefined : ms;
+  const known = SF_MS.get(value);
+  if (known !== undefined) return known ?? undefined;
+  let ms: number | null = null;
+  if (SF_DATETIME.test(value)) {
+    const parsed = Date.parse(value);
+    if (!Number.isNaN(parsed) && sfDatetimeText(parsed) === value) ms = parsed;
+  }
+  return SF_MS.set(value, ms) ?? undefined;
 }
 
 function sfDatetimeText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, -1)}+0000`;
+  return SF_TEXT.get(ms) ?? SF_TEXT.set(ms, `${new Date(ms).toISOString().slice(0, -1)}+0000`);
 }
 
 function isoMs(value: string): number | undefined {
-  if (!ISO_DATETIME.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) || new Date(ms).toISOString() !== value ? undefined : ms;
+  const known = ISO_MS.get(value);
+  if (known !== undefined) return known ?? undefined;
+  let ms: number | null = null;
+  if (ISO_DATETIME.test(value)) {
+    const parsed = Date.parse(value);
+    if (!Number.isNaN(parsed) && isoText(parsed) === value) ms = parsed;
+  }
+  return ISO_MS.set(value, ms) ?? undefined;
 }
+
+function isoText(ms: number): string {
+  return ISO_TEXT.get(ms) ?? ISO_TEXT.set(ms, new Date(ms).toISOString());
+}
+
+/**
+ * Provenance texts and their rows, both ways: a record read (rows → text) and written again (text → rows) would
+ * otherwise parse and check the same JSON once more. Rows are shared, never changed.
+ */
+const PROVENANCE_ROWS = new BoundedMemo<string, ProvenanceRow[] | null>(2048);
 
 /** Provenance rows when the text is exactly what they rebuild, else undefined (kept as text). */
 function provenanceRows(text: string): ProvenanceRow[] | undefined {
+  const known = PROVENANCE_ROWS.get(text);
+  if (known !== undefined) return known ?? undefined;
+  return PROVENANCE_ROWS.set(text, provenanceRowsUncached(text) ?? null) ?? undefined;
+}
+
+function provenanceRowsUncached(text: string): ProvenanceRow[] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -99,23 +133,24 @@ function provenanceRows(text: string): ProvenanceRow[] | undefined {
   return provenanceText(rows) === text ? rows : undefined;
 }
 
-function provenanceText(rows: ProvenanceRow[]): string {
-  const out: Record<string, unknown> = {};
-  for (const row of rows) {
+/**
+ * The text `JSON.stringify` gives for the rows as an object of entries (keys in this order), built as a string: the
+ * objects it needed were a good part of the codec's allocations.
+ */
+function provenanceText(rows: readonly ProvenanceRow[]): string {
+  let out = '{';
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as ProvenanceRow;
     const [field, value, provider, confidence, cost, fetchedAt, rule, writtenDelta] = row;
-    const entry: Record<string, unknown> = {
-      value,
-      provider,
-      confidence,
-      cost,
-      fetchedAt: new Date(fetchedAt).toISOString(),
-      rule,
-      writtenAt: new Date(fetchedAt + writtenDelta).toISOString(),
-    };
-    if (row.length === 9) entry.previous = row[8];
-    out[field] = entry;
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(field)}:{"value":${JSON.stringify(value)},"provider":${JSON.stringify(provider)}`;
+    out += `,"confidence":${JSON.stringify(confidence)},"cost":${JSON.stringify(cost)}`;
+    out += `,"fetchedAt":"${isoText(fetchedAt)}","rule":${JSON.stringify(rule)}`;
+    out += `,"writtenAt":"${isoText(fetchedAt + writtenDelta)}"`;
+    if (row.length === 9) out += `,"previous":${JSON.stringify(row[8])}`;
+    out += '}';
   }
-  return JSON.stringify(out);
+  return `${out}}`;
 }
 
 /** Splits a record into what the dictionary must know and a function that writes the packed text. */
@@ -215,7 +250,7 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
     const value = packed[i + 1];
     if (kind === KIND_PLAIN) fields[field] = value as FieldValue;
     else if (kind === KIND_SF_DATETIME) fields[field] = sfDatetimeText(value as number);
-    else if (kind === KIND_ISO_DATETIME) fields[field] = new Date(value as number).toISOString();
+    else if (kind === KIND_ISO_DATETIME) fields[field] = isoText(value as number);
     else if (typeof value === 'number') fields[field] = name(value);
     else {
       fields[field] = null; // keeps the field's place; filled below
@@ -243,7 +278,9 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
       if (head & 2) decoded.push(rest[7] as FieldValue);
       return decoded;
     });
-    fields[field] = provenanceText(rows);
+    const text = provenanceText(rows);
+    if (!PROVENANCE_ROWS.has(text)) PROVENANCE_ROWS.set(text, rows);
+    fields[field] = text;
   }
   return fields;
 }
