@@ -16,8 +16,6 @@ import { BoundedMemo } from './bounded-memo';
  * `idFlag` 1 means the `Id` field equals the hash field and was left out. Every packing is checked to give back the
  * exact text; a value that would not is kept as it is. Records written before (JSON objects) are read as they are.
  */
-export type EncodedNames = { fields: string[]; extra: string[] };
-
 const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PROVENANCE_KEYS = ['value', 'provider', 'confidence', 'cost', 'fetchedAt', 'rule', 'writtenAt'];
@@ -33,12 +31,6 @@ type ProvenanceRow = [string, FieldValue, string, number, number, number, string
 
 /** Fields whose values are user ids: an org has few, so each is kept as a dictionary id. */
 const USER_ID_FIELDS = new Set(['LastModifiedById', 'OwnerId', 'CreatedById']);
-
-/** A record prepared for encoding: what it needs from the dictionary, and how to finish once ids are known. */
-export interface PreparedRecord {
-  names: string[];
-  finish(dictionary: NameDictionary): string;
-}
 
 // Parsed and formatted date-times, remembered: a page's records share a few stamps (SystemModstamp, the planner's
 // `now`), and checking each by parsing and formatting it again was a visible part of the profile.
@@ -153,79 +145,80 @@ function provenanceText(rows: readonly ProvenanceRow[]): string {
   return `${out}}`;
 }
 
-/** Splits a record into what the dictionary must know and a function that writes the packed text. */
-export function prepareRecord(id: string, fields: Record<string, FieldValue>): PreparedRecord {
-  const names: string[] = [];
-  const parts: [string, number, unknown][] = [];
-  let idOmitted = 0;
+/**
+ * The packed text of a record, or undefined when a name it needs has no dictionary id in this process yet: every
+ * such name is then added to `missing` (assign them with NameDictionary.ids and encode again). One pass, no
+ * intermediate parts: the two-phase version allocated a tuple per field and was a visible share of the GC.
+ */
+export function encodeRecord(
+  id: string,
+  fields: Record<string, FieldValue>,
+  dictionary: NameDictionary,
+  missing: Set<string>,
+): string | undefined {
+  let complete = true;
+  const idOf = (name: string): number => {
+    const known = dictionary.knownId(name);
+    if (known !== undefined) return known;
+    missing.add(name);
+    complete = false;
+    return 0;
+  };
+  const out: unknown[] = [0];
   for (const name in fields) {
     const value = fields[name] as FieldValue;
     if (name === 'Id' && value === id) {
-      idOmitted = 1;
+      out[0] = 1;
       continue;
     }
-    names.push(name);
+    const key = idOf(name) * 4;
     if (typeof value === 'string' && USER_ID_FIELDS.has(name)) {
-      names.push(value);
-      parts.push([name, KIND_PACKED, value]);
+      out.push(key + KIND_PACKED, idOf(value));
       continue;
     }
     if (typeof value === 'string' && value.length >= 24) {
       if (name === PROVENANCE_FIELD) {
         const rows = provenanceRows(value);
         if (rows) {
-          for (const row of rows) names.push(row[0], row[2], row[6]);
-          parts.push([name, KIND_PACKED, rows]);
+          out.push(key + KIND_PACKED, packRows(rows, fields, idOf));
           continue;
         }
       }
       const sf = sfDatetimeMs(value);
       if (sf !== undefined) {
-        parts.push([name, KIND_SF_DATETIME, sf]);
+        out.push(key + KIND_SF_DATETIME, sf);
         continue;
       }
       const iso = isoMs(value);
       if (iso !== undefined) {
-        parts.push([name, KIND_ISO_DATETIME, iso]);
+        out.push(key + KIND_ISO_DATETIME, iso);
         continue;
       }
     }
-    parts.push([name, KIND_PLAIN, value]);
+    out.push(key + KIND_PLAIN, value);
   }
-  return {
-    names,
-    finish(dictionary) {
-      const id = (name: string): number => {
-        const known = dictionary.knownId(name);
-        if (known === undefined) throw new Error(`mirror codec: no id for ${name} (call NameDictionary.ids first)`);
-        return known;
-      };
-      const out: unknown[] = [idOmitted];
-      for (const [name, kind, value] of parts) {
-        out.push(id(name) * 4 + kind);
-        if (kind === KIND_PACKED && typeof value === 'string') out.push(id(value));
-        else if (kind === KIND_PACKED) {
-          let previous = 0;
-          out.push(
-            (value as ProvenanceRow[]).map((row) => {
-              const fetchedDelta = row[5] - previous;
-              previous = row[5];
-              // The record's own value of the field is usually the one provenance explains: not kept twice. The
-              // first item is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
-              const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
-              const hasPrevious = row.length === 9;
-              const packedRow: unknown[] = [id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
-              if (!omitValue) packedRow.push(row[1]);
-              packedRow.push(id(row[2]), row[3], row[4], fetchedDelta, id(row[6]), row[7]);
-              if (hasPrevious) packedRow.push(row[8]);
-              return packedRow;
-            }),
-          );
-        } else out.push(value);
-      }
-      return JSON.stringify(out);
-    },
-  };
+  return complete ? JSON.stringify(out) : undefined;
+}
+
+function packRows(
+  rows: readonly ProvenanceRow[],
+  fields: Record<string, FieldValue>,
+  idOf: (name: string) => number,
+): unknown[][] {
+  let previous = 0;
+  return rows.map((row) => {
+    const fetchedDelta = row[5] - previous;
+    previous = row[5];
+    // The record's own value of the field is usually the one provenance explains: not kept twice. The first item
+    // is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
+    const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
+    const hasPrevious = row.length === 9;
+    const packedRow: unknown[] = [idOf(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
+    if (!omitValue) packedRow.push(row[1]);
+    packedRow.push(idOf(row[2]), row[3], row[4], fetchedDelta, idOf(row[6]), row[7]);
+    if (hasPrevious) packedRow.push(row[8]);
+    return packedRow;
+  });
 }
 
 /** Thrown inside decoding when an id is not in this process's dictionary yet. */
