@@ -146,24 +146,33 @@ function provenanceText(rows: readonly ProvenanceRow[]): string {
 }
 
 /**
+ * Dictionary ids for encoding: a name without an id in this process yet is added to `missing` and makes the record
+ * incomplete. One per batch of records, not a closure per record (closures cost a defineProperty each under tsx).
+ */
+export class EncodingIds {
+  complete = true;
+
+  constructor(
+    private readonly dictionary: NameDictionary,
+    readonly missing: Set<string>,
+  ) {}
+
+  id(name: string): number {
+    const known = this.dictionary.knownId(name);
+    if (known !== undefined) return known;
+    this.missing.add(name);
+    this.complete = false;
+    return 0;
+  }
+}
+
+/**
  * The packed text of a record, or undefined when a name it needs has no dictionary id in this process yet: every
- * such name is then added to `missing` (assign them with NameDictionary.ids and encode again). One pass, no
+ * such name is then in `ids.missing` (assign them with NameDictionary.ids and encode again). One pass, no
  * intermediate parts: the two-phase version allocated a tuple per field and was a visible share of the GC.
  */
-export function encodeRecord(
-  id: string,
-  fields: Record<string, FieldValue>,
-  dictionary: NameDictionary,
-  missing: Set<string>,
-): string | undefined {
-  let complete = true;
-  const idOf = (name: string): number => {
-    const known = dictionary.knownId(name);
-    if (known !== undefined) return known;
-    missing.add(name);
-    complete = false;
-    return 0;
-  };
+export function encodeRecord(id: string, fields: Record<string, FieldValue>, ids: EncodingIds): string | undefined {
+  ids.complete = true;
   const out: unknown[] = [0];
   for (const name in fields) {
     const value = fields[name] as FieldValue;
@@ -171,16 +180,16 @@ export function encodeRecord(
       out[0] = 1;
       continue;
     }
-    const key = idOf(name) * 4;
+    const key = ids.id(name) * 4;
     if (typeof value === 'string' && USER_ID_FIELDS.has(name)) {
-      out.push(key + KIND_PACKED, idOf(value));
+      out.push(key + KIND_PACKED, ids.id(value));
       continue;
     }
     if (typeof value === 'string' && value.length >= 24) {
       if (name === PROVENANCE_FIELD) {
         const rows = provenanceRows(value);
         if (rows) {
-          out.push(key + KIND_PACKED, packRows(rows, fields, idOf));
+          out.push(key + KIND_PACKED, packRows(rows, fields, ids));
           continue;
         }
       }
@@ -197,14 +206,10 @@ export function encodeRecord(
     }
     out.push(key + KIND_PLAIN, value);
   }
-  return complete ? JSON.stringify(out) : undefined;
+  return ids.complete ? JSON.stringify(out) : undefined;
 }
 
-function packRows(
-  rows: readonly ProvenanceRow[],
-  fields: Record<string, FieldValue>,
-  idOf: (name: string) => number,
-): unknown[][] {
+function packRows(rows: readonly ProvenanceRow[], fields: Record<string, FieldValue>, ids: EncodingIds): unknown[][] {
   let previous = 0;
   return rows.map((row) => {
     const fetchedDelta = row[5] - previous;
@@ -213,9 +218,9 @@ function packRows(
     // is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
     const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
     const hasPrevious = row.length === 9;
-    const packedRow: unknown[] = [idOf(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
+    const packedRow: unknown[] = [ids.id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
     if (!omitValue) packedRow.push(row[1]);
-    packedRow.push(idOf(row[2]), row[3], row[4], fetchedDelta, idOf(row[6]), row[7]);
+    packedRow.push(ids.id(row[2]), row[3], row[4], fetchedDelta, ids.id(row[6]), row[7]);
     if (hasPrevious) packedRow.push(row[8]);
     return packedRow;
   });
@@ -224,6 +229,12 @@ function packRows(
 /** Thrown inside decoding when an id is not in this process's dictionary yet. */
 export class UnknownNameId extends Error {}
 
+function nameOf(dictionary: NameDictionary, nameId: number): string {
+  const found = dictionary.name(nameId);
+  if (found === undefined) throw new UnknownNameId(String(nameId));
+  return found;
+}
+
 /** The fields of one stored value (packed or the JSON object of older versions); throws UnknownNameId. */
 export function decodeRecord(id: string, raw: string, dictionary: NameDictionary): Record<string, FieldValue> {
   if (raw.charCodeAt(0) !== 91 /* [ */) return JSON.parse(raw) as Record<string, FieldValue>;
@@ -231,20 +242,15 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
   const fields: Record<string, FieldValue> = {};
   const provenanceFields: [string, unknown[][]][] = [];
   if (packed[0] === 1) fields.Id = id;
-  const name = (nameId: number): string => {
-    const found = dictionary.name(nameId);
-    if (found === undefined) throw new UnknownNameId(String(nameId));
-    return found;
-  };
   for (let i = 1; i + 1 < packed.length; i += 2) {
     const key = packed[i] as number;
     const kind = key & 3;
-    const field = name(key >> 2);
+    const field = nameOf(dictionary, key >> 2);
     const value = packed[i + 1];
     if (kind === KIND_PLAIN) fields[field] = value as FieldValue;
     else if (kind === KIND_SF_DATETIME) fields[field] = sfDatetimeText(value as number);
     else if (kind === KIND_ISO_DATETIME) fields[field] = isoText(value as number);
-    else if (typeof value === 'number') fields[field] = name(value);
+    else if (typeof value === 'number') fields[field] = nameOf(dictionary, value);
     else {
       fields[field] = null; // keeps the field's place; filled below
       provenanceFields.push([field, value as unknown[][]]);
@@ -255,17 +261,17 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
     let fetchedAt = 0;
     const rows = packedRows.map((row): ProvenanceRow => {
       const head = row[0] as number;
-      const rowField = name(head >> 2);
+      const rowField = nameOf(dictionary, head >> 2);
       const rest = head & 1 ? [fields[rowField] ?? null, ...row.slice(1)] : row.slice(1);
       fetchedAt += rest[4] as number;
       const decoded: ProvenanceRow = [
         rowField,
         rest[0] as FieldValue,
-        name(rest[1] as number),
+        nameOf(dictionary, rest[1] as number),
         rest[2] as number,
         rest[3] as number,
         fetchedAt,
-        name(rest[5] as number),
+        nameOf(dictionary, rest[5] as number),
         rest[6] as number,
       ];
       if (head & 2) decoded.push(rest[7] as FieldValue);
