@@ -37,6 +37,9 @@ export async function startEmulatorProcess(options: {
   const child = spawn(
     process.execPath,
     [
+      // A million-contact org (issue 19) holds its records, the change events of a whole sync (72 h retention) and
+      // the query cursor: more than V8's default heap cap of ~4 GB on a large machine.
+      ...(options.contacts >= 500_000 ? ['--max-old-space-size=12288'] : []),
       '--import',
       'tsx',
       'test/emulators/salesforce/cli.ts',
@@ -52,7 +55,9 @@ export async function startEmulatorProcess(options: {
   const output = new ChildOutput(child);
   const info = await new Promise<EmulatorInfo>((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`the emulator did not start:\n${output.tail()}`)), 120_000);
+    // Seeding takes ~25 s per million contacts on a quiet machine; a busy one needs more.
+    const startMs = Math.max(120_000, options.contacts * 0.4);
+    const timer = setTimeout(() => reject(new Error(`the emulator did not start:\n${output.tail()}`)), startMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       const newline = buffer.indexOf('\n');

@@ -70,7 +70,8 @@ const serverNodeArgs = [
   ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
 ];
 const cwd = process.cwd();
-const timeoutMs = 30 * 60_000;
+// A million-record sync on a busy 2-core machine takes longer than half an hour.
+const timeoutMs = Math.max(30 * 60_000, records * 3);
 // The REST (queryMore + Collections) path; the Bulk API 2.0 path is measured in a run of its own.
 const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000' };
 const bulkServerEnv = { BULK_QUERY_THRESHOLD: '1' };

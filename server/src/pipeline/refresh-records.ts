@@ -205,13 +205,10 @@ export class RecordRefresher {
     const deferred: string[] = [];
     // Plan every record first (CPU only), then do the page's Redis work in a few batched calls: per-record round
     // trips were most of the loop's CPU (docs/performance.md).
+    // One options object for the page (not one per record: each closure costs a defineProperty under tsx).
+    const offlineOptions = { defaultRegion: this.deps.defaultRegion, now: () => now };
     const plans = records.map((record) => {
-      const offline = wanted.length
-        ? computeOfflineAttributes(record.fields as never, wanted, {
-            defaultRegion: this.deps.defaultRegion,
-            now: () => now,
-          })
-        : [];
+      const offline = wanted.length ? computeOfflineAttributes(record.fields as never, wanted, offlineOptions) : [];
       const attributes = [...offline, ...(options.extraAttributes?.get(record.id) ?? [])];
       const fresh = planRecordWrite({
         record,

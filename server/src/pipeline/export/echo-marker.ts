@@ -1,14 +1,19 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { echoFingerprintText } from './echo-value';
 
-/** FNV-1a over a string's UTF-16 units, from a given offset basis (two bases give two independent 32-bit hashes). */
-function fnv1a(text: string, basis: number): number {
-  let hash = basis;
+/**
+ * Two independent 32-bit FNV-1a hashes of a string's UTF-16 units (different offset bases) in one pass over it,
+ * as base 36: the first, then the second padded to 7 digits.
+ */
+function fnv1aPair(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
   for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+    const unit = text.charCodeAt(i);
+    a = Math.imul(a ^ unit, 0x01000193);
+    b = Math.imul(b ^ unit, 0x01000193);
   }
-  return hash >>> 0;
+  return (a >>> 0).toString(36) + (b >>> 0).toString(36).padStart(7, '0');
 }
 
 const LONG_TEXT = 64;
@@ -23,6 +28,7 @@ export function echoMarker(field: string, value: unknown): string {
   const text = `${field}=${echoFingerprintText(value)}`;
   // Long values (provenance JSON) go through native code: a JavaScript loop over each character cost more than the
   // rest of the marker's work together.
-  if (text.length > LONG_TEXT) return createHash('sha1').update(text).digest('base64url').slice(0, 13);
-  return fnv1a(text, 0x811c9dc5).toString(36) + fnv1a(text, 0x050c5d1f).toString(36).padStart(7, '0');
+  // One-shot `hash` skips the Hash object `createHash` builds per call.
+  if (text.length > LONG_TEXT) return hash('sha1', text, 'base64url').slice(0, 13);
+  return fnv1aPair(text);
 }

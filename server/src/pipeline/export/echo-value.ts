@@ -24,8 +24,8 @@ export function echoFingerprintText(value: unknown): string {
   if (DATE_ONLY.test(text)) return `d:${text}`;
   // Only something shaped like a date-time is worth parsing (a provenance text contains 'T' too, and is long).
   if (text.length <= 40 && text.includes('T')) {
-    const instant = parseInstant(text);
-    if (!Number.isNaN(instant)) return `t:${instant}`;
+    const instant = instantFingerprint(text);
+    if (instant !== null) return instant;
   }
   return `s:${text}`;
 }
@@ -34,3 +34,20 @@ function hashed(fingerprint: string): string {
   if (fingerprint.length <= LONG_VALUE) return fingerprint;
   return `h:${createHash('sha256').update(fingerprint).digest('base64url')}`;
 }
+
+/**
+ * `t:<epoch ms>` of a date-time text, or null when it is not one; remembered, since the writes of a page and their
+ * echoes carry the same few stamps (issue 19 profile). Bounded: started over when full.
+ */
+function instantFingerprint(text: string): string | null {
+  const known = INSTANTS.get(text);
+  if (known !== undefined) return known;
+  if (INSTANTS.size >= MAX_REMEMBERED_INSTANTS) INSTANTS.clear();
+  const instant = parseInstant(text);
+  const fingerprint = Number.isNaN(instant) ? null : `t:${instant}`;
+  INSTANTS.set(text, fingerprint);
+  return fingerprint;
+}
+
+const INSTANTS = new Map<string, string | null>();
+const MAX_REMEMBERED_INSTANTS = 4096;

@@ -61,6 +61,8 @@ export function parseProvenance(raw: FieldValue | undefined): Provenance {
  * still means the field is no longer ours.
  */
 export function undoMarkOf(entry: StoredProvenanceEntry | undefined): UndoMark | undefined {
+  // Most fields have no entry, and most entries no mark: asked per field map of every record, so no zod for them.
+  if (entry === undefined || entry.undoneBy === undefined) return undefined;
   const checked = undoMarkSchema.safeParse(entry);
   if (!checked.success) return undefined;
   return { undoneBy: checked.data.undoneBy, undoneAt: checked.data.undoneAt ?? '' };

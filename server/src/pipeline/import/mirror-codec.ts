@@ -1,6 +1,7 @@
 import type { FieldValue } from '../../domain/mirror-record';
 import type { NameDictionary } from '../../state/name-dictionary';
 import { PROVENANCE_FIELD } from '../export/provenance';
+import { BoundedMemo } from './bounded-memo';
 
 /**
  * The mirror's compact encoding of one record (issue 19): a JSON array `[idFlag, key, value, key, value, …]` in which
@@ -15,8 +16,6 @@ import { PROVENANCE_FIELD } from '../export/provenance';
  * `idFlag` 1 means the `Id` field equals the hash field and was left out. Every packing is checked to give back the
  * exact text; a value that would not is kept as it is. Records written before (JSON objects) are read as they are.
  */
-export type EncodedNames = { fields: string[]; extra: string[] };
-
 const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PROVENANCE_KEYS = ['value', 'provider', 'confidence', 'cost', 'fetchedAt', 'rule', 'writtenAt'];
@@ -33,30 +32,57 @@ type ProvenanceRow = [string, FieldValue, string, number, number, number, string
 /** Fields whose values are user ids: an org has few, so each is kept as a dictionary id. */
 const USER_ID_FIELDS = new Set(['LastModifiedById', 'OwnerId', 'CreatedById']);
 
-/** A record prepared for encoding: what it needs from the dictionary, and how to finish once ids are known. */
-export interface PreparedRecord {
-  names: string[];
-  finish(dictionary: NameDictionary): string;
-}
+// Parsed and formatted date-times, remembered: a page's records share a few stamps (SystemModstamp, the planner's
+// `now`), and checking each by parsing and formatting it again was a visible part of the profile.
+const SF_MS = new BoundedMemo<string, number | null>(4096);
+const SF_TEXT = new BoundedMemo<number, string>(4096);
+const ISO_MS = new BoundedMemo<string, number | null>(4096);
+const ISO_TEXT = new BoundedMemo<number, string>(4096);
 
 function sfDatetimeMs(value: string): number | undefined {
-  if (!SF_DATETIME.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) || sfDatetimeText(ms) !== value ? undefined : ms;
+  const known = SF_MS.get(value);
+  if (known !== undefined) return known ?? undefined;
+  let ms: number | null = null;
+  if (SF_DATETIME.test(value)) {
+    const parsed = Date.parse(value);
+    if (!Number.isNaN(parsed) && sfDatetimeText(parsed) === value) ms = parsed;
+  }
+  return SF_MS.set(value, ms) ?? undefined;
 }
 
 function sfDatetimeText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, -1)}+0000`;
+  return SF_TEXT.get(ms) ?? SF_TEXT.set(ms, `${new Date(ms).toISOString().slice(0, -1)}+0000`);
 }
 
 function isoMs(value: string): number | undefined {
-  if (!ISO_DATETIME.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) || new Date(ms).toISOString() !== value ? undefined : ms;
+  const known = ISO_MS.get(value);
+  if (known !== undefined) return known ?? undefined;
+  let ms: number | null = null;
+  if (ISO_DATETIME.test(value)) {
+    const parsed = Date.parse(value);
+    if (!Number.isNaN(parsed) && isoText(parsed) === value) ms = parsed;
+  }
+  return ISO_MS.set(value, ms) ?? undefined;
 }
+
+function isoText(ms: number): string {
+  return ISO_TEXT.get(ms) ?? ISO_TEXT.set(ms, new Date(ms).toISOString());
+}
+
+/**
+ * Provenance texts and their rows, both ways: a record read (rows → text) and written again (text → rows) would
+ * otherwise parse and check the same JSON once more. Rows are shared, never changed.
+ */
+const PROVENANCE_ROWS = new BoundedMemo<string, ProvenanceRow[] | null>(2048);
 
 /** Provenance rows when the text is exactly what they rebuild, else undefined (kept as text). */
 function provenanceRows(text: string): ProvenanceRow[] | undefined {
+  const known = PROVENANCE_ROWS.get(text);
+  if (known !== undefined) return known ?? undefined;
+  return PROVENANCE_ROWS.set(text, provenanceRowsUncached(text) ?? null) ?? undefined;
+}
+
+function provenanceRowsUncached(text: string): ProvenanceRow[] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -99,102 +125,115 @@ function provenanceRows(text: string): ProvenanceRow[] | undefined {
   return provenanceText(rows) === text ? rows : undefined;
 }
 
-function provenanceText(rows: ProvenanceRow[]): string {
-  const out: Record<string, unknown> = {};
-  for (const row of rows) {
+/**
+ * The text `JSON.stringify` gives for the rows as an object of entries (keys in this order), built as a string: the
+ * objects it needed were a good part of the codec's allocations.
+ */
+function provenanceText(rows: readonly ProvenanceRow[]): string {
+  let out = '{';
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as ProvenanceRow;
     const [field, value, provider, confidence, cost, fetchedAt, rule, writtenDelta] = row;
-    const entry: Record<string, unknown> = {
-      value,
-      provider,
-      confidence,
-      cost,
-      fetchedAt: new Date(fetchedAt).toISOString(),
-      rule,
-      writtenAt: new Date(fetchedAt + writtenDelta).toISOString(),
-    };
-    if (row.length === 9) entry.previous = row[8];
-    out[field] = entry;
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(field)}:{"value":${JSON.stringify(value)},"provider":${JSON.stringify(provider)}`;
+    out += `,"confidence":${JSON.stringify(confidence)},"cost":${JSON.stringify(cost)}`;
+    out += `,"fetchedAt":"${isoText(fetchedAt)}","rule":${JSON.stringify(rule)}`;
+    out += `,"writtenAt":"${isoText(fetchedAt + writtenDelta)}"`;
+    if (row.length === 9) out += `,"previous":${JSON.stringify(row[8])}`;
+    out += '}';
   }
-  return JSON.stringify(out);
+  return `${out}}`;
 }
 
-/** Splits a record into what the dictionary must know and a function that writes the packed text. */
-export function prepareRecord(id: string, fields: Record<string, FieldValue>): PreparedRecord {
-  const names: string[] = [];
-  const parts: [string, number, unknown][] = [];
-  let idOmitted = 0;
+/**
+ * Dictionary ids for encoding: a name without an id in this process yet is added to `missing` and makes the record
+ * incomplete. One per batch of records, not a closure per record (closures cost a defineProperty each under tsx).
+ */
+export class EncodingIds {
+  complete = true;
+
+  constructor(
+    private readonly dictionary: NameDictionary,
+    readonly missing: Set<string>,
+  ) {}
+
+  id(name: string): number {
+    const known = this.dictionary.knownId(name);
+    if (known !== undefined) return known;
+    this.missing.add(name);
+    this.complete = false;
+    return 0;
+  }
+}
+
+/**
+ * The packed text of a record, or undefined when a name it needs has no dictionary id in this process yet: every
+ * such name is then in `ids.missing` (assign them with NameDictionary.ids and encode again). One pass, no
+ * intermediate parts: the two-phase version allocated a tuple per field and was a visible share of the GC.
+ */
+export function encodeRecord(id: string, fields: Record<string, FieldValue>, ids: EncodingIds): string | undefined {
+  ids.complete = true;
+  const out: unknown[] = [0];
   for (const name in fields) {
     const value = fields[name] as FieldValue;
     if (name === 'Id' && value === id) {
-      idOmitted = 1;
+      out[0] = 1;
       continue;
     }
-    names.push(name);
+    const key = ids.id(name) * 4;
     if (typeof value === 'string' && USER_ID_FIELDS.has(name)) {
-      names.push(value);
-      parts.push([name, KIND_PACKED, value]);
+      out.push(key + KIND_PACKED, ids.id(value));
       continue;
     }
     if (typeof value === 'string' && value.length >= 24) {
       if (name === PROVENANCE_FIELD) {
         const rows = provenanceRows(value);
         if (rows) {
-          for (const row of rows) names.push(row[0], row[2], row[6]);
-          parts.push([name, KIND_PACKED, rows]);
+          out.push(key + KIND_PACKED, packRows(rows, fields, ids));
           continue;
         }
       }
       const sf = sfDatetimeMs(value);
       if (sf !== undefined) {
-        parts.push([name, KIND_SF_DATETIME, sf]);
+        out.push(key + KIND_SF_DATETIME, sf);
         continue;
       }
       const iso = isoMs(value);
       if (iso !== undefined) {
-        parts.push([name, KIND_ISO_DATETIME, iso]);
+        out.push(key + KIND_ISO_DATETIME, iso);
         continue;
       }
     }
-    parts.push([name, KIND_PLAIN, value]);
+    out.push(key + KIND_PLAIN, value);
   }
-  return {
-    names,
-    finish(dictionary) {
-      const id = (name: string): number => {
-        const known = dictionary.knownId(name);
-        if (known === undefined) throw new Error(`mirror codec: no id for ${name} (call NameDictionary.ids first)`);
-        return known;
-      };
-      const out: unknown[] = [idOmitted];
-      for (const [name, kind, value] of parts) {
-        out.push(id(name) * 4 + kind);
-        if (kind === KIND_PACKED && typeof value === 'string') out.push(id(value));
-        else if (kind === KIND_PACKED) {
-          let previous = 0;
-          out.push(
-            (value as ProvenanceRow[]).map((row) => {
-              const fetchedDelta = row[5] - previous;
-              previous = row[5];
-              // The record's own value of the field is usually the one provenance explains: not kept twice. The
-              // first item is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
-              const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
-              const hasPrevious = row.length === 9;
-              const packedRow: unknown[] = [id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
-              if (!omitValue) packedRow.push(row[1]);
-              packedRow.push(id(row[2]), row[3], row[4], fetchedDelta, id(row[6]), row[7]);
-              if (hasPrevious) packedRow.push(row[8]);
-              return packedRow;
-            }),
-          );
-        } else out.push(value);
-      }
-      return JSON.stringify(out);
-    },
-  };
+  return ids.complete ? JSON.stringify(out) : undefined;
+}
+
+function packRows(rows: readonly ProvenanceRow[], fields: Record<string, FieldValue>, ids: EncodingIds): unknown[][] {
+  let previous = 0;
+  return rows.map((row) => {
+    const fetchedDelta = row[5] - previous;
+    previous = row[5];
+    // The record's own value of the field is usually the one provenance explains: not kept twice. The first item
+    // is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
+    const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
+    const hasPrevious = row.length === 9;
+    const packedRow: unknown[] = [ids.id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
+    if (!omitValue) packedRow.push(row[1]);
+    packedRow.push(ids.id(row[2]), row[3], row[4], fetchedDelta, ids.id(row[6]), row[7]);
+    if (hasPrevious) packedRow.push(row[8]);
+    return packedRow;
+  });
 }
 
 /** Thrown inside decoding when an id is not in this process's dictionary yet. */
 export class UnknownNameId extends Error {}
+
+function nameOf(dictionary: NameDictionary, nameId: number): string {
+  const found = dictionary.name(nameId);
+  if (found === undefined) throw new UnknownNameId(String(nameId));
+  return found;
+}
 
 /** The fields of one stored value (packed or the JSON object of older versions); throws UnknownNameId. */
 export function decodeRecord(id: string, raw: string, dictionary: NameDictionary): Record<string, FieldValue> {
@@ -203,20 +242,15 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
   const fields: Record<string, FieldValue> = {};
   const provenanceFields: [string, unknown[][]][] = [];
   if (packed[0] === 1) fields.Id = id;
-  const name = (nameId: number): string => {
-    const found = dictionary.name(nameId);
-    if (found === undefined) throw new UnknownNameId(String(nameId));
-    return found;
-  };
   for (let i = 1; i + 1 < packed.length; i += 2) {
     const key = packed[i] as number;
     const kind = key & 3;
-    const field = name(key >> 2);
+    const field = nameOf(dictionary, key >> 2);
     const value = packed[i + 1];
     if (kind === KIND_PLAIN) fields[field] = value as FieldValue;
     else if (kind === KIND_SF_DATETIME) fields[field] = sfDatetimeText(value as number);
-    else if (kind === KIND_ISO_DATETIME) fields[field] = new Date(value as number).toISOString();
-    else if (typeof value === 'number') fields[field] = name(value);
+    else if (kind === KIND_ISO_DATETIME) fields[field] = isoText(value as number);
+    else if (typeof value === 'number') fields[field] = nameOf(dictionary, value);
     else {
       fields[field] = null; // keeps the field's place; filled below
       provenanceFields.push([field, value as unknown[][]]);
@@ -227,23 +261,25 @@ export function decodeRecord(id: string, raw: string, dictionary: NameDictionary
     let fetchedAt = 0;
     const rows = packedRows.map((row): ProvenanceRow => {
       const head = row[0] as number;
-      const rowField = name(head >> 2);
+      const rowField = nameOf(dictionary, head >> 2);
       const rest = head & 1 ? [fields[rowField] ?? null, ...row.slice(1)] : row.slice(1);
       fetchedAt += rest[4] as number;
       const decoded: ProvenanceRow = [
         rowField,
         rest[0] as FieldValue,
-        name(rest[1] as number),
+        nameOf(dictionary, rest[1] as number),
         rest[2] as number,
         rest[3] as number,
         fetchedAt,
-        name(rest[5] as number),
+        nameOf(dictionary, rest[5] as number),
         rest[6] as number,
       ];
       if (head & 2) decoded.push(rest[7] as FieldValue);
       return decoded;
     });
-    fields[field] = provenanceText(rows);
+    const text = provenanceText(rows);
+    if (!PROVENANCE_ROWS.has(text)) PROVENANCE_ROWS.set(text, rows);
+    fields[field] = text;
   }
   return fields;
 }

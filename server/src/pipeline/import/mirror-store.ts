@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
 import type { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';
-import { decodeRecord, prepareRecord, UnknownNameId } from './mirror-codec';
+import { decodeRecord, encodeRecord, EncodingIds, UnknownNameId } from './mirror-codec';
 
 /**
  * The record mirror in Redis: one hash per object, record id → the mirrored fields packed (mirror-codec.ts: field
@@ -54,12 +54,15 @@ export class MirrorStore {
 
   /** The packed values of records, in their order (assigning dictionary ids to names seen for the first time). */
   private async encodeAll(records: readonly { id: string; fields: Record<string, FieldValue> }[]): Promise<string[]> {
-    const prepared = records.map((record) => prepareRecord(record.id, record.fields));
-    const unknown = new Set<string>();
-    for (const p of prepared)
-      for (const name of p.names) if (this.dictionary.knownId(name) === undefined) unknown.add(name);
-    if (unknown.size > 0) await this.dictionary.ids(unknown);
-    return prepared.map((p) => p.finish(this.dictionary));
+    const ids = new EncodingIds(this.dictionary, new Set());
+    const packed = records.map((record) => encodeRecord(record.id, record.fields, ids));
+    if (ids.missing.size === 0) return packed as string[];
+    await this.dictionary.ids(ids.missing);
+    return records.map((record, index) => {
+      const done = packed[index] ?? encodeRecord(record.id, record.fields, ids);
+      if (done === undefined) throw new Error(`mirror codec: names without an id after assigning them (${record.id})`);
+      return done;
+    });
   }
 
   /**

@@ -254,6 +254,19 @@ export type TitleDepartment = {
  */
 export function classifyDepartment(title: string | null | undefined): TitleDepartment | undefined {
   if (!title || title.trim() === '') return undefined;
+  // A page holds few distinct titles (issue 19): each is classified once, and the frozen answer shared.
+  const known = DEPARTMENT_OF_TITLE.get(title);
+  if (known !== undefined) return known ?? undefined;
+  if (DEPARTMENT_OF_TITLE.size >= MAX_REMEMBERED_TITLES) DEPARTMENT_OF_TITLE.clear();
+  const department = classifyUncached(title);
+  DEPARTMENT_OF_TITLE.set(title, department ? Object.freeze(department) : null);
+  return department;
+}
+
+const DEPARTMENT_OF_TITLE = new Map<string, Readonly<TitleDepartment> | null>();
+const MAX_REMEMBERED_TITLES = 10_000;
+
+function classifyUncached(title: string): TitleDepartment | undefined {
   const words = titleWords(title);
   if (words.length === 0) return undefined;
   const named = firstNamedDepartment(words);

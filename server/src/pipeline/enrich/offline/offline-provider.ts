@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { AttributeKey, AttributeValue } from '../../../domain/attributes';
 import { domainFromWebsite, domainFromWorkEmail } from './company-domain';
 import { countryToAlpha2 } from './country-code';
@@ -74,18 +73,24 @@ export const OFFLINE_ATTRIBUTE_INPUTS: { readonly [K in OfflineAttributeKey]: re
 };
 
 // Mirror values are Salesforce field values: strings, null for blank, occasionally numbers (a phone stored as a
-// number by an import tool). Anything else cannot be read as text and counts as absent.
-const fieldValue = z.preprocess(
-  (value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
-  z.string().nullish().catch(undefined),
-);
+// number by an import tool). Anything else cannot be read as text and counts as absent. Read by hand, not by a zod
+// schema: this runs for every record of every page, on values the mirror already checked (issue 19 profile).
 const ALL_INPUT_FIELDS = [...new Set(Object.values(OFFLINE_INPUT_FIELDS).flat())];
-const offlineInputSchema = z.looseObject(
-  Object.fromEntries(ALL_INPUT_FIELDS.map((field) => [field, fieldValue])) as Record<
-    OfflineInputField,
-    typeof fieldValue
-  >,
-);
+
+function textOf(value: unknown): string | null | undefined {
+  if (typeof value === 'string' || value === null) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function readInput(input: OfflineInput): ReadInput {
+  const record: { [K in OfflineInputField]?: string | null } = {};
+  for (const field of ALL_INPUT_FIELDS) {
+    const value = textOf(input[field]);
+    if (value !== undefined) record[field] = value;
+  }
+  return record;
+}
 
 /** A record's field values as mirrored; fields the offline attributes do not read may be present and are ignored. */
 export type OfflineInput = { readonly [K in OfflineInputField]?: string | number | null } & Readonly<
@@ -120,7 +125,7 @@ export function computeOfflineAttributes(
       `defaultRegion must be an ISO 3166-1 alpha-2 region with phone metadata, got "${options.defaultRegion}"`,
     );
   }
-  const record: ReadInput = offlineInputSchema.parse(input);
+  const record = readInput(input);
   const fetchedAt = options.now().toISOString();
   const phone = lazy(() => firstValidPhone(record, options.defaultRegion));
   const results: AttributeValue[] = [];

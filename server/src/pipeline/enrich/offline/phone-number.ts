@@ -53,13 +53,17 @@ function parseUncached(text: string, recordRegion: string | undefined, defaultRe
   const useRecordRegion = isPhoneRegion(recordRegion);
   const region = useRecordRegion ? recordRegion : isPhoneRegion(defaultRegion) ? defaultRegion : undefined;
   const phone = parsePhoneNumberFromString(text, region === undefined ? {} : { defaultCountry: region });
-  if (!phone?.isValid()) return undefined;
+  if (!phone) return undefined;
+  // With full metadata, "valid" is "has a type" (libphonenumber's isValid computes the type and drops it): one
+  // type lookup instead of two runs over the same patterns.
+  const numberType = phone.getType();
+  if (numberType === undefined) return undefined;
   // An international prefix (or a number that left the assumed region) does not depend on the region we guessed.
   const writtenInternationally =
     text.startsWith('+') || region === undefined || phone.countryCallingCode !== getCountryCallingCode(region);
   return {
     e164: phone.number,
-    numberType: phone.getType(),
+    numberType,
     regionSource: writtenInternationally ? 'international' : useRecordRegion ? 'record_country' : 'default_region',
   };
 }

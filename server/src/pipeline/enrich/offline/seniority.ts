@@ -46,6 +46,19 @@ const SENIOR_WORDS = new Set(['senior', 'principal', 'staff', 'lead', 'leader'])
  */
 export function classifySeniority(title: string | null | undefined): TitleSeniority | undefined {
   if (!title || title.trim() === '') return undefined;
+  // A page holds few distinct titles (issue 19): each is classified once, and the frozen answer shared.
+  const known = SENIORITY_OF_TITLE.get(title);
+  if (known !== undefined) return known ?? undefined;
+  if (SENIORITY_OF_TITLE.size >= MAX_REMEMBERED_TITLES) SENIORITY_OF_TITLE.clear();
+  const seniority = classifyUncached(title);
+  SENIORITY_OF_TITLE.set(title, seniority ? Object.freeze(seniority) : null);
+  return seniority;
+}
+
+const SENIORITY_OF_TITLE = new Map<string, Readonly<TitleSeniority> | null>();
+const MAX_REMEMBERED_TITLES = 10_000;
+
+function classifyUncached(title: string): TitleSeniority | undefined {
   const words = titleWords(title);
   if (words.length === 0) return undefined;
   const rank = rankOf(words);

@@ -42,7 +42,21 @@ const FILLER_WORDS = new Set(['of', 'the', 'and', 'for', 'a', 'an', 'in']);
  * abbreviations expanded ("Sr." → "senior", "Mgr" → "manager"), filler words ("of", "and") dropped, and anything after
  * " to " or " at " cut off, since it names whom or where the person works ("Assistant to the CEO", "Engineer at Acme").
  */
-export function titleWords(title: string): string[] {
+export function titleWords(title: string): readonly string[] {
+  // A page holds few distinct titles, and each record's title is read by seniority and department (issue 19).
+  const known = WORDS_OF_TITLE.get(title);
+  if (known !== undefined) return known;
+  if (WORDS_OF_TITLE.size >= MAX_REMEMBERED_TITLES) WORDS_OF_TITLE.clear();
+  const words = Object.freeze(titleWordsUncached(title));
+  WORDS_OF_TITLE.set(title, words);
+  return words;
+}
+
+/** Words of recent titles (frozen: callers share them); bounded, started over when full. */
+const WORDS_OF_TITLE = new Map<string, readonly string[]>();
+const MAX_REMEMBERED_TITLES = 10_000;
+
+function titleWordsUncached(title: string): string[] {
   const text = title
     .toLowerCase()
     .replace(/\b(?:[a-z]\.){2,}/g, (dotted) => dotted.replace(/\./g, '')) // c.e.o. → ceo, v.p. → vp
