@@ -16,13 +16,20 @@ export function ingestCell(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Rows encoded per step: the upload is built as bytes a slice at a time, never as one large string. */
+const ROWS_PER_SLICE = 2000;
+
 /**
- * The CSV of an ingest job: a header of `columns`, then one line per row (comma, LF line endings, quotes only
- * where a value needs them). `undefined` (a field the row does not set) is an empty cell.
+ * The CSV of an ingest job as UTF-8 bytes: a header of `columns`, then one line per row (comma, LF line endings,
+ * quotes only where a value needs them). `undefined` (a field the row does not set) is an empty cell.
  */
-export function ingestCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  return stringify(
-    rows.map((row) => columns.map((column) => (row[column] === undefined ? '' : ingestCell(row[column])))),
-    { header: true, columns: [...columns], record_delimiter: 'unix' },
-  );
+export function ingestCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(stringify([[...columns]], { record_delimiter: 'unix' }), 'utf8')];
+  for (let i = 0; i < rows.length; i += ROWS_PER_SLICE) {
+    const slice = rows
+      .slice(i, i + ROWS_PER_SLICE)
+      .map((row) => columns.map((column) => (row[column] === undefined ? '' : ingestCell(row[column]))));
+    parts.push(Buffer.from(stringify(slice, { record_delimiter: 'unix' }), 'utf8'));
+  }
+  return Buffer.concat(parts);
 }

@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors';
 import type { OrgClient } from '../org-client';
-import { fetchBulkCsv } from './bulk-csv-fetch';
+import { CALL_OPTIONS_CLIENT } from '../auth/connection-factory';
+import { fetchBulkCsv, putBulkCsv } from './bulk-csv-fetch';
 import { parseBulkRowError, type BulkRowError } from './bulk-row-error';
 import { ingestCsv } from './ingest-csv';
 
@@ -47,6 +48,11 @@ export interface IngestJobOptions {
   pollTimeoutMs?: number;
   /** Called after every request (the API budget reads the usage the response reported). */
   onRequest?: () => void;
+  /**
+   * Read `successfulResults` for an upsert's record ids and created flags (one more call per job); without it
+   * a saved upsert row's id is empty.
+   */
+  readIds?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,9 +61,9 @@ const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 /**
  * One Bulk API 2.0 ingest job (`BULK:close_job`): create it, PUT the CSV in one upload, PATCH `UploadComplete`,
  * poll its state with backoff, then read back what became of each row. Result files are read only when they can
- * say something the job info does not: `failedResults` when rows failed, `successfulResults` when the saved rows'
- * ids are not known already (an upsert) or when the job ended early, `unprocessedrecords` never (a row in neither
- * result file was not processed). Rows are matched to results by their key column, which Salesforce echoes from
+ * say something the job info does not: `failedResults` when rows failed, `successfulResults` when the job ended
+ * early or an upsert's ids are asked for (`readIds`), `unprocessedrecords` never (a row in neither result file
+ * was not processed). Rows are matched to results by their key column, which Salesforce echoes from
  * the upload (the order of result rows is not guaranteed).
  */
 export async function runIngestJob(
@@ -101,12 +107,7 @@ export async function runIngestJob(
   });
   const jobUrl = `${base}/${created.id}`;
   await call(() =>
-    conn.request({
-      method: 'PUT',
-      url: `${jobUrl}/batches`,
-      body: ingestCsv(columns, input.rows),
-      headers: { 'Content-Type': 'text/csv' },
-    }),
+    putBulkCsv(conn, `${jobUrl}/batches`, ingestCsv(columns, input.rows), `client=${CALL_OPTIONS_CLIENT}`),
   );
   let info = await json('PATCH', jobUrl, { state: 'UploadComplete' });
   info = await waitUntilDone(info, jobUrl, json, options);
@@ -120,7 +121,7 @@ export async function runIngestJob(
       byKey.set(row[key] ?? '', { status: 'failed', id: row.sf__Id ?? '', ...parseBulkRowError(row.sf__Error ?? '') });
     }
   }
-  const idsKnown = typeof input.operation === 'string';
+  const idsKnown = typeof input.operation === 'string' || !options.readIds;
   if (!complete || !idsKnown) {
     for (const row of await readCsv(org, `${jobUrl}/successfulResults/`, () => (calls += 1), options)) {
       byKey.set(row[key] ?? '', { status: 'saved', id: row.sf__Id ?? '', created: row.sf__Created === 'true' });
@@ -130,8 +131,8 @@ export async function runIngestJob(
     const value = String(row[key] ?? '');
     const found = byKey.get(value);
     if (found) return found;
-    // Every row was processed and this one did not fail: the update saved it (its id is its key).
-    if (complete && idsKnown) return { status: 'saved', id: value };
+    // Every row was processed and this one did not fail: it was saved (an update's id is its key).
+    if (complete && idsKnown) return { status: 'saved', id: typeof input.operation === 'string' ? value : '' };
     return { status: 'unprocessed' };
   });
   return { jobId: created.id, state: info.state, results, calls };

@@ -61,9 +61,9 @@ async function ingestJobs(): Promise<{ id: string; operation: string; object: st
   return list.records;
 }
 
-function saver(minRowsPerJob = 10): BulkSaver {
+function saver(minRowsPerJob = 10, readIds = false): BulkSaver {
   const collections = new CollectionsClient(org, { baseBackoffMs: 1 });
-  return new BulkSaver(org, collections, { minRowsPerJob, job: { pollStartMs: 20, pollMaxMs: 200 } });
+  return new BulkSaver(org, collections, { minRowsPerJob, job: { pollStartMs: 20, pollMaxMs: 200, readIds } });
 }
 
 const updates = (ids: string[], fields: (id: string, i: number) => Record<string, unknown>): SaveRow[] =>
@@ -193,7 +193,7 @@ describe('BulkSaver', () => {
         Is_Active__c: true,
       },
     });
-    const bulk = saver();
+    const bulk = saver(10, true);
     const first = await bulk.save(upsert, ids.map(entry));
     expect(first.map((o) => o.ok && o.created)).toEqual(ids.map(() => true));
     // Half of them leave: only the exit fields are sent, the others stay as they are.
