@@ -61,7 +61,10 @@ export interface BulkWrites {
   pagesInFlight?: number;
 }
 
-/** Records per page of a Bulk-write import: 25,000 makes a 100,000-record import four jobs of each kind. */
+/**
+ * Records per page of a Bulk-write import: 25,000 makes a 100,000-record import four jobs of each kind. One page
+ * at a time: a page is held in memory while its jobs run (see docs/performance.md for the memory it costs).
+ */
 export const BULK_WRITE_PAGE_SIZE = 25_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -187,7 +190,7 @@ export class ImportRunner {
           );
           // Shown with the progress counts (no call of its own): the choice is on the run record while it runs.
           progressMessage = `importing ${source.name}: ${n} records, writes through Bulk API 2.0 ingest`;
-          return { pageSize: bulk.pageSize ?? BULK_WRITE_PAGE_SIZE, pagesInFlight: bulk.pagesInFlight ?? 2 };
+          return { pageSize: bulk.pageSize ?? BULK_WRITE_PAGE_SIZE, pagesInFlight: bulk.pagesInFlight ?? 1 };
         },
         onPage: async (page) => {
           await this.waitForBudget(run);
