@@ -96,7 +96,8 @@ export async function runInitialImport(input: {
   async function readAll(): Promise<InitialImportResult> {
     if (total > input.bulkThreshold) {
       input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
-      for await (const rows of bulkQueryPages(org, soql)) {
+      // A large import's pages are held anyway: results pages as large cost fewer calls (10,000 rows otherwise).
+      for await (const rows of bulkQueryPages(org, soql, layout ? { maxRecords: Math.max(10_000, pageSize) } : {})) {
         await store(rows.map((row) => toMirror(typeBulkRow(row, describe, accountDescribe))));
       }
       await storeLast();

@@ -12,9 +12,9 @@ import { runIngestJob, type IngestJobOptions, type IngestOperation, type IngestR
 
 /**
  * Fewest rows worth a job: a job takes at least four calls (create, upload, close, poll), a Composite request of
- * Collections saves 1,000 rows in one.
+ * Collections saves 1,000 rows in one; from 4,001 rows Collections needs five or more.
  */
-export const MIN_ROWS_PER_JOB = 5_000;
+export const MIN_ROWS_PER_JOB = 4_001;
 /** Most rows per job: keeps one upload well under Bulk API 2.0's 100 MB of CSV. */
 export const MAX_ROWS_PER_JOB = 100_000;
 

@@ -41,7 +41,10 @@ export interface IngestJobReport {
 }
 
 export interface IngestJobOptions {
-  /** First wait before asking for the job's state (ms); each later wait doubles, up to `pollMaxMs`. */
+  /**
+   * First wait before asking for the job's state (ms; default 500, plus 0.05 ms per row: a large job is not done
+   * sooner); each later wait doubles, up to `pollMaxMs`.
+   */
   pollStartMs?: number;
   pollMaxMs?: number;
   /** How long the job may run before it is aborted and its unprocessed rows handed back (ms; default 30 min). */
@@ -110,7 +113,10 @@ export async function runIngestJob(
     putBulkCsv(conn, `${jobUrl}/batches`, ingestCsv(columns, input.rows), `client=${CALL_OPTIONS_CLIENT}`),
   );
   let info = await json('PATCH', jobUrl, { state: 'UploadComplete' });
-  info = await waitUntilDone(info, jobUrl, json, options);
+  info = await waitUntilDone(info, jobUrl, json, {
+    ...options,
+    pollStartMs: options.pollStartMs ?? 500 + Math.round(input.rows.length * 0.05),
+  });
 
   const rows = input.rows.length;
   const complete = info.state === 'JobComplete' && (info.numberRecordsProcessed ?? 0) >= rows;
