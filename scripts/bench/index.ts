@@ -72,8 +72,9 @@ const serverNodeArgs = [
 const cwd = process.cwd();
 // A million-record sync on a busy 2-core machine takes longer than half an hour.
 const timeoutMs = Math.max(30 * 60_000, records * 3);
-// The REST (queryMore + Collections) path; the Bulk API 2.0 path is measured in a run of its own.
-const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000' };
+// The REST (queryMore + Collections) path; the Bulk API 2.0 path (query, and ingest jobs for the writes above the
+// default BULK_WRITE_THRESHOLD of 10,000 records) is measured in a run of its own.
+const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000', BULK_WRITE_THRESHOLD: '1000000000' };
 const bulkServerEnv = { BULK_QUERY_THRESHOLD: '1' };
 /** `--bulk`: the first (or only, with --sync-only) sync reads through Bulk API 2.0. */
 const firstSyncEnv = args.has('bulk') ? bulkServerEnv : serverEnv;

@@ -75,6 +75,8 @@ export const envSchema = z
     ),
 
     BULK_QUERY_THRESHOLD: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(50_000)),
+    /** Imports of more records write back and upsert episodes through Bulk API 2.0 ingest jobs, not Collections. */
+    BULK_WRITE_THRESHOLD: z.preprocess(blankAsMissing, z.coerce.number().int().positive().default(10_000)),
     API_BUDGET_PAUSE: ratio(0.7),
     API_BUDGET_STOP: ratio(0.9),
     /** Enrich now requests one person may make in any hour; more are refused and logged (Redis-backed). */

@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger';
 import type { WorkKind } from '../salesforce/budget/budget-state';
 import type { DescribeCache } from '../salesforce/schema/describe-cache';
 import type { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
+import type { RecordSaver } from '../salesforce/writers/write-types';
 import { computeOfflineAttributes, isOfflineAttributeKey } from './enrich/offline/offline-provider';
 import {
   deferForBudget,
@@ -90,6 +91,11 @@ export class RecordRefresher {
       extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]>;
       /** What kind of work this is for the API budget (default: the continuous loop). */
       work?: WorkKind;
+      /**
+       * Saves the page's writes and membership episodes in one batch each (the Bulk saver of a large import) instead
+       * of through the coalescing writer and the membership's Collections client; the outcomes are read the same way.
+       */
+      saver?: RecordSaver;
     } = {},
   ): Promise<RefreshOutcome> {
     const outcome: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
@@ -114,9 +120,12 @@ export class RecordRefresher {
 
     // Marked before sending: the change event can arrive before the HTTP response does.
     await this.deps.ledger.markPendingEchoMany(writes.map((w) => ({ recordId: w.record.id, fields: w.patch })));
-    const outcomes = await Promise.all(
-      writes.map((w) => this.deps.writer.write({ object, id: w.record.id, fields: w.patch })),
-    );
+    const outcomes = options.saver
+      ? await options.saver.save(
+          'update',
+          writes.map((w) => ({ object, id: w.record.id, fields: w.patch })),
+        )
+      : await Promise.all(writes.map((w) => this.deps.writer.write({ object, id: w.record.id, fields: w.patch })));
 
     const retryable: string[] = [];
     const refused: typeof writes = [];
@@ -166,6 +175,7 @@ export class RecordRefresher {
     await this.evaluate(
       config.audiences,
       settled.filter((record) => !waiting.has(record.id)),
+      { saver: options.saver },
     );
     if (retryable.length > 0) {
       throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`, outcome);
@@ -230,7 +240,7 @@ export class RecordRefresher {
   async evaluate(
     audiences: AudienceConfig[],
     records: MirrorRecord[],
-    options: { removed?: boolean; cause?: ExitCause } = {},
+    options: { removed?: boolean; cause?: ExitCause; saver?: RecordSaver } = {},
   ) {
     // The events are handed off inside `evaluate`, before Redis records the transitions (see MembershipHandOff).
     const result = await this.deps.membership.evaluate(audiences, records, {

@@ -55,6 +55,7 @@ import { CommandSubscriber } from '../salesforce/stream/command-subscriber';
 import { ReplayStore } from '../salesforce/stream/replay-store';
 import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
+import { BulkSaver, type BulkSaverOptions } from '../salesforce/bulk/bulk-saver';
 import { KeySpace } from '../state/key-space';
 import { SignalJobRouter } from '../signals/signal-jobs';
 import { SignalSinkSlot } from '../signals/signal-sink-slot';
@@ -76,6 +77,9 @@ import type { ProspectSourceConfig } from '../config/prospect-source';
 import { prospectProvidersFrom } from '../pipeline/prospects/prospect-providers';
 import { ProspectSearches, type ProspectSearchReport } from '../pipeline/prospects/prospect-searches';
 
+/** BULK_WRITE_THRESHOLD's default, for loops built without it (scripts, tests). */
+const DEFAULT_BULK_WRITE_THRESHOLD = 10_000;
+
 /** What the loop is built from: the org, Redis and a logger, made by the caller (main, a script, a test). */
 export interface LoopDeps {
   org: OrgClient;
@@ -87,6 +91,16 @@ export interface LoopDeps {
 export interface LoopSettings {
   prefix: string;
   bulkThreshold: number;
+  /**
+   * Imports of more than `threshold` records (default 10,000, BULK_WRITE_THRESHOLD) write through Bulk API 2.0
+   * ingest jobs; the rest tunes the pages and jobs (tests).
+   */
+  bulkWrites?: {
+    threshold?: number;
+    pageSize?: number;
+    pagesInFlight?: number;
+    saver?: BulkSaverOptions;
+  };
   defaultRegion: string;
   budget: { pauseAt: number; stopAt: number };
   /** Per-record debounce of change events (ms). */
@@ -337,6 +351,16 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     stats,
     logger,
     bulkThreshold: settings.bulkThreshold,
+    bulkWrites: {
+      threshold: settings.bulkWrites?.threshold ?? DEFAULT_BULK_WRITE_THRESHOLD,
+      saver: new BulkSaver(org, collections('bulk-writes'), {
+        logger: logger.child({ component: 'bulk-writes' }),
+        onRequest: () => apiUsage.observe(),
+        ...settings.bulkWrites?.saver,
+      }),
+      pageSize: settings.bulkWrites?.pageSize,
+      pagesInFlight: settings.bulkWrites?.pagesInFlight,
+    },
     progress: settings.progress ?? createProgressReporter(),
     fieldSet: (object) => config.fieldSet(object),
     budgetPollMs: settings.budgetPollMs,

@@ -12,6 +12,7 @@ export function loopSettingsFromEnv(
   return {
     prefix,
     bulkThreshold: env.BULK_QUERY_THRESHOLD,
+    bulkWrites: { threshold: env.BULK_WRITE_THRESHOLD },
     defaultRegion: env.DEFAULT_PHONE_REGION,
     budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
     recordRequestsPerHour: env.RECORD_REQUESTS_PER_HOUR,

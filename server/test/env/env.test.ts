@@ -27,6 +27,7 @@ describe('loadEnv', () => {
     expect(env.API_BUDGET_PAUSE).toBe(0.7);
     expect(env.API_BUDGET_STOP).toBe(0.9);
     expect(env.BULK_QUERY_THRESHOLD).toBe(50_000);
+    expect(env.BULK_WRITE_THRESHOLD).toBe(10_000);
     expect(salesforceMode(env)).toBe('sandbox');
   });
 

@@ -14,6 +14,8 @@ import type { OrgClient } from '../../salesforce/org-client';
 import type { DescribeCache } from '../../salesforce/schema/describe-cache';
 import type { KeySpace } from '../../state/key-space';
 import type { ProgressReporter } from '../../lib/progress-reporter';
+import type { BulkSaverStats } from '../../salesforce/bulk/bulk-saver';
+import type { RecordSaver } from '../../salesforce/writers/write-types';
 
 /** How often an import writes its counts to its Audience_Run__c. */
 export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
@@ -29,6 +31,8 @@ export interface ImportRunnerDeps {
   stats: LoopStats;
   logger: Logger;
   bulkThreshold: number;
+  /** Large imports write back and upsert episodes through Bulk API 2.0 ingest jobs (see BulkWrites). */
+  bulkWrites?: BulkWrites;
   progress: ProgressReporter;
   fieldSet: (object: SourceConfig['object']) => MirrorFieldSet | undefined;
   /** How often a paused import asks /limits whether it may resume (ms; default 5 s). */
@@ -43,6 +47,26 @@ export interface ImportRunnerDeps {
     work: (recordIds: string[]) => Promise<void>,
   ) => Promise<void>;
 }
+
+/**
+ * Imports of more than `threshold` records (BULK_WRITE_THRESHOLD) save their writes and membership episodes
+ * through `saver` in pages of `pageSize` records, `pagesInFlight` at a time: a job costs about five calls
+ * whatever its size, so the fewer, larger pages the fewer calls (and the more memory: the pages are held while
+ * their jobs run).
+ */
+export interface BulkWrites {
+  threshold: number;
+  saver: RecordSaver & { readonly stats: BulkSaverStats };
+  pageSize?: number;
+  pagesInFlight?: number;
+}
+
+/**
+ * Records per page of a Bulk-write import: 15,000 makes a 100,000-record import seven jobs of each kind. One page
+ * at a time: a page is held in memory while its jobs run, and each job's commit sends its change events in one
+ * burst; 25,000 ran the server out of its 256 MB heap at 100,000 records (docs/performance.md).
+ */
+export const BULK_WRITE_PAGE_SIZE = 15_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -135,6 +159,10 @@ export class ImportRunner {
     const tally: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
     let processed = 0;
     let total = 0;
+    // Chosen once the source's size is known: the Bulk saver for a large import, the Collections path otherwise.
+    let saver: RecordSaver | undefined;
+    let progressMessage: string | undefined;
+    const bulkBefore = this.deps.bulkWrites ? { ...this.deps.bulkWrites.saver.stats } : undefined;
     const bar = this.deps.progress.start(`import ${source.name}`);
     try {
       const result = await runInitialImport({
@@ -150,6 +178,21 @@ export class ImportRunner {
           total = n;
           bar.setTotal(n);
         },
+        layout: (n) => {
+          const bulk = this.deps.bulkWrites;
+          if (!bulk || n <= bulk.threshold) {
+            logger.info({ source: source.name, total: n }, 'import writes through Collections');
+            return undefined;
+          }
+          saver = bulk.saver;
+          logger.info(
+            { source: source.name, total: n, threshold: bulk.threshold },
+            'import writes through Bulk API 2.0 ingest (more records than BULK_WRITE_THRESHOLD)',
+          );
+          // Shown with the progress counts (no call of its own): the choice is on the run record while it runs.
+          progressMessage = `importing ${source.name}: ${n} records, writes through Bulk API 2.0 ingest`;
+          return { pageSize: bulk.pageSize ?? BULK_WRITE_PAGE_SIZE, pagesInFlight: bulk.pagesInFlight ?? 1 };
+        },
         onPage: async (page) => {
           await this.waitForBudget(run);
           stats.imported += page.length;
@@ -163,12 +206,13 @@ export class ImportRunner {
                 source,
                 ids.length === page.length ? page : page.filter((r) => mine.has(r.id)),
                 tally,
+                saver,
               );
             },
           );
           processed += page.length;
           bar.update(processed);
-          await run.progress(this.counts(total, processed, tally));
+          await run.progress(this.counts(total, processed, tally), progressMessage);
         },
       });
       const counts = this.counts(total, processed, tally);
@@ -182,7 +226,7 @@ export class ImportRunner {
       await run.finish(
         finishedRunStatus(counts),
         counts,
-        `imported ${result.imported} of ${result.total} records (${result.path})`,
+        `imported ${result.imported} of ${result.total} records (${result.path}); ${this.writePath(saver, bulkBefore)}`,
       );
       return result;
     } catch (error) {
@@ -192,6 +236,18 @@ export class ImportRunner {
     } finally {
       bar.stop();
     }
+  }
+
+  /** How the import wrote, for its run record: `writes: Collections`, or the Bulk jobs this import ran. */
+  private writePath(saver: RecordSaver | undefined, before: BulkSaverStats | undefined): string {
+    const bulk = this.deps.bulkWrites;
+    if (!saver || !bulk || !before) return 'writes: Collections';
+    const now = bulk.saver.stats;
+    return (
+      `writes: Bulk API 2.0 ingest, ${now.jobs - before.jobs} jobs (${now.rowsByBulk - before.rowsByBulk} rows, ` +
+      `${now.jobCalls - before.jobCalls} calls), ${now.retriedThroughCollections - before.retriedThroughCollections} ` +
+      `retried and ${now.rowsByCollections - before.rowsByCollections} saved through Collections`
+    );
   }
 
   private counts(total: number, processed: number, tally: RefreshOutcome) {
@@ -210,11 +266,12 @@ export class ImportRunner {
     source: SourceConfig,
     page: Parameters<RecordRefresher['refresh']>[1],
     tally: RefreshOutcome,
+    saver: RecordSaver | undefined,
   ) {
     let records = page;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        addOutcome(tally, await this.deps.refresher.refresh(source.object, records));
+        addOutcome(tally, await this.deps.refresher.refresh(source.object, records, { saver }));
         return;
       } catch (error) {
         if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import type { Connection } from 'jsforce';
 import type { OrgClient } from '../org-client';
 import { z } from 'zod';
 import { UnavailableError } from '../../lib/errors';
+import { fetchBulkCsv } from './bulk-csv-fetch';
 
 const jobInfoSchema = z.looseObject({
   id: z.string().min(1),
@@ -64,29 +64,14 @@ export async function* bulkQueryPages(
   do {
     const query = new URLSearchParams({ maxRecords: String(options.maxRecords ?? 10_000) });
     if (locator) query.set('locator', locator);
-    const response = await fetchResults(conn, `${base}/${created.id}/results?${query.toString()}`);
+    const response = await fetchBulkCsv(
+      conn,
+      `${base}/${created.id}/results?${query.toString()}`,
+      'SALESFORCE_BULK_QUERY_FAILED',
+    );
     const next = response.headers.get('sforce-locator');
     locator = next && next !== 'null' ? next : undefined;
     const rows = parse(await response.text(), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
     if (rows.length > 0) yield rows;
   } while (locator);
-}
-
-async function fetchResults(conn: Connection, path: string): Promise<Response> {
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await fetch(`${conn.instanceUrl}${path}`, {
-      headers: { Authorization: `Bearer ${conn.accessToken ?? ''}`, Accept: 'text/csv' },
-    });
-    if (response.ok) return response;
-    const body = await response.text();
-    if (response.status === 401 && attempt === 1) {
-      // Expired session: a jsforce call refreshes the token (its refresh function), then the page is asked again.
-      await conn.request(`/services/data/v${conn.version}/limits`);
-      continue;
-    }
-    throw new UnavailableError(
-      'SALESFORCE_BULK_QUERY_FAILED',
-      `Bulk API 2.0 results page answered HTTP ${response.status}: ${body.slice(0, 300)}`,
-    );
-  }
 }

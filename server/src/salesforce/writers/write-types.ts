@@ -41,3 +41,8 @@ export const RETRYABLE_RECORD_ERRORS = new Set([
   'SERVER_UNAVAILABLE',
   'REQUEST_RUNNING_TOO_LONG',
 ]);
+
+/** Saves a batch of rows, one outcome per row in order: the Collections client, or the Bulk saver for large work. */
+export interface RecordSaver {
+  save(operation: SaveOperation, rows: readonly SaveRow[]): Promise<SaveOutcome[]>;
+}

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Org } from '../org/org';
 import type { FaultRoute } from '../org/faults';
 import type { OrgUser } from '../org/users';
+import { normalizeId } from '../org/ids';
 
 export interface ControlHooks {
   /** Loads a seed ('demo' | 'none' | N contacts). */
@@ -114,6 +115,20 @@ export function createControlRouter(org: Org, hooks: ControlHooks): Router {
       const v = Number(b.lockRowRate);
       if (!(v >= 0 && v <= 1)) return bad(res, 'lockRowRate must be between 0 and 1');
       s.lockRowRate = v;
+    }
+    // { lockRecords: { ids: [...], times?: 1 } }: those records' next `times` writes meet a locked row.
+    if (b.lockRecords !== undefined) {
+      const spec = (b.lockRecords ?? {}) as { ids?: unknown; times?: unknown };
+      const times = Number(spec.times ?? 1);
+      if (!Array.isArray(spec.ids) || !Number.isInteger(times) || times < 0) {
+        return bad(res, 'lockRecords needs ids (an array of record ids) and times (a non-negative integer)');
+      }
+      for (const raw of spec.ids) {
+        const id = normalizeId(raw);
+        if (!id) return bad(res, `lockRecords: ${String(raw)} is not a record id`);
+        if (times === 0) delete s.lockedRecords[id];
+        else s.lockedRecords[id] = times;
+      }
     }
     if (b.requestLimitExceeded !== undefined) s.requestLimitExceeded = b.requestLimitExceeded === true;
     if (b.dailyApiLimit !== undefined) {

@@ -1,3 +1,5 @@
+import { normalizeId } from './ids';
+
 /** Fault switches set through the control endpoint. */
 export type FaultRoute = 'collections' | 'composite' | 'query' | 'sobject' | 'limits' | 'describe' | 'bulk2' | '*';
 
@@ -11,6 +13,8 @@ export interface FaultState {
   latencyMs: number;
   errorRates: ErrorRateFault[];
   lockRowRate: number;
+  /** Record ids (18 characters) whose next N writes answer UNABLE_TO_LOCK_ROW, whatever the rate. */
+  lockedRecords: Record<string, number>;
   requestLimitExceeded: boolean;
 }
 
@@ -19,7 +23,7 @@ export class Faults {
   private seed = 0x2f6b3a1d;
 
   static none(): FaultState {
-    return { latencyMs: 0, errorRates: [], lockRowRate: 0, requestLimitExceeded: false };
+    return { latencyMs: 0, errorRates: [], lockRowRate: 0, lockedRecords: {}, requestLimitExceeded: false };
   }
 
   reset(): void {
@@ -43,7 +47,15 @@ export class Faults {
     return undefined;
   }
 
-  lockRow(): boolean {
+  /** Whether this write of `id` (when the route knows it) meets a locked row: a targeted lock first, then the rate. */
+  lockRow(id?: string): boolean {
+    const key = id === undefined ? undefined : (normalizeId(id) ?? id);
+    const left = key === undefined ? 0 : (this.state.lockedRecords[key] ?? 0);
+    if (key !== undefined && left > 0) {
+      if (left === 1) delete this.state.lockedRecords[key];
+      else this.state.lockedRecords[key] = left - 1;
+      return true;
+    }
     return this.state.lockRowRate > 0 && this.random() < this.state.lockRowRate;
   }
 }

@@ -102,7 +102,7 @@ export function registerCollectionRoutes(api: Api): void {
     return obj;
   };
 
-  const lockFault = (id: string): RecordError | undefined => (org.faults.lockRow() ? lockError([id]) : undefined);
+  const lockFault = (id: string): RecordError | undefined => (org.faults.lockRow(id) ? lockError([id]) : undefined);
 
   api.add('POST', '/composite/sobjects', 'collections', (req) => {
     const { allOrNone, records } = recordsOf(req);

@@ -21,7 +21,7 @@ function recordErrorsResponse(err: unknown): never {
 }
 
 function checkLock(api: Api, req: ApiRequest, id: string): void {
-  if (req.tx && api.org.faults.lockRow()) {
+  if (req.tx && api.org.faults.lockRow(id)) {
     const e = lockError([id]);
     throw new SfError(400, e.statusCode, e.message, e.fields);
   }

@@ -2,7 +2,7 @@ import type { AudienceConfig } from '../../../config/loop-config';
 import type { MirrorRecord, RecordObject } from '../../../domain/mirror-record';
 import type { Logger } from '../../../lib/logger';
 import type { CollectionsClient } from '../../../salesforce/writers/collections-client';
-import type { SaveOperation } from '../../../salesforce/writers/write-types';
+import type { RecordSaver, SaveOperation } from '../../../salesforce/writers/write-types';
 import { evaluateFilter } from '../filter';
 import { episodeKey, type ExitCause, type MembershipEvent } from './membership-event';
 import type { MembershipStore } from './membership-store';
@@ -83,7 +83,13 @@ export class MembershipService {
   async evaluate(
     audiences: AudienceConfig[],
     records: MirrorRecord[],
-    options: { removed?: boolean; cause?: ExitCause; handOff?: MembershipHandOff } = {},
+    options: {
+      removed?: boolean;
+      cause?: ExitCause;
+      handOff?: MembershipHandOff;
+      /** Saves all of the episodes in one batch (a large import's Bulk saver) instead of rounds of 1,000. */
+      saver?: RecordSaver;
+    } = {},
   ): Promise<MembershipResult> {
     const transitions: Transition[] = [];
     const now = this.now();
@@ -108,14 +114,20 @@ export class MembershipService {
       }
     }
     if (transitions.length === 0) return { events: [], failures: [] };
-    return this.apply(transitions, now.toISOString(), options.handOff);
+    return this.apply(transitions, now.toISOString(), options.handOff, options.saver);
   }
 
-  private async apply(transitions: Transition[], at: string, handOff?: MembershipHandOff): Promise<MembershipResult> {
+  private async apply(
+    transitions: Transition[],
+    at: string,
+    handOff?: MembershipHandOff,
+    saver?: RecordSaver,
+  ): Promise<MembershipResult> {
     const events: MembershipEvent[] = [];
     const failures: MembershipResult['failures'] = [];
-    for (let i = 0; i < transitions.length; i += TRANSITIONS_PER_CALL) {
-      const confirmed = await this.upsert(transitions.slice(i, i + TRANSITIONS_PER_CALL), at, failures);
+    const round = saver ? Math.max(1, transitions.length) : TRANSITIONS_PER_CALL;
+    for (let i = 0; i < transitions.length; i += round) {
+      const confirmed = await this.upsert(transitions.slice(i, i + round), at, failures, saver ?? this.client);
       const byAudience = new Map<string, { recordId: string; episode: number; active: boolean }[]>();
       const chunkEvents: MembershipEvent[] = [];
       for (const t of confirmed) {
@@ -142,7 +154,7 @@ export class MembershipService {
   }
 
   /**
-   * Upserts the episodes by Key__c through the Collections client (rows refused for a lock are sent again there,
+   * Upserts the episodes by Key__c through the Collections client or the given saver (rows refused for a lock are sent again there,
    * so a lock never leaves a record outside an audience it matches). Rows refused for good are recorded failures;
    * rows a whole failed request left unsaved throw, so the batch is retried and Redis stays untouched for them.
    */
@@ -150,8 +162,9 @@ export class MembershipService {
     transitions: Transition[],
     at: string,
     failures: MembershipResult['failures'],
+    saver: RecordSaver,
   ): Promise<Transition[]> {
-    const outcomes = await this.client.save(
+    const outcomes = await saver.save(
       UPSERT,
       transitions.map((t) => ({ object: 'Audience_Member__c', fields: this.row(t, at) })),
     );

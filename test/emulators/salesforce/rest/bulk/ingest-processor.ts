@@ -106,7 +106,7 @@ export class IngestProcessor {
   private applyRow(tx: Transaction, values: string[]): RowOutcome {
     const { job, obj, org } = this;
     const lock = (id: string): RowOutcome | undefined =>
-      org.faults.lockRow() ? { errors: [lockError([id])] } : undefined;
+      org.faults.lockRow(id) ? { errors: [lockError([id])] } : undefined;
     switch (job.operation) {
       case 'insert':
         return this.insert(tx, this.body(values));
@@ -189,7 +189,7 @@ export class IngestProcessor {
         ],
       };
     }
-    const locked = org.faults.lockRow() ? { errors: [lockError([matches[0] ?? obj.keyPrefix])] } : undefined;
+    const locked = org.faults.lockRow(matches[0]) ? { errors: [lockError([matches[0] ?? obj.keyPrefix])] } : undefined;
     if (matches.length === 1) {
       const id = matches[0]!;
       const row = org.store.table(obj).get(id)!;

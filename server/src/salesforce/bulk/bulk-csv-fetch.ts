@@ -1,0 +1,54 @@
+import type { Connection } from 'jsforce';
+import { UnavailableError } from '../../lib/errors';
+
+/**
+ * GETs a Bulk API 2.0 CSV resource (query results pages, ingest results) with the connection's token. jsforce's
+ * `request` would parse the CSV itself, so the text is fetched directly; a 401 (expired session) is answered by a
+ * jsforce call that renews the token (its refresh function), then one more try. `errorCode` names the failure.
+ */
+export async function fetchBulkCsv(conn: Connection, path: string, errorCode: string): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(`${conn.instanceUrl}${path}`, {
+      headers: { Authorization: `Bearer ${conn.accessToken ?? ''}`, Accept: 'text/csv' },
+    });
+    if (response.ok) return response;
+    const body = await response.text();
+    if (response.status === 401 && attempt === 1) {
+      await conn.request(`/services/data/v${conn.version}/limits`);
+      continue;
+    }
+    throw new UnavailableError(
+      errorCode,
+      `Bulk API 2.0 ${path.split('?')[0]} answered HTTP ${response.status}: ${body.slice(0, 300)}`,
+    );
+  }
+}
+
+/**
+ * PUTs an ingest job's CSV (`BULK:upload-job-data`): the bytes go as they are, with the connection's token and
+ * call options (jsforce's `request` would copy a large body several times over). A 401 renews the token once.
+ */
+export async function putBulkCsv(conn: Connection, path: string, csv: Buffer, callOptions: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(`${conn.instanceUrl}${path}`, {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${conn.accessToken ?? ''}`,
+        'Content-Type': 'text/csv',
+        'Sforce-Call-Options': callOptions,
+      },
+      // A view of the same bytes (no copy).
+      body: new Uint8Array(csv.buffer, csv.byteOffset, csv.byteLength) as Uint8Array<ArrayBuffer>,
+    });
+    const body = await response.text();
+    if (response.ok) return;
+    if (response.status === 401 && attempt === 1) {
+      await conn.request(`/services/data/v${conn.version}/limits`);
+      continue;
+    }
+    throw new UnavailableError(
+      'SALESFORCE_BULK_INGEST_FAILED',
+      `Bulk API 2.0 upload to ${path} answered HTTP ${response.status}: ${body.slice(0, 300)}`,
+    );
+  }
+}
