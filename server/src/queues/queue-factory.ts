@@ -1,5 +1,5 @@
 import { Queue, QueueEvents, Worker, type DefaultJobOptions, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient as Redis } from '../state/redis';
 import { ConfigError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { QueueName } from './queue-names';
@@ -87,9 +87,9 @@ export function createQueueFactory(options: QueueFactoryOptions): QueueFactory {
       settings: WorkerSettings & { wrap?: boolean } = {},
     ): Worker<Data, Result> {
       const { wrap = true, ...workerOptions } = settings;
-      // A dedicated connection per worker, so its commands never queue behind the shared one; BullMQ duplicates it
-      // once more for the blocking fetch. `maxRetriesPerRequest: null` is what BullMQ requires of worker connections.
-      const own = connection.duplicate({ maxRetriesPerRequest: null, connectionName: `${prefix}-worker-${name}` });
+      // A dedicated connection per worker (a cluster connection when the shared one is), so its commands never queue
+      // behind the shared one; BullMQ duplicates it once more for the blocking fetch.
+      const own = duplicateRedis(connection, { name: `${prefix}-worker-${name}` });
       own.on('error', (error: Error) => logger.warn({ err: error, queue: name }, 'worker connection error'));
       ownConnections.push(own);
       // The processor only runs after the constructor returns, so the worker is defined whenever it is read.

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import type { AudienceCommand } from '../commands/audience-command';
 import { CommandRefusals } from '../commands/command-refusals';
 import { createCommandRouter } from '../commands/command-router';

@@ -5,7 +5,7 @@
  * `Audience_Run__c` of type Prospect_Search. A garbage answer is recorded and ends the run without a charge; the
  * monthly ceiling pauses the run with the reason on the run and the source.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import type { Logger } from '../../lib/logger';
 import type { OrgClient } from '../../salesforce/org-client';
 import { accountsByWebsiteQuery } from '../../salesforce/selectors/prospect-selectors';
