@@ -63,6 +63,7 @@ export interface ClusterNodeInfo {
 export class LocalCluster {
   private readonly children = new Map<number, ChildProcess>();
   private readonly exitHook = () => this.killAll();
+  private watchdog: ChildProcess | undefined;
 
   private constructor(
     readonly ports: number[],
@@ -71,10 +72,16 @@ export class LocalCluster {
 
   /** Starts the six nodes and joins them; resolves once every node reports `cluster_state:ok`. */
   static async start(): Promise<LocalCluster> {
+    for (const binary of ['redis-server', 'redis-cli']) {
+      await run(binary, ['--version']).catch(() => {
+        throw new Error(`${binary} is not installed (Debian: apt-get install redis-server redis-tools; .ci/run does it)`);
+      });
+    }
     const cluster = new LocalCluster(await clusterPorts(6), mkdtempSync(join(tmpdir(), 'al-cluster-')));
     process.once('exit', cluster.exitHook);
     try {
       for (const port of cluster.ports) cluster.spawnNode(port);
+      cluster.startWatchdog();
       for (const port of cluster.ports) {
         await waitUntil(`redis-server on ${port}`, 20_000, async () => (await cluster.cli(port, 'ping')) === 'PONG');
       }
@@ -127,7 +134,22 @@ export class LocalCluster {
       ],
       { stdio: 'ignore' },
     );
+    // A node that cannot start shows up as a port that never answers (waitUntil names it); no unhandled 'error'.
+    child.on('error', () => undefined);
     this.children.set(port, child);
+  }
+
+  /**
+   * A test runner may end this process with a signal (a timeout), when no 'exit' hook runs: a detached shell waits
+   * for this process to end and then kills the nodes it started (by their pids) and removes their directory.
+   */
+  private startWatchdog(): void {
+    const pids = [...this.children.values()].map((child) => child.pid).filter((pid) => pid !== undefined);
+    const script =
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ` +
+      `kill -9 ${pids.join(' ')} 2>/dev/null; rm -rf '${this.dir}'`;
+    this.watchdog = spawn('sh', ['-c', script], { stdio: 'ignore', detached: true });
+    this.watchdog.unref();
   }
 
   async cli(port: number, ...args: string[]): Promise<string> {
@@ -239,6 +261,7 @@ export class LocalCluster {
       .map((child) => new Promise((resolve) => child.once('exit', resolve)));
     this.killAll();
     await Promise.all(exits);
+    this.watchdog?.kill('SIGKILL');
     process.removeListener('exit', this.exitHook);
     rmSync(this.dir, { recursive: true, force: true });
   }
