@@ -58,7 +58,9 @@ describe('Redis Cluster: the loop survives the failover of its master', { timeou
         },
       ],
       streaming: { retentionMs: 30 * 60_000 },
-      records: { Contact: Array.from({ length: COUNT }, (_, i) => ({ LastName: `Person ${i}`, Title: title(i).title })) },
+      records: {
+        Contact: Array.from({ length: COUNT }, (_, i) => ({ LastName: `Person ${i}`, Title: title(i).title })),
+      },
       start: false,
     });
     ids = h.records.Contact!;

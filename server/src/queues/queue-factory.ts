@@ -3,6 +3,7 @@ import { duplicateRedis, type RedisClient as Redis } from '../state/redis';
 import { ConfigError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { QueueName } from './queue-names';
+import { boundClose } from './bounded-close';
 import { wrapProcessor } from './worker-errors';
 
 /** Retries with exponential backoff (1 s, 2 s, 4 s, …); finished jobs are trimmed so Redis (noeviction) never fills. */
@@ -93,12 +94,28 @@ export function createQueueFactory(options: QueueFactoryOptions): QueueFactory {
       own.on('error', (error: Error) => logger.warn({ err: error, queue: name }, 'worker connection error'));
       ownConnections.push(own);
       // The processor only runs after the constructor returns, so the worker is defined whenever it is read.
-      const run = wrap ? wrapProcessor(processor, logger.child({ queue: name }), () => worker) : processor;
-      const worker: Worker<Data, Result> = new Worker<Data, Result>(name, run, {
-        ...workerOptions,
-        connection: own,
-        prefix,
-      });
+      const wrapped = wrap ? wrapProcessor(processor, logger.child({ queue: name }), () => worker) : processor;
+      let active = 0;
+      const run: Processor<Data, Result> = async (...args) => {
+        active += 1;
+        try {
+          return await wrapped(...args);
+        } finally {
+          active -= 1;
+        }
+      };
+      const worker: Worker<Data, Result> = boundClose(
+        new Worker<Data, Result>(name, run, { ...workerOptions, connection: own, prefix }),
+        {
+          active: () => active,
+          drop: () => {
+            worker.cancelAllJobs('close abandoned');
+            own.disconnect();
+            void worker.disconnect().catch(() => undefined);
+          },
+          logger: logger.child({ queue: name }),
+        },
+      );
       logErrors(worker, { queue: name, worker: worker.id });
       worker.on('failed', (job, error) => {
         logger.warn({ queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job failed');

@@ -32,7 +32,9 @@ describe('loadEnv', () => {
 
   it('when REDIS_CLUSTER_NODES lists host:port pairs, then they become the cluster seeds; unset means one Redis', () => {
     expect(loadEnv({}).REDIS_CLUSTER_NODES).toBeUndefined();
-    expect(loadEnv({ REDIS_CLUSTER_NODES: ' 10.0.0.5:7000, redis-b.internal:7001,[::1]:7002 ' }).REDIS_CLUSTER_NODES).toEqual([
+    expect(
+      loadEnv({ REDIS_CLUSTER_NODES: ' 10.0.0.5:7000, redis-b.internal:7001,[::1]:7002 ' }).REDIS_CLUSTER_NODES,
+    ).toEqual([
       { host: '10.0.0.5', port: 7000 },
       { host: 'redis-b.internal', port: 7001 },
       { host: '::1', port: 7002 },

@@ -74,7 +74,9 @@ export class LocalCluster {
   static async start(): Promise<LocalCluster> {
     for (const binary of ['redis-server', 'redis-cli']) {
       await run(binary, ['--version']).catch(() => {
-        throw new Error(`${binary} is not installed (Debian: apt-get install redis-server redis-tools; .ci/run does it)`);
+        throw new Error(
+          `${binary} is not installed (Debian: apt-get install redis-server redis-tools; .ci/run does it)`,
+        );
       });
     }
     const cluster = new LocalCluster(await clusterPorts(6), mkdtempSync(join(tmpdir(), 'al-cluster-')));
@@ -87,7 +89,14 @@ export class LocalCluster {
       }
       await run(
         'redis-cli',
-        ['--cluster', 'create', ...cluster.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'],
+        [
+          '--cluster',
+          'create',
+          ...cluster.ports.map((p) => `127.0.0.1:${p}`),
+          '--cluster-replicas',
+          '1',
+          '--cluster-yes',
+        ],
         { timeout: 60_000 },
       );
       await cluster.waitHealthy();
