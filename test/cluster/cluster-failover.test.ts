@@ -151,7 +151,86 @@ describe('Redis Cluster: the loop survives the failover of its master', { timeou
     expect(problems).toEqual([]);
   });
 
+  it('recovers the state a master acknowledged but never replicated (a replica that lagged behind)', async () => {
+    // The killed node comes back as the replica of the promoted master: the slot is redundant again.
+    await cluster.restart(killedPort);
+    await h.settle();
+    const master = await cluster.masterPortOf(h.prefix);
+    const replica = await cluster.replicaOf(master);
+    const loop = h.loop;
+    const failoversBefore = loop.failoverWatch.failovers;
+    const replayKey = `${h.prefix}:replay:/data/Audience_Loop__chn`;
+    const touched = ids.slice(0, 60);
+
+    // The replica is cut off (stopped, its link dropped): what the master acknowledges now exists on the master only,
+    // as with a replica that lags behind when its master dies.
+    await cluster.detachReplica(master, replica);
+    let resumed = false;
+    try {
+      await h.updateRecords(
+        'Contact',
+        touched.map((id) => ({ Id: id, Title: titleAt(ids.indexOf(id), 3).title })),
+        h.repConn(),
+      );
+      await waitFor(
+        async () => {
+          const rows = await h.byId<ContactRow>('Contact', ['Seniority__c'], touched);
+          return touched.every((id) => rows.get(id)?.Seniority__c === titleAt(ids.indexOf(id), 3).seniority);
+        },
+        120_000,
+        'round 3 written back while the replica is stopped',
+      );
+      await h.settle();
+      const acknowledged = await cluster.readOn(master, replayKey);
+      await cluster.kill(master);
+      cluster.resume(replica);
+      resumed = true;
+      // Proof of the loss: the replica that is about to take over does not have the replay id the master stored.
+      const onReplica = await cluster.readOn(replica, replayKey);
+      expect(Number(onReplica)).toBeLessThan(Number(acknowledged));
+    } finally {
+      if (!resumed) cluster.resume(replica);
+    }
+
+    expect(await cluster.waitFailover(master, h.prefix)).toBe(replica);
+    await waitFor(() => loop.failoverWatch.failovers > failoversBefore, 120_000, 'the second failover to be noticed');
+    // The mirror (the loop's picture of each record, which audiences are evaluated on) has every round-3 title again.
+    await waitFor(
+      async () => {
+        const mirrored = await loop.mirror.getMany('Contact', touched);
+        const stale = touched.filter((id) => mirrored.get(id)?.fields.Title !== titleAt(ids.indexOf(id), 3).title);
+        return stale.length === 0 ? true : (false as const);
+      },
+      120_000,
+      'the mirror to hold every round-3 title after the failover',
+    );
+    await h.settle();
+    const rows = await h.byId<ContactRow>('Contact', ['Seniority__c'], touched);
+    for (const id of touched) expect(rows.get(id)?.Seniority__c).toBe(titleAt(ids.indexOf(id), 3).seniority);
+    // No episode twice after the rollback either: every key once, at most one active per record.
+    const episodes = await h.query<EpisodeRow>(
+      `SELECT Id, Key__c, Record_Id__c, Is_Active__c, Exited_At__c FROM Audience_Member__c WHERE Audience__c = '${audienceId}'`,
+    );
+    expect(new Set(episodes.map((e) => e.Key__c)).size).toBe(episodes.length);
+    const activeByRecord = new Map<string, number>();
+    for (const e of episodes)
+      if (e.Is_Active__c) activeByRecord.set(e.Record_Id__c, (activeByRecord.get(e.Record_Id__c) ?? 0) + 1);
+    expect([...activeByRecord.values()].filter((n) => n > 1)).toEqual([]);
+    const expectedMembers = new Set(
+      ids.filter((id, i) => SENIOR.includes((touched.includes(id) ? titleAt(i, 3) : titleAt(i, 2)).seniority)),
+    );
+    await waitFor(
+      async () => {
+        const m = await h.activeMembers(audienceId);
+        return m.size === expectedMembers.size && [...expectedMembers].every((id) => m.has(id));
+      },
+      120_000,
+      'the audience to follow round 3',
+    );
+  });
+
   it('keeps every key the loop wrote in the slot of its hash-tagged prefix', async () => {
+    await cluster.waitHealthy(120_000, false);
     const redis = h.redis;
     const slot = Number(await redis.cluster('KEYSLOT', h.prefix));
     const outside: string[] = [];

@@ -132,6 +132,10 @@ export class LocalCluster {
         join(dir, 'nodes.conf'),
         '--cluster-node-timeout',
         String(NODE_TIMEOUT_MS),
+        // A replica cut off from its master for a while may still take over (the test makes one lag on purpose;
+        // on a busy machine that can last longer than the default validity of 10 node timeouts).
+        '--cluster-replica-validity-factor',
+        '0',
         '--save',
         '',
         '--appendonly',
@@ -236,6 +240,52 @@ export class LocalCluster {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /**
+   * Cuts a replica off its master until `resume`: the replica is stopped (SIGSTOP) and the master drops its link
+   * (CLIENT KILL TYPE replica), so nothing the master acknowledges from now on reaches it (a stopped replica alone
+   * would still find the master's writes in its socket buffer when it wakes up).
+   */
+  async detachReplica(masterPort: number, replicaPort: number): Promise<void> {
+    this.children.get(replicaPort)?.kill('SIGSTOP');
+    await this.cli(masterPort, 'client', 'kill', 'type', 'replica');
+  }
+
+  resume(port: number): void {
+    this.children.get(port)?.kill('SIGCONT');
+  }
+
+  /** Starts a killed node again from its own nodes.conf: it rejoins as a replica of whoever took its slots. */
+  async restart(port: number): Promise<void> {
+    await this.kill(port);
+    this.spawnNode(port);
+    // The watchdog knows the old pid: start one that knows the new one.
+    this.watchdog?.kill('SIGKILL');
+    this.startWatchdog();
+    await waitUntil(`redis-server on ${port} again`, 20_000, async () => (await this.cli(port, 'ping')) === 'PONG');
+    await this.waitHealthy();
+  }
+
+  /** The port of the replica of the master on `masterPort`. */
+  async replicaOf(masterPort: number): Promise<number> {
+    const nodes = await this.nodes();
+    const master = nodes.find((n) => n.port === masterPort);
+    const replica = nodes.find((n) => n.role === 'slave' && n.masterId === master?.id && !n.failed);
+    if (!replica) throw new Error(`the master on ${masterPort} has no replica`);
+    return replica.port;
+  }
+
+  /** GET of `key` on one node as it holds it (READONLY: a replica answers for itself instead of redirecting). */
+  async readOn(port: number, key: string): Promise<string | null> {
+    const node = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await node.connect();
+      await node.call('READONLY');
+      return await node.get(key);
+    } finally {
+      node.disconnect();
+    }
   }
 
   /** Waits until a replica of the killed master `port` has taken over its slots. */
