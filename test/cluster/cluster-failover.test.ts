@@ -113,10 +113,10 @@ describe('Redis Cluster: the loop survives the failover of its master', { timeou
     promotedPort = await cluster.waitFailover(killedPort, h.prefix);
     expect(promotedPort).not.toBe(killedPort);
 
-    // The loop noticed the new master and reconciled after it.
-    await waitFor(() => loop.failoverWatch.failovers >= 1, 120_000, 'the failover to be noticed');
     // Every edit of the last round is written back (nothing acknowledged and then lost stays lost).
     await waitFor(() => allWritten(2), 240_000, 'every edit of round 2 to be written back');
+    // The loop noticed the new master and reconciled after it.
+    await waitFor(() => loop.failoverWatch.failovers >= 1, 120_000, 'the failover to be noticed');
     await h.settle();
 
     const expectedMembers = new Set(ids.filter((_, i) => SENIOR.includes(titleAt(i, 2).seniority)));
@@ -193,7 +193,6 @@ describe('Redis Cluster: the loop survives the failover of its master', { timeou
     }
 
     expect(await cluster.waitFailover(master, h.prefix)).toBe(replica);
-    await waitFor(() => loop.failoverWatch.failovers > failoversBefore, 120_000, 'the second failover to be noticed');
     // The mirror (the loop's picture of each record, which audiences are evaluated on) has every round-3 title again.
     await waitFor(
       async () => {
@@ -204,6 +203,7 @@ describe('Redis Cluster: the loop survives the failover of its master', { timeou
       120_000,
       'the mirror to hold every round-3 title after the failover',
     );
+    await waitFor(() => loop.failoverWatch.failovers > failoversBefore, 30_000, 'the second failover to be noticed');
     await h.settle();
     const rows = await h.byId<ContactRow>('Contact', ['Seniority__c'], touched);
     for (const id of touched) expect(rows.get(id)?.Seniority__c).toBe(titleAt(ids.indexOf(id), 3).seniority);
