@@ -53,9 +53,10 @@ async function main(): Promise<number> {
   const org = await connectOrg(credentials).catch((error: unknown) =>
     fail(EXIT_CANNOT_RUN, `could not log in to Salesforce: ${(error as Error).message}`),
   );
-  const redis = await connectRedis(env.REDIS_URL, { name: 'audience-loop-enrich' }).catch((error: unknown) =>
-    fail(EXIT_CANNOT_RUN, (error as Error).message),
-  );
+  const redis = await connectRedis(
+    { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
+    { name: 'audience-loop-enrich' },
+  ).catch((error: unknown) => fail(EXIT_CANNOT_RUN, (error as Error).message));
   // The same graph as the service: entries this run causes reach the `membership` queue like the loop's own.
   const loop = composeLoop({ org, redis, logger }, { ...loopSettingsFromEnv(env), writerMaxWaitMs: 50 });
   const runner = loop.enrichment;

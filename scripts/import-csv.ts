@@ -8,7 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../server/src/state/redis';
 import { loadEnv, salesforceMode } from '../server/src/env/env';
 import { asAppError } from '../server/src/lib/errors';
 import { createLogger } from '../server/src/lib/logger';
@@ -92,7 +92,10 @@ async function main(): Promise<number> {
   }
   let redis: Redis;
   try {
-    redis = await connectRedis(env.REDIS_URL, { name: 'audience-loop-import-csv' });
+    redis = await connectRedis(
+      { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
+      { name: 'audience-loop-import-csv' },
+    );
   } catch (error) {
     fail(EXIT_CANNOT_RUN, `${(error as Error).message} (the write ledger lives in Redis)`);
   }

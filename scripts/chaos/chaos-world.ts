@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Connection } from 'jsforce';
 import { connectionAs, createBenchConfig } from '../bench/bench-config';
 import { startEmulatorProcess, type EmulatorProcess } from '../bench/emulator-process';
 import { RedisPrefix } from '../bench/redis-prefix';
+import { createRedis, type ClusterNode } from '../../server/src/state/redis';
 import { ServerProcess } from '../bench/server-process';
 import { ChaosActions } from './chaos-actions';
 import type { EffectTally } from './effect-tally';
@@ -32,14 +32,22 @@ export class ChaosWorld {
     readonly cwd: string,
     private readonly echo: boolean,
     readonly actions: ChaosActions,
+    /** The seeds of the scenario's own Redis Cluster, when it has one (the server gets REDIS_CLUSTER_NODES). */
+    readonly clusterNodes?: ClusterNode[],
   ) {}
 
-  static async create(input: { contacts: number; redisUrl: string; cwd: string; echo?: boolean }): Promise<ChaosWorld> {
+  static async create(input: {
+    contacts: number;
+    redisUrl: string;
+    cwd: string;
+    echo?: boolean;
+    clusterNodes?: ClusterNode[];
+  }): Promise<ChaosWorld> {
     const emulator = await startEmulatorProcess({ contacts: input.contacts, cwd: input.cwd });
     const admin = connectionAs(emulator.info, emulator.user('admin'));
     await createBenchConfig(admin);
     const actions = await ChaosActions.create(admin, emulator.user('rep').id);
-    const world = new ChaosWorld(emulator, input.redisUrl, input.cwd, input.echo ?? false, actions);
+    const world = new ChaosWorld(emulator, input.redisUrl, input.cwd, input.echo ?? false, actions, input.clusterNodes);
     const rows = await world.admin.query<{ Id: string; Email: string | null }>(
       'SELECT Id, Email FROM Contact ORDER BY Id',
       {
@@ -68,7 +76,7 @@ export class ChaosWorld {
    */
   async actionEffects(timeoutMs = 3 * 60_000): Promise<EffectTally> {
     const deadline = Date.now() + timeoutMs;
-    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const connection = createRedis({ url: this.redisUrl, clusterNodes: this.clusterNodes });
     const membership = new Queue('membership', { connection, prefix: this.prefix });
     try {
       for (;;) {
@@ -117,7 +125,13 @@ export class ChaosWorld {
       emulator: this.emulator.info,
       redisUrl: this.redisUrl,
       prefix: this.prefix,
-      env: { BULK_QUERY_THRESHOLD: '1000000000', ...this.actions.serverEnv() },
+      env: {
+        BULK_QUERY_THRESHOLD: '1000000000',
+        ...this.actions.serverEnv(),
+        ...(this.clusterNodes
+          ? { REDIS_CLUSTER_NODES: this.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',') }
+          : {}),
+      },
       echo: this.echo,
     });
     return this.server;
@@ -207,6 +221,8 @@ export class ChaosWorld {
     await this.server?.stop().catch(() => undefined);
     await this.emulator.stop().catch(() => undefined);
     await this.actions.stop();
+    // A cluster of the scenario's own goes away whole; only a shared Redis has this prefix to clear.
+    if (this.clusterNodes) return;
     const redis = new RedisPrefix(this.redisUrl, this.prefix);
     await redis
       .clear()

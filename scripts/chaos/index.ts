@@ -11,6 +11,8 @@ import { killNine } from './kill-nine';
 import { longDowntime } from './long-downtime';
 import type { EffectTally } from './effect-tally';
 import { compareStates, type OrgState } from './org-state';
+import { LocalCluster } from '../../test/cluster/support/local-cluster';
+import { clusterFailover } from './cluster-failover';
 import { OwnRedis } from './own-redis';
 import { poison } from './poison';
 import type { Scenario, ScenarioOutcome } from './scenario';
@@ -33,19 +35,39 @@ interface ScenarioResult {
 
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const own = scenario.ownRedis ? await OwnRedis.start() : undefined;
-  const world = await ChaosWorld.create({ contacts, redisUrl: own?.url ?? sharedRedis, cwd, echo });
+  const cluster = scenario.ownCluster ? await LocalCluster.start() : undefined;
+  let world: ChaosWorld;
+  try {
+    world = await ChaosWorld.create({
+      contacts,
+      redisUrl: own?.url ?? sharedRedis,
+      cwd,
+      echo,
+      clusterNodes: cluster?.seeds,
+    });
+  } catch (error) {
+    await cluster?.stop();
+    await own?.destroy();
+    throw error;
+  }
   const notes: string[] = [];
   try {
-    await scenario.run(world, notes, async (downMs) => {
-      if (!own) throw new Error('this scenario has no Redis of its own to restart');
-      await own.restart(downMs);
-    });
+    await scenario.run(
+      world,
+      notes,
+      async (downMs) => {
+        if (!own) throw new Error('this scenario has no Redis of its own to restart');
+        await own.restart(downMs);
+      },
+      cluster,
+    );
     await world.settle();
     const effects = await world.actionEffects();
     return { state: await world.state(), effects, world, notes };
   } finally {
     await world.destroy();
     await own?.destroy();
+    await cluster?.stop();
   }
 }
 
@@ -54,7 +76,7 @@ async function main(): Promise<number> {
   log(`reference: ${cleanRun.name}, ${contacts} contacts`);
   const reference = await runScenario(cleanRun);
   log(`  ${reference.state.enriched} records written, ${reference.world.changesMade} changes made`);
-  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime, poison].filter(
+  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime, poison, clusterFailover].filter(
     (s) => typeof only !== 'string' || s.name.includes(only),
   );
   // The reference is judged on its effects too: it is the one run whose counts must hold with nothing going wrong.

@@ -1,3 +1,4 @@
+import type { LocalCluster } from '../../test/cluster/support/local-cluster';
 import type { ChaosWorld } from './chaos-world';
 
 export interface ScenarioOutcome {
@@ -19,5 +20,12 @@ export interface Scenario {
   name: string;
   /** Uses a Redis of its own (the scenario restarts it). */
   ownRedis?: boolean;
-  run(world: ChaosWorld, notes: string[], restartRedis: (downMs: number) => Promise<void>): Promise<void>;
+  /** Uses a Redis Cluster of its own, 3 masters + 3 replicas (the scenario kills masters). */
+  ownCluster?: boolean;
+  run(
+    world: ChaosWorld,
+    notes: string[],
+    restartRedis: (downMs: number) => Promise<void>,
+    cluster: LocalCluster | undefined,
+  ): Promise<void>;
 }

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
-import type { Redis } from 'ioredis';
 import { loadEnv, salesforceMode, type Env } from './env/env';
 import { listenHost } from './env/listen-host';
 import { secretSettings } from './env/secret-settings';
 import { createApp } from './app';
 import { createLogger, type Logger } from './lib/logger';
 import { AppError, asAppError } from './lib/errors';
-import { connectRedis, pingRedis } from './state/redis';
+import { connectRedis, pingRedis, type RedisClient as Redis } from './state/redis';
 import { connectOrg, credentialsFromEnv } from './salesforce/auth/connection-factory';
 import { composeLoop, type Loop } from './runtime/compose';
 import { actionTargetsFromEnv } from './runtime/action-targets';
@@ -57,7 +56,7 @@ function parseEnvOrExit(): Env {
 
 async function connectRedisOrExit(env: Env, logger: Logger): Promise<Redis> {
   try {
-    return await connectRedis(env.REDIS_URL, { name: 'audience-loop' });
+    return await connectRedis({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES }, { name: 'audience-loop' });
   } catch (error) {
     const appError = asAppError(error);
     logger.fatal({ code: appError.code }, appError.message);

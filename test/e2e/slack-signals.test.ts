@@ -9,12 +9,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app';
 import { slackEventsRoute, type SlackEventsState } from '../../server/src/http/slack-events-route';
 import { CollectionsClient } from '../../server/src/salesforce/writers/collections-client';
 import { OrgClient } from '../../server/src/salesforce/org-client';
+import { duplicateRedis, type RedisClient } from '../../server/src/state/redis';
 import { attachSlackStep, type SlackStep } from '../../server/src/slack/slack-step';
 import {
   SLACK_FAKE_CHANNELS,
@@ -38,7 +38,7 @@ describe('e2e: Slack signals', () => {
   let step: SlackStep | undefined;
   let server: Server;
   let events: QueueEvents;
-  let eventsConnection: Redis | undefined;
+  let eventsConnection: RedisClient | undefined;
   let clicks: SlackInteractivity;
   let state: SlackEventsState = { state: 'starting' };
   let eventsUrl: string;
@@ -110,7 +110,7 @@ describe('e2e: Slack signals', () => {
     await once(server, 'listening');
     eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
     clicks = slack.interactivity(eventsUrl, SIGNING_SECRET);
-    eventsConnection = h.redis.duplicate();
+    eventsConnection = duplicateRedis(h.redis);
     events = new QueueEvents('signals', { connection: eventsConnection, prefix: h.prefix });
     await events.waitUntilReady();
   }, 180_000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import type { KeySpace } from '../state/key-space';
 
 const HOUR_MS = 3_600_000;

@@ -28,6 +28,25 @@ const redisUrl = z.preprocess(
     }, 'must look like redis://host:port or redis://host:port/<db index>'),
 );
 
+/** `host:port,host:port` (IPv6 hosts in brackets) → the seed nodes of a Redis Cluster. */
+const clusterNodes = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'each node must be host:port, e.g. 10.0.0.5:7000')
+          .transform((entry) => {
+            const at = entry.lastIndexOf(':');
+            return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(entry.slice(at + 1)) };
+          })
+          .refine((node) => node.port >= 1 && node.port <= 65535, 'the port must be 1-65535'),
+      )
+      .min(1),
+  );
+
 /** Every environment variable the server reads. `.env.example` lists each one with a safe example. */
 export const envSchema = z
   .object({
@@ -46,6 +65,8 @@ export const envSchema = z
     /** Interface the HTTP server listens on; unset: 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise (`listenHost`). */
     HOST: z.preprocess(blankAsMissing, hostSetting.optional()),
     REDIS_URL: redisUrl,
+    /** Seed nodes of a Redis Cluster (`host:port,host:port`): when set, every component uses the cluster. */
+    REDIS_CLUSTER_NODES: z.preprocess(blankAsMissing, clusterNodes.optional()),
     REDIS_PREFIX: z.preprocess(
       blankAsMissing,
       z

@@ -7,6 +7,7 @@ export type { Env } from './env-schema';
 /** What to do about a bad variable, by name, for the few whose fix is not obvious from the message. */
 const FIX_HINTS: Record<string, string> = {
   REDIS_URL: 'e.g. REDIS_URL=redis://127.0.0.1:6379 or redis://127.0.0.1:6379/2 for database 2',
+  REDIS_CLUSTER_NODES: 'e.g. REDIS_CLUSTER_NODES=10.0.0.5:7000,10.0.0.6:7000 (any reachable nodes of the cluster)',
   REDIS_PREFIX: 'e.g. REDIS_PREFIX={al}; the braces keep every key in one Redis Cluster slot',
   ADMIN_TOKEN: 'generate one with: openssl rand -hex 24',
   ROLE: 'e.g. ROLE=all, or ROLE=api,worker; a deployment runs each role somewhere (docs/deploy.md)',

@@ -1,8 +1,9 @@
 import { Queue, QueueEvents, Worker, type DefaultJobOptions, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient as Redis } from '../state/redis';
 import { ConfigError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { QueueName } from './queue-names';
+import { boundClose } from './bounded-close';
 import { wrapProcessor } from './worker-errors';
 
 /** Retries with exponential backoff (1 s, 2 s, 4 s, …); finished jobs are trimmed so Redis (noeviction) never fills. */
@@ -87,18 +88,34 @@ export function createQueueFactory(options: QueueFactoryOptions): QueueFactory {
       settings: WorkerSettings & { wrap?: boolean } = {},
     ): Worker<Data, Result> {
       const { wrap = true, ...workerOptions } = settings;
-      // A dedicated connection per worker, so its commands never queue behind the shared one; BullMQ duplicates it
-      // once more for the blocking fetch. `maxRetriesPerRequest: null` is what BullMQ requires of worker connections.
-      const own = connection.duplicate({ maxRetriesPerRequest: null, connectionName: `${prefix}-worker-${name}` });
+      // A dedicated connection per worker (a cluster connection when the shared one is), so its commands never queue
+      // behind the shared one; BullMQ duplicates it once more for the blocking fetch.
+      const own = duplicateRedis(connection, { name: `${prefix}-worker-${name}` });
       own.on('error', (error: Error) => logger.warn({ err: error, queue: name }, 'worker connection error'));
       ownConnections.push(own);
       // The processor only runs after the constructor returns, so the worker is defined whenever it is read.
-      const run = wrap ? wrapProcessor(processor, logger.child({ queue: name }), () => worker) : processor;
-      const worker: Worker<Data, Result> = new Worker<Data, Result>(name, run, {
-        ...workerOptions,
-        connection: own,
-        prefix,
-      });
+      const wrapped = wrap ? wrapProcessor(processor, logger.child({ queue: name }), () => worker) : processor;
+      let active = 0;
+      const run: Processor<Data, Result> = async (...args) => {
+        active += 1;
+        try {
+          return await wrapped(...args);
+        } finally {
+          active -= 1;
+        }
+      };
+      const worker: Worker<Data, Result> = boundClose(
+        new Worker<Data, Result>(name, run, { ...workerOptions, connection: own, prefix }),
+        {
+          active: () => active,
+          drop: () => {
+            worker.cancelAllJobs('close abandoned');
+            own.disconnect();
+            void worker.disconnect().catch(() => undefined);
+          },
+          logger: logger.child({ queue: name }),
+        },
+      );
       logErrors(worker, { queue: name, worker: worker.id });
       worker.on('failed', (job, error) => {
         logger.warn({ queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job failed');

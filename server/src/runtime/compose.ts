@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import type { AudienceCommand } from '../commands/audience-command';
 import { CommandRefusals } from '../commands/command-refusals';
 import { createCommandRouter } from '../commands/command-router';
@@ -31,6 +31,7 @@ import { drainIntake } from '../pipeline/import/intake/drain-intake';
 import { IntakeBuffer } from '../pipeline/import/intake/intake-buffer';
 import { IntakeDrainer } from '../pipeline/import/intake/intake-drainer';
 import { ObjectReconciler } from '../pipeline/import/intake/object-reconciler';
+import { FailoverWatch } from '../state/failover-watch';
 import { processIntakeBatch } from '../pipeline/import/intake/process-intake-batch';
 import { RecordRereader } from '../pipeline/import/intake/record-rereader';
 import { SourceChangeApplier } from '../pipeline/import/source-change-applier';
@@ -129,6 +130,8 @@ export interface LoopSettings {
   poison?: { maxAttempts?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** How often dead letters are retried by themselves (ms; default 10 minutes). */
   deadLetterSweepMs?: number;
+  /** On a Redis Cluster, how often the master of our slot is read to notice a failover (ms; default 2 s). */
+  failoverPollMs?: number;
   /** Actions: targets beyond the native ones (built from the environment by the caller), test seams. */
   actions?: {
     targets?: ActionTarget[];
@@ -192,6 +195,8 @@ export interface Loop {
   readonly drainer: IntakeDrainer;
   readonly rereader: RecordRereader;
   readonly reconciler: ObjectReconciler;
+  /** On a Redis Cluster: reconciles after the master of our slot changed (acknowledged writes may be lost). */
+  readonly failoverWatch: FailoverWatch;
   readonly intake: ChangeIntake;
   /** Change events the stream gave up on (poison, or entries that are not record ids). */
   readonly deadLetters: DeadLetters;
@@ -520,6 +525,13 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     logger: logger.child({ component: 'cdc' }),
   });
   const commands = new CommandSubscriber(org, handleCommand, logger.child({ component: 'commands' }));
+  const failoverWatch = new FailoverWatch({
+    redis,
+    key: keys.replayId(CDC_CHANNEL),
+    logger: logger.child({ component: 'failover-watch' }),
+    onFailover: () => reconciler.reconcileAll(),
+    pollMs: settings.failoverPollMs,
+  });
   const actions = new ActionStep({
     queues,
     config,
@@ -629,6 +641,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     drainer,
     rereader,
     reconciler,
+    failoverWatch,
     intake,
     deadLetters,
     replayStore,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import type { Logger } from '../lib/logger';
 import type { KeySpace } from '../state/key-space';
 

@@ -32,6 +32,7 @@ export class LoopRuntime {
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
     const resumable = (await loop.replayStore.get()) !== undefined;
     await loop.subscriber.start();
+    loop.failoverWatch.start();
     loop.commands.start();
     loop.memberCounts.start();
     loop.deadLetters.start();
@@ -49,6 +50,7 @@ export class LoopRuntime {
     const { loop } = this;
     clearInterval(this.pollTimer);
     await loop.deadLetters.stop();
+    await loop.failoverWatch.stop();
     loop.commands.stop();
     await loop.subscriber.stop();
     loop.importRunner.stop();

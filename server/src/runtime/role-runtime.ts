@@ -181,6 +181,8 @@ export class RoleRuntime {
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
     const resumable = (await loop.replayStore.get()) !== undefined;
     await loop.subscriber.start();
+    // The stream leader reconciles after a Redis Cluster failover (one process, like the stream itself).
+    loop.failoverWatch.start();
     loop.commands.start();
     const pollMs = this.options.configPollMs ?? loop.settings.configPollMs ?? 5 * 60_000;
     this.pollTimer = setInterval(() => void loop.reloader.request('safety poll'), pollMs);
@@ -197,6 +199,7 @@ export class RoleRuntime {
 
   private async unfollowStream(): Promise<void> {
     clearInterval(this.pollTimer);
+    await this.loop.failoverWatch.stop();
     this.loop.commands.stop();
     await this.loop.subscriber.stop();
   }

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import type { Logger } from '../lib/logger';
+import { deleteByPrefix } from '../state/scan-keys';
 import { connectOrg, type SalesforceCredentials } from '../salesforce/auth/connection-factory';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
 import {
@@ -27,17 +28,6 @@ export function sandboxPrefix(prefix: string): string {
   return `${prefix.slice(0, -1)}-sandbox}`;
 }
 
-async function clearPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let removed = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) removed += await redis.del(...keys);
-  } while (cursor !== '0');
-  return removed;
-}
-
 /**
  * Sandbox mode: the emulated org (loaded only here, by dynamic import), seeded with the demo data and the demo
  * configuration, and the integration user's client-credentials login, exactly as a real org would be reached.
@@ -55,7 +45,7 @@ export async function startSandbox(input: {
   const { startSalesforceEmulator } = await import('@audience-loop/salesforce-emulator');
   const emulator = await startSalesforceEmulator({ port: input.port, seed: input.seed });
   const prefix = sandboxPrefix(input.prefix);
-  const cleared = await clearPrefix(input.redis, prefix);
+  const cleared = await deleteByPrefix(input.redis, prefix);
   input.logger.info({ prefix, cleared }, 'sandbox state reset (the emulated org is new at every start)');
 
   const admin = emulator.users.find((u) => u.role === 'admin');

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import { z } from 'zod';
 import { valueSchemaFor, type AttributeValue } from '../domain/attributes';
 import type { RecordObject } from '../domain/mirror-record';

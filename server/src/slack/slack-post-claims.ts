@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import { z } from 'zod';
 
 /** While one worker posts; long enough for a post and its rate-limit wait, short enough to recover from a crash. */

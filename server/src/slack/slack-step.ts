@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import type { Logger } from '../lib/logger';
 import type { ActionStep } from '../pipeline/action/action-step';
 import { ActionRateLimiter } from '../pipeline/action/targets/shared/action-rate-limiter';

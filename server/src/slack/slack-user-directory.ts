@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../state/redis';
 import { z } from 'zod';
 import type { SlackWebClient } from './slack-web-client';
 

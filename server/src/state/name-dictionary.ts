@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { KeySpace } from './key-space';
 
 // KEYS[1]: the dictionary hash. ARGV: names. Returns their ids, giving each unknown name the next free one (HLEN + 1)

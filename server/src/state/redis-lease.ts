@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Logger } from '../lib/logger';
 
 // Only the owner may extend or delete: a paused process that lost the lease cannot take it back by accident.

@@ -31,6 +31,20 @@ describe('loadEnv', () => {
     expect(salesforceMode(env)).toBe('sandbox');
   });
 
+  it('when REDIS_CLUSTER_NODES lists host:port pairs, then they become the cluster seeds; unset means one Redis', () => {
+    expect(loadEnv({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(
+      loadEnv({ REDIS_CLUSTER_NODES: ' 10.0.0.5:7000, redis-b.internal:7001,[::1]:7002 ' }).REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: '10.0.0.5', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(() => loadEnv({ REDIS_CLUSTER_NODES: '10.0.0.5' })).toThrowError(/REDIS_CLUSTER_NODES: .*host:port/);
+    expect(() => loadEnv({ REDIS_CLUSTER_NODES: 'a:7000,,b:7001' })).toThrowError(/REDIS_CLUSTER_NODES/);
+    expect(() => loadEnv({ REDIS_CLUSTER_NODES: 'a:70000' })).toThrowError(/REDIS_CLUSTER_NODES: .*1-65535/);
+  });
+
   it('when a variable is an empty string, then it counts as missing', () => {
     const env = loadEnv({ PORT: '', REDIS_URL: '  ', SALESFORCE_CLIENT_ID: '' });
     expect(env.PORT).toBe(3000);

@@ -63,7 +63,9 @@ describe('queue factory', () => {
     for (const emitter of [queue, worker, events]) expect(emitter.listenerCount('error')).toBeGreaterThan(0);
     expect(kit.factory.connections()).toHaveLength(1);
     expect(kit.factory.connections()[0]).not.toBe(kit.connection);
-    expect(kit.factory.connections()[0]?.options.maxRetriesPerRequest).toBeNull();
+    expect(
+      (kit.factory.connections()[0]?.options as { maxRetriesPerRequest?: unknown }).maxRetriesPerRequest,
+    ).toBeNull();
 
     // An 'error' is logged, not thrown (an unhandled 'error' event would crash the process).
     expect(() => worker.emit('error', new Error('boom from test'))).not.toThrow();

@@ -11,6 +11,8 @@ import type { ForceAppModel } from '@audience-loop/force-app-model';
 import { createLogger, type Logger } from '../../../server/src/lib/logger';
 import { composeLoop, type Loop, type LoopSettings } from '../../../server/src/runtime/compose';
 import { LoopRuntime } from '../../../server/src/runtime/loop-runtime';
+import type { RedisClient } from '../../../server/src/state/redis';
+import { deleteByPrefix } from '../../../server/src/state/scan-keys';
 import { connectSalesforce } from '../../../server/src/salesforce/auth/connection-factory';
 import { OrgClient } from '../../../server/src/salesforce/org-client';
 import { CDC_CHANNEL } from '../../../server/src/salesforce/stream/cdc-subscriber';
@@ -59,6 +61,11 @@ export interface LoopSpec {
   start?: boolean;
   /** The loop's logger (default: silent, or E2E_LOG_LEVEL), for scenarios that assert what is logged. */
   logger?: Logger;
+  /**
+   * The loop's Redis connection (default: a single Redis at REDIS_URL), e.g. a Redis Cluster client made by
+   * `createRedis` of the server's connection factory. The harness disconnects it at `stop()`.
+   */
+  redis?: () => RedisClient;
   /** The emulator's seed (default 'none': only the records the test names). */
   seed?: 'demo' | 'none';
   /** The org's metadata (default: this repository's force-app), e.g. with a change channel member left out. */
@@ -102,16 +109,8 @@ export async function waitFor<T>(
 }
 
 /** Deletes every key under the prefix with SCAN + DEL (the database is shared: never FLUSHDB). */
-export async function clearPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let removed = 0;
-  const pattern = `${prefix.replace(/[[\]*?\\]/g, (c) => `\\${c}`)}*`;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) removed += await redis.del(...keys);
-  } while (cursor !== '0');
-  return removed;
+export function clearPrefix(redis: RedisClient, prefix: string): Promise<number> {
+  return deleteByPrefix(redis, prefix);
 }
 
 export class LoopHarness {
@@ -127,7 +126,7 @@ export class LoopHarness {
 
   private constructor(
     readonly emulator: RunningEmulator,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix: string,
     readonly admin: Connection,
     readonly logger: Logger,
@@ -141,7 +140,7 @@ export class LoopHarness {
       dailyApiLimit: spec.dailyApiLimit,
       streaming: { longPollMs: 1000, clientIdleMs: 5000, ...spec.streaming },
     });
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const redis = spec.redis?.() ?? new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const prefix = `{t-e2e-${randomUUID().slice(0, 8)}}`;
     const admin = new Connection({
       instanceUrl: emulator.instanceUrl,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import { CircuitBreaker, type CircuitKeys, type CircuitStatus } from '../enrich/waterfall/circuit-breaker';
 import type { ActionConfig, ActionResult } from './action-target';
 

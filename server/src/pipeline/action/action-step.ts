@@ -1,5 +1,5 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import { z } from 'zod';
 import { RECORD_OBJECTS } from '../../domain/records';
 import type { Logger } from '../../lib/logger';

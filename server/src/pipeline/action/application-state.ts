@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import { z } from 'zod';
 import type { KeySpace } from '../../state/key-space';
 

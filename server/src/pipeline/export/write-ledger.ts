@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import { z } from 'zod';
 import type { FieldValue } from '../../domain/mirror-record';
 import { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';
+import { prefixPattern, scanKeys } from '../../state/scan-keys';
 import { echoMarker } from './echo-marker';
 import { sameSalesforceId } from './same-salesforce-id';
 import type { LedgerEntries, LedgerEntry, SeenUndo } from './write-plan';
@@ -363,11 +364,8 @@ export class WriteLedger {
       this.legacyGone = true;
       return;
     }
-    const pattern = `${this.keys.legacyLedger('').replace(/[[\]*?\\]/g, (c) => `\\${c}`)}*`;
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
+    // scanKeys: on a Redis Cluster SCAN has to go to the master that holds the prefix's slot.
+    for await (const found of scanKeys(this.redis, prefixPattern(this.keys.legacyLedger('')))) {
       for (const key of found) {
         const recordId = key.slice(this.keys.legacyLedger('').length);
         const legacy = parseLegacyEntries(await this.redis.hgetall(key));
@@ -382,7 +380,7 @@ export class WriteLedger {
         if (entries.length > 0) await this.redis.eval(FILL_ABSENT_SCRIPT, 1, this.keys.ledger(), recordId, ...entries);
         await this.redis.del(key);
       }
-    } while (cursor !== '0');
+    }
     await this.redis.set(this.keys.stateVersion(), '2');
     this.legacyGone = true;
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import type { SourceConfig } from '../../config/loop-config';
 import type { Logger } from '../../lib/logger';
 import { runInitialImport, type InitialImportResult } from './initial-import';

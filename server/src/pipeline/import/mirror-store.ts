@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
 import type { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';

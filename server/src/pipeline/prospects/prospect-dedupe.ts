@@ -2,7 +2,7 @@
  * Which prospects are new: not created by an earlier run (a Redis set of identity keys per source) and not already a
  * Lead or Contact in the org (email, LinkedIn URL, or first + last name at the same company domain).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import type { OrgClient } from '../../salesforce/org-client';
 import { existingPeopleQuery } from '../../salesforce/selectors/prospect-selectors';
 import { identityKeys, normalDomain, normalLinkedIn, type Prospect } from './prospect';

@@ -6,7 +6,7 @@
  * monthly ceiling pauses the run with the reason on the run and the source.
  */
 import { RUN_FAILED_PREFIX } from '../../config/config-status-writer';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import type { Logger } from '../../lib/logger';
 import type { OrgClient } from '../../salesforce/org-client';
 import { accountsByWebsiteQuery } from '../../salesforce/selectors/prospect-selectors';

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../state/redis';
 import type { LoopConfig } from '../../config/loop-config';
 import type { Logger } from '../../lib/logger';
 import type { RunRecordWriter } from '../../pipeline/runs/run-record-writer';

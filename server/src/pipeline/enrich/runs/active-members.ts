@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { KeySpace } from '../../../state/key-space';
 
 /** The record ids with an open episode in an audience (HSCAN of the membership hash, so Redis is never blocked). */

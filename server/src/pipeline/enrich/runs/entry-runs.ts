@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { OrgClient } from '../../../salesforce/org-client';
 import type { EnrichmentPlan } from '../../../config/enrichment-plan';
 import { AppError } from '../../../lib/errors';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 
 /** How long a run's lock outlives a process that died holding it. */
 const RUN_LOCK_MS = 60_000;

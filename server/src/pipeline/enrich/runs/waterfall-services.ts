@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { ProviderId } from '../providers/provider-contract';
 import { CircuitBreaker } from '../waterfall/circuit-breaker';
 import { CreditLedger } from '../waterfall/credit-ledger';

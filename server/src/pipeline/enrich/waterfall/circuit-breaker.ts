@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { Gauge, Registry } from 'prom-client';
 import type { ProviderId } from '../providers/provider-contract';
 import { registerCircuitStateGauge } from './circuit-metrics';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../lib/errors';
 import type { ProviderId } from '../providers/provider-contract';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { AttributeKey } from '../../../domain/attributes';
 import type { ProviderId } from '../providers/provider-contract';
 import { WaterfallKeys } from './waterfall-keys';

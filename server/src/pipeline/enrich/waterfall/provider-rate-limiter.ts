@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../../../lib/errors';
 import type { ProviderDescriptor, ProviderId } from '../providers/provider-contract';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { CreditLedger, CreditUsage } from './credit-ledger';
 import { failureCauses, type FailureCause, type FailureCauseOf } from './failure-causes';
 import { failureSummary, type ProviderFailure } from './failure-summary';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { RecordObject } from '../../../domain/mirror-record';
 
 /** A record waiting for, or in, processing. */

@@ -5,7 +5,7 @@
  * per 100 keys; only the rows that match cost a query, by Id, for the fields their write rules compare. Records this
  * run creates are added as it goes, so a later row with the same key updates them instead of creating twice.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import { bulkQueryPages } from '../../../salesforce/bulk/bulk-query-pages';
 import type { OrgClient } from '../../../salesforce/org-client';
 import { selectQuery } from '../../../salesforce/selectors/select-query';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import { RUN_FAILED_PREFIX } from '../../../config/config-status-writer';
 import type { WarehouseSourceConfig } from '../../../config/warehouse-source';
 import type { WriteRule } from '../../../domain/field-map';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import { z } from 'zod';
 import type { OrgClient } from '../../../salesforce/org-client';
 import { audienceEpisodesQuery } from '../../../salesforce/selectors/action-selectors';

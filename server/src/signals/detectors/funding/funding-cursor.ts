@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import type { DetectorKeys } from '../detector-keys';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../state/redis';
 import { z } from 'zod';
 import type { DetectorKeys } from '../detector-keys';
 

@@ -4,7 +4,7 @@
  * `applyMany`/`removeMany` put every record of a call in one Google job or in Meta calls of 10,000 rows.
  * References: docs/ad-audiences-reference.md.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../../state/redis';
 import type { Logger } from '../../../../lib/logger';
 import type { ActionApplication, ActionConfig, ActionOperation, ActionResult, ActionTarget } from '../../action-target';
 import type { AdAudienceEnv } from './ad-audience-env';

@@ -5,7 +5,7 @@
  * the job's resource name until a poll sees the job finish (long TTL, renewed by each poll).
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../../state/redis';
 
 const SUBMITTING = 'submitting:';
 

@@ -2,7 +2,7 @@
  * A platform's "come back later", shared by every worker through Redis: after a rate-limit answer nobody calls that
  * platform until the block expires, so N workers do not each burn a request to learn the same thing.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../../state/redis';
 import type { AdPlatform } from './ad-identifiers';
 
 // Extends (never shortens) the block to now + ms. KEYS[1] block key; ARGV[1] now, ARGV[2] ms.

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../../state/redis';
 
 // A token bucket per limit name, refilled continuously at capacity/windowMs and shared by every worker through
 // Redis; a block (set from Retry-After or an exhausted rate header) wins over the bucket. `cost` tokens are taken

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../../state/redis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { isRetryableSlackError, slackErrorHint } from '../../../../slack/slack-errors';
