@@ -199,6 +199,11 @@ export class ActionStep {
       if (planned) await attempt(() => runner.poll(planned, poll.externalId, poll.attempt + 1));
     } else {
       const event = parseJobData(eventJobSchema, job);
+      if (event.kind === 'exit' && (await this.entryInFlight(event))) {
+        // The entry was taken by a worker and has not finished (that worker may have died with it; its job comes
+        // back after the stalled check): the exit waits for it instead of cancelling applications it may have begun.
+        await delay(job, token, BUSY_RETRY_MS, `${event.episodeKey}: its entry is still in flight`);
+      }
       // The event's actions run side by side (each under its own lock), so each joins its own batch at once.
       const runs = await Promise.allSettled(
         (await this.plan(event)).map((planned) => {
@@ -209,11 +214,31 @@ export class ActionStep {
       const failure = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
     }
-    if (retryMs !== undefined && token) {
-      // Settled applications of this job are skipped on the next run; only the others are tried again.
-      await job.moveToDelayed(Date.now() + retryMs, token);
-      throw new DelayedError();
+    // Settled applications of this job are skipped on the next run; only the others are tried again.
+    if (retryMs !== undefined && token) await delay(job, token, retryMs, 'applications to retry');
+  }
+
+  /**
+   * Whether the episode's entry (or a backfill's) was taken by a worker and is not finished yet. Only an entry no
+   * worker has taken is "before the entry's action ran" for an exit: one taken and then delayed (a retry, a worker
+   * killed and its job not yet handed on by BullMQ's stalled check) keeps its place before the exit, so a crash
+   * never turns an applied-then-removed episode into a cancelled one.
+   */
+  private async entryInFlight(event: ActionEventJob): Promise<boolean> {
+    const queue = this.deps.queues.queue('membership');
+    const ids = [
+      jobId('entry', event.episodeKey),
+      ...this.deps.config.current.actions
+        .filter((a) => a.audienceId === event.audienceId && a.backfill)
+        .map((a) => jobId('backfill', a.id, event.episodeKey)),
+    ];
+    for (const id of ids) {
+      const entry = await queue.getJob(id);
+      if (!entry || entry.attemptsStarted === 0) continue;
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return true;
     }
+    return false;
   }
 
   private async plan(event: ActionEventJob): Promise<PlannedApplication[]> {
@@ -249,6 +274,13 @@ export class ActionStep {
       occurredAt: poll.occurredAt,
     };
   }
+}
+
+/** Moves the job to delayed (no attempt spent); without a lock token it can only be retried as a failure. */
+async function delay(job: Job, token: string | undefined, ms: number, why: string): Promise<never> {
+  if (!token) throw new ApplicationBusyError(`job ${job.id}: ${why}`);
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError();
 }
 
 /** Whether an exit undoes the action: `On_Exit__c = Remove`, and for a source change only when asked. */

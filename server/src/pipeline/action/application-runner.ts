@@ -57,6 +57,8 @@ export interface ApplicationRunnerDeps {
   afterTargetCall?: (key: string) => Promise<void>;
   /** Test seam: runs once the log is Pending, before the target is called (a crash there must not lose it). */
   beforeTargetCall?: (key: string) => Promise<void>;
+  /** Test seam: runs once a new apply holds its episode, before its Pending row is created (a crash there too). */
+  beforePendingRow?: (key: string) => Promise<void>;
   /** Batched targets: how long applications wait for companions, and how many go together. */
   batch?: { maxWaitMs?: number; maxItems?: number };
   /** A circuit per target: while open, applications are deferred without calling the target. */
@@ -90,6 +92,7 @@ export class ApplicationRunner {
       if (!current && operation === 'apply') {
         await this.admit(action, key);
         admitted = true;
+        await this.deps.beforePendingRow?.(key);
         // Create-first: the Pending row is the application's durable record before anything else happens. A row
         // already there (Redis lost the application) is read back and resumed from what it says.
         const pendingSince = this.now().toISOString();
