@@ -8,6 +8,7 @@ import { jobId } from '../../queues/job-ids';
 import type { QueueFactory } from '../../queues/queue-factory';
 import type { KeySpace } from '../../state/key-space';
 import type { MirrorStore } from '../import/mirror-store';
+import { ApiBudgetExceededError } from '../../salesforce/budget/budget-errors';
 import type { LiveConfig } from '../live-config';
 import { episodeKey as episodeKeyOf } from '../segments/membership/membership-event';
 import type { MembershipStore } from '../segments/membership/membership-store';
@@ -44,6 +45,11 @@ type PollJob = z.infer<typeof pollJobSchema>;
 const BUSY_RETRY_MS = 2_000;
 const LOG_RETRY_MS = 5_000;
 const BACKFILL_CHECK_MS = 30_000;
+/**
+ * An application the API budget holds back is looked at again this soon: while the budget stays past
+ * API_BUDGET_PAUSE the gate keeps the queue paused, so a due job just waits there; once it resumes, it runs.
+ */
+const BUDGET_RETRY_MS = 5_000;
 /**
  * Membership events worked on at once: a bulk entry's applications then reach the log writer and the batched
  * targets together (one Composite call per 1,000 rows). Each event stays an unacknowledged BullMQ job until every
@@ -186,6 +192,9 @@ export class ActionStep {
       } catch (error) {
         if (error instanceof ApplicationRetryError) retryMs = Math.min(retryMs ?? Infinity, error.delayMs);
         else if (error instanceof ApplicationBusyError) retryMs = Math.min(retryMs ?? Infinity, BUSY_RETRY_MS);
+        // Past API_BUDGET_PAUSE: background work waits (the budget gate pauses this queue meanwhile), it never
+        // fails — nor does it hold the whole worker back, as a rate limit would.
+        else if (error instanceof ApiBudgetExceededError) retryMs = Math.min(retryMs ?? Infinity, BUDGET_RETRY_MS);
         // The log row was not saved (Salesforce busy, a network blip): the event stays queued, the row is tried
         // again — without spending the job's attempts, which would fail the event for good with no row at all.
         else if (error instanceof ActionLogNotSavedError && error.retryable) {
