@@ -47,4 +47,19 @@ describe('MirrorStore', () => {
     ]);
     expect((await mirror.get('Contact', id))?.fields.Title).toBe('B');
   });
+
+  it('when two patches of one record overlap (a change event and our own write-back), then both land', async () => {
+    // The chaos Redis-restart finding: a rep's Title change patched in while the write-back of values computed
+    // from the old Title patched the same record; the later HSET put the old Title back, so the record never
+    // entered the audience it now matched. Both patches read the record before either writes (one connection,
+    // started in the same tick), as the commands queued during a reconnect are replayed.
+    const id = '003000000000003AAA';
+    await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Engineer', Seniority__c: null } }]);
+    await Promise.all([
+      mirror.patch('Contact', id, { Title: 'Chief Executive Officer' }),
+      mirror.patch('Contact', id, { Seniority__c: 'Entry' }),
+    ]);
+    const held = await mirror.get('Contact', id);
+    expect(held?.fields).toMatchObject({ Title: 'Chief Executive Officer', Seniority__c: 'Entry' });
+  });
 });
