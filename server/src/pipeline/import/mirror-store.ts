@@ -82,17 +82,16 @@ export class MirrorStore {
   /**
    * Replaces whole records (import, re-read) and keeps the Account → Contacts index in step. A record read before a
    * change that the mirror already holds (an import page racing a change event) never overwrites the newer copy:
-   * `SystemModstamp` decides. Returns each record as the mirror now holds it.
+   * `changedAt` decides. Returns each record as the mirror now holds it.
    */
   async putMany(records: MirrorRecord[]): Promise<MirrorRecord[]> {
     if (records.length === 0) return [];
     const current = await this.getManyAcross(records);
     const effective = records.map((record) => {
       const held = current.get(record.id);
-      const heldStamp = held?.fields.SystemModstamp;
-      const incoming = record.fields.SystemModstamp;
-      const newerHeld =
-        typeof heldStamp === 'string' && typeof incoming === 'string' && Date.parse(heldStamp) > Date.parse(incoming);
+      const heldAt = held && changedAt(held.fields);
+      const incomingAt = changedAt(record.fields);
+      const newerHeld = heldAt !== undefined && incomingAt !== undefined && heldAt > incomingAt;
       return newerHeld && held ? held : record;
     });
     await this.write(effective.filter((record, index) => record === records[index]));
@@ -223,4 +222,16 @@ export class MirrorStore {
       if (page.length > 0) yield page;
     } while (cursor !== '0');
   }
+}
+
+/**
+ * When this copy of a record last changed: its `SystemModstamp`, or the `LastModifiedDate` a change event patched in
+ * (change events never carry `SystemModstamp`). Comparing `SystemModstamp` alone let a page read before a rep's edit
+ * overwrite the edit patched in meanwhile (both held the old stamp): the edit was lost from the mirror for good.
+ */
+function changedAt(fields: Record<string, FieldValue>): number | undefined {
+  const stamps = [fields.SystemModstamp, fields.LastModifiedDate]
+    .map((value) => (typeof value === 'string' ? Date.parse(value) : Number.NaN))
+    .filter((time) => Number.isFinite(time));
+  return stamps.length > 0 ? Math.max(...stamps) : undefined;
 }

@@ -62,4 +62,27 @@ describe('MirrorStore', () => {
     const held = await mirror.get('Contact', id);
     expect(held?.fields).toMatchObject({ Title: 'Chief Executive Officer', Seniority__c: 'Entry' });
   });
+
+  it('when a page read before a rep edit is stored after the edit was patched in, then the edit stays', async () => {
+    // Change events carry LastModifiedDate, never SystemModstamp: the patched copy still had the page's stamp.
+    const id = '003000000000005AAA';
+    const before = { Title: 'Engineer', SystemModstamp: '2026-12-06T10:00:00.000+0000' };
+    await mirror.putMany([{ id, object: 'Contact', fields: { ...before, LastModifiedDate: before.SystemModstamp } }]);
+    await mirror.patch('Contact', id, {
+      Title: 'Chief Executive Officer',
+      LastModifiedDate: '2026-12-06T10:00:05.000Z',
+    });
+    const stalePage = {
+      id,
+      object: 'Contact' as const,
+      fields: { ...before, LastModifiedDate: before.SystemModstamp },
+    };
+    const [held] = await mirror.putMany([stalePage]);
+    expect(held?.fields.Title).toBe('Chief Executive Officer');
+    expect((await mirror.get('Contact', id))?.fields.Title).toBe('Chief Executive Officer');
+    // A page read after the edit (its stamp at or after it) still replaces the copy.
+    const fresh = { Title: 'CEO', SystemModstamp: '2026-12-06T10:00:05.000+0000' };
+    await mirror.putMany([{ id, object: 'Contact', fields: { ...fresh, LastModifiedDate: fresh.SystemModstamp } }]);
+    expect((await mirror.get('Contact', id))?.fields.Title).toBe('CEO');
+  });
 });
