@@ -127,7 +127,9 @@ export class ChaosActions {
       'SELECT Audience_Action_Key__c, Status FROM Task WHERE Audience_Action_Key__c != null',
       all,
     );
+    const sharedEmailRecords = new Set([...emails.values()].filter((ids) => ids.length > 1).flat());
     return tallyEffects(episodes, {
+      sharedEmailRecords,
       skippedApplies: new Set(logs.records.filter((r) => r.Status__c === 'Skipped').map((r) => r.Key__c)),
       logs: new Map(logs.records.map((r) => [r.Key__c, `${r.Status__c}: ${r.Message__c ?? ''}`.slice(0, 160)])),
       campaign: { actionId: this.ids.campaign, memberContactIds: campaignMembers.records.map((r) => r.ContactId) },

@@ -124,4 +124,13 @@ describe('tallyEffects (chaos: effects per membership episode)', () => {
     expect(tally.sharedProspects).toBe(1);
     expect(tally.missing).toBe(0);
   });
+
+  it('judges skips only of records that never shared an email (their skips follow timing, not faults)', () => {
+    const tally = tallyEffects(EPISODES, {
+      ...exact(),
+      skippedApplies: new Set(['aO-aud-bob-1-apply', 'aO-aud-ada-2-apply']),
+      sharedEmailRecords: new Set(['bob']),
+    });
+    expect(tally.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ skipped: 2, skippedJudged: 1 });
+  });
 });

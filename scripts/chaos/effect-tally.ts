@@ -15,6 +15,12 @@ export interface Episode {
 export interface ObservedEffects {
   /** Application keys (`<actionId>-<episodeKey>-apply`) whose log says Skipped: no effect expected. */
   skippedApplies: ReadonlySet<string>;
+  /**
+   * Records that had, at some time in the run, an email another record had too. Whether their applications are
+   * Skipped depends on timing, not on faults: an apply that runs before a rep's edit changes the email meets the
+   * twin's prospect ("already in the sequence"), one that runs after does not — the clean run's count varies too.
+   */
+  sharedEmailRecords?: ReadonlySet<string>;
   /** Every application's log row by key (`Status__c: Message__c`), to say in the examples what the log claims. */
   logs?: ReadonlyMap<string, string>;
   campaign: { actionId: string; memberContactIds: readonly string[] };
@@ -33,6 +39,8 @@ export interface ActionTally {
   expectedApplies: number;
   expectedRemoves: number;
   skipped: number;
+  /** Skipped applications of records outside `sharedEmailRecords`: the count a faulty run must not change. */
+  skippedJudged: number;
   duplicated: number;
   missing: number;
 }
@@ -66,6 +74,9 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
       expectedApplies: wanted.length,
       expectedRemoves: wanted.filter((e) => !e.active).length,
       skipped: episodes.length - wanted.length,
+      skippedJudged: episodes.filter(
+        (e) => observed.skippedApplies.has(applyKey(actionId, e.key)) && !observed.sharedEmailRecords?.has(e.recordId),
+      ).length,
       duplicated: 0,
       missing: 0,
     };

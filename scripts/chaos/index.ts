@@ -176,8 +176,9 @@ function effectLine(t: EffectTally): string {
   return `${parts.join('; ')}; shared prospects not judged ${t.sharedProspects}`;
 }
 
+/** Skips judged against the clean run's: those of records that never shared an email (see `sharedEmailRecords`). */
 function skipLine(t: EffectTally): string {
-  return t.actions.map((a) => `${a.action} ${a.skipped}`).join(', ');
+  return t.actions.map((a) => `${a.action} ${a.skippedJudged}`).join(', ');
 }
 
 main().then(

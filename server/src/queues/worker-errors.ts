@@ -16,6 +16,13 @@ const BULLMQ_CONTROL_ERRORS = new Set([
   'WaitingChildrenError',
 ]);
 
+/** BullMQ's "the processor moved the job itself" errors: an intentional delay or wait, never a failure. */
+const INTENTIONAL_MOVES = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenError']);
+
+export function isIntentionalMove(error: unknown): boolean {
+  return error instanceof Error && INTENTIONAL_MOVES.has(error.name);
+}
+
 /**
  * A coded error that asks for a pause rather than a failure: it is retryable and says how long to wait. Matched by
  * shape so any folder (Salesforce budget, provider quotas) can define one without importing the queue layer.
@@ -62,7 +69,9 @@ export function wrapProcessor<Data, Result>(
     } catch (error) {
       const mapped = await toWorkerError(error, limiter?.());
       const context = { jobId: job.id, jobName: job.name, attemptsMade: job.attemptsMade, err: error };
-      if (mapped instanceof RateLimitError) logger.info(context, 'job rate limited; back to the queue');
+      // A processor that moved its own job (to delayed, to waiting-children) meant to: no failure, nothing to warn.
+      if (isIntentionalMove(mapped)) logger.debug(context, 'job moved by its processor');
+      else if (mapped instanceof RateLimitError) logger.info(context, 'job rate limited; back to the queue');
       else if (mapped instanceof UnrecoverableError) logger.warn(context, 'job failed for good (not retryable)');
       else logger.warn(context, 'job failed; will retry if attempts remain');
       throw mapped;

@@ -139,6 +139,8 @@ export interface LoopSettings {
     afterTargetCall?: (key: string) => Promise<void>;
     /** Runs once an application's log is Pending, before its target is called (tests: a crash right there). */
     beforeTargetCall?: (key: string) => Promise<void>;
+    /** Runs once a new apply holds its episode, before its Pending row is created (tests: a crash right there). */
+    beforePendingRow?: (key: string) => Promise<void>;
     concurrency?: number;
     /** How long a dead worker's membership job and episode locks hold before another worker takes over (ms). */
     lockMs?: number;
@@ -561,6 +563,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
       onOutcome: (outcome) => observers.acted(outcome),
       afterTargetCall: settings.actions?.afterTargetCall,
       beforeTargetCall: settings.actions?.beforeTargetCall,
+      beforePendingRow: settings.actions?.beforePendingRow,
       circuits: actionCircuits,
     }),
   );

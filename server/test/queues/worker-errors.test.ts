@@ -1,7 +1,9 @@
-import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
+import { Writable } from 'node:stream';
+import { DelayedError, RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, UnavailableError } from '../../src/lib/errors';
+import { createLogger } from '../../src/lib/logger';
 import { parseJobData } from '../../src/queues/job-data';
 import { RateLimitedError } from '../../src/queues/queue-errors';
 import { isRateLimitPause, toWorkerError } from '../../src/queues/worker-errors';
@@ -148,5 +150,32 @@ describe('wrapped workers on a real queue', () => {
     const job = await queue.add('t', {}, fastRetries);
     expect(await settled(job)).toBe('completed');
     expect((await queue.getJob(job.id ?? ''))?.attemptsMade).toBe(2);
+  });
+
+  it('when a processor moves its own job to delayed, then nothing is logged above debug and the job completes', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    await kit.cleanup();
+    kit = await createQueueTestKit('worker-errors', createLogger({ level: 'debug', format: 'json' }, sink));
+    const queue = kit.factory.queue('membership');
+    let calls = 0;
+    kit.factory.worker('membership', async (job, token) => {
+      calls += 1;
+      if (calls === 1 && token) {
+        await job.moveToDelayed(Date.now() + 20, token);
+        throw new DelayedError();
+      }
+      return 'done';
+    });
+    const job = await queue.add('t', {}, { attempts: 1 });
+    expect(await settled(job)).toBe('completed');
+    expect(calls).toBe(2);
+    expect(lines.filter((l) => l.level >= 30).map((l) => l.msg)).toEqual([]);
+    expect(lines.map((l) => l.msg)).toContain('job moved by its processor');
   });
 });

@@ -8,6 +8,7 @@ import { jobId } from '../../queues/job-ids';
 import type { QueueFactory } from '../../queues/queue-factory';
 import type { KeySpace } from '../../state/key-space';
 import type { MirrorStore } from '../import/mirror-store';
+import { ApiBudgetExceededError } from '../../salesforce/budget/budget-errors';
 import type { LiveConfig } from '../live-config';
 import { episodeKey as episodeKeyOf } from '../segments/membership/membership-event';
 import type { MembershipStore } from '../segments/membership/membership-store';
@@ -44,6 +45,11 @@ type PollJob = z.infer<typeof pollJobSchema>;
 const BUSY_RETRY_MS = 2_000;
 const LOG_RETRY_MS = 5_000;
 const BACKFILL_CHECK_MS = 30_000;
+/**
+ * An application the API budget holds back is looked at again this soon: while the budget stays past
+ * API_BUDGET_PAUSE the gate keeps the queue paused, so a due job just waits there; once it resumes, it runs.
+ */
+const BUDGET_RETRY_MS = 5_000;
 /**
  * Membership events worked on at once: a bulk entry's applications then reach the log writer and the batched
  * targets together (one Composite call per 1,000 rows). Each event stays an unacknowledged BullMQ job until every
@@ -186,6 +192,9 @@ export class ActionStep {
       } catch (error) {
         if (error instanceof ApplicationRetryError) retryMs = Math.min(retryMs ?? Infinity, error.delayMs);
         else if (error instanceof ApplicationBusyError) retryMs = Math.min(retryMs ?? Infinity, BUSY_RETRY_MS);
+        // Past API_BUDGET_PAUSE: background work waits (the budget gate pauses this queue meanwhile), it never
+        // fails — nor does it hold the whole worker back, as a rate limit would.
+        else if (error instanceof ApiBudgetExceededError) retryMs = Math.min(retryMs ?? Infinity, BUDGET_RETRY_MS);
         // The log row was not saved (Salesforce busy, a network blip): the event stays queued, the row is tried
         // again — without spending the job's attempts, which would fail the event for good with no row at all.
         else if (error instanceof ActionLogNotSavedError && error.retryable) {
@@ -199,6 +208,11 @@ export class ActionStep {
       if (planned) await attempt(() => runner.poll(planned, poll.externalId, poll.attempt + 1));
     } else {
       const event = parseJobData(eventJobSchema, job);
+      if (event.kind === 'exit' && (await this.entryInFlight(event))) {
+        // The entry was taken by a worker and has not finished (that worker may have died with it; its job comes
+        // back after the stalled check): the exit waits for it instead of cancelling applications it may have begun.
+        await delay(job, token, BUSY_RETRY_MS, `${event.episodeKey}: its entry is still in flight`);
+      }
       // The event's actions run side by side (each under its own lock), so each joins its own batch at once.
       const runs = await Promise.allSettled(
         (await this.plan(event)).map((planned) => {
@@ -209,11 +223,31 @@ export class ActionStep {
       const failure = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
     }
-    if (retryMs !== undefined && token) {
-      // Settled applications of this job are skipped on the next run; only the others are tried again.
-      await job.moveToDelayed(Date.now() + retryMs, token);
-      throw new DelayedError();
+    // Settled applications of this job are skipped on the next run; only the others are tried again.
+    if (retryMs !== undefined && token) await delay(job, token, retryMs, 'applications to retry');
+  }
+
+  /**
+   * Whether the episode's entry (or a backfill's) was taken by a worker and is not finished yet. Only an entry no
+   * worker has taken is "before the entry's action ran" for an exit: one taken and then delayed (a retry, a worker
+   * killed and its job not yet handed on by BullMQ's stalled check) keeps its place before the exit, so a crash
+   * never turns an applied-then-removed episode into a cancelled one.
+   */
+  private async entryInFlight(event: ActionEventJob): Promise<boolean> {
+    const queue = this.deps.queues.queue('membership');
+    const ids = [
+      jobId('entry', event.episodeKey),
+      ...this.deps.config.current.actions
+        .filter((a) => a.audienceId === event.audienceId && a.backfill)
+        .map((a) => jobId('backfill', a.id, event.episodeKey)),
+    ];
+    for (const id of ids) {
+      const entry = await queue.getJob(id);
+      if (!entry || entry.attemptsStarted === 0) continue;
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return true;
     }
+    return false;
   }
 
   private async plan(event: ActionEventJob): Promise<PlannedApplication[]> {
@@ -249,6 +283,13 @@ export class ActionStep {
       occurredAt: poll.occurredAt,
     };
   }
+}
+
+/** Moves the job to delayed (no attempt spent); without a lock token it can only be retried as a failure. */
+async function delay(job: Job, token: string | undefined, ms: number, why: string): Promise<never> {
+  if (!token) throw new ApplicationBusyError(`job ${job.id}: ${why}`);
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError();
 }
 
 /** Whether an exit undoes the action: `On_Exit__c = Remove`, and for a source change only when asked. */

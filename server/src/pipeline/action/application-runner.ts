@@ -1,6 +1,7 @@
 import type { FieldValue } from '../../domain/mirror-record';
 import type { Logger } from '../../lib/logger';
 import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
+import { ApiBudgetExceededError } from '../../salesforce/budget/budget-errors';
 import type { ActionCircuits } from './action-circuits';
 import { ApplicationBusyError, ApplicationRetryError } from './action-errors';
 import type { ActionLog, StoredActionLog } from './action-log';
@@ -57,6 +58,8 @@ export interface ApplicationRunnerDeps {
   afterTargetCall?: (key: string) => Promise<void>;
   /** Test seam: runs once the log is Pending, before the target is called (a crash there must not lose it). */
   beforeTargetCall?: (key: string) => Promise<void>;
+  /** Test seam: runs once a new apply holds its episode, before its Pending row is created (a crash there too). */
+  beforePendingRow?: (key: string) => Promise<void>;
   /** Batched targets: how long applications wait for companions, and how many go together. */
   batch?: { maxWaitMs?: number; maxItems?: number };
   /** A circuit per target: while open, applications are deferred without calling the target. */
@@ -90,6 +93,7 @@ export class ApplicationRunner {
       if (!current && operation === 'apply') {
         await this.admit(action, key);
         admitted = true;
+        await this.deps.beforePendingRow?.(key);
         // Create-first: the Pending row is the application's durable record before anything else happens. A row
         // already there (Redis lost the application) is read back and resumed from what it says.
         const pendingSince = this.now().toISOString();
@@ -175,6 +179,9 @@ export class ApplicationRunner {
     justCreated: boolean,
   ): Promise<ApplicationOutcome> {
     const { action, operation } = planned;
+    // The budget may have gone past API_BUDGET_PAUSE while this application waited for its episode or its batch:
+    // it waits too, before an attempt is counted or a call made.
+    this.deps.governor.assertAllows('background');
     const attempts = (current?.attempts ?? 0) + 1;
     const pendingSince = current?.pendingSince ?? this.now().toISOString();
     const pending: ApplicationState = { status: 'Pending', attempts, pendingSince, externalId: current?.externalId };
@@ -204,7 +211,13 @@ export class ApplicationRunner {
         appliedExternalId,
         integrationUserId: this.deps.integrationUserId(),
       };
-      result = await this.call(target, application);
+      try {
+        result = await this.call(target, application);
+      } catch (error) {
+        // Held back by the budget (not a failure): the attempt it was about to make is not counted.
+        if (current) await this.deps.states.set(key, current);
+        throw error;
+      }
       // The circuit's bookkeeping must not lose the answer: the target did what it did.
       await this.deps.circuits
         ?.record(action, result)
@@ -237,6 +250,7 @@ export class ApplicationRunner {
       }
       return await batcher.submit(application);
     } catch (error) {
+      if (error instanceof ApiBudgetExceededError) throw error;
       // A target that threw instead of answering: worth another try, it may be a network blip.
       return { status: 'Failed', message: (error as Error).message, retryable: true };
     }

@@ -4,6 +4,23 @@ import type { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';
 import { decodeRecord, encodeRecord, EncodingIds, UnknownNameId } from './mirror-codec';
 
+/** Rounds of `patchMany` for records other writers keep changing (each round re-reads them). */
+const MAX_PATCH_ROUNDS = 20;
+
+// KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
+// record that still holds the value read; returns the ids that changed (or went) meanwhile.
+const COMPARE_AND_SET = `
+local changed = {}
+for i = 1, #ARGV, 3 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  else
+    changed[#changed + 1] = ARGV[i]
+  end
+end
+return changed
+`;
+
 /**
  * The record mirror in Redis: one hash per object, record id → the mirrored fields packed (mirror-codec.ts: field
  * names as short shared ids, date-times as numbers, provenance as rows). Only the fields the loop needs are kept
@@ -68,17 +85,16 @@ export class MirrorStore {
   /**
    * Replaces whole records (import, re-read) and keeps the Account → Contacts index in step. A record read before a
    * change that the mirror already holds (an import page racing a change event) never overwrites the newer copy:
-   * `SystemModstamp` decides. Returns each record as the mirror now holds it.
+   * `changedAt` decides. Returns each record as the mirror now holds it.
    */
   async putMany(records: MirrorRecord[]): Promise<MirrorRecord[]> {
     if (records.length === 0) return [];
     const current = await this.getManyAcross(records);
     const effective = records.map((record) => {
       const held = current.get(record.id);
-      const heldStamp = held?.fields.SystemModstamp;
-      const incoming = record.fields.SystemModstamp;
-      const newerHeld =
-        typeof heldStamp === 'string' && typeof incoming === 'string' && Date.parse(heldStamp) > Date.parse(incoming);
+      const heldAt = held && changedAt(held.fields);
+      const incomingAt = changedAt(record.fields);
+      const newerHeld = heldAt !== undefined && incomingAt !== undefined && heldAt > incomingAt;
       return newerHeld && held ? held : record;
     });
     await this.write(effective.filter((record, index) => record === records[index]));
@@ -117,33 +133,57 @@ export class MirrorStore {
     return (await this.patchMany(object, new Map([[id, changes]]))).get(id);
   }
 
-  /** `patch` for many records of one object: one read and one pipelined write. Unmirrored ids are left out. */
+  /**
+   * `patch` for many records of one object: one read and one compare-and-set write. Unmirrored ids are left out.
+   * Each record is written only if it still holds what the patch was computed from; one that changed meanwhile (a
+   * change event and our own write-back patching it at once) is read and patched again — a plain read-then-write
+   * put the earlier read's fields back over the other patch (a rep's new Title undone, the audience entry lost).
+   */
   async patchMany(
     object: RecordObject,
     changes: ReadonlyMap<string, Record<string, FieldValue>>,
   ): Promise<Map<string, MirrorRecord>> {
-    const current = await this.getMany(object, [...changes.keys()]);
     const patched = new Map<string, MirrorRecord>();
-    if (current.size === 0) return patched;
-    for (const [id, held] of current) patched.set(id, { ...held, fields: { ...held.fields, ...changes.get(id) } });
-    const packed = await this.encodeAll([...patched.values()]);
-    const hash = new Map<string, string>();
-    const pipeline = this.redis.pipeline();
-    let index = 0;
-    for (const [id, held] of current) {
-      const next = patched.get(id) as MirrorRecord;
-      hash.set(id, packed[index] as string);
-      index += 1;
-      if (object !== 'Contact') continue;
-      const oldAccount = held.fields.AccountId;
-      const newAccount = next.fields.AccountId;
-      if (oldAccount === newAccount) continue; // the index already holds it
-      if (typeof newAccount === 'string' && newAccount) pipeline.sadd(this.keys.accountContacts(newAccount), id);
-      if (typeof oldAccount === 'string' && oldAccount) pipeline.srem(this.keys.accountContacts(oldAccount), id);
+    let todo = [...changes.keys()];
+    for (let round = 1; todo.length > 0; round += 1) {
+      if (round > MAX_PATCH_ROUNDS) throw new Error(`mirror patch of ${todo.join(', ')}: the records kept changing`);
+      todo = await this.patchOnce(object, todo, changes, patched);
     }
-    pipeline.hset(this.keys.mirror(object), hash);
-    await pipeline.exec();
     return patched;
+  }
+
+  /** One round of `patchMany`: the ids whose stored value changed since they were read (to be patched again). */
+  private async patchOnce(
+    object: RecordObject,
+    ids: string[],
+    changes: ReadonlyMap<string, Record<string, FieldValue>>,
+    patched: Map<string, MirrorRecord>,
+  ): Promise<string[]> {
+    const key = this.keys.mirror(object);
+    const raws = await this.redis.hmget(key, ...ids);
+    const read: [string, string][] = [];
+    raws.forEach((raw, index) => {
+      if (raw !== null) read.push([ids[index] as string, raw]);
+    });
+    if (read.length === 0) return [];
+    const current = await this.decodeAll(read);
+    const next = [...current].map(([id, fields]) => ({ id, object, fields: { ...fields, ...changes.get(id) } }));
+    const packed = await this.encodeAll(next);
+    const args = read.flatMap(([id, raw], index) => [id, raw, packed[index] as string]);
+    const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, ...args)) as string[]);
+    const pipeline = this.redis.pipeline();
+    for (const record of next) {
+      if (conflicted.has(record.id)) continue;
+      patched.set(record.id, record);
+      if (object !== 'Contact') continue;
+      const oldAccount = current.get(record.id)?.AccountId;
+      const newAccount = record.fields.AccountId;
+      if (oldAccount === newAccount) continue; // the index already holds it
+      if (typeof newAccount === 'string' && newAccount) pipeline.sadd(this.keys.accountContacts(newAccount), record.id);
+      if (typeof oldAccount === 'string' && oldAccount) pipeline.srem(this.keys.accountContacts(oldAccount), record.id);
+    }
+    if (pipeline.length > 0) await pipeline.exec();
+    return [...conflicted];
   }
 
   async remove(object: RecordObject, id: string): Promise<MirrorRecord | undefined> {
@@ -185,4 +225,16 @@ export class MirrorStore {
       if (page.length > 0) yield page;
     } while (cursor !== '0');
   }
+}
+
+/**
+ * When this copy of a record last changed: its `SystemModstamp`, or the `LastModifiedDate` a change event patched in
+ * (change events never carry `SystemModstamp`). Comparing `SystemModstamp` alone let a page read before a rep's edit
+ * overwrite the edit patched in meanwhile (both held the old stamp): the edit was lost from the mirror for good.
+ */
+function changedAt(fields: Record<string, FieldValue>): number | undefined {
+  const stamps = [fields.SystemModstamp, fields.LastModifiedDate]
+    .map((value) => (typeof value === 'string' ? Date.parse(value) : Number.NaN))
+    .filter((time) => Number.isFinite(time));
+  return stamps.length > 0 ? Math.max(...stamps) : undefined;
 }

@@ -47,4 +47,42 @@ describe('MirrorStore', () => {
     ]);
     expect((await mirror.get('Contact', id))?.fields.Title).toBe('B');
   });
+
+  it('when two patches of one record overlap (a change event and our own write-back), then both land', async () => {
+    // The chaos Redis-restart finding: a rep's Title change patched in while the write-back of values computed
+    // from the old Title patched the same record; the later HSET put the old Title back, so the record never
+    // entered the audience it now matched. Both patches read the record before either writes (one connection,
+    // started in the same tick), as the commands queued during a reconnect are replayed.
+    const id = '003000000000003AAA';
+    await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Engineer', Seniority__c: null } }]);
+    await Promise.all([
+      mirror.patch('Contact', id, { Title: 'Chief Executive Officer' }),
+      mirror.patch('Contact', id, { Seniority__c: 'Entry' }),
+    ]);
+    const held = await mirror.get('Contact', id);
+    expect(held?.fields).toMatchObject({ Title: 'Chief Executive Officer', Seniority__c: 'Entry' });
+  });
+
+  it('when a page read before a rep edit is stored after the edit was patched in, then the edit stays', async () => {
+    // Change events carry LastModifiedDate, never SystemModstamp: the patched copy still had the page's stamp.
+    const id = '003000000000005AAA';
+    const before = { Title: 'Engineer', SystemModstamp: '2026-12-06T10:00:00.000+0000' };
+    await mirror.putMany([{ id, object: 'Contact', fields: { ...before, LastModifiedDate: before.SystemModstamp } }]);
+    await mirror.patch('Contact', id, {
+      Title: 'Chief Executive Officer',
+      LastModifiedDate: '2026-12-06T10:00:05.000Z',
+    });
+    const stalePage = {
+      id,
+      object: 'Contact' as const,
+      fields: { ...before, LastModifiedDate: before.SystemModstamp },
+    };
+    const [held] = await mirror.putMany([stalePage]);
+    expect(held?.fields.Title).toBe('Chief Executive Officer');
+    expect((await mirror.get('Contact', id))?.fields.Title).toBe('Chief Executive Officer');
+    // A page read after the edit (its stamp at or after it) still replaces the copy.
+    const fresh = { Title: 'CEO', SystemModstamp: '2026-12-06T10:00:05.000+0000' };
+    await mirror.putMany([{ id, object: 'Contact', fields: { ...fresh, LastModifiedDate: fresh.SystemModstamp } }]);
+    expect((await mirror.get('Contact', id))?.fields.Title).toBe('CEO');
+  });
 });
