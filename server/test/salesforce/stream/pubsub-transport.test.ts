@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'jsforce';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../../test/emulators/salesforce';
+import { startPubSubServer, type RunningPubSubServer } from '../../../../test/emulators/salesforce/pubsub/index';
 import { engineFor } from '../../../../test/emulators/salesforce/streaming/streaming-engine';
 import { CdcSubscriber, CDC_CHANNEL } from '../../../src/salesforce/stream/cdc-subscriber';
 import type { RecordChangeEvent } from '../../../src/salesforce/stream/change-event';
@@ -16,6 +17,7 @@ import { ReplayStore } from '../../../src/salesforce/stream/replay-store';
 import {
   captureLogger,
   connectionAs,
+  control,
   deleteTestKeys,
   everyEventTaken,
   integrationConnection,
@@ -29,11 +31,14 @@ let emulator: RunningEmulator;
 let redis: Redis;
 let conn: Connection;
 const running: CdcSubscriber[] = [];
+/** The emulator's gRPC server; a test restarts it (same port) to drop the streams. */
+let grpcServer: RunningPubSubServer;
 
 beforeAll(async () => {
   emulator = await startEmulator();
   redis = await openRedis();
   conn = await integrationConnection(emulator);
+  grpcServer = emulator.pubSub!;
 });
 afterEach(async () => {
   for (const subscriber of running.splice(0)) await subscriber.stop();
@@ -41,6 +46,7 @@ afterEach(async () => {
 afterAll(async () => {
   await deleteTestKeys(redis);
   redis?.disconnect();
+  if (grpcServer !== emulator?.pubSub) await grpcServer?.stop();
   await emulator?.stop();
 });
 
@@ -52,13 +58,21 @@ interface Follower {
 
 function follow(
   transport: 'cometd' | 'pubsub',
-  options: { store?: ReplayStore; window?: number; handler?: (event: RecordChangeEvent) => Promise<void> } = {},
-): Follower {
+  options: {
+    store?: ReplayStore;
+    window?: number;
+    handler?: (event: RecordChangeEvent) => Promise<void>;
+    conn?: Connection;
+    onReplayInvalid?: () => Promise<void>;
+  } = {},
+): Follower & { replayInvalidCalls: () => number } {
+  const own = options.conn ?? conn;
+  let replayInvalidCalls = 0;
   const store = options.store ?? new ReplayStore(redis, testKeySpace(`pubsub-${transport}`), CDC_CHANNEL);
   const handled: RecordChangeEvent[] = [];
   const { logger } = captureLogger();
   const subscriber = new CdcSubscriber({
-    conn,
+    conn: own,
     channel: CDC_CHANNEL,
     replayStore: store,
     logger,
@@ -67,11 +81,14 @@ function follow(
       await options.handler?.(event);
       handled.push(event);
     },
-    onReplayInvalid: async () => undefined,
+    onReplayInvalid: async () => {
+      replayInvalidCalls += 1;
+      await options.onReplayInvalid?.();
+    },
     transport:
       transport === 'pubsub'
         ? new PubSubTransport({
-            conn,
+            conn: own,
             endpoint: emulator.pubSubEndpoint,
             rejectUnauthorized: false,
             window: options.window,
@@ -80,12 +97,12 @@ function follow(
         : undefined,
   });
   running.push(subscriber);
-  return { subscriber, handled, store };
+  return { subscriber, handled, store, replayInvalidCalls: () => replayInvalidCalls };
 }
 
 /** The server-side Subscribe streams on the loop's channel. */
 function serverStreams() {
-  return emulator.pubSub!.subscriptions().filter((s) => s.topic === CDC_CHANNEL);
+  return grpcServer.subscriptions().filter((s) => s.topic === CDC_CHANNEL);
 }
 
 /** Live on both sides: CometD acknowledged the subscribe, the gRPC server took the first FetchRequest. */
@@ -220,5 +237,65 @@ describe('CDC over the Pub/Sub API', () => {
     expect(slow.handled.map((e) => e.values.Title)).toEqual(['slow 0', 'slow 1', 'slow 2', 'slow 3', 'slow 4']);
     expect(ours()!.delivered).toBe(5);
     expect(worstOutstanding).toBeLessThanOrEqual(window);
+  });
+});
+
+describe('Pub/Sub recovery', () => {
+  it('when the gRPC stream drops while every session has expired, then the token is renewed through jsforce and the stream resumes from the stored id', async () => {
+    const own = await integrationConnection(emulator);
+    const refreshes: string[] = [];
+    own.on('refresh', (token: string) => refreshes.push(token));
+    const follower = follow('pubsub', { conn: own });
+    await follower.subscriber.start();
+    await live(follower, 'pubsub', new Set(serverStreams().map((s) => s.rpcId)));
+    const org = await rep();
+    const ids = (await org.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 2')).records.map(
+      (r) => r.Id,
+    );
+    await org.sobject('Contact').update({ Id: ids[0]!, Title: 'Before the drop' });
+    await waitUntil('the first change handled', () => follower.handled.length === 1);
+
+    await control(emulator, '/faults', { expireSessions: true });
+    await grpcServer.stop();
+    // Made while no stream is open: only the stored replay id brings it back.
+    await (await rep()).sobject('Contact').update({ Id: ids[1]!, Title: 'During the drop' });
+    grpcServer = await startPubSubServer(emulator.context, { host: '127.0.0.1', port: grpcServer.port });
+
+    await waitUntil('the token is renewed', () => refreshes.length >= 1);
+    await waitUntil('the missed change handled', () => follower.handled.length >= 2);
+    await (await rep()).sobject('Contact').update({ Id: ids[0]!, Title: 'After the drop' });
+    await waitUntil('the next change handled', () => follower.handled.length >= 3);
+    expect(follower.handled.map((e) => e.values.Title)).toEqual([
+      'Before the drop',
+      'During the drop',
+      'After the drop',
+    ]);
+    expect(follower.subscriber.state().state).toBe('live');
+  });
+
+  it('when the stored replay id is past retention, then the objects are reconciled once and new events follow', async () => {
+    const first = follow('pubsub');
+    await first.subscriber.start();
+    await live(first, 'pubsub', new Set(serverStreams().map((s) => s.rpcId)));
+    const [id] = (await (await rep()).query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 1')).records;
+    await (await rep()).sobject('Contact').update({ Id: id!.Id, Title: 'Three days ago' });
+    const stored = latestReplayId();
+    await waitUntil('its replay id stored', async () => (await first.store.get()) === stored);
+    await first.subscriber.stop();
+    // Missed while down, then gone with the retention window: only a reconciliation finds it.
+    await (await rep()).sobject('Contact').update({ Id: id!.Id, Title: 'Missed' });
+
+    // Past retention (and every token's lifetime: the subscriber renews its own first).
+    await control(emulator, '/clock/advance', { hours: 72, ms: 1 });
+    const second = follow('pubsub', { store: first.store, conn: await integrationConnection(emulator) });
+    await second.subscriber.start();
+    await waitUntil('reconciliation ran', () => second.replayInvalidCalls() === 1);
+    await waitUntil('live again', () => second.subscriber.state().state === 'live');
+    await waitUntil('the server-side stream', () => serverStreams().length > 0);
+    await (await rep()).sobject('Contact').update({ Id: id!.Id, Title: 'After reconciling' });
+    const target = latestReplayId();
+    await waitUntil('the new change handled and stored', async () => (await second.store.get()) === target);
+    expect(second.handled.map((e) => e.values.Title)).toEqual(['After reconciling']);
+    expect(second.replayInvalidCalls()).toBe(1);
   });
 });
