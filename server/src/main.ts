@@ -183,6 +183,8 @@ async function main(): Promise<void> {
       { org, redis, logger },
       {
         ...loopSettingsFromEnv(env, prefix),
+        // The sandbox's emulated org is followed over CometD (its gRPC endpoint is not wired here).
+        ...(sandbox ? { cdcTransport: { kind: 'cometd' as const } } : {}),
         actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
         signalDetectors: {
           jobBoards: { greenhouse: env.GREENHOUSE_API_URL, lever: env.LEVER_API_URL, ashby: env.ASHBY_API_URL },

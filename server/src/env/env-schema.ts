@@ -61,6 +61,8 @@ export const envSchema = z
     ROLE: z.preprocess(blankAsMissing, roleSetting),
     /** Lifetime of the stream and scheduler leases (ms): a crashed holder is replaced within about this long. */
     LEASE_TTL_MS: z.preprocess(blankAsMissing, leaseTtlSetting),
+    /** How the stream follows change events: CometD (default) or the Pub/Sub API over gRPC (docs/salesforce.md). */
+    CDC_TRANSPORT: z.preprocess(blankAsMissing, z.enum(['cometd', 'pubsub']).default('cometd')),
     PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(3000)),
     /** Interface the HTTP server listens on; unset: 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise (`listenHost`). */
     HOST: z.preprocess(blankAsMissing, hostSetting.optional()),

@@ -53,6 +53,7 @@ import type { OrgClient } from '../salesforce/org-client';
 import { DescribeCache } from '../salesforce/schema/describe-cache';
 import { CDC_CHANNEL, CdcSubscriber } from '../salesforce/stream/cdc-subscriber';
 import { CommandSubscriber } from '../salesforce/stream/command-subscriber';
+import { PubSubTransport } from '../salesforce/stream/pubsub-transport';
 import { ReplayStore } from '../salesforce/stream/replay-store';
 import { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
 import { CollectionsClient } from '../salesforce/writers/collections-client';
@@ -126,6 +127,8 @@ export interface LoopSettings {
   enrichment?: EnrichmentHookOptions;
   /** Record requests (Enrich now) one requester may make in any hour (default 60). */
   recordRequestsPerHour?: number;
+  /** How change events arrive (CDC_TRANSPORT): CometD (default) or the Pub/Sub API (endpoint: Salesforce's unless given). */
+  cdcTransport?: { kind: 'cometd' } | { kind: 'pubsub'; endpoint?: string; rejectUnauthorized?: boolean };
   /** Attempts per change event before it is dead-lettered, and the delays between them (tests shorten them). */
   poison?: { maxAttempts?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** How often dead letters are retried by themselves (ms; default 10 minutes). */
@@ -525,6 +528,15 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     },
     poison: settings.poison,
     logger: logger.child({ component: 'cdc' }),
+    transport:
+      settings.cdcTransport?.kind === 'pubsub'
+        ? new PubSubTransport({
+            conn: org.connection,
+            endpoint: settings.cdcTransport.endpoint,
+            rejectUnauthorized: settings.cdcTransport.rejectUnauthorized,
+            logger: logger.child({ component: 'cdc' }),
+          })
+        : undefined,
   });
   const commands = new CommandSubscriber(org, handleCommand, logger.child({ component: 'commands' }));
   const failoverWatch = new FailoverWatch({

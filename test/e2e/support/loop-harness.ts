@@ -70,6 +70,11 @@ export interface LoopSpec {
   seed?: 'demo' | 'none';
   /** The org's metadata (default: this repository's force-app), e.g. with a change channel member left out. */
   forceApp?: ForceAppModel;
+  /**
+   * How the loop follows change events: CometD, or the Pub/Sub API on the emulator's gRPC endpoint (default: the
+   * `CDC_TRANSPORT` environment variable, else CometD — so any scenario can be run over either).
+   */
+  cdcTransport?: 'cometd' | 'pubsub';
 }
 
 export interface Counters {
@@ -217,6 +222,7 @@ export class LoopHarness {
         budget: this.spec.budget ?? { pauseAt: 0.7, stopAt: 0.9 },
         debounceMs: this.spec.debounceMs ?? 50,
         configPollMs: 60 * 60_000,
+        cdcTransport: this.cdcTransport(),
         ...settings,
       },
     );
@@ -227,6 +233,13 @@ export class LoopHarness {
     await waitFor(() => loop.streamState()?.state === 'live', 60_000, 'the CDC stream to be live');
     await loop.drain(120_000);
     return loop;
+  }
+
+  private cdcTransport(): LoopSettings['cdcTransport'] {
+    const transport = this.spec.cdcTransport ?? (process.env.CDC_TRANSPORT === 'pubsub' ? 'pubsub' : 'cometd');
+    if (transport === 'cometd') return { kind: 'cometd' };
+    // The emulator's certificate is made at start (self-signed).
+    return { kind: 'pubsub', endpoint: this.emulator.pubSubEndpoint, rejectUnauthorized: false };
   }
 
   /**

@@ -3,6 +3,7 @@ import { StreamingExtension } from 'jsforce/api/streaming';
 import type { Logger } from '../../lib/logger';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { parseChangeEvent, readCommitTimestamp, readReplayId, type RecordChangeEvent } from './change-event';
+import type { CdcTransport, CdcTransportSession } from './cdc-transport';
 import {
   closeFayeClient,
   type FayeCallback,
@@ -66,6 +67,8 @@ export interface CdcSubscriberOptions {
   logger: Logger;
   /** Delays for reconnects and retries (tests shorten them). */
   backoff?: BackoffOptions;
+  /** Delivers the events instead of CometD (the Pub/Sub API); the pipeline behind it is the same. */
+  transport?: CdcTransport;
 }
 
 /**
@@ -91,6 +94,7 @@ export class CdcSubscriber {
   private generation = 0;
   private subscribedGeneration = -1;
   private client: FayeClient | undefined;
+  private session: CdcTransportSession | undefined;
   private chain: Promise<void> = Promise.resolve();
   /** Highest replay id put on the chain in this run (duplicates after a resubscribe are dropped). */
   private lastAccepted: number | undefined;
@@ -168,6 +172,10 @@ export class CdcSubscriber {
 
   private openClient(replayFrom = this.commits.resumeFrom(this.lastAccepted)): void {
     const generation = ++this.generation;
+    if (this.options.transport) {
+      this.openTransport(this.options.transport, generation, replayFrom);
+      return;
+    }
     const client = this.conn.streaming.createClient([
       this.monitor(generation),
       new StreamingExtension.AuthFailure((message: FayeMessage) => this.handleAuthFailure(generation, message)),
@@ -184,9 +192,48 @@ export class CdcSubscriber {
     this.log.info({ replayFrom, generation }, 'subscribing to the CDC channel');
   }
 
+  /** A transport other than CometD: its reports feed the same chain, recovery and replay handling. */
+  private openTransport(transport: CdcTransport, generation: number, replayFrom: number): void {
+    const current = (): boolean => generation === this.generation && !this.stopped;
+    this.session = transport.open(this.channel, replayFrom, {
+      subscribed: () => {
+        if (current()) this.markSubscribed(generation, 'subscribed');
+      },
+      event: (data, done) => {
+        if (current()) this.accept(generation, data, done);
+        else done();
+      },
+      invalidReplay: (error) => {
+        if (current()) this.handleInvalidReplay(error);
+      },
+      authFailed: (reason) => {
+        if (!current()) return;
+        this.current.lastError = reason;
+        void this.recovery.recoverAuth(`${transport.name} refused the session: ${reason}`);
+      },
+      lost: (reason) => {
+        if (!current()) return;
+        this.current.lastError = reason;
+        this.log.warn({ reason, attempt: this.recovery.attempt + 1 }, `${transport.name} stream lost`);
+        this.recovery.reconnect(`${transport.name}: ${reason}`, true);
+      },
+    });
+    this.log.info({ replayFrom, generation, transport: transport.name }, 'subscribing to the CDC channel');
+  }
+
+  private markSubscribed(generation: number, reason: string): void {
+    this.subscribedGeneration = generation;
+    for (const wake of this.subscribeWaiters.splice(0)) wake();
+    this.recovery.resetAttempts();
+    this.setState('live', reason);
+  }
+
   private closeClient(): void {
     const client = this.client;
     this.client = undefined;
+    const session = this.session;
+    this.session = undefined;
+    session?.close();
     // A new generation makes every later message of the old client stale.
     this.generation += 1;
     if (client) closeFayeClient(client);
@@ -205,10 +252,7 @@ export class CdcSubscriber {
         }
         if (message.channel === '/meta/subscribe') {
           if (message.successful) {
-            this.subscribedGeneration = generation;
-            for (const wake of this.subscribeWaiters.splice(0)) wake();
-            this.recovery.resetAttempts();
-            this.setState('live', 'subscribed');
+            this.markSubscribed(generation, 'subscribed');
           } else if (isInvalidReplayError(error)) {
             this.handleInvalidReplay(error ?? '');
             return;
@@ -230,12 +274,13 @@ export class CdcSubscriber {
     };
   }
 
-  private accept(generation: number, data: unknown): void {
-    if (generation !== this.generation || this.stopped) return;
+  /** `done` (a transport's flow control) is called once the event is off the chain or dropped. */
+  private accept(generation: number, data: unknown, done?: () => void): void {
+    if (generation !== this.generation || this.stopped) return done?.();
     const replayId = readReplayId(data);
     if (replayId !== undefined && this.lastAccepted !== undefined && replayId <= this.lastAccepted) {
       this.log.debug({ replayId }, 'replayed event already taken; dropped');
-      return;
+      return done?.();
     }
     if (replayId !== undefined) this.lastAccepted = replayId;
     this.current.lastEventAt = new Date().toISOString();
@@ -247,6 +292,7 @@ export class CdcSubscriber {
         await this.process(run, data);
       } finally {
         this.unhandled.shift();
+        done?.();
       }
     });
   }
