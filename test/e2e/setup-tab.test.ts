@@ -160,6 +160,7 @@ describe('the setup tab in the local preview (chromium)', { timeout: 300_000 }, 
     const soql = await h.query<Row>("SELECT Id FROM Contact WHERE Title LIKE '%VP%' AND Email != null");
     expect(soql.length).toBeGreaterThan(0);
     expect(Number((await shown.innerText()).replace(/[^0-9]/g, ''))).toBe(soql.length);
+    expect((await shown.innerText()).trim()).toMatch(/^[\d,]+\s+matching records$/);
     await section('audiences').locator('[data-action="save-filter"]').click();
     const stored = await waitFor(
       async () => {
