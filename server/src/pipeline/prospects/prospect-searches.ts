@@ -10,6 +10,7 @@ import type { ProspectSourceConfig } from '../../config/prospect-source';
 import type { Logger } from '../../lib/logger';
 import { parseJobData } from '../../queues/job-data';
 import type { QueueFactory } from '../../queues/queue-factory';
+import { syncSourceSchedulers } from '../../queues/source-schedulers';
 import { estimateProspectRun } from './estimate-prospect-run';
 import type { ProspectProviders } from './prospect-providers';
 import { runProspectSearch, type ProspectRunDeps, type ProspectRunResult } from './prospect-search-run';
@@ -67,23 +68,12 @@ export class ProspectSearches {
    */
   async sync(sources: readonly ProspectSourceConfig[]): Promise<string[] | undefined> {
     if (this.deps.ownsSchedules?.() === false) return undefined;
-    const queue = this.deps.queues.queue<ProspectSearchJob>('prospects');
-    const scheduled = sources.filter((source) => source.settings.schedule);
-    const wanted = new Set(scheduled.map((source) => source.id));
-    for (const existing of await queue.getJobSchedulers(0, -1)) {
-      if (existing.name === PROSPECT_JOB_NAME && !wanted.has(existing.key))
-        await queue.removeJobScheduler(existing.key);
-    }
-    for (const source of scheduled) {
-      const pattern = this.deps.schedulePattern?.(source) ?? (source.settings.schedule as string);
-      await queue.upsertJobScheduler(
-        source.id,
-        { pattern, tz: source.settings.timeZone },
-        // A failed run is recorded (run record, source status); the next schedule is its retry, not BullMQ.
-        { name: PROSPECT_JOB_NAME, data: { sourceId: source.id }, opts: { attempts: 1 } },
-      );
-    }
-    return [...wanted];
+    return syncSourceSchedulers(
+      this.deps.queues.queue<ProspectSearchJob>('prospects'),
+      PROSPECT_JOB_NAME,
+      sources,
+      this.deps.schedulePattern,
+    );
   }
 
   /** Runs one source now (after a run of it already going); undefined when no active prospect source has the id. */

@@ -4,6 +4,7 @@ import type { WarehouseSourceConfig } from '../../../config/warehouse-source';
 import type { Logger } from '../../../lib/logger';
 import { parseJobData } from '../../../queues/job-data';
 import type { QueueFactory } from '../../../queues/queue-factory';
+import { syncSourceSchedulers } from '../../../queues/source-schedulers';
 import { runWarehouseImport, type WarehouseImportDeps, type WarehouseImportReport } from './warehouse-importer';
 
 /** The job a source's scheduler (or RUN_IMPORT on a worker-less process) puts on the `warehouse` queue. */
@@ -58,23 +59,12 @@ export class WarehouseImports {
    */
   async sync(sources: readonly WarehouseSourceConfig[]): Promise<string[] | undefined> {
     if (this.deps.ownsSchedules?.() === false) return undefined;
-    const queue = this.deps.queues.queue<WarehouseImportJob>('warehouse');
-    const scheduled = sources.filter((source) => source.settings.schedule);
-    const wanted = new Set(scheduled.map((source) => source.id));
-    for (const existing of await queue.getJobSchedulers(0, -1)) {
-      if (existing.name === WAREHOUSE_JOB_NAME && !wanted.has(existing.key))
-        await queue.removeJobScheduler(existing.key);
-    }
-    for (const source of scheduled) {
-      const pattern = this.deps.schedulePattern?.(source) ?? (source.settings.schedule as string);
-      await queue.upsertJobScheduler(
-        source.id,
-        { pattern, tz: source.settings.timeZone },
-        // A failed run is already recorded (run record, source status); the next schedule is its retry.
-        { name: WAREHOUSE_JOB_NAME, data: { sourceId: source.id }, opts: { attempts: 1 } },
-      );
-    }
-    return [...wanted];
+    return syncSourceSchedulers(
+      this.deps.queues.queue<WarehouseImportJob>('warehouse'),
+      WAREHOUSE_JOB_NAME,
+      sources,
+      this.deps.schedulePattern,
+    );
   }
 
   /** Runs one source now (after a run of it already going); undefined when no active warehouse source has the id. */
