@@ -1,6 +1,6 @@
 /**
- * The REST API calls the Apex stand-ins make, as the signed-in user: SOQL, describe, record update, platform-event
- * publish. Salesforce's error answers become `OrgRestError` with the org's own code and message.
+ * The REST API calls the Apex stand-ins make, as the signed-in user: SOQL, describe, record create, update and
+ * delete, platform-event publish. Salesforce's error answers become `OrgRestError` with the org's own code and message.
  */
 import { z } from 'zod';
 import type { OrgSession } from './org-session';
@@ -116,6 +116,11 @@ export class OrgRest {
   /** Creates a record; answers its id. */
   async create(object: string, fields: Record<string, unknown>): Promise<string> {
     return createdSchema.parse(await this.call('POST', `/sobjects/${encodeURIComponent(object)}`, fields)).id;
+  }
+
+  /** Deletes a record (REST DELETE); the org's refusal comes back as an OrgRestError. */
+  async delete(object: string, id: string): Promise<void> {
+    await this.call('DELETE', `/sobjects/${encodeURIComponent(object)}/${id}`);
   }
 
   /** Publishes a platform event (REST create); answers the id the org gives the published event. */

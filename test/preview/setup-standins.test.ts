@@ -346,3 +346,65 @@ describe('setup stand-ins: AudienceSetupController', () => {
     );
   });
 });
+
+describe('setup stand-ins: new audience and deletes', () => {
+  it('when the admin creates an audience, then it is inactive with an empty filter; bad names are refused', async () => {
+    const id = await call<string>(
+      'AudienceSetupAudienceController.createAudience',
+      { name: '  Fresh leads ', objectName: 'Lead' },
+      admin,
+    );
+    const [stored] = await admin.org.query(
+      `SELECT Name, Object__c, Filter__c, Active__c FROM Audience__c WHERE Id = '${id}'`,
+    );
+    expect(stored).toMatchObject({ Name: 'Fresh leads', Object__c: 'Lead', Filter__c: '{"all":[]}', Active__c: false });
+    const create = (name: unknown, objectName: unknown, context = admin) =>
+      refusal(call('AudienceSetupAudienceController.createAudience', { name, objectName }, context));
+    expect(await create('   ', 'Contact')).toBe(labels.get('Audience_Setup_Audience_Needs_Name'));
+    expect(await create('x'.repeat(81), 'Contact')).toBe(labels.get('Audience_Setup_Audience_Needs_Name'));
+    expect(await create('FRESH LEADS', 'Contact')).toBe(
+      labels.get('Audience_Setup_Audience_Exists')!.replace('{0}', 'FRESH LEADS'),
+    );
+    expect(await create('Deals', 'Opportunity')).toBe(
+      labels.get('Audience_Setup_Unsupported_Object')!.replace('{0}', 'Opportunity'),
+    );
+    expect(await create('Mine', 'Contact', rep)).toBe(labels.get('Audience_Setup_Admin_Only'));
+    await call('AudienceSetupAudienceController.setAudienceActive', { audienceId: id, active: true }, admin);
+    const [active] = await admin.org.query(`SELECT Active__c FROM Audience__c WHERE Id = '${id}'`);
+    expect(active?.Active__c).toBe(true);
+  });
+
+  it('when the admin deletes, then actions and plans go; an audience in use is refused with its reason', async () => {
+    const del = (recordId: string, context = admin) =>
+      call('AudienceSetupDeleteController.deleteRecord', { recordId }, context);
+    const audienceId = await call<string>(
+      'AudienceSetupAudienceController.createAudience',
+      { name: 'Short-lived', objectName: 'Contact' },
+      admin,
+    );
+    const actionId = await admin.org.create('Audience_Action__c', {
+      Name: 'Ping',
+      Audience__c: audienceId,
+      Type__c: 'Webhook',
+      Target__c: 'https://example.test/hook',
+    });
+    const planId = await admin.org.create('Audience_Enrichment__c', { Name: 'Doomed plan', Object__c: 'Contact' });
+    expect(await refusal(del(planId, rep))).toBe(labels.get('Audience_Setup_Admin_Only'));
+    expect(await refusal(del(audienceId))).toBe(
+      labels.get('Audience_Setup_Delete_Audience_Actions')!.replace('{0}', '1'),
+    );
+    await del(actionId);
+    await del(planId);
+    expect(await admin.org.query(`SELECT Id FROM Audience_Action__c WHERE Id = '${actionId}'`)).toHaveLength(0);
+    expect(await admin.org.query(`SELECT Id FROM Audience_Enrichment__c WHERE Id = '${planId}'`)).toHaveLength(0);
+    await call('AudienceSetupAudienceController.setAudienceActive', { audienceId, active: true }, admin);
+    expect(await refusal(del(audienceId))).toBe(labels.get('Audience_Setup_Delete_Active_Audience'));
+    await call('AudienceSetupAudienceController.setAudienceActive', { audienceId, active: false }, admin);
+    await del(audienceId);
+    expect(await admin.org.query(`SELECT Id FROM Audience__c WHERE Id = '${audienceId}'`)).toHaveLength(0);
+    const [contact] = await admin.org.query('SELECT Id FROM Contact LIMIT 1');
+    expect(await refusal(del(String(contact!.Id)))).toBe(
+      labels.get('Audience_Setup_Cannot_Delete')!.replace('{0}', String(contact!.Id)),
+    );
+  });
+});

@@ -7,6 +7,8 @@ import { requestEnrichment } from './audience-record-request-controller';
 import { estimatePlan, getPlanOptions, getPlans, runPlan, savePlans } from './audience-setup-plan-controller';
 import { getEnrolActions, getSignalRules, saveSignalRules } from './audience-setup-signal-controller';
 import { getActions, saveActions } from './audience-setup-action-controller';
+import { createAudience, setAudienceActive } from './audience-setup-audience-controller';
+import { deleteRecord } from './audience-setup-delete-controller';
 import {
   countMatches,
   getAccess,
@@ -46,6 +48,9 @@ export const APEX_STANDINS: ReadonlyMap<string, ApexStandin> = new Map([
   ['AudienceSetupSignalController.saveSignalRules', saveSignalRules],
   ['AudienceSetupActionController.getActions', getActions],
   ['AudienceSetupActionController.saveActions', saveActions],
+  ['AudienceSetupAudienceController.createAudience', createAudience],
+  ['AudienceSetupAudienceController.setAudienceActive', setAudienceActive],
+  ['AudienceSetupDeleteController.deleteRecord', deleteRecord],
 ]);
 
 export { ApexStandinError } from './apex-error';
