@@ -12,6 +12,8 @@ import saveFieldMaps from '@salesforce/apex/AudienceSetupController.saveFieldMap
 import saveAudienceFilter from '@salesforce/apex/AudienceSetupController.saveAudienceFilter';
 import countMatches from '@salesforce/apex/AudienceSetupController.countMatches';
 import publishCommand from '@salesforce/apex/AudienceSetupController.publishCommand';
+import createAudience from '@salesforce/apex/AudienceSetupAudienceController.createAudience';
+import setAudienceActive from '@salesforce/apex/AudienceSetupAudienceController.setAudienceActive';
 import { reduceErrors } from 'c/ldsUtils';
 import TITLE from '@salesforce/label/c.Audience_Setup_Title';
 import HEALTH from '@salesforce/label/c.Audience_Setup_Health';
@@ -47,6 +49,14 @@ import SKIPS from '@salesforce/label/c.Audience_Setup_Skips';
 import CREDITS from '@salesforce/label/c.Audience_Setup_Credits';
 import PLANS from '@salesforce/label/c.Audience_Setup_Plans';
 import SIGNAL_RULES from '@salesforce/label/c.Audience_Setup_Signal_Rules';
+import NEW_AUDIENCE from '@salesforce/label/c.Audience_Setup_New_Audience';
+import AUDIENCE_NAME from '@salesforce/label/c.Audience_Setup_Audience_Name';
+import CREATE from '@salesforce/label/c.Audience_Setup_Create';
+import NEW_AUDIENCE_HELP from '@salesforce/label/c.Audience_Setup_New_Audience_Help';
+import AUDIENCE_NEEDS_NAME from '@salesforce/label/c.Audience_Setup_Audience_Needs_Name';
+import AUDIENCE_CREATED from '@salesforce/label/c.Audience_Setup_Audience_Created';
+import ACTIVE from '@salesforce/label/c.Audience_Setup_Active';
+import INACTIVE from '@salesforce/label/c.Audience_Setup_Inactive';
 
 /** The status channel the server publishes run progress on (Audience_Status__e). */
 export const STATUS_CHANNEL = '/event/Audience_Status__e';
@@ -95,7 +105,8 @@ const SAVE_FIELD = {
 
 /**
  * The "Audiences Setup" tab: Health (the server's heartbeat as a checklist with fixes), Field mappings (inline
- * edit, saved in bulk with row errors), Audiences (member counts, filter builder, live count) and Runs (progress,
+ * edit, saved in bulk with row errors), Audiences (new audience, member counts, filter builder, live count, active,
+ * delete) and Runs (progress,
  * Cancel / Resume, dry run and export; live through empApi only while the Runs section is open). Non-admins get a
  * read-only view with a message.
  */
@@ -130,7 +141,12 @@ export default class AudienceSetup extends LightningElement {
         SKIPS,
         CREDITS,
         PLANS,
-        SIGNAL_RULES
+        SIGNAL_RULES,
+        NEW_AUDIENCE,
+        AUDIENCE_NAME,
+        CREATE,
+        NEW_AUDIENCE_HELP,
+        ACTIVE
     };
 
     section = 'health';
@@ -143,6 +159,10 @@ export default class AudienceSetup extends LightningElement {
     compiledWhere;
     matchCount;
     actionError;
+    /** The "New audience" form's values ({ name, objectName }), or undefined when it is closed. */
+    newAudience;
+    newAudienceError;
+    creating = false;
     liveFailed = false;
     subscription;
     errorHandlerRegistered = false;
@@ -330,7 +350,8 @@ export default class AudienceSetup extends LightningElement {
                 a.id === this.selectedAudienceId
                     ? 'slds-hint-parent slds-is-selected'
                     : 'slds-hint-parent',
-            editLabel: `${EDIT_FILTER}: ${a.name}`
+            editLabel: `${EDIT_FILTER}: ${a.name}`,
+            activeLabel: a.active ? ACTIVE : INACTIVE
         }));
     }
 
@@ -367,11 +388,81 @@ export default class AudienceSetup extends LightningElement {
     }
 
     handleEditFilter(event) {
-        this.selectedAudienceId = event.target.dataset.id;
+        this.selectAudience(event.target.dataset.id);
+    }
+
+    /** Opens the filter builder (and the actions beside it) on one audience, from a clean slate. */
+    selectAudience(audienceId) {
+        this.selectedAudienceId = audienceId;
         this.editedFilter = undefined;
         this.matchCount = undefined;
         this.compiledWhere = undefined;
         this.actionError = undefined;
+    }
+
+    // ----- new audience -----
+
+    handleNewAudience() {
+        this.newAudience = { name: '', objectName: 'Contact' };
+        this.newAudienceError = undefined;
+    }
+
+    handleNewAudienceField(event) {
+        this.newAudience = {
+            ...this.newAudience,
+            [event.target.dataset.field]: event.detail.value
+        };
+    }
+
+    handleCancelNewAudience() {
+        this.newAudience = undefined;
+    }
+
+    /**
+     * Creates the audience (inactive, empty filter: see AudienceSetupAudienceController) and opens the builder on
+     * it. A blank name is refused here; a taken name or a refused insert comes back from Apex and stays in the form.
+     */
+    async handleCreateAudience() {
+        const name = (this.newAudience?.name ?? '').trim();
+        if (!name) {
+            this.newAudienceError = AUDIENCE_NEEDS_NAME;
+            return;
+        }
+        this.creating = true;
+        this.newAudienceError = undefined;
+        try {
+            const audienceId = await createAudience({
+                name,
+                objectName: this.newAudience.objectName
+            });
+            this.toast(AUDIENCE_CREATED, name, 'success');
+            this.newAudience = undefined;
+            await refreshApex(this.audiences);
+            this.selectAudience(audienceId);
+        } catch (error) {
+            this.newAudienceError = reduceErrors(error).join(', ');
+        } finally {
+            this.creating = false;
+        }
+    }
+
+    async handleActiveChange(event) {
+        this.actionError = undefined;
+        try {
+            await setAudienceActive({
+                audienceId: this.selectedAudienceId,
+                active: event.target.checked
+            });
+            await refreshApex(this.audiences);
+        } catch (error) {
+            this.actionError = reduceErrors(error).join(', ');
+        }
+    }
+
+    /** A deleted audience leaves the list; its builder closes. */
+    handleAudienceDeleted(event) {
+        if (this.selectedAudienceId === event.detail.id) this.selectAudience(undefined);
+        return refreshApex(this.audiences);
     }
 
     handleFilterChange(event) {

@@ -19,7 +19,7 @@ const ON_EXIT = ['Nothing', 'Remove'];
 /**
  * The actions of one audience, edited beside it: type (only those that act on the audience's object), target,
  * a settings form for the type (checked like the server's schema) and what happens on exit. Saved through
- * `saveActions`; a refused save shows its reason.
+ * `saveActions`; a refused save shows its reason. Delete asks first, in the row.
  */
 export default class AudienceSetupActions extends LightningElement {
     labels = { ACTIONS, NO_ACTIONS, NEW_ACTION, EDIT, SAVE, LOADING, FIX_SETTINGS };
@@ -161,5 +161,11 @@ export default class AudienceSetupActions extends LightningElement {
 
     handleClose() {
         this.draft = undefined;
+    }
+
+    /** A deleted action leaves the list (and its form, if open). */
+    handleDeleted(event) {
+        if (this.draft?.id === event.detail.id) this.draft = undefined;
+        return refreshApex(this.actions);
     }
 }

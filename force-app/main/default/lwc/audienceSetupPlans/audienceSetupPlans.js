@@ -33,7 +33,7 @@ export const ESTIMATE_POLL_TRIES = 15;
  * The "Enrichment plans" section: each `Audience_Enrichment__c` with its schedule, estimate and status, and a form
  * per plan — attributes, provider order (up / down), schedule (cron with a human reading) in a time zone, run on
  * entry, credit ceilings. Estimate asks the server (`ESTIMATE_RUN`) and shows the credits it writes to the plan;
- * Run now sends `RUN_ENRICHMENT` (progress in Runs).
+ * Run now sends `RUN_ENRICHMENT` (progress in Runs). Delete asks first, in the row (runs keep their history).
  */
 export default class AudienceSetupPlans extends LightningElement {
     labels = { PLANS, NO_PLANS, NEW_PLAN, EDIT, SAVE, LOADING, ESTIMATE, RUN_NOW };
@@ -363,6 +363,12 @@ export default class AudienceSetupPlans extends LightningElement {
     handleClose() {
         this.stopPolling();
         this.draft = undefined;
+    }
+
+    /** A deleted plan leaves the list (and its form, if open). */
+    handleDeleted(event) {
+        if (this.draft?.id === event.detail.id) this.handleClose();
+        return refreshApex(this.plans);
     }
 
     toast(title, message, variant) {

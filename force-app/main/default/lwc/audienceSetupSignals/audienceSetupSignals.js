@@ -24,7 +24,7 @@ function options(values) {
 /**
  * The "Signal rules" section: every `Audience_Signal_Rule__c` with its server status, and a form per rule — type,
  * object, a settings form for the type (checked like the server's schema), Slack channel (an id), notify owner and
- * the action Slack's Enrol button applies. Saved through `saveSignalRules`; a refused save shows its reason.
+ * the action Slack's Enrol button applies. Saved through `saveSignalRules`; a refused save shows its reason. Delete asks first, in the row.
  */
 export default class AudienceSetupSignals extends LightningElement {
     labels = { SIGNAL_RULES, NO_RULES, NEW_RULE, EDIT, SAVE, LOADING, FIX_SETTINGS };
@@ -172,5 +172,11 @@ export default class AudienceSetupSignals extends LightningElement {
 
     handleClose() {
         this.draft = undefined;
+    }
+
+    /** A deleted rule leaves the list (and its form, if open). */
+    handleDeleted(event) {
+        if (this.draft?.id === event.detail.id) this.draft = undefined;
+        return refreshApex(this.rules);
     }
 }

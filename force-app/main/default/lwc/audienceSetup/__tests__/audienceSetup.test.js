@@ -10,6 +10,8 @@ import saveFieldMaps from '@salesforce/apex/AudienceSetupController.saveFieldMap
 import saveAudienceFilter from '@salesforce/apex/AudienceSetupController.saveAudienceFilter';
 import countMatches from '@salesforce/apex/AudienceSetupController.countMatches';
 import publishCommand from '@salesforce/apex/AudienceSetupController.publishCommand';
+import createAudience from '@salesforce/apex/AudienceSetupAudienceController.createAudience';
+import setAudienceActive from '@salesforce/apex/AudienceSetupAudienceController.setAudienceActive';
 import { refreshApex } from '@salesforce/apex';
 import {
     fireMockEvent,
@@ -79,6 +81,16 @@ jest.mock(
     {
         virtual: true
     }
+);
+jest.mock(
+    '@salesforce/apex/AudienceSetupAudienceController.createAudience',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/apex/AudienceSetupAudienceController.setAudienceActive',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
 );
 jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
     virtual: true
@@ -432,6 +444,188 @@ describe('c-audience-setup', () => {
             await flush();
             expect($(element, '[data-id="action-error"]').textContent).toContain('Nope__c');
         });
+    });
+
+    describe('New audience, active, delete', () => {
+        /** Two or three axe runs each: on a loaded machine they outlast jest's 5 s default. */
+        const AXE_TIMEOUT_MS = 30000;
+        const NEW_ID = 'a01000000000009AAA';
+        const NEW_AUDIENCE = {
+            id: NEW_ID,
+            name: 'New leads',
+            objectName: 'Lead',
+            active: false,
+            memberCount: 0,
+            filter: '{"all":[]}',
+            status: null
+        };
+
+        function type(target, value) {
+            target.value = value;
+            target.dispatchEvent(new CustomEvent('change', { detail: { value } }));
+        }
+
+        async function openForm() {
+            const element = mount();
+            await open(element, 'audiences');
+            getAudiences.emit(AUDIENCES);
+            await flush();
+            $(element, '[data-action="new-audience"]').click();
+            await flush();
+            return element;
+        }
+
+        /** The list with the new (inactive) audience, its builder open. */
+        async function openNewAudience() {
+            const element = mount();
+            await open(element, 'audiences');
+            getAudiences.emit([...AUDIENCES, NEW_AUDIENCE]);
+            await flush();
+            $(element, `[data-action="edit-filter"][data-id="${NEW_ID}"]`).click();
+            await flush();
+            getFilterFields.emit(FILTER_FIELDS);
+            await flush();
+            return element;
+        }
+
+        it(
+            'creates an audience by name and object, then opens the builder on it (inactive, empty filter)',
+            async () => {
+                createAudience.mockResolvedValue(NEW_ID);
+                const element = await openForm();
+                expect($(element, '[data-id="audience-form"]')).not.toBeNull();
+                await expect(element).toBeAccessible();
+                type($(element, '[data-id="audience-form"] [data-field="name"]'), '  New leads ');
+                type($(element, '[data-id="audience-form"] [data-field="objectName"]'), 'Lead');
+                await flush();
+                $(element, '[data-action="create-audience"]').click();
+                await flush();
+                expect(createAudience).toHaveBeenCalledWith({
+                    name: 'New leads',
+                    objectName: 'Lead'
+                });
+                expect(refreshApex).toHaveBeenCalled();
+                expect($(element, '[data-id="audience-form"]')).toBeNull();
+                getAudiences.emit([...AUDIENCES, NEW_AUDIENCE]);
+                await flush();
+                expect(getFilterFields.getLastConfig()).toEqual({ objectName: 'Lead' });
+                getFilterFields.emit(FILTER_FIELDS);
+                await flush();
+                expect($(element, `[data-audience="${NEW_ID}"]`).className).toContain(
+                    'slds-is-selected'
+                );
+                expect($(element, `[data-active="${NEW_ID}"]`).textContent.trim()).toBe(
+                    'c.Audience_Setup_Inactive'
+                );
+                expect($(element, '[data-id="builder"] h3').textContent.trim()).toBe('New leads');
+                expect(JSON.parse($(element, 'c-audience-filter-builder').filter)).toEqual({
+                    all: []
+                });
+                expect($(element, '[data-id="audience-active"]').checked).toBe(false);
+                expect($(element, '[data-id="builder"] c-audience-setup-actions').audienceId).toBe(
+                    NEW_ID
+                );
+                await expect(element).toBeAccessible();
+            },
+            AXE_TIMEOUT_MS
+        );
+
+        it(
+            'refuses a blank name before calling Apex, and shows the server refusal of a taken one',
+            async () => {
+                const element = await openForm();
+                $(element, '[data-action="create-audience"]').click();
+                await flush();
+                expect(createAudience).not.toHaveBeenCalled();
+                expect($(element, '[data-id="audience-form-error"]').textContent).toContain(
+                    'c.Audience_Setup_Audience_Needs_Name'
+                );
+                await expect(element).toBeAccessible();
+
+                createAudience.mockRejectedValue({
+                    body: { message: 'An audience named VPs already exists; choose another name.' }
+                });
+                type($(element, '[data-id="audience-form"] [data-field="name"]'), 'VPs');
+                $(element, '[data-action="create-audience"]').click();
+                await flush();
+                expect(createAudience).toHaveBeenCalledWith({ name: 'VPs', objectName: 'Contact' });
+                expect($(element, '[data-id="audience-form-error"]').textContent).toContain(
+                    'already exists'
+                );
+                expect($(element, '[data-id="audience-form"]')).not.toBeNull();
+
+                $(element, '[data-action="cancel-audience"]').click();
+                await flush();
+                expect($(element, '[data-id="audience-form"]')).toBeNull();
+            },
+            AXE_TIMEOUT_MS
+        );
+
+        it(
+            'switches the selected audience on, and shows a refusal',
+            async () => {
+                setAudienceActive.mockResolvedValueOnce(null);
+                const element = await openNewAudience();
+                const toggle = $(element, '[data-id="audience-active"]');
+                toggle.checked = true;
+                toggle.dispatchEvent(new CustomEvent('change'));
+                await flush();
+                expect(setAudienceActive).toHaveBeenCalledWith({
+                    audienceId: NEW_ID,
+                    active: true
+                });
+                expect(refreshApex).toHaveBeenCalled();
+                expect($(element, '[data-id="action-error"]')).toBeNull();
+
+                setAudienceActive.mockRejectedValueOnce({
+                    body: { message: 'The save failed: insufficient access' }
+                });
+                toggle.checked = false;
+                toggle.dispatchEvent(new CustomEvent('change'));
+                await flush();
+                expect($(element, '[data-id="action-error"]').textContent).toContain(
+                    'insufficient access'
+                );
+                await expect(element).toBeAccessible();
+            },
+            AXE_TIMEOUT_MS
+        );
+
+        it(
+            'closes the builder of a deleted audience and re-reads the list',
+            async () => {
+                const element = await openNewAudience();
+                expect($(element, '[data-id="builder"]')).not.toBeNull();
+                const remover = $(element, `[data-audience="${NEW_ID}"] c-audience-setup-delete`);
+                expect(remover.recordName).toBe('New leads');
+                expect(remover.disabled).toBe(false);
+                remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: NEW_ID } }));
+                await flush();
+                expect(refreshApex).toHaveBeenCalled();
+                expect($(element, '[data-id="builder"]')).toBeNull();
+            },
+            AXE_TIMEOUT_MS
+        );
+
+        it(
+            'offers neither New audience, Delete nor the Active switch to a non-admin',
+            async () => {
+                const element = mount(ACCESS_READ_ONLY);
+                await open(element, 'audiences');
+                getAudiences.emit(AUDIENCES);
+                await flush();
+                expect($(element, '[data-action="new-audience"]').disabled).toBe(true);
+                const removers = element.shadowRoot.querySelectorAll('c-audience-setup-delete');
+                expect([...removers].every((r) => r.disabled === true)).toBe(true);
+                $(element, `[data-action="edit-filter"][data-id="${AUDIENCES[0].id}"]`).click();
+                await flush();
+                getFilterFields.emit(FILTER_FIELDS);
+                await flush();
+                expect($(element, '[data-id="audience-active"]').disabled).toBe(true);
+                await expect(element).toBeAccessible();
+            },
+            AXE_TIMEOUT_MS
+        );
     });
 
     describe('Runs', () => {

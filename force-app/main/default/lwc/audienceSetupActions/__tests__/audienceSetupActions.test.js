@@ -168,4 +168,27 @@ describe('c-audience-setup-actions', () => {
         expect($(element, '[data-action="save-action"]').disabled).toBe(true);
         await expect(element).toBeAccessible();
     });
+
+    it('a deleted action leaves the list and closes its form; Delete is off for non-admins', async () => {
+        const element = mount();
+        await flush();
+        $(element, `[data-action="edit-action"][data-id="${ACTIONS[0].id}"]`).click();
+        await flush();
+        const remover = $(element, `[data-action-row="${ACTIONS[0].id}"] c-audience-setup-delete`);
+        expect(remover.recordId).toBe(ACTIONS[0].id);
+        expect(remover.disabled).toBe(false);
+        remover.shadowRoot.querySelector('[data-action="delete"]').click();
+        await flush();
+        await expect(element).toBeAccessible();
+        remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: ACTIONS[0].id } }));
+        await flush();
+        expect(refreshApex).toHaveBeenCalled();
+        expect($(element, '[data-id="action-form"]')).toBeNull();
+        document.body.removeChild(element);
+        const readOnly = mount({ canEdit: false });
+        await flush();
+        const removers = [...readOnly.shadowRoot.querySelectorAll('c-audience-setup-delete')];
+        expect(removers.length).toBeGreaterThan(0);
+        expect(removers.every((r) => r.disabled === true)).toBe(true);
+    });
 });

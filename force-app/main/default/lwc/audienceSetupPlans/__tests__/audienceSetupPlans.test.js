@@ -231,4 +231,27 @@ describe('c-audience-setup-plans', () => {
         expect($(readOnly, '[data-provider="pdl"] [data-action="up"]').disabled).toBe(true);
         await expect(readOnly).toBeAccessible();
     });
+
+    it('a deleted plan leaves the list and closes its form; Delete is off for non-admins', async () => {
+        const element = mount();
+        await flush();
+        $(element, `[data-action="edit-plan"][data-id="${PLANS[0].id}"]`).click();
+        await flush();
+        const remover = $(element, `[data-plan="${PLANS[0].id}"] c-audience-setup-delete`);
+        expect(remover.recordId).toBe(PLANS[0].id);
+        expect(remover.disabled).toBe(false);
+        remover.shadowRoot.querySelector('[data-action="delete"]').click();
+        await flush();
+        await expect(element).toBeAccessible();
+        remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: PLANS[0].id } }));
+        await flush();
+        expect(refreshApex).toHaveBeenCalled();
+        expect($(element, '[data-id="plan-form"]')).toBeNull();
+        document.body.removeChild(element);
+        const readOnly = mount(false);
+        await flush();
+        const removers = [...readOnly.shadowRoot.querySelectorAll('c-audience-setup-delete')];
+        expect(removers.length).toBeGreaterThan(0);
+        expect(removers.every((r) => r.disabled === true)).toBe(true);
+    });
 });

@@ -176,4 +176,27 @@ describe('c-audience-setup-signals', () => {
         expect(settingsInput(element, 'cadenceDays').disabled).toBe(true);
         await expect(element).toBeAccessible();
     });
+
+    it('a deleted rule leaves the list and closes its form; Delete is off for non-admins', async () => {
+        const element = mount();
+        await flush();
+        $(element, `[data-action="edit-rule"][data-id="${RULES[0].id}"]`).click();
+        await flush();
+        const remover = $(element, `[data-rule="${RULES[0].id}"] c-audience-setup-delete`);
+        expect(remover.recordId).toBe(RULES[0].id);
+        expect(remover.disabled).toBe(false);
+        remover.shadowRoot.querySelector('[data-action="delete"]').click();
+        await flush();
+        await expect(element).toBeAccessible();
+        remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: RULES[0].id } }));
+        await flush();
+        expect(refreshApex).toHaveBeenCalled();
+        expect($(element, '[data-id="rule-form"]')).toBeNull();
+        document.body.removeChild(element);
+        const readOnly = mount(false);
+        await flush();
+        const removers = [...readOnly.shadowRoot.querySelectorAll('c-audience-setup-delete')];
+        expect(removers.length).toBeGreaterThan(0);
+        expect(removers.every((r) => r.disabled === true)).toBe(true);
+    });
 });
