@@ -2,6 +2,7 @@
  * Starts the preview: an org session (the given instance and token, or an emulator started here with the demo
  * seed, signed in as its rep), the bundle (built once, or watched), and the HTTP server. `stop()` ends all three.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readCustomLabels } from '../build/custom-labels';
 import {
@@ -27,6 +28,11 @@ export type PreviewOptions = {
   token?: string;
   apiVersion?: string;
   watch?: boolean;
+  /**
+   * Serve the bundle another preview already built in `outDir` instead of building it (a second signed-in user in
+   * the same test, e.g. a non-admin beside the admin). Not with `watch`.
+   */
+  reuseBuild?: boolean;
   outDir?: string;
   forceAppRoot?: string;
   /** Hears every rebuild in watch mode. */
@@ -61,6 +67,11 @@ async function orgFor(options: PreviewOptions) {
 
 function firstBuild(options: PreviewOptions, outDir: string): Promise<{ build: BuildResult; watcher?: BundleWatcher }> {
   const settings = { outDir, forceAppRoot: options.forceAppRoot };
+  if (options.reuseBuild && !options.watch) {
+    const file = path.join(outDir, 'bundle.js');
+    if (!existsSync(file)) return Promise.reject(new Error(`reuseBuild: no bundle at ${file}; build it first`));
+    return Promise.resolve({ build: { file, ms: 0, cached: true } });
+  }
   if (!options.watch) return buildPreviewBundle(settings).then((build) => ({ build }));
   return new Promise((resolve, reject) => {
     let first = true;

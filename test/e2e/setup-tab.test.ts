@@ -2,8 +2,10 @@
  * The admin's "Audiences Setup" tab in a real browser: the force-app `audienceSetup` component compiled unchanged
  * into the local preview (its tab page), served against the Salesforce emulator with the ADMIN signed in, while the
  * REAL loop runs over the sandbox demo org. The admin maps Contact Seniority__c as Tracked in Preview mode, builds an
- * audience filter of two conditions whose live count matches SOQL, adds a Task action beside it, sends a dry run and
- * sees its skips by reason (a rep's own value is `not_ours`), then runs the export and sees the records change.
+ * audience filter of two conditions whose live count matches SOQL, adds a Task action beside it, creates a new
+ * audience by name and counts one condition live, deletes the Task action, sends a dry run and sees its skips by
+ * reason (a rep's own value is `not_ours`), then runs the export and sees the records change. Last, a rep without
+ * Audience_Admin opens the tab in a second preview and gets the read-only view with its message.
  * Everything asserted about the org is read back through jsforce. A screenshot of each section goes to docs/img/.
  */
 import { mkdirSync } from 'node:fs';
@@ -16,8 +18,11 @@ import { assertChromium, launchChromium, type LaunchedBrowser } from './support/
 import { LoopHarness, waitFor, type FieldMapSpec } from './support/loop-harness';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../docs/img');
+const PREVIEW_DIST = path.resolve(import.meta.dirname, '../../.tmp/setup-tab-dist');
 /** DOM and loop gates: generous, the machine is shared. */
 const GATE_MS = 90_000;
+/** The audience the admin creates in the tab. */
+const NEW_AUDIENCE = 'Setup directors';
 /** The admin maps this one in the tab; the harness starts with the other demo maps. */
 const MAPPED_IN_TAB = 'Seniority__c';
 
@@ -95,7 +100,7 @@ beforeAll(async () => {
     instanceUrl: h.emulator.instanceUrl,
     token: admin.accessToken,
     port: 0,
-    outDir: path.resolve(import.meta.dirname, '../../.tmp/setup-tab-dist'),
+    outDir: PREVIEW_DIST,
   });
   browser = await launchChromium();
   page = await browser.context.newPage();
@@ -197,6 +202,52 @@ describe('the setup tab in the local preview (chromium)', { timeout: 300_000 }, 
     expect(JSON.parse(String(action!.Settings__c))).toEqual({ steps: [{ dayOffset: 1, subject: 'Call {FirstName}' }] });
   });
 
+  it('creates an audience by name, counts one condition live, lists it; then deletes the Task action', async () => {
+    const audiences = section('audiences');
+    await audiences.locator('[data-action="new-audience"]').click();
+    const form = audiences.locator('[data-id="audience-form"]');
+    await form.locator('[data-field="name"] input').fill(NEW_AUDIENCE);
+    await choose(form.locator('[data-field="objectName"]'), 'Contact');
+    await form.locator('[data-action="create-audience"]').click();
+    const created = await waitFor(
+      async () =>
+        (
+          await h.query<Row>(
+            `SELECT Id, Object__c, Filter__c, Active__c FROM Audience__c WHERE Name = '${NEW_AUDIENCE}'`,
+          )
+        )[0],
+      GATE_MS,
+      'the new audience in the org',
+    );
+    // Inactive with the empty filter: nothing joins it before the admin has built its filter.
+    expect(created).toMatchObject({ Object__c: 'Contact', Filter__c: '{"all":[]}', Active__c: false });
+    // It is listed, and the builder opened on it by itself.
+    await audiences.locator(`[data-active="${created.Id}"]`, { hasText: 'Inactive' }).waitFor({ timeout: GATE_MS });
+    await audiences.locator('[data-id="builder"] h3', { hasText: NEW_AUDIENCE }).waitFor({ timeout: GATE_MS });
+    const builder = audiences.locator('c-audience-filter-builder');
+    await builder.locator('[data-action="add-condition"]').first().click();
+    const condition = builder.locator('[data-condition]').first();
+    await choose(condition.locator('[data-input="field"]'), 'Title');
+    await choose(condition.locator('[data-input="op"]'), 'contains');
+    await condition.locator('[data-input="value"] input').fill('Director');
+    await audiences.locator('[data-action="count"]').click();
+    const shown = audiences.locator('[data-id="match-count"]');
+    await shown.waitFor({ timeout: GATE_MS });
+    const soql = await h.query<Row>("SELECT Id FROM Contact WHERE Title LIKE '%Director%'");
+    expect(soql.length).toBeGreaterThan(0);
+    expect(Number((await shown.innerText()).replace(/[^0-9]/g, ''))).toBe(soql.length);
+    await shot('3b-new-audience');
+
+    // Back on the first audience, the admin deletes its Task action: asked in the row, then gone from list and org.
+    await audiences.locator(`[data-action="edit-filter"][data-id="${audienceId}"]`).click();
+    const actionRow = audiences.locator('c-audience-setup-actions tbody tr', { hasText: 'Call new VPs' });
+    await actionRow.waitFor({ timeout: GATE_MS });
+    await actionRow.locator('[data-action="delete"]').click();
+    await actionRow.locator('[data-action="confirm-delete"]').click();
+    await actionRow.waitFor({ state: 'detached', timeout: GATE_MS });
+    expect(await h.query<Row>(`SELECT Id FROM Audience_Action__c WHERE Audience__c = '${audienceId}'`)).toHaveLength(0);
+  });
+
   it('shows the Enrichment plans and Signal rules sections', async () => {
     await open('plans', 'Enrichment plans');
     await section('plans').locator('[data-action="new-plan"]').click();
@@ -275,5 +326,33 @@ describe('the setup tab in the local preview (chromium)', { timeout: 300_000 }, 
     for (const id of repEdited) expect(changed.find((r) => r.Id === id)).toBeUndefined();
     await setup().locator('[data-id="refresh"]').click();
     await shot('7-runs-exported');
+  });
+
+  it('a rep without Audience_Admin opening the tab sees a read-only view with the message', async () => {
+    const rep = h.emulator.users.find((u) => u.role === 'rep');
+    if (!rep) throw new Error('the emulator has no rep');
+    // A second preview signed in as the rep, serving the bundle the admin's preview built.
+    const repPreview = await startPreview({
+      instanceUrl: h.emulator.instanceUrl,
+      token: rep.accessToken,
+      port: 0,
+      outDir: PREVIEW_DIST,
+      reuseBuild: true,
+    });
+    const repPage = await browser.context.newPage();
+    try {
+      await repPage.goto(`${repPreview.tabUrl('Audiences_Setup')}?components=audienceSetup`);
+      const repTab = repPage.locator('c-audience-setup');
+      const message = repTab.locator('[data-id="read-only"]');
+      await message.waitFor({ timeout: GATE_MS });
+      expect(await message.innerText()).toContain('You can view this setup but not change it');
+      await repTab.locator('lightning-vertical-navigation-item', { hasText: 'Audiences' }).click();
+      const newAudience = repTab.locator('[data-section="audiences"] [data-action="new-audience"] button');
+      await newAudience.waitFor({ timeout: GATE_MS });
+      expect(await newAudience.isDisabled()).toBe(true);
+    } finally {
+      await repPage.close();
+      await repPreview.stop();
+    }
   });
 });
