@@ -3,6 +3,7 @@ import AudienceSetupActions from 'c/audienceSetupActions';
 import getActions from '@salesforce/apex/AudienceSetupActionController.getActions';
 import saveActions from '@salesforce/apex/AudienceSetupActionController.saveActions';
 import { refreshApex } from '@salesforce/apex';
+import { deleteInRow } from '../../../../../test/jest-helpers/deleteInRow';
 
 const ACTIONS = require('./data/actions.json');
 const AUDIENCE_ID = 'a01000000000001AAA';
@@ -170,25 +171,17 @@ describe('c-audience-setup-actions', () => {
     });
 
     it('a deleted action leaves the list and closes its form; Delete is off for non-admins', async () => {
-        const element = mount();
-        await flush();
-        $(element, `[data-action="edit-action"][data-id="${ACTIONS[0].id}"]`).click();
-        await flush();
-        const remover = $(element, `[data-action-row="${ACTIONS[0].id}"] c-audience-setup-delete`);
-        expect(remover.recordId).toBe(ACTIONS[0].id);
-        expect(remover.disabled).toBe(false);
-        remover.shadowRoot.querySelector('[data-action="delete"]').click();
-        await flush();
-        await expect(element).toBeAccessible();
-        remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: ACTIONS[0].id } }));
-        await flush();
-        expect(refreshApex).toHaveBeenCalled();
-        expect($(element, '[data-id="action-form"]')).toBeNull();
-        document.body.removeChild(element);
-        const readOnly = mount({ canEdit: false });
-        await flush();
-        const removers = [...readOnly.shadowRoot.querySelectorAll('c-audience-setup-delete')];
-        expect(removers.length).toBeGreaterThan(0);
-        expect(removers.every((r) => r.disabled === true)).toBe(true);
+        const readOnlyRemovers = await deleteInRow({
+            mount: () => mount(),
+            mountReadOnly: () => mount({ canEdit: false }),
+            editSelector: `[data-action="edit-action"][data-id="${ACTIONS[0].id}"]`,
+            rowSelector: `[data-action-row="${ACTIONS[0].id}"]`,
+            formSelector: '[data-id="action-form"]',
+            recordId: ACTIONS[0].id,
+            refreshApex,
+            flush
+        });
+        expect(readOnlyRemovers.length).toBeGreaterThan(0);
+        expect(readOnlyRemovers.every((r) => r.disabled === true)).toBe(true);
     });
 });

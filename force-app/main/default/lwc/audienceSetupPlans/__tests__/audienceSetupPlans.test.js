@@ -5,6 +5,7 @@ import runPlan from '@salesforce/apex/AudienceSetupPlanController.runPlan';
 import { refreshApex } from '@salesforce/apex';
 import { readCron } from '../cronReading';
 import { $, PLANS, flush, mount, providers, type } from './data/planTestKit';
+import { deleteInRow } from '../../../../../test/jest-helpers/deleteInRow';
 
 jest.mock(
     '@salesforce/apex/AudienceSetupPlanController.getPlans',
@@ -233,25 +234,17 @@ describe('c-audience-setup-plans', () => {
     });
 
     it('a deleted plan leaves the list and closes its form; Delete is off for non-admins', async () => {
-        const element = mount();
-        await flush();
-        $(element, `[data-action="edit-plan"][data-id="${PLANS[0].id}"]`).click();
-        await flush();
-        const remover = $(element, `[data-plan="${PLANS[0].id}"] c-audience-setup-delete`);
-        expect(remover.recordId).toBe(PLANS[0].id);
-        expect(remover.disabled).toBe(false);
-        remover.shadowRoot.querySelector('[data-action="delete"]').click();
-        await flush();
-        await expect(element).toBeAccessible();
-        remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: PLANS[0].id } }));
-        await flush();
-        expect(refreshApex).toHaveBeenCalled();
-        expect($(element, '[data-id="plan-form"]')).toBeNull();
-        document.body.removeChild(element);
-        const readOnly = mount(false);
-        await flush();
-        const removers = [...readOnly.shadowRoot.querySelectorAll('c-audience-setup-delete')];
-        expect(removers.length).toBeGreaterThan(0);
-        expect(removers.every((r) => r.disabled === true)).toBe(true);
+        const readOnlyRemovers = await deleteInRow({
+            mount: () => mount(),
+            mountReadOnly: () => mount(false),
+            editSelector: `[data-action="edit-plan"][data-id="${PLANS[0].id}"]`,
+            rowSelector: `[data-plan="${PLANS[0].id}"]`,
+            formSelector: '[data-id="plan-form"]',
+            recordId: PLANS[0].id,
+            refreshApex,
+            flush
+        });
+        expect(readOnlyRemovers.length).toBeGreaterThan(0);
+        expect(readOnlyRemovers.every((r) => r.disabled === true)).toBe(true);
     });
 });

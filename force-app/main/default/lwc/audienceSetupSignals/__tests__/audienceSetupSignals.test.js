@@ -4,6 +4,7 @@ import getSignalRules from '@salesforce/apex/AudienceSetupSignalController.getSi
 import getEnrolActions from '@salesforce/apex/AudienceSetupSignalController.getEnrolActions';
 import saveSignalRules from '@salesforce/apex/AudienceSetupSignalController.saveSignalRules';
 import { refreshApex } from '@salesforce/apex';
+import { deleteInRow } from '../../../../../test/jest-helpers/deleteInRow';
 
 const RULES = require('./data/signalRules.json');
 const ENROL_ACTIONS = require('./data/enrolActions.json');
@@ -178,25 +179,17 @@ describe('c-audience-setup-signals', () => {
     });
 
     it('a deleted rule leaves the list and closes its form; Delete is off for non-admins', async () => {
-        const element = mount();
-        await flush();
-        $(element, `[data-action="edit-rule"][data-id="${RULES[0].id}"]`).click();
-        await flush();
-        const remover = $(element, `[data-rule="${RULES[0].id}"] c-audience-setup-delete`);
-        expect(remover.recordId).toBe(RULES[0].id);
-        expect(remover.disabled).toBe(false);
-        remover.shadowRoot.querySelector('[data-action="delete"]').click();
-        await flush();
-        await expect(element).toBeAccessible();
-        remover.dispatchEvent(new CustomEvent('deleted', { detail: { id: RULES[0].id } }));
-        await flush();
-        expect(refreshApex).toHaveBeenCalled();
-        expect($(element, '[data-id="rule-form"]')).toBeNull();
-        document.body.removeChild(element);
-        const readOnly = mount(false);
-        await flush();
-        const removers = [...readOnly.shadowRoot.querySelectorAll('c-audience-setup-delete')];
-        expect(removers.length).toBeGreaterThan(0);
-        expect(removers.every((r) => r.disabled === true)).toBe(true);
+        const readOnlyRemovers = await deleteInRow({
+            mount: () => mount(),
+            mountReadOnly: () => mount(false),
+            editSelector: `[data-action="edit-rule"][data-id="${RULES[0].id}"]`,
+            rowSelector: `[data-rule="${RULES[0].id}"]`,
+            formSelector: '[data-id="rule-form"]',
+            recordId: RULES[0].id,
+            refreshApex,
+            flush
+        });
+        expect(readOnlyRemovers.length).toBeGreaterThan(0);
+        expect(readOnlyRemovers.every((r) => r.disabled === true)).toBe(true);
     });
 });
