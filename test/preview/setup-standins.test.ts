@@ -374,7 +374,7 @@ describe('setup stand-ins: new audience and deletes', () => {
     expect(active?.Active__c).toBe(true);
   });
 
-  it('when the admin deletes, then actions and plans go; an audience in use is refused with its reason', async () => {
+  it('when the admin deletes, then actions and plans go; an audience active, with actions or members is refused', async () => {
     const del = (recordId: string, context = admin) =>
       call('AudienceSetupDeleteController.deleteRecord', { recordId }, context);
     const audienceId = await call<string>(
@@ -400,6 +400,18 @@ describe('setup stand-ins: new audience and deletes', () => {
     await call('AudienceSetupAudienceController.setAudienceActive', { audienceId, active: true }, admin);
     expect(await refusal(del(audienceId))).toBe(labels.get('Audience_Setup_Delete_Active_Audience'));
     await call('AudienceSetupAudienceController.setAudienceActive', { audienceId, active: false }, admin);
+    const [member] = await admin.org.query('SELECT Id FROM Contact ORDER BY Id LIMIT 1');
+    const memberId = await admin.org.create('Audience_Member__c', {
+      Audience__c: audienceId,
+      Record_Id__c: member!.Id,
+      Contact__c: member!.Id,
+      Key__c: `${audienceId}-${String(member!.Id)}-1`,
+    });
+    expect(await refusal(del(audienceId))).toBe(
+      labels.get('Audience_Setup_Delete_Audience_Members')!.replace('{0}', '1'),
+    );
+    // An audience whose members are gone (never had any, in the tab's case) deletes in one step.
+    await admin.org.delete('Audience_Member__c', memberId);
     await del(audienceId);
     expect(await admin.org.query(`SELECT Id FROM Audience__c WHERE Id = '${audienceId}'`)).toHaveLength(0);
     const [contact] = await admin.org.query('SELECT Id FROM Contact LIMIT 1');
