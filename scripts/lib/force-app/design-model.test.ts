@@ -336,6 +336,14 @@ describe('permission sets reach what each persona needs', () => {
         allowDelete: true,
       });
     }
+    // The setup tab deletes plans, rules and audiences another admin created: delete needs Modify All (sharing alone
+    // gives edit, never delete, to a non-owner).
+    for (const object of ['Audience__c', 'Audience_Enrichment__c', 'Audience_Signal_Rule__c']) {
+      expect(
+        admin.objectPermissions.find((p) => p.object === object),
+        object,
+      ).toMatchObject({ viewAllRecords: true, modifyAllRecords: true });
+    }
   });
 
   it('lets reps read results and the record fields and request a record, but not send admin commands', () => {
