@@ -23,10 +23,8 @@ import {
   type PubSubClient,
 } from './pubsub-grpc';
 import { cometdShapedPlatformEvent, platformEventName } from './pubsub-platform-event';
+import { PUBSUB_DEFAULT_ENDPOINT } from './pubsub-endpoint';
 import { REPLAY_ALL } from './replay-position';
-
-/** Salesforce's Pub/Sub API endpoint (all orgs). */
-export const PUBSUB_DEFAULT_ENDPOINT = 'api.pubsub.salesforce.com:7443';
 
 /** The Pub/Sub API allows at most 100 events outstanding per FetchRequest. */
 const MAX_WINDOW = 100;
