@@ -15,6 +15,7 @@ import { sandboxRefusal } from './runtime/sandbox-refusal';
 import { leaseTimings } from './env/role-setting';
 import { formatLoopSummary } from './runtime/loop-summary';
 import { ChangeNarrator } from './sandbox/change-narrator';
+import { sandboxTransport } from './sandbox/sandbox-transport';
 import { startSandbox, type Sandbox } from './sandbox/start-sandbox';
 import { signalWebhookHint, signalWebhookSecrets } from './sandbox/signal-webhook-hint';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -183,8 +184,8 @@ async function main(): Promise<void> {
       { org, redis, logger },
       {
         ...loopSettingsFromEnv(env, prefix),
-        // The sandbox's emulated org is followed over CometD (its gRPC endpoint is not wired here).
-        ...(sandbox ? { cdcTransport: { kind: 'cometd' as const } } : {}),
+        // The sandbox's emulated org serves its own Pub/Sub endpoint, with a self-signed certificate.
+        ...(sandbox ? { cdcTransport: sandboxTransport(env.CDC_TRANSPORT, sandbox) } : {}),
         actions: { targets: actionTargetsFromEnv(env, { redis, prefix, logger }) },
         signalDetectors: {
           jobBoards: { greenhouse: env.GREENHOUSE_API_URL, lever: env.LEVER_API_URL, ashby: env.ASHBY_API_URL },

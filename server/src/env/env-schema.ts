@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hostSetting, notOnlySpaces, urlSetting } from './url-setting';
 import { leaseTtlSetting, roleSetting } from './role-setting';
+import { pubSubEndpointSetting } from './pubsub-endpoint-setting';
 
 /** Treats '' like a missing variable, so `FOO=` in a .env file falls back to the default instead of failing oddly. */
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -63,6 +64,8 @@ export const envSchema = z
     LEASE_TTL_MS: z.preprocess(blankAsMissing, leaseTtlSetting),
     /** How the stream follows change events: CometD (default) or the Pub/Sub API over gRPC (docs/salesforce.md). */
     CDC_TRANSPORT: z.preprocess(blankAsMissing, z.enum(['cometd', 'pubsub']).default('cometd')),
+    /** The Pub/Sub API's `host:port` when CDC_TRANSPORT=pubsub (default Salesforce's; the sandbox uses its own). */
+    PUBSUB_ENDPOINT: z.preprocess(blankAsMissing, pubSubEndpointSetting),
     PORT: z.preprocess(blankAsMissing, z.coerce.number().int().min(0).max(65535).default(3000)),
     /** Interface the HTTP server listens on; unset: 127.0.0.1 in sandbox mode, 0.0.0.0 otherwise (`listenHost`). */
     HOST: z.preprocess(blankAsMissing, hostSetting.optional()),

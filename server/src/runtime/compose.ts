@@ -516,6 +516,16 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     integrationUserId: () => loop.integrationUserId,
     logger: logger.child({ component: 'commands' }),
   });
+  const transportSettings = settings.cdcTransport;
+  const pubSubTransport = (component: string): PubSubTransport | undefined =>
+    transportSettings?.kind === 'pubsub'
+      ? new PubSubTransport({
+          conn: org.connection,
+          endpoint: transportSettings.endpoint,
+          rejectUnauthorized: transportSettings.rejectUnauthorized,
+          logger: logger.child({ component }),
+        })
+      : undefined;
   const subscriber = new CdcSubscriber({
     conn: org.connection,
     channel: CDC_CHANNEL,
@@ -528,17 +538,15 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     },
     poison: settings.poison,
     logger: logger.child({ component: 'cdc' }),
-    transport:
-      settings.cdcTransport?.kind === 'pubsub'
-        ? new PubSubTransport({
-            conn: org.connection,
-            endpoint: settings.cdcTransport.endpoint,
-            rejectUnauthorized: settings.cdcTransport.rejectUnauthorized,
-            logger: logger.child({ component: 'cdc' }),
-          })
-        : undefined,
+    transport: pubSubTransport('cdc'),
   });
-  const commands = new CommandSubscriber(org, handleCommand, logger.child({ component: 'commands' }));
+  // Commands and record requests follow the change channel's transport.
+  const commands = new CommandSubscriber(
+    org,
+    handleCommand,
+    logger.child({ component: 'commands' }),
+    pubSubTransport('commands'),
+  );
   const failoverWatch = new FailoverWatch({
     redis,
     key: keys.replayId(CDC_CHANNEL),

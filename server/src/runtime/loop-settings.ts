@@ -16,7 +16,8 @@ export function loopSettingsFromEnv(
     defaultRegion: env.DEFAULT_PHONE_REGION,
     budget: { pauseAt: env.API_BUDGET_PAUSE, stopAt: env.API_BUDGET_STOP },
     recordRequestsPerHour: env.RECORD_REQUESTS_PER_HOUR,
-    cdcTransport: env.CDC_TRANSPORT === 'pubsub' ? { kind: 'pubsub' } : { kind: 'cometd' },
+    cdcTransport:
+      env.CDC_TRANSPORT === 'pubsub' ? { kind: 'pubsub', endpoint: env.PUBSUB_ENDPOINT } : { kind: 'cometd' },
     warehouse: { connections: readWarehouseConnections(variables).connections },
   };
 }

@@ -19,6 +19,8 @@ export interface Sandbox {
   /** The hash-tagged prefix this sandbox's state lives under (cleared at every start: the org is new each time). */
   prefix: string;
   instanceUrl: string;
+  /** The emulated org's Pub/Sub API (`host:port`, TLS with a certificate made at start: self-signed). */
+  pubSubEndpoint: string | undefined;
   users: { role: string; username: string; accessToken: string }[];
   stop(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function startSandbox(input: {
     },
     prefix,
     instanceUrl: emulator.instanceUrl,
+    pubSubEndpoint: emulator.pubSubEndpoint,
     users: emulator.users,
     stop: async () => {
       await preview.stop();

@@ -16,6 +16,7 @@ import { deleteByPrefix } from '../../../server/src/state/scan-keys';
 import { connectSalesforce } from '../../../server/src/salesforce/auth/connection-factory';
 import { OrgClient } from '../../../server/src/salesforce/org-client';
 import { CDC_CHANNEL } from '../../../server/src/salesforce/stream/cdc-subscriber';
+import { COMMAND_CHANNEL, RECORD_REQUEST_CHANNEL } from '../../../server/src/salesforce/stream/command-subscriber';
 import { startSalesforceEmulator, type RunningEmulator } from '../../emulators/salesforce/index';
 import { engineFor } from '../../emulators/salesforce/streaming/streaming-engine';
 
@@ -229,8 +230,24 @@ export class LoopHarness {
     const runtime = new LoopRuntime(loop);
     this.runtime = runtime;
     beforeStart?.(loop);
+    const streamsBefore = new Set(this.emulator.pubSub?.subscriptions().map((s) => s.rpcId));
     await runtime.start();
     await waitFor(() => loop.streamState()?.state === 'live', 60_000, 'the CDC stream to be live');
+    if (loop.settings.cdcTransport?.kind === 'pubsub') {
+      // Pub/Sub acknowledges no subscription: the command streams are live once the server holds them.
+      const opened = () =>
+        new Set(
+          this.emulator.pubSub
+            ?.subscriptions()
+            .filter((s) => !streamsBefore.has(s.rpcId))
+            .map((s) => s.topic),
+        );
+      await waitFor(
+        () => opened().has(COMMAND_CHANNEL) && opened().has(RECORD_REQUEST_CHANNEL),
+        60_000,
+        'the command channels over Pub/Sub',
+      );
+    }
     await loop.drain(120_000);
     return loop;
   }

@@ -1,7 +1,8 @@
 /**
  * How change events reach the subscriber. CometD (the default) is built into `CdcSubscriber`; another transport
  * (the Pub/Sub API) implements this and reports into the same pipeline: the ordering chain, poison handling,
- * replay-id commits and dead letters stay in one place whichever transport delivers.
+ * replay-id commits and dead letters stay in one place whichever transport delivers. The command channels use it
+ * too (`PubSubCommandChannels`), with their own in-memory replay.
  */
 export interface TransportSink {
   /** The subscription is open: from here on new events reach the sink. */

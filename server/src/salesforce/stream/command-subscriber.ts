@@ -1,7 +1,9 @@
 import { StreamingExtension } from 'jsforce/api/streaming';
 import type { Logger } from '../../lib/logger';
+import type { CdcTransport } from './cdc-transport';
 import { ChannelReplay } from './channel-replay';
 import { closeFayeClient, type FayeClient } from './faye-client';
+import { PubSubCommandChannels } from './pubsub-command-channels';
 import {
   COMMAND_EVENT,
   parseCommandEvent,
@@ -23,15 +25,18 @@ const CHANNELS: readonly { channel: string; event: CommandEvent; parse: (data: u
 
 /**
  * Follows `Audience_Command__e` (admins, the config triggers) and `Audience_Record_Request__e` (reps: the Enrich now
- * button) from new events on, on one CometD client. Commands are small and idempotent to repeat; a missed
- * RELOAD_CONFIG is caught by the safety poll. The Faye client fixes its token when created, so it is rebuilt after
- * jsforce renews the session.
+ * button) from new events on: on one CometD client, or with a transport (the Pub/Sub API, `CDC_TRANSPORT=pubsub`)
+ * one stream per channel. Either way each channel resumes from its last event (`ChannelPositions`), and the same
+ * parsers make the same commands. Commands are small and idempotent to repeat; a missed RELOAD_CONFIG is caught by
+ * the safety poll. The Faye client fixes its token when created, so it is rebuilt after jsforce renews the session.
  */
 export class CommandSubscriber {
   private client: FayeClient | undefined;
   private stopped = false;
   private replay: ChannelReplay | undefined;
   private readonly onRefresh = () => this.rebuild();
+  /** Set when the channels are followed over the Pub/Sub API instead of CometD. */
+  private readonly pubSub: PubSubCommandChannels | undefined;
 
   private readonly conn;
 
@@ -39,18 +44,34 @@ export class CommandSubscriber {
     org: OrgClient,
     private readonly handle: (command: AudienceCommand) => Promise<void>,
     private readonly logger: Logger,
+    transport?: CdcTransport,
   ) {
     this.conn = org.connection;
+    if (transport) {
+      const byChannel = new Map(CHANNELS.map((c) => [c.channel, c]));
+      this.pubSub = new PubSubCommandChannels({
+        conn: this.conn,
+        transport,
+        channels: CHANNELS.map((c) => c.channel),
+        deliver: (channel, data) => {
+          const { event, parse } = byChannel.get(channel)!;
+          this.receive(event, parse, data);
+        },
+        logger,
+      });
+    }
   }
 
   start(): void {
     this.stopped = false;
+    if (this.pubSub) return this.pubSub.start();
     this.conn.on('refresh', this.onRefresh);
     this.rebuild();
   }
 
   stop(): void {
     this.stopped = true;
+    this.pubSub?.stop();
     this.conn.removeListener('refresh', this.onRefresh);
     if (this.client) closeFayeClient(this.client);
     this.client = undefined;

@@ -27,7 +27,7 @@ const DAY_MS = 86_400_000;
 
 type Json = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Json {
+export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
@@ -39,7 +39,8 @@ function plainNumber(value: unknown): unknown {
     : value.toString();
 }
 
-function scalar(value: unknown, kind: TemporalKind | undefined): unknown {
+/** A decoded Avro value as CometD writes it: longs as numbers, datetimes and dates as ISO strings. */
+export function scalar(value: unknown, kind: TemporalKind | undefined): unknown {
   const plain = plainNumber(value);
   if (typeof plain !== 'number' || kind === undefined) return plain;
   const ms = kind === 'date' ? plain * DAY_MS : plain;

@@ -22,10 +22,9 @@ import {
   type FetchResponse,
   type PubSubClient,
 } from './pubsub-grpc';
+import { cometdShapedPlatformEvent, platformEventName } from './pubsub-platform-event';
+import { PUBSUB_DEFAULT_ENDPOINT } from './pubsub-endpoint';
 import { REPLAY_ALL } from './replay-position';
-
-/** Salesforce's Pub/Sub API endpoint (all orgs). */
-export const PUBSUB_DEFAULT_ENDPOINT = 'api.pubsub.salesforce.com:7443';
 
 /** The Pub/Sub API allows at most 100 events outstanding per FetchRequest. */
 const MAX_WINDOW = 100;
@@ -43,7 +42,7 @@ export interface PubSubTransportOptions {
 }
 
 /**
- * Change events over Salesforce's Pub/Sub API (gRPC, Avro; see pubsub-grpc.ts). Flow control: a
+ * Change events and platform events over Salesforce's Pub/Sub API (gRPC, Avro; see pubsub-grpc.ts). Flow control: a
  * Subscribe asks for `window` events; more are requested only as the pipeline finishes with them (once half the
  * window is free), so at most `window` events are ever in memory or on their way. A stream neither reconnects nor
  * renews tokens; each failure is reported to the subscriber, which reopens from the stored replay id.
@@ -159,7 +158,7 @@ class PubSubSession implements CdcTransportSession {
     }
   }
 
-  /** The CometD-shaped message of one event; an undecodable payload becomes a malformed one (skipped by replay id). */
+  /** The CometD-shaped message of one event; an undecodable payload becomes a malformed one (rejected by the parser). */
   private async decode(consumed: FetchResponse['events'][number]): Promise<unknown> {
     const replayId = decodeReplayId(consumed.replayId);
     // A schema that cannot be fetched is the org's trouble (retried by reopening), not the event's.
@@ -175,6 +174,9 @@ class PubSubSession implements CdcTransportSession {
     } catch (error) {
       return undecodableEvent(replayId, describeError(error));
     }
+    // A platform event channel carries one event type (commands, record requests); a change channel several.
+    const eventName = platformEventName(this.channel);
+    if (eventName) return cometdShapedPlatformEvent(event, await this.temporal(eventName));
     const entity = pubSubEntityName(event);
     const temporal = entity ? await this.temporal(entity) : new Map<string, TemporalKind>();
     return cometdShapedChangeEvent(event, temporal);
