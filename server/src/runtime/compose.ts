@@ -358,6 +358,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     describes,
     refresher,
     governor,
+    collections: collections('import-runs'),
     stats,
     logger,
     bulkThreshold: settings.bulkThreshold,
