@@ -40,6 +40,8 @@ export interface ImportRunnerDeps {
   fieldSet: (object: SourceConfig['object']) => MirrorFieldSet | undefined;
   /** How often a paused import asks /limits whether it may resume (ms; default 5 s). */
   budgetPollMs?: number;
+  /** How often the run record gets the counts (ms; default IMPORT_PROGRESS_INTERVAL_MS). */
+  progressIntervalMs?: number;
   /**
    * Runs the page's work on the records no intake batch is processing right now (those are processed there, on the
    * mirror's newest copy); without it every record of the page is processed.
@@ -157,7 +159,7 @@ export class ImportRunner {
       org,
       logger,
       { type: 'Import', sourceId: source.id, message: `importing ${source.name}` },
-      IMPORT_PROGRESS_INTERVAL_MS,
+      this.deps.progressIntervalMs ?? IMPORT_PROGRESS_INTERVAL_MS,
       this.deps.collections,
     );
     // This import's own pages only: intake batches running meanwhile count in the loop's stats, not here.
@@ -218,7 +220,8 @@ export class ImportRunner {
           );
           processed += page.length;
           bar.update(processed);
-          await run.progress(this.counts(total, processed, tally), progressMessage);
+          // After the last page the finish follows at once with these counts: no progress write just before it.
+          if (processed < total) await run.progress(this.counts(total, processed, tally), progressMessage);
         },
       });
       const counts = this.counts(total, processed, tally);
