@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sendComposite, type CompositeAnswer } from './composite-request';
 import type { OrgClient, QueryPage } from './org-client';
 
 /** What a create sent along with another call came to: the new record's id, or why there is none. */
@@ -22,9 +23,6 @@ export class InsertRefusedError extends Error {
   }
 }
 
-const compositeSchema = z.looseObject({
-  compositeResponse: z.array(z.looseObject({ body: z.unknown(), httpStatusCode: z.number() })),
-});
 const createdSchema = z.looseObject({ id: z.string(), success: z.literal(true) });
 const errorsSchema = z.array(z.looseObject({ errorCode: z.string().optional(), message: z.string().optional() }));
 const pageSchema = z.looseObject({
@@ -46,40 +44,27 @@ export async function insertWithFirstPage<T>(
   request: { queryUrl: string; batchSize: number; insert: AlongsideInsert; readAlone: () => Promise<QueryPage<T>> },
 ): Promise<QueryPage<T>> {
   const { insert } = request;
-  let answers: z.infer<typeof compositeSchema>['compositeResponse'];
+  let answers: CompositeAnswer[];
   try {
-    const reply = compositeSchema.parse(
-      await org.request({
+    answers = await sendComposite(org, [
+      {
         method: 'POST',
-        url: '/composite',
-        body: {
-          allOrNone: false,
-          compositeRequest: [
-            {
-              method: 'POST',
-              url: `/services/data/v${org.apiVersion}/sobjects/${encodeURIComponent(insert.object)}`,
-              referenceId: 'created',
-              body: insert.fields,
-            },
-            {
-              method: 'GET',
-              url: request.queryUrl,
-              referenceId: 'page',
-              httpHeaders: { 'Sforce-Query-Options': `batchSize=${request.batchSize}` },
-            },
-          ],
-        },
-      }),
-    );
-    if (reply.compositeResponse.length !== 2) {
-      throw new Error(`Salesforce answered ${reply.compositeResponse.length} of 2 subrequests`);
-    }
-    answers = reply.compositeResponse;
+        url: `/services/data/v${org.apiVersion}/sobjects/${encodeURIComponent(insert.object)}`,
+        referenceId: 'created',
+        body: insert.fields,
+      },
+      {
+        method: 'GET',
+        url: request.queryUrl,
+        referenceId: 'page',
+        httpHeaders: { 'Sforce-Query-Options': `batchSize=${request.batchSize}` },
+      },
+    ]);
   } catch (error) {
     insert.onCreated({ ok: false, error: error instanceof Error ? error : new Error(String(error)) });
     return request.readAlone();
   }
-  const [created, page] = answers as [(typeof answers)[number], (typeof answers)[number]];
+  const [created, page] = answers as [CompositeAnswer, CompositeAnswer];
   insert.onCreated(createdOutcome(insert.object, created));
   const parsed = page.httpStatusCode === 200 ? pageSchema.safeParse(page.body) : undefined;
   if (!parsed?.success) return request.readAlone();
@@ -87,7 +72,7 @@ export async function insertWithFirstPage<T>(
   return { ...rest, records: rest.records as T[], ...(nextRecordsUrl ? { nextRecordsUrl } : {}) };
 }
 
-function createdOutcome(object: string, answer: { body: unknown; httpStatusCode: number }): InsertOutcome {
+function createdOutcome(object: string, answer: CompositeAnswer): InsertOutcome {
   const created = createdSchema.safeParse(answer.body);
   if (answer.httpStatusCode === 201 && created.success) return { ok: true, id: created.data.id };
   const errors = errorsSchema.safeParse(answer.body);
