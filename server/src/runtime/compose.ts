@@ -122,6 +122,8 @@ export interface LoopSettings {
   writerMaxWaitMs?: number;
   /** How often paused background work asks /limits whether it may resume (ms; default 5 s). */
   budgetPollMs?: number;
+  /** How often an import writes its counts to its run record (ms; default IMPORT_PROGRESS_INTERVAL_MS). */
+  importProgressMs?: number;
   progress?: ProgressReporter;
   /** Paid enrichment: provider environment, clock, test tuning. */
   enrichment?: EnrichmentHookOptions;
@@ -358,6 +360,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     describes,
     refresher,
     governor,
+    collections: collections('import-runs'),
     stats,
     logger,
     bulkThreshold: settings.bulkThreshold,
@@ -374,6 +377,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     progress: settings.progress ?? createProgressReporter(),
     fieldSet: (object) => config.fieldSet(object),
     budgetPollMs: settings.budgetPollMs,
+    progressIntervalMs: settings.importProgressMs,
     exclusive,
   });
   // Bulk re-reads (reconciliations) wait behind the stream's changes: a rep's edit never queues behind thousands.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sendComposite } from './composite-request';
 import type { OrgClient } from './org-client';
 
 /** Salesforce's Composite limits: 25 subrequests, of which at most 5 queries or Collections. */
@@ -7,11 +8,6 @@ const MAX_QUERIES = 5;
 /** The page size that follows a query's `nextRecordsUrl` (the REST default). */
 const PAGE_SIZE = 2000;
 
-const compositeSchema = z.looseObject({
-  compositeResponse: z.array(
-    z.looseObject({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string().optional() }),
-  ),
-});
 const pageSchema = z.looseObject({
   done: z.boolean(),
   nextRecordsUrl: z.string().nullish(),
@@ -41,31 +37,18 @@ export async function readTogether<T = Record<string, unknown>>(
     throw new RangeError(`readTogether: ${queries.length} queries and ${describes.length} describes do not fit`);
   }
   const base = `/services/data/v${org.apiVersion}`;
-  const reply = compositeSchema.parse(
-    await org.request({
-      method: 'POST',
-      url: '/composite',
-      body: {
-        allOrNone: false,
-        compositeRequest: [
-          ...queries.map((soql, i) => ({
-            method: 'GET',
-            url: `${base}/query?q=${encodeURIComponent(soql)}`,
-            referenceId: `query${i}`,
-          })),
-          ...describes.map((object, i) => ({
-            method: 'GET',
-            url: `${base}/sobjects/${encodeURIComponent(object)}/describe`,
-            referenceId: `describe${i}`,
-          })),
-        ],
-      },
-    }),
-  );
-  const answers = reply.compositeResponse;
-  if (answers.length !== queries.length + describes.length) {
-    throw new Error(`Salesforce answered ${answers.length} of ${queries.length + describes.length} subrequests`);
-  }
+  const answers = await sendComposite(org, [
+    ...queries.map((soql, i) => ({
+      method: 'GET' as const,
+      url: `${base}/query?q=${encodeURIComponent(soql)}`,
+      referenceId: `query${i}`,
+    })),
+    ...describes.map((object, i) => ({
+      method: 'GET' as const,
+      url: `${base}/sobjects/${encodeURIComponent(object)}/describe`,
+      referenceId: `describe${i}`,
+    })),
+  ]);
   const maxFetch = request.maxFetch ?? 1_000_000;
   const results: QueryAnswer<T>[] = [];
   for (const [i] of queries.entries()) {

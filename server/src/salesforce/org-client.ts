@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import { z } from 'zod';
+import { insertWithFirstPage, type AlongsideInsert } from './insert-with-first-page';
 
 /** One page of a SOQL query as the REST API answers it. */
 export interface QueryPage<T> {
@@ -83,9 +84,19 @@ export class OrgClient {
     return result.totalSize;
   }
 
-  /** The first page of a query, `batchSize` rows at most (Sforce-Query-Options). */
-  firstPage<T>(soql: string, batchSize: number): Promise<QueryPage<T>> {
-    return this.page(`/services/data/v${this.apiVersion}/query?q=${encodeURIComponent(soql)}`, batchSize);
+  /**
+   * The first page of a query, `batchSize` rows at most (Sforce-Query-Options). With `alongside`, that record is
+   * created in the same API call (one Composite request; see insert-with-first-page).
+   */
+  firstPage<T>(soql: string, batchSize: number, alongside?: AlongsideInsert): Promise<QueryPage<T>> {
+    const url = `/services/data/v${this.apiVersion}/query?q=${encodeURIComponent(soql)}`;
+    if (!alongside) return this.page(url, batchSize);
+    return insertWithFirstPage<T>(this, {
+      queryUrl: url,
+      batchSize,
+      insert: alongside,
+      readAlone: () => this.page<T>(url, batchSize),
+    });
   }
 
   /** The page a `nextRecordsUrl` points at. */

@@ -16,6 +16,7 @@ import type { KeySpace } from '../../state/key-space';
 import type { ProgressReporter } from '../../lib/progress-reporter';
 import type { BulkSaverStats } from '../../salesforce/bulk/bulk-saver';
 import type { RecordSaver } from '../../salesforce/writers/write-types';
+import type { CollectionsClient } from '../../salesforce/writers/collections-client';
 
 /** How often an import writes its counts to its Audience_Run__c. */
 export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
@@ -28,6 +29,8 @@ export interface ImportRunnerDeps {
   describes: DescribeCache;
   refresher: RecordRefresher;
   governor: ApiBudgetGovernor;
+  /** Writes the run's final status and the source's sync stamp in one request. */
+  collections: CollectionsClient;
   stats: LoopStats;
   logger: Logger;
   bulkThreshold: number;
@@ -37,6 +40,8 @@ export interface ImportRunnerDeps {
   fieldSet: (object: SourceConfig['object']) => MirrorFieldSet | undefined;
   /** How often a paused import asks /limits whether it may resume (ms; default 5 s). */
   budgetPollMs?: number;
+  /** How often the run record gets the counts (ms; default IMPORT_PROGRESS_INTERVAL_MS). */
+  progressIntervalMs?: number;
   /**
    * Runs the page's work on the records no intake batch is processing right now (those are processed there, on the
    * mirror's newest copy); without it every record of the page is processed.
@@ -148,12 +153,14 @@ export class ImportRunner {
     }
     const describe = await this.deps.describes.describe(source.object);
     const accountDescribe = source.object === 'Contact' ? await this.deps.describes.describe('Account') : undefined;
-    // Progress every 5 s: a live enough bar for an admin, and a handful of API calls per 100,000 records.
-    const run = await RunRecorder.start(
+    // Progress every 5 s: a live enough bar for an admin, and a handful of API calls per 100,000 records. The run
+    // record is created in the same call as the first page is read (`readFirstPage`).
+    const run = RunRecorder.unstarted(
       org,
       logger,
       { type: 'Import', sourceId: source.id, message: `importing ${source.name}` },
-      IMPORT_PROGRESS_INTERVAL_MS,
+      this.deps.progressIntervalMs ?? IMPORT_PROGRESS_INTERVAL_MS,
+      this.deps.collections,
     );
     // This import's own pages only: intake batches running meanwhile count in the loop's stats, not here.
     const tally: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
@@ -174,6 +181,7 @@ export class ImportRunner {
         mirror: this.deps.mirror,
         bulkThreshold: this.deps.bulkThreshold,
         logger,
+        readFirstPage: (soql, batchSize) => org.firstPage(soql, batchSize, run.alongside()),
         onTotal: (n) => {
           total = n;
           bar.setTotal(n);
@@ -212,7 +220,8 @@ export class ImportRunner {
           );
           processed += page.length;
           bar.update(processed);
-          await run.progress(this.counts(total, processed, tally), progressMessage);
+          // After the last page the finish follows at once with these counts: no progress write just before it.
+          if (processed < total) await run.progress(this.counts(total, processed, tally), progressMessage);
         },
       });
       const counts = this.counts(total, processed, tally);
@@ -220,17 +229,24 @@ export class ImportRunner {
         this.deps.keys.importState(source.id),
         JSON.stringify({ completedAt: new Date().toISOString(), fields: [...fields.fields, ...fields.parentFields] }),
       );
-      await org
-        .update('Audience_Source__c', source.id, { Last_Full_Sync_At__c: new Date().toISOString() })
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not stamp Last_Full_Sync_At__c'));
-      await run.finish(
+      // The source's sync stamp goes with the run's final status: one Collections request, not two calls.
+      const [stamp] = await run.finish(
         finishedRunStatus(counts),
         counts,
         `imported ${result.imported} of ${result.total} records (${result.path}); ${this.writePath(saver, bulkBefore)}`,
+        [{ object: 'Audience_Source__c', id: source.id, fields: { Last_Full_Sync_At__c: new Date().toISOString() } }],
       );
+      if (stamp && !stamp.ok) {
+        logger.warn(
+          { code: stamp.code, sourceId: source.id },
+          `could not stamp Last_Full_Sync_At__c: ${stamp.message}`,
+        );
+      }
       return result;
     } catch (error) {
       const status = error instanceof ImportStoppedError ? 'Cancelled' : 'Failed';
+      // Failed before its first read (nothing sent the create): the run is still recorded.
+      await run.create();
       await run.finish(status, this.counts(total, processed, tally), (error as Error).message);
       throw error;
     } finally {

@@ -50,6 +50,8 @@ export async function runInitialImport(input: {
   layout?: (total: number) => ImportLayout | undefined;
   onPage: ImportPageHandler;
   onTotal?: (total: number) => void;
+  /** Reads the query's first page (default `org.firstPage`); the import runner sends its run's create with it. */
+  readFirstPage?: (soql: string, batchSize: number) => Promise<QueryPage<Record<string, unknown>>>;
   logger: Logger;
 }): Promise<InitialImportResult> {
   const { org, source, fields, describe, accountDescribe, mirror } = input;
@@ -61,7 +63,9 @@ export async function runInitialImport(input: {
   const batchSize = Math.min(input.pageSize ?? 2000, MIRROR_CHUNK);
   // The first page's totalSize is the count a COUNT() query would give: one call fewer for every REST import. Above
   // the Bulk threshold the page is dropped (as the COUNT() call was) and Bulk API 2.0 reads everything.
-  const first: QueryPage<Record<string, unknown>> = await org.firstPage<Record<string, unknown>>(soql, batchSize);
+  const first: QueryPage<Record<string, unknown>> = input.readFirstPage
+    ? await input.readFirstPage(soql, batchSize)
+    : await org.firstPage<Record<string, unknown>>(soql, batchSize);
   const total = first.totalSize;
   input.onTotal?.(total);
   const toMirror = (flat: MirrorRecord['fields']): MirrorRecord => ({

@@ -24,6 +24,9 @@ type Latest = Map<string, { episode: number; active: boolean }>;
  * Redis that lost it is seeded again. Audiences are seeded together: saving 34 new audiences costs one query, not 34.
  */
 export class MembershipSeeder {
+  /** Seeds under way, by audience: import pages in flight ask together, and one query serves them all. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
   constructor(
     private readonly org: OrgClient,
     private readonly store: MembershipStore,
@@ -31,7 +34,23 @@ export class MembershipSeeder {
     private readonly keys: KeySpace,
   ) {}
 
+  /** Resolves once every one of these audiences is seeded (by this call or by one already under way). */
   async ensure(audienceIds: readonly string[]): Promise<void> {
+    const underWay = new Set(audienceIds.filter((id) => this.inFlight.has(id)).map((id) => this.inFlight.get(id)));
+    const rest = audienceIds.filter((id) => !this.inFlight.has(id));
+    if (rest.length > 0) {
+      const seeding = this.seed(rest);
+      for (const id of rest) this.inFlight.set(id, seeding);
+      const forget = () => {
+        for (const id of rest) if (this.inFlight.get(id) === seeding) this.inFlight.delete(id);
+      };
+      seeding.then(forget, forget);
+      underWay.add(seeding);
+    }
+    await Promise.all(underWay);
+  }
+
+  private async seed(audienceIds: readonly string[]): Promise<void> {
     const needed = await this.unseeded(audienceIds);
     for (let i = 0; i < needed.length; i += AUDIENCES_PER_QUERY) {
       const chunk = needed.slice(i, i + AUDIENCES_PER_QUERY);
@@ -48,7 +67,8 @@ export class MembershipSeeder {
         }
       }
       for (const [audienceId, perRecord] of latest) {
-        await this.store.set(
+        // A record's state written meanwhile (another process evaluated it after its own seed) is newer: kept.
+        await this.store.setAbsent(
           audienceId,
           [...perRecord].map(([recordId, state]) => ({ recordId, ...state })),
         );

@@ -30,6 +30,18 @@ export class MembershipStore {
     await this.redis.hset(this.keys.membership(audienceId), hash);
   }
 
+  /** Like `set`, for the records that have no state yet: state Redis holds is never replaced (a seed's rule). */
+  async setAbsent(
+    audienceId: string,
+    entries: { recordId: string; episode: number; active: boolean }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    const key = this.keys.membership(audienceId);
+    for (const e of entries) pipeline.hsetnx(key, e.recordId, `${e.episode}:${e.active ? 1 : 0}`);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
   /** Every record with an open episode, and that episode's number (HSCAN). */
   async activeMembers(audienceId: string): Promise<{ recordId: string; episode: number }[]> {
     const members: { recordId: string; episode: number }[] = [];
