@@ -281,8 +281,13 @@ export class MirrorStore {
  * overwrite the edit patched in meanwhile (both held the old stamp): the edit was lost from the mirror for good.
  */
 function changedAt(fields: Record<string, FieldValue>): number | undefined {
-  const stamps = [fields.SystemModstamp, fields.LastModifiedDate]
-    .map((value) => (typeof value === 'string' ? Date.parse(value) : Number.NaN))
-    .filter((time) => Number.isFinite(time));
-  return stamps.length > 0 ? Math.max(...stamps) : undefined;
+  const modstamp = stampOf(fields.SystemModstamp);
+  const modified = stampOf(fields.LastModifiedDate);
+  if (modstamp === undefined) return modified;
+  return modified === undefined ? modstamp : Math.max(modstamp, modified);
+}
+
+function stampOf(value: FieldValue | undefined): number | undefined {
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(time) ? time : undefined;
 }
