@@ -152,7 +152,12 @@ export class RecordRefresher {
       written.map((w) => ({ recordId: w.record.id, fields: w.plan.updates })),
       now,
     );
-    const patched = await this.deps.mirror.patchMany(object, new Map(written.map((w) => [w.record.id, w.patch])));
+    // The records in hand are what the mirror gave us: patched without reading the page back.
+    const patched = await this.deps.mirror.patchMany(
+      object,
+      new Map(written.map((w) => [w.record.id, w.patch])),
+      new Map(written.map((w) => [w.record.id, w.record])),
+    );
     for (const w of written) {
       this.deps.stats.recordsWritten += 1;
       this.deps.stats.fieldsWritten += Object.keys(w.plan.updates).length;

@@ -129,6 +129,38 @@ end
 return #KEYS
 `;
 
+/**
+ * Markers of one write this process made, as `,<marker>,<marker>,…,` (markers never hold a comma): a string per
+ * write instead of a Map per record was a visible share of the echo work's allocations (issue 19).
+ */
+interface LocalMarkGroup {
+  expiresAt: number;
+  markers: string;
+}
+
+/** True when `marker` is one of a group's markers. */
+function groupHas(group: LocalMarkGroup, marker: string): boolean {
+  for (let at = group.markers.indexOf(marker); at >= 0; at = group.markers.indexOf(marker, at + 1)) {
+    if (group.markers.charCodeAt(at - 1) === 44 && group.markers.charCodeAt(at + marker.length) === 44) return true;
+  }
+  return false;
+}
+
+/** True when every marker is in an unexpired group. */
+function allMarked(groups: readonly LocalMarkGroup[], markers: readonly string[], now: number): boolean {
+  for (const marker of markers) {
+    let found = false;
+    for (const group of groups) {
+      if (group.expiresAt > now && groupHas(group, marker)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 /** The fields one write sends to one record. */
 export interface RecordFields {
   recordId: string;
@@ -210,7 +242,7 @@ export class WriteLedger {
    * without a Redis round trip — at ~1 echo per record written, those round trips were a large part of a sync's CPU.
    * Redis stays the truth: anything not confirmed here (another process wrote, a restart) is looked up there.
    */
-  private readonly localMarks = new Map<string, Map<string, number>>();
+  private readonly localMarks = new Map<string, LocalMarkGroup[]>();
 
   constructor(
     private readonly redis: Redis,
@@ -344,8 +376,12 @@ export class WriteLedger {
       this.migration = undefined; // tried again on a later read
     });
     if (this.legacyGone) return;
+    // One EXISTS over the page first: while the migration scans, a new org's pages would otherwise cost an HGETALL
+    // per record for keys that are not there (issue 19 profile).
+    const legacyKeys = recordIds.map((id) => this.keys.legacyLedger(id));
+    if ((await this.redis.exists(...legacyKeys)) === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const id of recordIds) pipeline.hgetall(this.keys.legacyLedger(id));
+    for (const key of legacyKeys) pipeline.hgetall(key);
     const replies = (await pipeline.exec()) ?? [];
     recordIds.forEach((id, index) => {
       const [error, raw] = replies[index] ?? [null, null];
@@ -413,38 +449,37 @@ export class WriteLedger {
     const expiresAt = String(now + ttlMs);
     const keys: string[] = [];
     const args: string[] = [String(now), String(ttlMs)];
-    const markers: { recordId: string; markers: string[] }[] = [];
+    const marked: { recordId: string; markers: string }[] = [];
     for (const { recordId, fields } of writes) {
-      const names = Object.keys(fields);
-      if (names.length === 0) continue;
-      const marks = names.map((name) => echoMarker(name, fields[name]));
-      markers.push({ recordId, markers: marks });
+      let joined = '';
+      for (const name in fields) joined += `${joined ? ',' : ''}${echoMarker(name, fields[name])}`;
+      if (!joined) continue;
+      marked.push({ recordId, markers: joined });
       keys.push(this.echoKey(recordId));
-      args.push(`${expiresAt}:${marks.join(',')}`);
+      args.push(`${expiresAt}:${joined}`);
     }
     if (keys.length === 0) return;
     await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
-    this.rememberMarks(markers, now + ttlMs);
+    this.rememberMarks(marked, now + ttlMs);
   }
 
-  private rememberMarks(writes: readonly { recordId: string; markers: string[] }[], expiresAt: number): void {
+  private rememberMarks(writes: readonly { recordId: string; markers: string }[], expiresAt: number): void {
     if (this.localMarks.size + writes.length > MAX_LOCAL_MARKED_RECORDS) this.pruneLocalMarks();
     for (const { recordId, markers } of writes) {
-      let marks = this.localMarks.get(recordId);
-      if (!marks) {
-        if (this.localMarks.size >= MAX_LOCAL_MARKED_RECORDS) continue; // Redis alone answers for this one
-        marks = new Map();
-        this.localMarks.set(recordId, marks);
-      }
-      for (const marker of markers) marks.set(marker, expiresAt);
+      const group = { expiresAt, markers: `,${markers},` };
+      const groups = this.localMarks.get(recordId);
+      if (groups) groups.push(group);
+      else if (this.localMarks.size < MAX_LOCAL_MARKED_RECORDS) this.localMarks.set(recordId, [group]);
+      // else: Redis alone answers for this one
     }
   }
 
   private pruneLocalMarks(): void {
     const now = this.now();
-    for (const [recordId, marks] of this.localMarks) {
-      for (const [marker, expiresAt] of marks) if (expiresAt <= now) marks.delete(marker);
-      if (marks.size === 0) this.localMarks.delete(recordId);
+    for (const [recordId, groups] of this.localMarks) {
+      const live = groups.filter((group) => group.expiresAt > now);
+      if (live.length === 0) this.localMarks.delete(recordId);
+      else if (live.length < groups.length) this.localMarks.set(recordId, live);
     }
   }
 
@@ -459,14 +494,25 @@ export class WriteLedger {
     const args: string[] = [];
     for (const { recordId, fields } of writes) {
       const markers = Object.keys(fields).map((name) => echoMarker(name, fields[name]));
-      const marks = this.localMarks.get(recordId);
-      for (const marker of markers) marks?.delete(marker);
-      if (marks?.size === 0) this.localMarks.delete(recordId);
+      this.forgetLocalMarks(recordId, new Set(markers));
       if (markers.length === 0) continue;
       keys.push(this.echoKey(recordId));
       args.push(`,${markers.join(',')},`);
     }
     if (keys.length > 0) await this.redis.eval(CLEAR_ECHO_SCRIPT, keys.length, ...keys, ...args);
+  }
+
+  /** Drops markers from this process's copy (a rejected write's); groups left empty go. */
+  private forgetLocalMarks(recordId: string, markers: ReadonlySet<string>): void {
+    const groups = this.localMarks.get(recordId);
+    if (!groups) return;
+    const kept: LocalMarkGroup[] = [];
+    for (const group of groups) {
+      const left = group.markers.split(',').filter((marker) => marker && !markers.has(marker));
+      if (left.length > 0) kept.push({ expiresAt: group.expiresAt, markers: `,${left.join(',')},` });
+    }
+    if (kept.length === 0) this.localMarks.delete(recordId);
+    else this.localMarks.set(recordId, kept);
   }
 
   /** The unexpired markers Redis holds for a record. */
@@ -501,7 +547,7 @@ export class WriteLedger {
     const wanted = fields.map((field) => echoMarker(field, Object.hasOwn(values, field) ? values[field] : null));
     const now = this.now();
     const local = this.localMarks.get(recordId);
-    if (local && wanted.every((marker) => (local.get(marker) ?? 0) > now)) {
+    if (local && allMarked(local, wanted, now)) {
       // Its echo is here: the markers stay in Redis (a redelivered echo is still recognised there).
       this.localMarks.delete(recordId);
       return true;

@@ -28,6 +28,12 @@ return changed
  */
 export class MirrorStore {
   private readonly dictionary: NameDictionary;
+  /**
+   * The packed text this store last wrote or read for a record's fields object. `patchMany` given the records in
+   * hand compares-and-sets against it instead of reading the page back and decoding it again (issue 19: that read
+   * was a visible share of a sync's CPU). Stale texts only cost a conflict round; fields objects are never mutated.
+   */
+  private readonly packedOf = new WeakMap<Record<string, FieldValue>, string>();
 
   constructor(
     private readonly redis: Redis,
@@ -65,7 +71,11 @@ export class MirrorStore {
 
   private decodeNow(entries: [string, string][]): Map<string, Record<string, FieldValue>> {
     const out = new Map<string, Record<string, FieldValue>>();
-    for (const [id, raw] of entries) out.set(id, decodeRecord(id, raw, this.dictionary));
+    for (const [id, raw] of entries) {
+      const fields = decodeRecord(id, raw, this.dictionary);
+      this.packedOf.set(fields, raw);
+      out.set(id, fields);
+    }
     return out;
   }
 
@@ -104,6 +114,7 @@ export class MirrorStore {
   private async write(records: MirrorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const packed = await this.encodeAll(records);
+    records.forEach((record, index) => this.packedOf.set(record.fields, packed[index] as string));
     // One HSET per object and one SADD per account for the whole page (a command per record was most of the cost).
     const byObject = new Map<RecordObject, Map<string, string>>();
     const byAccount = new Map<string, string[]>();
@@ -138,18 +149,48 @@ export class MirrorStore {
    * Each record is written only if it still holds what the patch was computed from; one that changed meanwhile (a
    * change event and our own write-back patching it at once) is read and patched again — a plain read-then-write
    * put the earlier read's fields back over the other patch (a rep's new Title undone, the audience entry lost).
+   * `held`: records as the caller got them from this store; those it wrote or read are patched without a read.
    */
   async patchMany(
     object: RecordObject,
     changes: ReadonlyMap<string, Record<string, FieldValue>>,
+    held?: ReadonlyMap<string, MirrorRecord>,
   ): Promise<Map<string, MirrorRecord>> {
     const patched = new Map<string, MirrorRecord>();
     let todo = [...changes.keys()];
     for (let round = 1; todo.length > 0; round += 1) {
       if (round > MAX_PATCH_ROUNDS) throw new Error(`mirror patch of ${todo.join(', ')}: the records kept changing`);
-      todo = await this.patchOnce(object, todo, changes, patched);
+      todo = await this.patchOnce(object, todo, changes, patched, round === 1 ? held : undefined);
     }
     return patched;
+  }
+
+  /**
+   * The current value of records for a patch: from `held` when this store knows the text it holds for it (checked by
+   * the compare-and-set), the rest read and decoded. Unmirrored ids are left out.
+   */
+  private async currentOf(
+    key: string,
+    ids: string[],
+    held: ReadonlyMap<string, MirrorRecord> | undefined,
+  ): Promise<{ id: string; raw: string; fields: Record<string, FieldValue> }[]> {
+    const current: { id: string; raw: string; fields: Record<string, FieldValue> }[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const fields = held?.get(id)?.fields;
+      const raw = fields && this.packedOf.get(fields);
+      if (fields && raw !== undefined) current.push({ id, raw, fields });
+      else unknown.push(id);
+    }
+    if (unknown.length === 0) return current;
+    const raws = await this.redis.hmget(key, ...unknown);
+    const read: [string, string][] = [];
+    raws.forEach((raw, index) => {
+      if (raw !== null) read.push([unknown[index] as string, raw]);
+    });
+    const decoded = await this.decodeAll(read);
+    for (const [id, raw] of read) current.push({ id, raw, fields: decoded.get(id) as Record<string, FieldValue> });
+    return current;
   }
 
   /** One round of `patchMany`: the ids whose stored value changed since they were read (to be patched again). */
@@ -158,30 +199,32 @@ export class MirrorStore {
     ids: string[],
     changes: ReadonlyMap<string, Record<string, FieldValue>>,
     patched: Map<string, MirrorRecord>,
+    held: ReadonlyMap<string, MirrorRecord> | undefined,
   ): Promise<string[]> {
     const key = this.keys.mirror(object);
-    const raws = await this.redis.hmget(key, ...ids);
-    const read: [string, string][] = [];
-    raws.forEach((raw, index) => {
-      if (raw !== null) read.push([ids[index] as string, raw]);
-    });
-    if (read.length === 0) return [];
-    const current = await this.decodeAll(read);
-    const next = [...current].map(([id, fields]) => ({ id, object, fields: { ...fields, ...changes.get(id) } }));
+    const current = await this.currentOf(key, ids, held);
+    if (current.length === 0) return [];
+    const next: MirrorRecord[] = current.map(({ id, fields }) => ({
+      id,
+      object,
+      fields: { ...fields, ...changes.get(id) },
+    }));
     const packed = await this.encodeAll(next);
-    const args = read.flatMap(([id, raw], index) => [id, raw, packed[index] as string]);
+    const args: string[] = [];
+    current.forEach(({ id, raw }, index) => args.push(id, raw, packed[index] as string));
     const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, ...args)) as string[]);
     const pipeline = this.redis.pipeline();
-    for (const record of next) {
-      if (conflicted.has(record.id)) continue;
+    next.forEach((record, index) => {
+      if (conflicted.has(record.id)) return;
+      this.packedOf.set(record.fields, packed[index] as string);
       patched.set(record.id, record);
-      if (object !== 'Contact') continue;
-      const oldAccount = current.get(record.id)?.AccountId;
+      if (object !== 'Contact') return;
+      const oldAccount = current[index]?.fields.AccountId;
       const newAccount = record.fields.AccountId;
-      if (oldAccount === newAccount) continue; // the index already holds it
+      if (oldAccount === newAccount) return; // the index already holds it
       if (typeof newAccount === 'string' && newAccount) pipeline.sadd(this.keys.accountContacts(newAccount), record.id);
       if (typeof oldAccount === 'string' && oldAccount) pipeline.srem(this.keys.accountContacts(oldAccount), record.id);
-    }
+    });
     if (pipeline.length > 0) await pipeline.exec();
     return [...conflicted];
   }
@@ -198,7 +241,12 @@ export class MirrorStore {
 
   private async getManyAcross(records: MirrorRecord[]): Promise<Map<string, MirrorRecord>> {
     const byObject = new Map<MirrorRecord['object'], string[]>();
-    for (const r of records) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r.id]);
+    for (const r of records) {
+      // Pushed, not spread: a spread per record copied the page's ids over and over (quadratic in the page).
+      const ids = byObject.get(r.object);
+      if (ids) ids.push(r.id);
+      else byObject.set(r.object, [r.id]);
+    }
     const found = new Map<string, MirrorRecord>();
     for (const [object, ids] of byObject) for (const [id, r] of await this.getMany(object, ids)) found.set(id, r);
     return found;
@@ -233,8 +281,13 @@ export class MirrorStore {
  * overwrite the edit patched in meanwhile (both held the old stamp): the edit was lost from the mirror for good.
  */
 function changedAt(fields: Record<string, FieldValue>): number | undefined {
-  const stamps = [fields.SystemModstamp, fields.LastModifiedDate]
-    .map((value) => (typeof value === 'string' ? Date.parse(value) : Number.NaN))
-    .filter((time) => Number.isFinite(time));
-  return stamps.length > 0 ? Math.max(...stamps) : undefined;
+  const modstamp = stampOf(fields.SystemModstamp);
+  const modified = stampOf(fields.LastModifiedDate);
+  if (modstamp === undefined) return modified;
+  return modified === undefined ? modstamp : Math.max(modstamp, modified);
+}
+
+function stampOf(value: FieldValue | undefined): number | undefined {
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(time) ? time : undefined;
 }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MirrorStore } from '../../../src/pipeline/import/mirror-store';
 import { KeySpace } from '../../../src/state/key-space';
 import { TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
@@ -84,5 +84,52 @@ describe('MirrorStore', () => {
     const fresh = { Title: 'CEO', SystemModstamp: '2026-12-06T10:00:05.000+0000' };
     await mirror.putMany([{ id, object: 'Contact', fields: { ...fresh, LastModifiedDate: fresh.SystemModstamp } }]);
     expect((await mirror.get('Contact', id))?.fields.Title).toBe('CEO');
+  });
+
+  it('when the caller hands in the records it got from the store, then the patch reads nothing back', async () => {
+    const id = '003000000000006AAA';
+    const [stored] = await mirror.putMany([
+      { id, object: 'Contact', fields: { Title: 'Engineer', AccountId: '001000000000006AAA' } },
+    ]);
+    const reads = vi.spyOn(redis, 'hmget');
+    const patched = await mirror.patchMany(
+      'Contact',
+      new Map([[id, { Seniority__c: 'Entry' }]]),
+      new Map([[id, stored!]]),
+    );
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    expect(patched.get(id)?.fields).toEqual({
+      Title: 'Engineer',
+      AccountId: '001000000000006AAA',
+      Seniority__c: 'Entry',
+    });
+    expect((await mirror.get('Contact', id))?.fields).toEqual(patched.get(id)?.fields);
+    // The patched copy is known too: a second patch from it needs no read either.
+    const again = vi.spyOn(redis, 'hmget');
+    await mirror.patchMany('Contact', new Map([[id, { Title: 'CTO' }]]), patched);
+    expect(again).not.toHaveBeenCalled();
+    again.mockRestore();
+    expect((await mirror.get('Contact', id))?.fields).toMatchObject({ Title: 'CTO', Seniority__c: 'Entry' });
+  });
+
+  it('when a handed-in record changed in Redis meanwhile, then the patch reads it again and keeps both changes', async () => {
+    const id = '003000000000007AAA';
+    const [stored] = await mirror.putMany([
+      { id, object: 'Contact', fields: { Title: 'Engineer', AccountId: '001000000000007AAA' } },
+    ]);
+    // Another process patches the record (a change event) after this one got its copy.
+    const other = new MirrorStore(redis, keys);
+    await other.patch('Contact', id, { Title: 'Chief Executive Officer', AccountId: '001000000000008AAA' });
+    const patched = await mirror.patchMany(
+      'Contact',
+      new Map([[id, { Seniority__c: 'Entry' }]]),
+      new Map([[id, stored!]]),
+    );
+    const expected = { Title: 'Chief Executive Officer', AccountId: '001000000000008AAA', Seniority__c: 'Entry' };
+    expect(patched.get(id)?.fields).toEqual(expected);
+    expect((await mirror.get('Contact', id))?.fields).toEqual(expected);
+    expect(await mirror.contactsOfAccount('001000000000008AAA')).toEqual([id]);
+    expect(await mirror.contactsOfAccount('001000000000007AAA')).toEqual([]);
   });
 });
