@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { UnavailableError } from '../lib/errors';
 import { redactUrl } from '../lib/logger';
+import { SettlingCluster } from './settling-cluster';
 
 /**
  * What every component talks to: one Redis, or a Redis Cluster when REDIS_CLUSTER_NODES is set. Both speak the same
@@ -59,7 +60,8 @@ export function createRedis(target: string | RedisTarget, options?: { name?: str
 export function createRedis(target: string | RedisTarget, options: { name?: string } = {}): RedisClient {
   const { url, clusterNodes } = typeof target === 'string' ? { url: target, clusterNodes: undefined } : target;
   if (clusterNodes?.length) {
-    return new Cluster(
+    // A Cluster whose connect/disconnect finish during a failover (BullMQ's workers wait on them: settling-cluster.ts).
+    return new SettlingCluster(
       clusterNodes.map((n) => ({ host: n.host, port: n.port })),
       { ...CLUSTER_OPTIONS, redisOptions: { ...NODE_OPTIONS, ...credentials(url), connectionName: options.name } },
     );
