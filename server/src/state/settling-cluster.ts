@@ -1,4 +1,4 @@
-import { Cluster, type ClusterNode, type ClusterOptions, type Redis } from 'ioredis';
+import { Cluster, type ClusterNode, type ClusterOptions, type ClusterStatus, type Redis } from 'ioredis';
 
 /** The options ioredis' Cluster takes with its default (legacy) reply mapping, which is the one used here. */
 type LegacyOptions = ClusterOptions & { redisOptions?: { replyMapping?: 'legacy' } };
@@ -14,7 +14,7 @@ type LegacyOptions = ClusterOptions & { redisOptions?: { replyMapping?: 'legacy'
  *   settles (the same as redis/ioredis#741). Here it settles with the cluster: on `ready`, or on `end`.
  * - a command answered `MOVED` while the cluster disconnects adds a node to the emptied pool; that node is never
  *   connected nor closed, so the pool never drains and `end` never comes. Here a node added during a manual
- *   disconnect is closed at once, so the cluster ends.
+ *   disconnect is closed at once, so the cluster ends (and stays ended, below).
  *
  * `duplicate()` keeps the class, since BullMQ makes each worker's blocking connection with it.
  */
@@ -30,6 +30,15 @@ export class SettlingCluster extends Cluster {
     this.on('+node', (node: Redis) => {
       if (this.ending && (this.status === 'disconnecting' || this.status === 'close')) node.disconnect();
     });
+    // Each node that closes after the pool was emptied announces the pool empty again, and ioredis then sets the
+    // status back to 'close' after 'end': whoever reads the status afterwards (BullMQ, before reconnecting) would wait
+    // for an 'end' or 'ready' that never comes. 'end' stays until the next connect().
+    const internals = this as unknown as { setStatus(status: ClusterStatus): void };
+    const setStatus = internals.setStatus.bind(this);
+    internals.setStatus = (status) => {
+      if (status === 'close' && this.status === 'end') return;
+      setStatus(status);
+    };
   }
 
   override connect(): Promise<void> {
