@@ -11,7 +11,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/lib/logger';
 import { createQueueFactory } from '../../server/src/queues/queue-factory';
-import { createRedis, type RedisClient } from '../../server/src/state/redis';
+import { createRedis, duplicateRedis, type RedisClient } from '../../server/src/state/redis';
 import { SettlingCluster } from '../../server/src/state/settling-cluster';
 import { REDIS_URL, waitFor } from '../e2e/support/loop-harness';
 import { LocalCluster } from './support/local-cluster';
@@ -51,7 +51,7 @@ describe('Redis Cluster: a worker after a failover', { timeout: 600_000 }, () =>
     await cluster.kill(master);
     let resumed = false;
     const plain = new Cluster(cluster.seeds, { lazyConnect: true, enableReadyCheck: true, retryDelayOnFailover: 300 });
-    const settling = createRedis({ url: REDIS_URL, clusterNodes: cluster.seeds }) as SettlingCluster;
+    const settling = duplicateRedis(createRedis({ url: REDIS_URL, clusterNodes: cluster.seeds })) as SettlingCluster;
     for (const client of [plain, settling]) client.on('error', () => undefined);
     try {
       const live = cluster.livePorts().find((p) => p !== replica)!;
@@ -81,7 +81,7 @@ describe('Redis Cluster: a worker after a failover', { timeout: 600_000 }, () =>
 
   it('disconnect() ends even when a node joins the pool while it disconnects (a MOVED answer in flight)', async () => {
     const plain = new Cluster(cluster.seeds, { lazyConnect: true });
-    const settling = createRedis({ url: REDIS_URL, clusterNodes: cluster.seeds }) as SettlingCluster;
+    const settling = duplicateRedis(createRedis({ url: REDIS_URL, clusterNodes: cluster.seeds })) as SettlingCluster;
     for (const client of [plain, settling]) {
       client.on('error', () => undefined);
       await client.connect();
