@@ -88,7 +88,8 @@ export class ChaosWorld {
           if (Object.values(again).every((n) => n === 0)) break;
         } else if (Date.now() > deadline) {
           throw new Error(
-            `${inFlight} membership events still in flight after ${timeoutMs} ms: ${JSON.stringify(counts)}`,
+            `${inFlight} membership events still in flight after ${timeoutMs} ms: ${JSON.stringify(counts)}; ` +
+              (await this.membershipDiagnosis(connection, membership)),
           );
         }
         await sleep(1000);
@@ -98,6 +99,22 @@ export class ChaosWorld {
       connection.disconnect();
     }
     return this.actions.tally(this.admin, this.emails);
+  }
+
+  /** What a stuck membership queue looks like: its meta (paused?), marker, and the workers Redis knows of. */
+  private async membershipDiagnosis(connection: ReturnType<typeof createRedis>, membership: Queue): Promise<string> {
+    try {
+      const meta = await connection.hgetall(`${this.prefix}:membership:meta`);
+      const marker = await connection.zrange(`${this.prefix}:membership:marker`, '0', '-1', 'WITHSCORES');
+      const paused = await connection.llen(`${this.prefix}:membership:paused`);
+      const wait = await connection.llen(`${this.prefix}:membership:wait`);
+      const workers = (await membership.getWorkers()).map(
+        (w) => `${w.name}@${w.addr}/cmd=${w.cmd}/age=${w.age}/idle=${w.idle}`,
+      );
+      return `meta=${JSON.stringify(meta)} marker=${JSON.stringify(marker)} pausedList=${paused} waitList=${wait} workers=${JSON.stringify(workers)}`;
+    } catch (error) {
+      return `diagnosis failed: ${(error as Error).message}`;
+    }
   }
 
   get admin(): Connection {

@@ -89,14 +89,15 @@ const suites: Suite[] = [
     ],
     count: jsonReport(vitestReport('browser'), 'numPassedTests', 'numFailedTests'),
   },
-  // The Redis Cluster suite starts six redis-server processes of its own and kills one: alone, its failover timing
-  // (cluster-node-timeout 3 s) does not compete with the rest of the suite for the cores.
+  // The Redis Cluster suite starts six redis-server processes of its own per file and kills masters: alone, and one
+  // file at a time, its failover timing (cluster-node-timeout 3 s) does not compete with anything for the cores.
   {
     name: 'Redis Cluster e2e (3 masters + 3 replicas, master failover)',
     command: [
       bin('vitest'),
       'run',
       'test/cluster',
+      '--no-file-parallelism',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${vitestReport('cluster')}`,

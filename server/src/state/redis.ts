@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { UnavailableError } from '../lib/errors';
 import { redactUrl } from '../lib/logger';
+import { SettlingCluster } from './settling-cluster';
 
 /**
  * What every component talks to: one Redis, or a Redis Cluster when REDIS_CLUSTER_NODES is set. Both speak the same
@@ -53,16 +54,22 @@ function credentials(url: string): Pick<RedisOptions, 'username' | 'password' | 
   };
 }
 
+/** The seed nodes each cluster client was made with (ioredis keeps them private), for its duplicates. */
+const SEEDS = new WeakMap<Cluster, ClusterNode[]>();
+
 /** One connection (not yet connected) to the target; a URL alone always gives a single Redis. */
 export function createRedis(url: string, options?: { name?: string }): Redis;
 export function createRedis(target: string | RedisTarget, options?: { name?: string }): RedisClient;
 export function createRedis(target: string | RedisTarget, options: { name?: string } = {}): RedisClient {
   const { url, clusterNodes } = typeof target === 'string' ? { url: target, clusterNodes: undefined } : target;
   if (clusterNodes?.length) {
-    return new Cluster(
-      clusterNodes.map((n) => ({ host: n.host, port: n.port })),
-      { ...CLUSTER_OPTIONS, redisOptions: { ...NODE_OPTIONS, ...credentials(url), connectionName: options.name } },
-    );
+    const seeds = clusterNodes.map((n) => ({ host: n.host, port: n.port }));
+    const cluster = new Cluster(seeds, {
+      ...CLUSTER_OPTIONS,
+      redisOptions: { ...NODE_OPTIONS, ...credentials(url), connectionName: options.name },
+    });
+    SEEDS.set(cluster, seeds);
+    return cluster;
   }
   return new Redis(url, { ...NODE_OPTIONS, connectionName: options.name });
 }
@@ -73,7 +80,11 @@ export function createRedis(target: string | RedisTarget, options: { name?: stri
  */
 export function duplicateRedis(redis: RedisClient, options: { name?: string } = {}): RedisClient {
   if (redis instanceof Cluster) {
-    return redis.duplicate(undefined, {
+    const seeds =
+      SEEDS.get(redis) ?? redis.nodes('all').map((node) => ({ host: node.options.host, port: node.options.port }));
+    // A worker's connection (and BullMQ's blocking duplicate of it) must finish its resets during a failover: a worker
+    // waits on them before it fetches again (settling-cluster.ts).
+    return new SettlingCluster(seeds, {
       ...redis.options,
       redisOptions: { ...redis.options.redisOptions, maxRetriesPerRequest: null, connectionName: options.name },
     });

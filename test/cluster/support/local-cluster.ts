@@ -248,8 +248,13 @@ export class LocalCluster {
    * would still find the master's writes in its socket buffer when it wakes up).
    */
   async detachReplica(masterPort: number, replicaPort: number): Promise<void> {
-    this.children.get(replicaPort)?.kill('SIGSTOP');
+    this.pause(replicaPort);
     await this.cli(masterPort, 'client', 'kill', 'type', 'replica');
+  }
+
+  /** Stops a node (SIGSTOP) until `resume`: it answers nobody, and the others soon count it as failed. */
+  pause(port: number): void {
+    this.children.get(port)?.kill('SIGSTOP');
   }
 
   resume(port: number): void {
