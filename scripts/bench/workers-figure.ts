@@ -2,7 +2,6 @@ import { loadavg } from 'node:os';
 import { followsStream, untilReadyz } from '../../test/e2e/support/role-processes';
 import { connectionAs } from './bench-config';
 import { runChangeStream, type StreamResult } from './change-stream';
-import { percentile } from './percentile';
 import { processCpuSeconds } from './process-memory';
 import { cpuDelta, ownCpuSeconds, RoleTopology, type CpuByProcess } from './role-topology';
 import { startSyncedOrg, type SyncedOrg } from './synced-org';
@@ -82,26 +81,10 @@ export async function runWorkersFigure(input: {
     for (const workers of [...new Set(input.order)]) {
       const of = phases.filter((p) => p.workers === workers);
       byWorkers[String(workers)] = {
-        p95Ms: percentile(
-          of.map((p) => p.paced.latencyP95Ms),
-          50,
-        ),
-        p50Ms: percentile(
-          of.map((p) => p.paced.latencyP50Ms),
-          50,
-        ),
-        burstPerS: round(
-          percentile(
-            of.map((p) => p.burst.sustainedEventsPerS),
-            50,
-          ),
-        ),
-        workerCpuPer1000WriteBacks: round(
-          percentile(
-            of.map((p) => p.workerCpuPer1000WriteBacks),
-            50,
-          ),
-        ),
+        p95Ms: median(of.map((p) => p.paced.latencyP95Ms)),
+        p50Ms: median(of.map((p) => p.paced.latencyP50Ms)),
+        burstPerS: round(median(of.map((p) => p.burst.sustainedEventsPerS))),
+        workerCpuPer1000WriteBacks: round(median(of.map((p) => p.workerCpuPer1000WriteBacks))),
       };
     }
     const single = byWorkers['0'];
@@ -198,6 +181,16 @@ async function runPhase(
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The middle value, or the mean of the middle two (two phases of a shape are the common case). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
 
 export function shapeName(workers: number): string {
   return workers === 0 ? 'one ROLE=all process' : `${workers} ROLE=worker process(es) + 1 ROLE=stream,scheduler`;
