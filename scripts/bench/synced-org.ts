@@ -2,7 +2,7 @@ import { connectionAs, createBenchConfig } from './bench-config';
 import { ChangeListener } from './change-listener';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { runInitialSync } from './initial-sync';
-import type { RedisPrefix } from './redis-prefix';
+import { RedisPrefix } from './redis-prefix';
 
 /** An emulated org whose initial sync is done, with a change listener on it: where a change-stream figure starts. */
 export interface SyncedOrg {
@@ -70,6 +70,12 @@ export async function startSyncedOrg(input: {
   } catch (error) {
     listener?.stop();
     await emulator.stop();
+    // A sync that failed half way leaves its keys: remove them (only this prefix's; the Redis may be shared).
+    const leftover = new RedisPrefix(input.redisUrl, input.prefix);
+    await leftover
+      .clear()
+      .catch(() => undefined)
+      .finally(() => leftover.close());
     throw error;
   }
 }
