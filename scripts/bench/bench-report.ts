@@ -4,6 +4,9 @@ import type { NoopResult } from './noop-rerun';
 import type { StreamResult } from './change-stream';
 import type { SyncResult } from './initial-sync';
 import type { WarehouseFigureResult } from './warehouse-figure';
+import type { WorkersFigureResult } from './workers-figure';
+import type { FailoverFigureResult } from './failover-figure';
+import { failoverRows, scaleoutFigures, workersRows } from './scaleout-report';
 
 export interface BenchFigures {
   records: number;
@@ -42,6 +45,8 @@ export interface BenchFigures {
   warehouse_records_per_s: number;
   warehouse_api_calls_per_1000: number;
   warehouse_peak_rss_mb: number;
+  /** Issue 17: 1 vs 2 worker processes, and the stream leader's kill -9 (`--only workers`, `--only failover`). */
+  scaleout: ReturnType<typeof scaleoutFigures>;
 }
 
 export interface BenchDetails {
@@ -53,6 +58,8 @@ export interface BenchDetails {
   noop: NoopResult;
   action: ActionFigureResult;
   warehouse: WarehouseFigureResult;
+  workers: WorkersFigureResult;
+  failover: FailoverFigureResult;
   machine: { cpus: number; model: string; memoryGb: number; node: string; loadAverage: number[] };
 }
 
@@ -89,6 +96,7 @@ export function benchFigures(latencyMs: number, d: BenchDetails): BenchFigures {
     warehouse_records_per_s: round(d.warehouse.recordsPerS),
     warehouse_api_calls_per_1000: round(d.warehouse.apiCallsPer1000, 2),
     warehouse_peak_rss_mb: d.warehouse.peakRssMb,
+    scaleout: scaleoutFigures(d.workers, d.failover),
   };
 }
 
@@ -144,6 +152,8 @@ export function formatBenchTable(f: BenchFigures, d: BenchDetails): string {
     ['echo jobs (jobs caused by our own writes)', String(f.echo_jobs), '0', mark(f.echo_jobs === 0)],
     ...actionRows(d.action),
     ...warehouseRows(d.warehouse),
+    ...workersRows(d.workers),
+    ...failoverRows(d.failover),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');

@@ -24,6 +24,16 @@ export interface StreamResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DOMAINS = ['gmail.com', 'mailinator.com'];
 
+/** The address the `flip`-th edit of a contact sets: free mail (personal) and disposable in turn. */
+export function benchEmail(id: string, flip: number): string {
+  return `bench.${id.toLowerCase()}.${flip}@${DOMAINS[flip % 2]}`;
+}
+
+/** The Email_Status__c the loop writes back for `benchEmail(id, flip)`. */
+export function benchEmailStatus(flip: number): string {
+  return flip % 2 === 0 ? 'personal' : 'disposable';
+}
+
 /**
  * A rep edits `rate` contacts a second for `seconds` (Email flipped between a free-mail and a disposable domain, so
  * every edit changes Email_Status__c and needs a write-back), sent as one Collections call per 100 ms tick. The
@@ -41,12 +51,17 @@ export async function runChangeStream(input: {
   settleMs: number;
   /** The emulator's call counters, read before the first edit and after the write-backs settled. */
   counters: () => Promise<EmulatorCounters>;
+  /**
+   * Edits per contact so far, carried between runs on one org (the worker and failover figures): each run's edits
+   * then go on alternating the domain, so every edit changes Email_Status__c and none repeats an earlier address.
+   */
+  flips?: Map<string, number>;
 }): Promise<StreamResult> {
   const { rep, listener, contactIds } = input;
   const perTick = Math.max(1, Math.round(input.rate / 10));
   const ticks = Math.round(input.seconds * 10);
   const seenBefore = listener.seen.length;
-  const flips = new Map<string, number>();
+  const flips = input.flips ?? new Map<string, number>();
   let next = 0;
   let edits = 0;
   const sends: Promise<unknown>[] = [];
@@ -59,7 +74,7 @@ export async function runChangeStream(input: {
       next += 1;
       const flip = (flips.get(id) ?? 0) + 1;
       flips.set(id, flip);
-      batch.push({ Id: id, Email: `bench.${id.toLowerCase()}.${flip}@${DOMAINS[flip % 2]}` });
+      batch.push({ Id: id, Email: benchEmail(id, flip) });
     }
     edits += batch.length;
     sends.push(rep.sobject('Contact').update(batch, { allOrNone: false }));

@@ -3,7 +3,7 @@
  *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--only actions] [--action-records 1000] [--server-heap-mb N]
  *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo]
  *   [--only warehouse] [--warehouse-rows 100000] [--postgres-url postgres://postgres@127.0.0.1:5432/test]
- *   [--only change-stream]`
+ *   [--only change-stream] [--only workers] [--only failover]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, a no-op second run, and the
  * action figure (1,000 records entering an audience with a Campaign action).
@@ -26,6 +26,9 @@ import { runInitialSync } from './initial-sync';
 import { runNaiveBaseline } from './naive-baseline';
 import { runNoopRerun } from './noop-rerun';
 import { runWarehouseFigure, type WarehouseFigureResult } from './warehouse-figure';
+import { failoverRows, formatRows, workersRows } from './scaleout-report';
+import { runWorkersFigure, type WorkersFigureResult } from './workers-figure';
+import { runFailoverFigure, type FailoverFigureResult } from './failover-figure';
 import type { RedisPrefix } from './redis-prefix';
 import type { ServerProcess } from './server-process';
 
@@ -63,6 +66,18 @@ const warehouseRows = numberArg(args, 'warehouse-rows', quick ? 10_000 : 100_000
 const postgresUrl = String(
   args.get('postgres-url') ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
 );
+/**
+ * `--only workers`: the change stream with one ROLE=all process, then 1 and 2 `ROLE=worker` processes beside one
+ * `ROLE=stream,scheduler` process, in the order all, 1, 2, 2, 1, all (`--quick`: all, 1, 2); `--workers-records`, `--burst-edits` (sent as fast as the rep's calls go).
+ * `--only failover`: kill -9 of the stream leader with a stand-by, during `--edits-per-s` edits for
+ * `--failover-seconds`, `--kill-at` seconds in. Both run in the full bench too.
+ */
+const workersOnly = args.get('only') === 'workers';
+const failoverOnly = args.get('only') === 'failover';
+const workersRecords = numberArg(args, 'workers-records', quick ? 1000 : 6000);
+const burstEdits = numberArg(args, 'burst-edits', quick ? 1000 : 3000);
+const failoverSeconds = numberArg(args, 'failover-seconds', quick ? 25 : 40);
+const killAtS = numberArg(args, 'kill-at', quick ? 5 : 10);
 /** `--server-heap-mb N` runs the server with --max-old-space-size=N (to see how much of its RSS is lazy GC). */
 const serverNodeArgs = [
   ...(args.has('server-heap-mb') ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`] : []),
@@ -145,8 +160,73 @@ async function warehouseFigure(): Promise<WarehouseFigureResult> {
   return warehouse;
 }
 
+async function workersFigure(): Promise<WorkersFigureResult> {
+  // 0 is one ROLE=all process (the single-process reference); 1 and 2 worker processes beside a stream process.
+  const order = quick ? [0, 1, 2] : [0, 1, 2, 2, 1, 0];
+  log(
+    `workers figure: ${workersRecords} records, ${editsPerS} edits/s for ${streamSeconds} s and a burst of ` +
+      `${burstEdits}, worker processes ${order.join(', ')}, ${latencyMs} ms per call`,
+  );
+  const workers = await runWorkersFigure({
+    cwd,
+    redisUrl,
+    prefix: tag(),
+    records: workersRecords,
+    latencyMs,
+    rate: editsPerS,
+    seconds: streamSeconds,
+    burstEdits,
+    order,
+    serverEnv,
+    echo,
+    timeoutMs,
+    log,
+  });
+  log(
+    `  2 workers / 1: burst throughput ×${workers.ratio.burstThroughput}, p95 ×${workers.ratio.p95} ` +
+      `(${JSON.stringify(workers.byWorkers)})`,
+  );
+  return workers;
+}
+
+async function failoverFigure(): Promise<FailoverFigureResult> {
+  const failoverRecords = Math.max(workersRecords, Math.round((editsPerS * failoverSeconds) / 2));
+  log(
+    `failover figure: ${failoverRecords} records, ${editsPerS} edits/s for ${failoverSeconds} s, ` +
+      `kill -9 of the stream leader at ${killAtS} s`,
+  );
+  const failover = await runFailoverFigure({
+    cwd,
+    redisUrl,
+    prefix: tag(),
+    records: failoverRecords,
+    latencyMs,
+    rate: editsPerS,
+    seconds: failoverSeconds,
+    killAtS,
+    serverEnv,
+    echo,
+    timeoutMs,
+    log,
+  });
+  log(
+    `  takeover ${failover.takeoverMs} ms, first answer to a post-kill edit ${failover.resumeMs} ms, ` +
+      `lost ${failover.lost}, ${failover.achievedEditsPerS} edits/s achieved, p95 ${failover.stream.latencyP95Ms} ms`,
+  );
+  return failover;
+}
+
 async function main(): Promise<void> {
   await checkRedis();
+  if (workersOnly || failoverOnly) {
+    const workers = workersOnly ? await workersFigure() : undefined;
+    const failover = failoverOnly ? await failoverFigure() : undefined;
+    const out = { workers, failover, loadAverage: loadavg() };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`\n${formatRows(workers ? workersRows(workers) : failover ? failoverRows(failover) : [])}\n`);
+    if (typeof jsonFile === 'string') writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
   if (warehouseOnly) {
     const warehouse = await warehouseFigure();
     process.stdout.write(`${JSON.stringify(warehouse, null, 2)}\n`);
@@ -336,6 +416,8 @@ async function main(): Promise<void> {
 
     const action = await actionFigure();
     const warehouse = await warehouseFigure();
+    const workers = await workersFigure();
+    const failover = await failoverFigure();
 
     const details: BenchDetails = {
       sync: first.result,
@@ -346,6 +428,8 @@ async function main(): Promise<void> {
       noop,
       action,
       warehouse,
+      workers,
+      failover,
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? 'unknown',

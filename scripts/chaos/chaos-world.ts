@@ -18,6 +18,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  */
 export class ChaosWorld {
   server: ServerProcess | undefined;
+  /** Role processes a scenario started beside (or instead of) `server` (`startRole`); all stopped by `destroy`. */
+  readonly roleProcesses: ServerProcess[] = [];
   changesMade = 0;
   serverStarts = 0;
   readonly prefix = `{chaos-${randomBytes(4).toString('hex')}}`;
@@ -142,16 +144,38 @@ export class ChaosWorld {
       emulator: this.emulator.info,
       redisUrl: this.redisUrl,
       prefix: this.prefix,
-      env: {
-        BULK_QUERY_THRESHOLD: '1000000000',
-        ...this.actions.serverEnv(),
-        ...(this.clusterNodes
-          ? { REDIS_CLUSTER_NODES: this.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',') }
-          : {}),
-      },
+      env: this.serverEnv(),
       echo: this.echo,
     });
     return this.server;
+  }
+
+  /**
+   * A process with only some roles (`ROLE=stream`, `ROLE=api,worker,scheduler`, …), configured as `startServer`'s;
+   * it is counted as a server start. `server` is left alone: a scenario sets it to the process /readyz is read from.
+   */
+  async startRole(role: string): Promise<ServerProcess> {
+    this.serverStarts += 1;
+    const process = await ServerProcess.start({
+      cwd: this.cwd,
+      emulator: this.emulator.info,
+      redisUrl: this.redisUrl,
+      prefix: this.prefix,
+      env: { ...this.serverEnv(), ROLE: role },
+      echo: this.echo,
+    });
+    this.roleProcesses.push(process);
+    return process;
+  }
+
+  private serverEnv(): Record<string, string> {
+    return {
+      BULK_QUERY_THRESHOLD: '1000000000',
+      ...this.actions.serverEnv(),
+      ...(this.clusterNodes
+        ? { REDIS_CLUSTER_NODES: this.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',') }
+        : {}),
+    };
   }
 
   /** Resolves once the integration user has made its first `n` calls (the sync is under way). */
@@ -236,6 +260,7 @@ export class ChaosWorld {
 
   async destroy(): Promise<void> {
     await this.server?.stop().catch(() => undefined);
+    await Promise.all(this.roleProcesses.map((p) => p.stop().catch(() => undefined)));
     await this.emulator.stop().catch(() => undefined);
     await this.actions.stop();
     // A cluster of the scenario's own goes away whole; only a shared Redis has this prefix to clear.

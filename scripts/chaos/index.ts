@@ -8,6 +8,7 @@ import { ChaosWorld } from './chaos-world';
 import { cleanRun } from './clean-run';
 import { emulatorFaults } from './emulator-faults';
 import { killNine } from './kill-nine';
+import { leaderKill } from './leader-kill';
 import { longDowntime } from './long-downtime';
 import type { EffectTally } from './effect-tally';
 import { compareStates, type OrgState } from './org-state';
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   log(`reference: ${cleanRun.name}, ${contacts} contacts`);
   const reference = await runScenario(cleanRun);
   log(`  ${reference.state.enriched} records written, ${reference.world.changesMade} changes made`);
-  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime, poison, clusterFailover].filter(
+  const scenarios = [killNine, redisRestart, emulatorFaults, longDowntime, poison, clusterFailover, leaderKill].filter(
     (s) => typeof only !== 'string' || s.name.includes(only),
   );
   // The reference is judged on its effects too: it is the one run whose counts must hold with nothing going wrong.

@@ -9,22 +9,30 @@ export interface RolesReadyz {
   checks?: { salesforce?: { ok: boolean; detail?: { state?: string } | string } };
 }
 
-/** A server process with the given ROLE against the emulator, under the test's prefix, with a short lease. */
+/** A server process with the given ROLE against the emulator, under the test's prefix (tests give a short lease). */
 export function startRole(input: {
   cwd: string;
   emulator: EmulatorInfo;
   redisUrl: string;
   prefix: string;
   role: string;
-  leaseTtlMs: number;
+  /** The lease's TTL; the server's default (10 s) when left out. */
+  leaseTtlMs?: number;
+  /** More environment (BULK_QUERY_THRESHOLD, the action targets' settings, …). */
+  env?: Record<string, string>;
+  echo?: boolean;
 }): Promise<ServerProcess> {
   return ServerProcess.start({
     cwd: input.cwd,
     emulator: input.emulator,
     redisUrl: input.redisUrl,
     prefix: input.prefix,
-    env: { ROLE: input.role, LEASE_TTL_MS: String(input.leaseTtlMs) },
-    echo: process.env.ROLE_TEST_ECHO === '1',
+    env: {
+      ...input.env,
+      ROLE: input.role,
+      ...(input.leaseTtlMs === undefined ? {} : { LEASE_TTL_MS: String(input.leaseTtlMs) }),
+    },
+    echo: input.echo ?? process.env.ROLE_TEST_ECHO === '1',
   });
 }
 
