@@ -253,11 +253,15 @@ export class RecordRefresher {
       ...options,
       handOff: (events) => this.deps.onMembership(events),
     });
-    for (const record of records) {
-      traceRecord(record.id, 'membership.evaluated', { from: shownFields(record.fields), removed: options.removed });
+    if (tracing) {
+      for (const record of records) {
+        traceRecord(record.id, 'membership.evaluated', { from: shownFields(record.fields), removed: options.removed });
+      }
+      for (const event of result.events) {
+        traceRecord(event.recordId, `membership.${event.kind}`, { audienceId: event.audienceId });
+      }
     }
     for (const event of result.events) {
-      traceRecord(event.recordId, `membership.${event.kind}`, { audienceId: event.audienceId });
       if (event.kind === 'entry') this.deps.stats.entries += 1;
       else this.deps.stats.exits += 1;
     }

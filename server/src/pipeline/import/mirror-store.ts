@@ -204,7 +204,7 @@ export class MirrorStore {
   async remove(object: RecordObject, id: string): Promise<MirrorRecord | undefined> {
     const current = await this.get(object, id);
     if (!current) return undefined;
-    traceRecord(id, 'mirror.remove', { held: shownFields(current.fields) });
+    if (tracing) traceRecord(id, 'mirror.remove', { held: shownFields(current.fields) });
     const pipeline = this.redis.pipeline().hdel(this.keys.mirror(object), id);
     const accountId = current.fields.AccountId;
     if (object === 'Contact' && typeof accountId === 'string') pipeline.srem(this.keys.accountContacts(accountId), id);

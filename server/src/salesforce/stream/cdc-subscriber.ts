@@ -20,7 +20,7 @@ import { SessionRecovery } from './session-recovery';
 import { StaleFenceError } from './stale-fence-error';
 import type { StreamState, StreamStatus } from './stream-status';
 import { WakeableSleeps } from './wakeable-sleeps';
-import { traceRecord } from '../../lib/record-trace';
+import { traceRecord, tracing } from '../../lib/record-trace';
 
 // What callers have always imported from here.
 export { isInvalidReplayError } from './replay-position';
@@ -330,7 +330,7 @@ export class CdcSubscriber {
     if (!batch) return;
     for (const entry of batch.seen) {
       await this.retrying(run, `storing replay id ${batch.replayId}`, () => this.commits.commit(batch.replayId, entry));
-      traceRecord('*', 'cdc.replay-commit', { replayId: batch.replayId, seen: entry });
+      if (tracing) traceRecord('*', 'cdc.replay-commit', { replayId: batch.replayId, seen: entry });
     }
   }
 

@@ -149,7 +149,7 @@ export class ChangeIntake {
     for (const id of event.recordIds) {
       if (await ledger.isEcho(id, event.changedFields, event.values, event.commitUser, this.deps.integrationUserId())) {
         stats.echoesDropped += 1;
-        traceRecord(id, 'cdc.echo-dropped', { replayId: event.replayId });
+        if (tracing) traceRecord(id, 'cdc.echo-dropped', { replayId: event.replayId });
         continue;
       }
       // Before the patch, while the mirror still holds the previous value: a crossing that cannot be queued throws,
@@ -167,7 +167,7 @@ export class ChangeIntake {
         }
       }
       const patched = await mirror.patch(source.object, id, changes);
-      traceRecord(id, 'cdc.patched', { replayId: event.replayId, mirrored: patched !== undefined });
+      if (tracing) traceRecord(id, 'cdc.patched', { replayId: event.replayId, mirrored: patched !== undefined });
       if (!patched) {
         // Not mirrored: it did not match the source before; this change may make it match.
         toReadIn.push(id);
@@ -180,7 +180,7 @@ export class ChangeIntake {
     if (leaving.length > 0) await this.remove(source.object, leaving);
     if (toReadIn.length > 0) await this.readIn(source, toReadIn, 'cdc');
     if (toProcess.length > 0) await this.deps.enqueue(source.object, toProcess, 'cdc');
-    for (const id of toProcess) traceRecord(id, 'cdc.enqueued', { replayId: event.replayId });
+    if (tracing) for (const id of toProcess) traceRecord(id, 'cdc.enqueued', { replayId: event.replayId });
   }
 
   /** A Contact's `Account.<Field>` values live in its own mirror entry: copy the change there and re-evaluate. */
