@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Connection } from 'jsforce';
 import { connectionAs, createBenchConfig } from '../bench/bench-config';
@@ -137,8 +139,27 @@ export class ChaosWorld {
     for (const role of ['admin', 'rep']) this.tokens.set(role, await this.emulator.control.token(role));
   }
 
+  /**
+   * With `CHAOS_TRACE_DIR` set, the server traces the records of rep wave 1 (every step the mirror, the change intake
+   * and the refresher take for them) into `<dir>/<prefix>.jsonl`, and the scenario's own steps go there too.
+   */
+  readonly traceFile = process.env.CHAOS_TRACE_DIR ? join(process.env.CHAOS_TRACE_DIR, `${this.prefix}.jsonl`) : '';
+
+  /** A line of the scenario's own in the trace file (a wave sent, a kill), when tracing. */
+  trace(step: string, data: Record<string, unknown> = {}): void {
+    if (!this.traceFile) return;
+    appendFileSync(this.traceFile, `${JSON.stringify({ at: new Date().toISOString(), id: 'chaos', step, ...data })}\n`);
+  }
+
+  private traceEnv(): Record<string, string> {
+    if (!this.traceFile) return {};
+    const ids = this.contactIds.filter((_, i) => i % 20 === 7);
+    return { TRACE_RECORD_IDS: ids.join(','), TRACE_RECORD_FILE: this.traceFile };
+  }
+
   async startServer(): Promise<ServerProcess> {
     this.serverStarts += 1;
+    this.trace('server.start', { start: this.serverStarts });
     this.server = await ServerProcess.start({
       cwd: this.cwd,
       emulator: this.emulator.info,
@@ -172,6 +193,7 @@ export class ChaosWorld {
     return {
       BULK_QUERY_THRESHOLD: '1000000000',
       ...this.actions.serverEnv(),
+      ...this.traceEnv(),
       ...(this.clusterNodes
         ? { REDIS_CLUSTER_NODES: this.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',') }
         : {}),
@@ -199,6 +221,7 @@ export class ChaosWorld {
             .filter((_, i) => i % 2 === 0)
             .map((id, i) => ({ Id: id, Title: 'Intern', Email: `chaos.${i}@mailinator.com` }));
     for (const u of updates) this.rememberEmail(u.Id, u.Email);
+    this.trace(`wave${wave}.sending`, { records: updates.length });
     // Paced (the poison scenario): the same edits in smaller calls, with the scenario's own work between them.
     if (pacing.chunk) {
       for (let i = 0, n = 0; i < updates.length; i += pacing.chunk, n += 1) {
@@ -209,6 +232,7 @@ export class ChaosWorld {
       await this.sendEdits(updates);
     }
     this.changesMade += updates.length;
+    this.trace(`wave${wave}.sent`, { records: updates.length });
     return updates.length;
   }
 

@@ -3,6 +3,7 @@
  * Runs a clean reference sync, then each failure scenario on a fresh emulated org, and compares every scenario's
  * final org state (mapped contact fields, audience membership episodes) with the reference's.
  */
+import { writeFileSync } from 'node:fs';
 import { numberArg, parseCliArgs } from '../bench/cli-args';
 import { ChaosWorld } from './chaos-world';
 import { cleanRun } from './clean-run';
@@ -64,7 +65,16 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     );
     await world.settle();
     const effects = await world.actionEffects();
-    return { state: await world.state(), effects, world, notes };
+    const state = await world.state();
+    // Traced runs keep the final org state beside the trace, to tell which traced records ended wrong.
+    if (world.traceFile) {
+      const dump = { contacts: Object.fromEntries(state.contacts), episodes: Object.fromEntries(state.episodes) };
+      writeFileSync(
+        world.traceFile.replace(/\.jsonl$/, '.state.json'),
+        JSON.stringify({ scenario: scenario.name, ...dump }),
+      );
+    }
+    return { state, effects, world, notes };
   } finally {
     await world.destroy();
     await own?.destroy();

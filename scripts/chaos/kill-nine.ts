@@ -19,6 +19,7 @@ export const killNine: Scenario = {
       const calls = await world.integrationCalls();
       const pending = await pendingApplications(world);
       await world.server?.kill9();
+      world.trace('kill9', { kill, delay, calls, pending });
       notes.push(`kill ${kill}: ${delay} ms into run ${kill}, after ${calls} calls, ${pending} application(s) Pending`);
       await world.startServer();
     }
@@ -27,6 +28,7 @@ export const killNine: Scenario = {
     const edits = world.repWave(2);
     const pending = await firstPending(world, 120_000);
     await world.server?.kill9();
+    world.trace('kill9', { kill: 6, pending });
     notes.push(
       pending > 0
         ? `kill 6: during wave 2's exits, with ${pending} application(s) Pending`

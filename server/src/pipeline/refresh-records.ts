@@ -26,6 +26,7 @@ import type { LoopObservers } from './loop-observers';
 import type { LoopStats } from './loop-stats';
 import type { ExitCause, MembershipEvent } from './segments/membership/membership-event';
 import type { MembershipService } from './segments/membership/membership-service';
+import { shownFields, traceRecord, tracing } from '../lib/record-trace';
 
 export interface RecordRefresherDeps {
   mirror: MirrorStore;
@@ -109,6 +110,11 @@ export class RecordRefresher {
       return { record, plan, patch: recordPatch(plan) };
     });
     const writes = planned.filter((p) => Object.keys(p.patch).length > 0);
+    if (tracing) {
+      for (const p of planned) {
+        traceRecord(p.record.id, 'refresh.plan', { from: shownFields(p.record.fields), updates: p.plan.updates });
+      }
+    }
     // A rep's Undo seen in the provenance: the ledger says so from now on (the planner skipped the field already).
     const undone = planned.filter((p) => p.plan.undos !== undefined);
     if (undone.length > 0) {
@@ -252,6 +258,14 @@ export class RecordRefresher {
       ...options,
       handOff: (events) => this.deps.onMembership(events),
     });
+    if (tracing) {
+      for (const record of records) {
+        traceRecord(record.id, 'membership.evaluated', { from: shownFields(record.fields), removed: options.removed });
+      }
+      for (const event of result.events) {
+        traceRecord(event.recordId, `membership.${event.kind}`, { audienceId: event.audienceId });
+      }
+    }
     for (const event of result.events) {
       if (event.kind === 'entry') this.deps.stats.entries += 1;
       else this.deps.stats.exits += 1;

@@ -352,6 +352,9 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   // A page or an enrichment and an intake batch never process the same record at once (IntakeDrainer.exclusive).
   const exclusive: ExclusiveRecords = (object, ids, work) =>
     loop.drainerStarted ? drainer.exclusive(object, ids, work) : work(ids);
+  // An import page just stored its records: one a batch holds is queued again, to be processed on the page's copy.
+  const importExclusive: ExclusiveRecords = (object, ids, work) =>
+    loop.drainerStarted ? drainer.exclusive(object, ids, work, { requeueBusy: true }) : work(ids);
   const importRunner = new ImportRunner({
     org,
     redis,
@@ -378,7 +381,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     fieldSet: (object) => config.fieldSet(object),
     budgetPollMs: settings.budgetPollMs,
     progressIntervalMs: settings.importProgressMs,
-    exclusive,
+    exclusive: importExclusive,
   });
   // Bulk re-reads (reconciliations) wait behind the stream's changes: a rep's edit never queues behind thousands.
   const enqueue = (object: RecordObject, recordIds: string[], reason: 'cdc' | 'gap' | 'reconcile' = 'cdc') =>

@@ -17,6 +17,7 @@ import type { ProgressReporter } from '../../lib/progress-reporter';
 import type { BulkSaverStats } from '../../salesforce/bulk/bulk-saver';
 import type { RecordSaver } from '../../salesforce/writers/write-types';
 import type { CollectionsClient } from '../../salesforce/writers/collections-client';
+import { traceRecord } from '../../lib/record-trace';
 
 /** How often an import writes its counts to its Audience_Run__c. */
 export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
@@ -43,8 +44,9 @@ export interface ImportRunnerDeps {
   /** How often the run record gets the counts (ms; default IMPORT_PROGRESS_INTERVAL_MS). */
   progressIntervalMs?: number;
   /**
-   * Runs the page's work on the records no intake batch is processing right now (those are processed there, on the
-   * mirror's newest copy); without it every record of the page is processed.
+   * Runs the page's work on the records no intake batch is processing right now; those are queued again and
+   * processed after that batch, on the copy the page stored (the batch may have read an older one). Without it
+   * every record of the page is processed.
    */
   exclusive?: (
     object: SourceConfig['object'],
@@ -171,6 +173,7 @@ export class ImportRunner {
     let progressMessage: string | undefined;
     const bulkBefore = this.deps.bulkWrites ? { ...this.deps.bulkWrites.saver.stats } : undefined;
     const bar = this.deps.progress.start(`import ${source.name}`);
+    traceRecord('*', 'import.start', { source: source.name });
     try {
       const result = await runInitialImport({
         org,
@@ -225,6 +228,7 @@ export class ImportRunner {
         },
       });
       const counts = this.counts(total, processed, tally);
+      traceRecord('*', 'import.complete', { source: source.name, total, processed });
       await this.deps.redis.set(
         this.deps.keys.importState(source.id),
         JSON.stringify({ completedAt: new Date().toISOString(), fields: [...fields.fields, ...fields.parentFields] }),

@@ -3,6 +3,7 @@ import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror
 import type { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';
 import { decodeRecord, encodeRecord, EncodingIds, UnknownNameId } from './mirror-codec';
+import { shownFields, traceRecord, tracing } from '../../lib/record-trace';
 
 /** Rounds of `patchMany` for records other writers keep changing (each round re-reads them). */
 const MAX_PATCH_ROUNDS = 20;
@@ -105,6 +106,13 @@ export class MirrorStore {
       const heldAt = held && changedAt(held.fields);
       const incomingAt = changedAt(record.fields);
       const newerHeld = heldAt !== undefined && incomingAt !== undefined && heldAt > incomingAt;
+      if (tracing) {
+        traceRecord(record.id, 'mirror.put', {
+          kept: newerHeld && held ? 'held' : 'incoming',
+          held: shownFields(held?.fields),
+          incoming: shownFields(record.fields),
+        });
+      }
       return newerHeld && held ? held : record;
     });
     await this.write(effective.filter((record, index) => record === records[index]));
@@ -215,6 +223,13 @@ export class MirrorStore {
     const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, ...args)) as string[]);
     const pipeline = this.redis.pipeline();
     next.forEach((record, index) => {
+      if (tracing) {
+        traceRecord(record.id, 'mirror.patch', {
+          conflicted: conflicted.has(record.id),
+          changes: shownFields(changes.get(record.id)),
+          result: shownFields(record.fields),
+        });
+      }
       if (conflicted.has(record.id)) return;
       this.packedOf.set(record.fields, packed[index] as string);
       patched.set(record.id, record);
@@ -232,6 +247,7 @@ export class MirrorStore {
   async remove(object: RecordObject, id: string): Promise<MirrorRecord | undefined> {
     const current = await this.get(object, id);
     if (!current) return undefined;
+    if (tracing) traceRecord(id, 'mirror.remove', { held: shownFields(current.fields) });
     const pipeline = this.redis.pipeline().hdel(this.keys.mirror(object), id);
     const accountId = current.fields.AccountId;
     if (object === 'Contact' && typeof accountId === 'string') pipeline.srem(this.keys.accountContacts(accountId), id);

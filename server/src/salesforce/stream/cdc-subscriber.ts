@@ -20,6 +20,7 @@ import { SessionRecovery } from './session-recovery';
 import { StaleFenceError } from './stale-fence-error';
 import type { StreamState, StreamStatus } from './stream-status';
 import { WakeableSleeps } from './wakeable-sleeps';
+import { traceRecord, tracing } from '../../lib/record-trace';
 
 // What callers have always imported from here.
 export { isInvalidReplayError } from './replay-position';
@@ -190,6 +191,7 @@ export class CdcSubscriber {
     });
     client.subscribe(this.channel, (data: unknown) => this.accept(generation, data));
     this.log.info({ replayFrom, generation }, 'subscribing to the CDC channel');
+    traceRecord('*', 'cdc.subscribe', { replayFrom, generation });
   }
 
   /** A transport other than CometD: its reports feed the same chain, recovery and replay handling. */
@@ -219,6 +221,7 @@ export class CdcSubscriber {
       },
     });
     this.log.info({ replayFrom, generation, transport: transport.name }, 'subscribing to the CDC channel');
+    traceRecord('*', 'cdc.subscribe', { replayFrom, generation, transport: transport.name });
   }
 
   private markSubscribed(generation: number, reason: string): void {
@@ -327,6 +330,7 @@ export class CdcSubscriber {
     if (!batch) return;
     for (const entry of batch.seen) {
       await this.retrying(run, `storing replay id ${batch.replayId}`, () => this.commits.commit(batch.replayId, entry));
+      if (tracing) traceRecord('*', 'cdc.replay-commit', { replayId: batch.replayId, seen: entry });
     }
   }
 

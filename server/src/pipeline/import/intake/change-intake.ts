@@ -10,6 +10,7 @@ import { evaluateFilter } from '../../segments/filter';
 import type { MirrorStore } from '../mirror-store';
 import type { FieldThresholdWatcher } from '../../../signals/field-threshold-watcher';
 import { screenRecordIds } from './screen-record-ids';
+import { shownFields, traceRecord, tracing } from '../../../lib/record-trace';
 
 export interface ChangeIntakeDeps {
   mirror: MirrorStore;
@@ -48,6 +49,18 @@ export class ChangeIntake {
 
   async handle(received: RecordChangeEvent): Promise<void> {
     this.deps.stats.changeEvents += 1;
+    if (tracing) {
+      for (const id of received.recordIds) {
+        traceRecord(id, 'cdc.event', {
+          replayId: received.replayId,
+          changeType: received.changeType,
+          commitUser: received.commitUser,
+          commitTimestamp: received.commitTimestamp,
+          changedFields: received.changedFields,
+          values: shownFields(received.values),
+        });
+      }
+    }
     const event = await this.screen(received);
     if (!event) return;
     if (event.entityName === 'Account' && event.changeType === 'UPDATE') await this.accountChanged(event);
@@ -136,6 +149,7 @@ export class ChangeIntake {
     for (const id of event.recordIds) {
       if (await ledger.isEcho(id, event.changedFields, event.values, event.commitUser, this.deps.integrationUserId())) {
         stats.echoesDropped += 1;
+        if (tracing) traceRecord(id, 'cdc.echo-dropped', { replayId: event.replayId });
         continue;
       }
       // Before the patch, while the mirror still holds the previous value: a crossing that cannot be queued throws,
@@ -153,6 +167,7 @@ export class ChangeIntake {
         }
       }
       const patched = await mirror.patch(source.object, id, changes);
+      if (tracing) traceRecord(id, 'cdc.patched', { replayId: event.replayId, mirrored: patched !== undefined });
       if (!patched) {
         // Not mirrored: it did not match the source before; this change may make it match.
         toReadIn.push(id);
@@ -165,6 +180,7 @@ export class ChangeIntake {
     if (leaving.length > 0) await this.remove(source.object, leaving);
     if (toReadIn.length > 0) await this.readIn(source, toReadIn, 'cdc');
     if (toProcess.length > 0) await this.deps.enqueue(source.object, toProcess, 'cdc');
+    if (tracing) for (const id of toProcess) traceRecord(id, 'cdc.enqueued', { replayId: event.replayId });
   }
 
   /** A Contact's `Account.<Field>` values live in its own mirror entry: copy the change there and re-evaluate. */

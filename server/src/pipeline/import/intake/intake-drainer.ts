@@ -52,15 +52,27 @@ export class IntakeDrainer {
   /**
    * Runs `work` on the records of these ids that no intake batch (of any process) is processing, holding them
    * meanwhile, so two processings of one record never overlap: their writes could land in one order and their
-   * ledger entries in the other. The ids left out are being processed already, on the mirror's newest state.
+   * ledger entries in the other. With `requeueBusy` (an import page) the ids left out are queued again: the batch
+   * holding one may have read it from the mirror before the caller stored a newer copy, so it is processed once
+   * more after that batch, on the copy the caller stored.
    */
-  async exclusive(object: RecordObject, recordIds: string[], work: (recordIds: string[]) => Promise<void>) {
-    const entries = await this.options.buffer.claimRecords(
-      this.owner,
-      recordIds.map((recordId) => ({ object, recordId })),
-    );
+  async exclusive(
+    object: RecordObject,
+    recordIds: string[],
+    work: (recordIds: string[]) => Promise<void>,
+    options: { requeueBusy?: boolean } = {},
+  ) {
+    const wanted = recordIds.map((recordId): IntakeEntry => ({ object, recordId }));
+    const entries = await this.options.buffer.claimRecords(this.owner, wanted);
     for (const entry of entries) this.held.set(memberOf(entry), entry);
     try {
+      if (options.requeueBusy) {
+        // The kill -9 chaos loss: a batch reclaimed from a dead worker planned a record from its pre-edit copy while
+        // the restarted import stored the edited one and left the record to that batch; nothing processed the edit.
+        const got = new Set(entries.map(memberOf));
+        const busy = wanted.filter((entry) => !got.has(memberOf(entry)));
+        if (busy.length > 0) await this.options.buffer.enqueue(busy);
+      }
       await work(entries.map((entry) => entry.recordId));
     } finally {
       await this.release([], entries);

@@ -10,6 +10,7 @@ import type { RecordRefresher } from '../../refresh-records';
 import type { ImportRunner } from '../import-runner';
 import type { MirrorStore } from '../mirror-store';
 import { reconcileSince } from './reconciler';
+import { traceRecord } from '../../../lib/record-trace';
 
 export interface ObjectReconcilerDeps {
   org: OrgClient;
@@ -55,6 +56,7 @@ export class ObjectReconciler {
       if (marks.length === 0) return;
       since = Math.min(...marks);
     }
+    traceRecord('*', 'reconcile', { object, since: new Date(since).toISOString() });
     // One pass over the object's inclusion (its sources OR-ed): a record leaves only when no source includes it.
     const result = await reconcileSince({
       org: this.deps.org,

@@ -2,6 +2,7 @@ import type { RecordObject } from '../../../domain/mirror-record';
 import { RetryableWriteError, type RecordRefresher } from '../../refresh-records';
 import { MembershipNotSavedError } from '../../segments/membership/membership-service';
 import type { MirrorStore } from '../mirror-store';
+import { traceRecord, tracing } from '../../../lib/record-trace';
 
 /**
  * One intake batch: the records' newest mirrored state goes through the refresher. Writes that may succeed later
@@ -14,6 +15,8 @@ export async function processIntakeBatch(
   recordIds: string[],
 ): Promise<{ retry: string[] }> {
   const records = [...(await deps.mirror.getMany(object, recordIds)).values()];
+  if (tracing)
+    for (const id of recordIds) traceRecord(id, 'intake.batch', { mirrored: records.some((r) => r.id === id) });
   try {
     await deps.refresher.refresh(object, records);
     return { retry: [] };

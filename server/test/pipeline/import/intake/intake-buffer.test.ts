@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IntakeDrainer } from '../../../../src/pipeline/import/intake/intake-drainer';
 import { IntakeBuffer, type IntakeEntry } from '../../../../src/pipeline/import/intake/intake-buffer';
 import { connectRedis } from '../../../../src/state/redis';
+import { MirrorStore } from '../../../../src/pipeline/import/mirror-store';
+import { KeySpace } from '../../../../src/state/key-space';
 import { TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
 import { eventually, gate, silentLogger } from '../../../queues/queue-test-kit';
 
@@ -322,6 +324,54 @@ describe('intake drainer', () => {
     clock.now += 1_000; // past the window it was pushed back by while held
     await eventually(() => batches.length === 1);
     expect(batches[0]).toEqual(['003V']);
+    await drainer.stop();
+    expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
+  });
+
+  it('when an import page leaves a record to a batch that read an older copy, then it is processed again on the page copy', async () => {
+    // The kill -9 chaos loss (15 episodes, 12 records written from pre-edit values): after restarts, an intake batch
+    // reclaimed from a dead worker read a record's pre-edit copy; the restarted import then stored the edited copy
+    // and skipped the record as "being processed already", so nothing ever processed the edit.
+    const { buffer, prefix } = bufferAt({ windowMs: 10, now: Date.now });
+    const mirror = new MirrorStore(redis, new KeySpace(prefix));
+    const id = '003000000000009AAA';
+    const stamp = '2026-12-06T23:27:34.000+0000';
+    await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Director IT', SystemModstamp: stamp } }]);
+    const readBatch = gate();
+    const hold = gate();
+    const titlesProcessed: unknown[] = [];
+    const drainer = new IntakeDrainer({
+      buffer,
+      logger: silentLogger,
+      pollMs: 10,
+      process: async (object, ids) => {
+        const records = await mirror.getMany(object, ids);
+        titlesProcessed.push(records.get(id)?.fields.Title);
+        if (titlesProcessed.length === 1) {
+          readBatch.open();
+          await hold.promise; // still processing the copy it read when the page arrives
+        }
+        return { retry: [] };
+      },
+    });
+    await drainer.start();
+    await buffer.enqueue([contact(id)]);
+    await readBatch.promise;
+    const edited = { Title: 'Chief Executive Officer', SystemModstamp: '2026-12-06T23:29:44.000+0000' };
+    await mirror.putMany([{ id, object: 'Contact', fields: edited }]);
+    let pageGot: string[] | undefined;
+    await drainer.exclusive(
+      'Contact',
+      [id],
+      async (ids) => {
+        pageGot = ids;
+      },
+      { requeueBusy: true },
+    );
+    expect(pageGot).toEqual([]); // the batch holds it
+    hold.open();
+    await eventually(() => titlesProcessed.length === 2, 15_000, 'the record processed again');
+    expect(titlesProcessed).toEqual(['Director IT', 'Chief Executive Officer']);
     await drainer.stop();
     expect(await buffer.counts()).toEqual({ waiting: 0, active: 0 });
   });
