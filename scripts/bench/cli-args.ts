@@ -4,7 +4,10 @@ export function parseCliArgs(argv: string[]): Map<string, string | true> {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) continue;
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    // At the first `=` only: a value may hold one (`--server-node-args=--heapsnapshot-signal=SIGUSR2`).
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     const next = argv[i + 1];
     if (inline !== undefined) out.set(name, inline);
     else if (next !== undefined && !next.startsWith('--')) {

@@ -99,7 +99,10 @@ export class ConfigLoader {
     ]);
     const account = await this.describes.describe('Account').catch(() => undefined);
 
-    await this.warehouseCheck?.ready();
+    // Only when a warehouse source is there: the PostgreSQL parser is WebAssembly with memory of its own (RSS).
+    if (sourceRows.some((row) => (WAREHOUSE_TYPES as readonly unknown[]).includes(row.Type__c))) {
+      await this.warehouseCheck?.ready();
+    }
     const sources: SourceConfig[] = [];
     const warehouseSources: WarehouseSourceConfig[] = [];
     const prospectSources: ProspectSourceConfig[] = [];

@@ -47,6 +47,18 @@ export interface RecordRefresherDeps {
   now?: () => Date;
 }
 
+/** How `refresh` runs: paid values to write too, the budget kind of the work, a batch saver. */
+export type RefreshOptions = {
+  extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]>;
+  /** What kind of work this is for the API budget (default: the continuous loop). */
+  work?: WorkKind;
+  /**
+   * Saves the page's writes and membership episodes in one batch each (the Bulk saver of a large import) instead
+   * of through the coalescing writer and the membership's Collections client; the outcomes are read the same way.
+   */
+  saver?: RecordSaver;
+};
+
 /** What one call did with the records it finished (records handed back for a retry are not in it). */
 export interface RefreshOutcome {
   written: number;
@@ -85,23 +97,30 @@ export class RecordRefresher {
    * `extraAttributes` carries values bought from paid providers (an enrichment run, ENRICH_RECORD) by record id;
    * they go through the same planner, rules, ledger and writer as the offline values.
    */
-  async refresh(
-    object: RecordObject,
-    records: MirrorRecord[],
-    options: {
-      extraAttributes?: ReadonlyMap<string, readonly AttributeValue[]>;
-      /** What kind of work this is for the API budget (default: the continuous loop). */
-      work?: WorkKind;
-      /**
-       * Saves the page's writes and membership episodes in one batch each (the Bulk saver of a large import) instead
-       * of through the coalescing writer and the membership's Collections client; the outcomes are read the same way.
-       */
-      saver?: RecordSaver;
-    } = {},
-  ): Promise<RefreshOutcome> {
+  async refresh(object: RecordObject, records: MirrorRecord[], options: RefreshOptions = {}): Promise<RefreshOutcome> {
     const outcome: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
     if (records.length === 0) return outcome;
     const config = this.deps.config();
+    // The write step's plans, patches and outcomes are let go before the audiences are evaluated: with a large
+    // import's Bulk saver the evaluation waits for an ingest job of its own (docs/performance.md, peak RSS).
+    const { settled, retryable } = await this.write(object, records, options, outcome);
+    await this.evaluate(config.audiences, settled, { saver: options.saver });
+    if (retryable.length > 0) {
+      throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`, outcome);
+    }
+    return outcome;
+  }
+
+  /**
+   * Plans and writes the records' changes and settles the mirror, ledger and tallies (into `outcome`); returns the
+   * records to evaluate (as the mirror now holds them) and those whose write will be retried.
+   */
+  private async write(
+    object: RecordObject,
+    records: MirrorRecord[],
+    options: RefreshOptions,
+    outcome: RefreshOutcome,
+  ): Promise<{ settled: MirrorRecord[]; retryable: string[] }> {
     const { plans, now, deferred } = await this.planWrites(object, records, options);
     const planned = records.map((record, index) => {
       this.deps.stats.processed += 1;
@@ -183,15 +202,7 @@ export class RecordRefresher {
     for (const { record, plan } of planned) if (!waiting.has(record.id)) addSkips(outcome.skips, plan.skips);
     outcome.written = written.length;
     outcome.failed = failedForGood;
-    await this.evaluate(
-      config.audiences,
-      settled.filter((record) => !waiting.has(record.id)),
-      { saver: options.saver },
-    );
-    if (retryable.length > 0) {
-      throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`, outcome);
-    }
-    return outcome;
+    return { settled: settled.filter((record) => !waiting.has(record.id)), retryable };
   }
 
   /**

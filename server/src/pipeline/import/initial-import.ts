@@ -106,7 +106,11 @@ export async function runInitialImport(input: {
       input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
       // A large import's pages are held anyway: results pages as large cost fewer calls (10,000 rows otherwise).
       for await (const rows of bulkQueryPages(org, soql, layout ? { maxRecords: Math.max(10_000, pageSize) } : {})) {
-        await store(rows.map((row) => toMirror(typeBulkRow(row, describe, accountDescribe))));
+        const records = rows.map((row) => toMirror(typeBulkRow(row, describe, accountDescribe)));
+        // The CSV rows are one more copy of the page: let them go before the page is processed (`store` waits for
+        // that, and the loop and the generator would hold them until the page's jobs finished).
+        rows.length = 0;
+        await store(records);
       }
       await storeLast();
       await pages.finish();

@@ -7,6 +7,11 @@ import { shownFields, traceRecord, tracing } from '../../lib/record-trace';
 
 /** Rounds of `patchMany` for records other writers keep changing (each round re-reads them). */
 const MAX_PATCH_ROUNDS = 20;
+/**
+ * Records per compare-and-set round trip of `patchMany`: a Bulk-write import patches 15,000 at once, and one script
+ * call with each record's old and new value (~1 KB) was a 15 MB command string beside its 15 MB of values.
+ */
+const PATCH_CHUNK = 2000;
 
 // KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
 // record that still holds the value read; returns the ids that changed (or went) meanwhile.
@@ -165,10 +170,13 @@ export class MirrorStore {
     held?: ReadonlyMap<string, MirrorRecord>,
   ): Promise<Map<string, MirrorRecord>> {
     const patched = new Map<string, MirrorRecord>();
-    let todo = [...changes.keys()];
-    for (let round = 1; todo.length > 0; round += 1) {
-      if (round > MAX_PATCH_ROUNDS) throw new Error(`mirror patch of ${todo.join(', ')}: the records kept changing`);
-      todo = await this.patchOnce(object, todo, changes, patched, round === 1 ? held : undefined);
+    const ids = [...changes.keys()];
+    for (let i = 0; i < ids.length; i += PATCH_CHUNK) {
+      let todo = ids.slice(i, i + PATCH_CHUNK);
+      for (let round = 1; todo.length > 0; round += 1) {
+        if (round > MAX_PATCH_ROUNDS) throw new Error(`mirror patch of ${todo.join(', ')}: the records kept changing`);
+        todo = await this.patchOnce(object, todo, changes, patched, round === 1 ? held : undefined);
+      }
     }
     return patched;
   }

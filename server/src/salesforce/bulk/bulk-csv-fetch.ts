@@ -25,10 +25,17 @@ export async function fetchBulkCsv(conn: Connection, path: string, errorCode: st
 }
 
 /**
- * PUTs an ingest job's CSV (`BULK:upload-job-data`): the bytes go as they are, with the connection's token and
- * call options (jsforce's `request` would copy a large body several times over). A 401 renews the token once.
+ * PUTs an ingest job's CSV (`BULK:upload-job-data`), streamed slice by slice as `slices()` encodes it (chunked
+ * transfer encoding), with the connection's token and call options: neither jsforce's `request` (which copies a
+ * large body several times over) nor a whole-body fetch (which copies it once more) holds the full CSV. A 401
+ * renews the token once and encodes the CSV again.
  */
-export async function putBulkCsv(conn: Connection, path: string, csv: Buffer, callOptions: string): Promise<void> {
+export async function putBulkCsv(
+  conn: Connection,
+  path: string,
+  slices: () => Iterable<Uint8Array>,
+  callOptions: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     const response = await fetch(`${conn.instanceUrl}${path}`, {
       method: 'PUT',
@@ -37,9 +44,10 @@ export async function putBulkCsv(conn: Connection, path: string, csv: Buffer, ca
         'Content-Type': 'text/csv',
         'Sforce-Call-Options': callOptions,
       },
-      // A view of the same bytes (no copy).
-      body: new Uint8Array(csv.buffer, csv.byteOffset, csv.byteLength) as Uint8Array<ArrayBuffer>,
-    });
+      body: streamOf(slices()),
+      // A streamed request body (Node's fetch asks for it to be said).
+      duplex: 'half',
+    } as RequestInit);
     const body = await response.text();
     if (response.ok) return;
     if (response.status === 401 && attempt === 1) {
@@ -51,4 +59,19 @@ export async function putBulkCsv(conn: Connection, path: string, csv: Buffer, ca
       `Bulk API 2.0 upload to ${path} answered HTTP ${response.status}: ${body.slice(0, 300)}`,
     );
   }
+}
+
+/** A byte stream that encodes the next slice only when the socket has taken the previous one (pull). */
+function streamOf(slices: Iterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = slices[Symbol.iterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const next = iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

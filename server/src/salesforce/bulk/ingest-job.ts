@@ -5,7 +5,7 @@ import type { OrgClient } from '../org-client';
 import { CALL_OPTIONS_CLIENT } from '../auth/connection-factory';
 import { fetchBulkCsv, putBulkCsv } from './bulk-csv-fetch';
 import { parseBulkRowError, type BulkRowError } from './bulk-row-error';
-import { ingestCsv } from './ingest-csv';
+import { ingestCsvSlices } from './ingest-csv';
 
 const jobInfoSchema = z.looseObject({
   id: z.string().min(1),
@@ -99,6 +99,8 @@ export async function runIngestJob(
     );
 
   const columns = columnsOf(input.rows, key);
+  // Results are matched by key: only the keys are kept once the CSV is uploaded.
+  const keys = input.rows.map((row) => String(row[key] ?? ''));
   const created = await json('POST', base, {
     object: input.object,
     contentType: 'CSV',
@@ -110,15 +112,15 @@ export async function runIngestJob(
   });
   const jobUrl = `${base}/${created.id}`;
   await call(() =>
-    putBulkCsv(conn, `${jobUrl}/batches`, ingestCsv(columns, input.rows), `client=${CALL_OPTIONS_CLIENT}`),
+    putBulkCsv(conn, `${jobUrl}/batches`, () => ingestCsvSlices(columns, input.rows), `client=${CALL_OPTIONS_CLIENT}`),
   );
   let info = await json('PATCH', jobUrl, { state: 'UploadComplete' });
   info = await waitUntilDone(info, jobUrl, json, {
     ...options,
-    pollStartMs: options.pollStartMs ?? 500 + Math.round(input.rows.length * 0.05),
+    pollStartMs: options.pollStartMs ?? 500 + Math.round(keys.length * 0.05),
   });
 
-  const rows = input.rows.length;
+  const rows = keys.length;
   const complete = info.state === 'JobComplete' && (info.numberRecordsProcessed ?? 0) >= rows;
   const failed = info.numberRecordsFailed ?? 0;
   const byKey = new Map<string, IngestRowResult>();
@@ -133,8 +135,7 @@ export async function runIngestJob(
       byKey.set(row[key] ?? '', { status: 'saved', id: row.sf__Id ?? '', created: row.sf__Created === 'true' });
     }
   }
-  const results = input.rows.map((row): IngestRowResult => {
-    const value = String(row[key] ?? '');
+  const results = keys.map((value): IngestRowResult => {
     const found = byKey.get(value);
     if (found) return found;
     // Every row was processed and this one did not fail: it was saved (an update's id is its key).

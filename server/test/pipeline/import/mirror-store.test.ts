@@ -132,4 +132,25 @@ describe('MirrorStore', () => {
     expect(await mirror.contactsOfAccount('001000000000008AAA')).toEqual([id]);
     expect(await mirror.contactsOfAccount('001000000000007AAA')).toEqual([]);
   });
+
+  it('patches a page larger than one round trip (2,000 records): every record, each keeping its other fields', async () => {
+    const records = Array.from({ length: 4500 }, (_, i) => ({
+      id: `003${String(100_000 + i).padStart(15, '0')}`,
+      object: 'Contact' as const,
+      fields: { Title: `Title ${i}`, Email: `p${i}@example.com`, SystemModstamp: '2026-11-28T10:00:00.000+0000' },
+    }));
+    await mirror.putMany(records);
+    const patched = await mirror.patchMany(
+      'Contact',
+      new Map(records.map((r, i) => [r.id, { Title: `Patched ${i}` }])),
+    );
+    expect(patched.size).toBe(4500);
+    const stored = await mirror.getMany(
+      'Contact',
+      records.map((r) => r.id),
+    );
+    records.forEach((r, i) => {
+      expect(stored.get(r.id)?.fields).toMatchObject({ Title: `Patched ${i}`, Email: `p${i}@example.com` });
+    });
+  });
 });

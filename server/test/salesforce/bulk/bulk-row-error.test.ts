@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBulkRowError } from '../../../src/salesforce/bulk/bulk-row-error';
-import { ingestCsv } from '../../../src/salesforce/bulk/ingest-csv';
+import { ingestCsv, ingestCsvSlices } from '../../../src/salesforce/bulk/ingest-csv';
 
 describe('parseBulkRowError', () => {
   it('reads the code, a message that has colons, and the fields', () => {
@@ -41,5 +41,19 @@ describe('ingestCsv', () => {
       ],
     ).toString('utf8');
     expect(csv).toBe('Id,Title,Score__c,Active__c,Notes__c\n003A,#N/A,12.5,true,"a, ""b""\nc"\n003B,#N/A,,false,\n');
+  });
+
+  it('streams the same CSV as slices of at most 2,000 rows, each encoded only when the upload asks for it', () => {
+    const rows = Array.from({ length: 4500 }, (_, i) => ({ Id: `003${String(i).padStart(15, '0')}`, Title: `T${i}` }));
+    const slices = ingestCsvSlices(['Id', 'Title'], rows);
+    const first = slices.next();
+    expect(first.value?.toString('utf8')).toBe('Id,Title\n');
+    rows[4499] = { Id: rows[4499]!.Id, Title: 'changed before its slice was asked for' };
+    const rest = [...slices];
+    expect(rest.map((slice) => slice.toString('utf8').split('\n').length - 1)).toEqual([2000, 2000, 500]);
+    expect(Buffer.concat([first.value!, ...rest]).toString('utf8')).toBe(
+      ingestCsv(['Id', 'Title'], rows).toString('utf8'),
+    );
+    expect(rest[2]?.toString('utf8')).toContain('changed before its slice was asked for');
   });
 });
