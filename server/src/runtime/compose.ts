@@ -405,7 +405,11 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
   });
   const deadLetters: DeadLetters = new DeadLetters({
     store: new DeadLetterStore(redis, keys),
-    handle: (event) => intake.handle(event),
+    // A retried dead letter stores no replay id: its echo, if it is one, goes to the mirror now.
+    handle: async (event) => {
+      await intake.handle(event);
+      await intake.flushEchoes();
+    },
     stats,
     logger: logger.child({ component: 'dead-letters' }),
     sweepMs: settings.deadLetterSweepMs,
@@ -538,6 +542,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
     channel: CDC_CHANNEL,
     replayStore,
     handler: (event) => intake.handle(event),
+    beforeCommit: () => intake.flushEchoes(),
     onReplayInvalid: () => reconciler.reconcileAll(),
     onPoison: (event, failure) => deadLetters.record(handlerDeadLetter(event, failure)),
     onMalformed: () => {

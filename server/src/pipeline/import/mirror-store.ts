@@ -169,13 +169,46 @@ export class MirrorStore {
     changes: ReadonlyMap<string, Record<string, FieldValue>>,
     held?: ReadonlyMap<string, MirrorRecord>,
   ): Promise<Map<string, MirrorRecord>> {
+    return this.patchWhere(object, changes, held, undefined);
+  }
+
+  /**
+   * Applies the echoes of our own writes (values the org now holds, `at` = the echo's LastModifiedDate or commit
+   * time): the writer patches the mirror from the write's response, but a process killed between the write landing
+   * and that patch, or a re-read that raced the write, left the mirror behind the org for good (chaos kill -9,
+   * issue 13). A record whose copy is newer than the echo (a re-read after a later change) is left as it is, and one
+   * already holding the echo's values is not written. Returns the ids patched.
+   */
+  async applyEchoes(
+    object: RecordObject,
+    echoes: ReadonlyMap<string, { changes: Record<string, FieldValue>; at: number }>,
+  ): Promise<string[]> {
+    const changes = new Map<string, Record<string, FieldValue>>();
+    for (const [id, echo] of echoes) changes.set(id, echo.changes);
+    const patched = await this.patchWhere(object, changes, undefined, (id, fields) => {
+      const echo = echoes.get(id);
+      if (!echo) return false;
+      const heldAt = changedAt(fields);
+      if (heldAt !== undefined && heldAt > echo.at) return false;
+      return differsIn(fields, echo.changes);
+    });
+    return [...patched.keys()];
+  }
+
+  /** `patchMany`, leaving out the records `wanted` refuses (checked on each round's current copy). */
+  private async patchWhere(
+    object: RecordObject,
+    changes: ReadonlyMap<string, Record<string, FieldValue>>,
+    held: ReadonlyMap<string, MirrorRecord> | undefined,
+    wanted: ((id: string, fields: Record<string, FieldValue>) => boolean) | undefined,
+  ): Promise<Map<string, MirrorRecord>> {
     const patched = new Map<string, MirrorRecord>();
     const ids = [...changes.keys()];
     for (let i = 0; i < ids.length; i += PATCH_CHUNK) {
       let todo = ids.slice(i, i + PATCH_CHUNK);
       for (let round = 1; todo.length > 0; round += 1) {
         if (round > MAX_PATCH_ROUNDS) throw new Error(`mirror patch of ${todo.join(', ')}: the records kept changing`);
-        todo = await this.patchOnce(object, todo, changes, patched, round === 1 ? held : undefined);
+        todo = await this.patchOnce(object, todo, changes, patched, round === 1 ? held : undefined, wanted);
       }
     }
     return patched;
@@ -216,9 +249,11 @@ export class MirrorStore {
     changes: ReadonlyMap<string, Record<string, FieldValue>>,
     patched: Map<string, MirrorRecord>,
     held: ReadonlyMap<string, MirrorRecord> | undefined,
+    wanted?: (id: string, fields: Record<string, FieldValue>) => boolean,
   ): Promise<string[]> {
     const key = this.keys.mirror(object);
-    const current = await this.currentOf(key, ids, held);
+    const read = await this.currentOf(key, ids, held);
+    const current = wanted ? read.filter(({ id, fields }) => wanted(id, fields)) : read;
     if (current.length === 0) return [];
     const next: MirrorRecord[] = current.map(({ id, fields }) => ({
       id,
@@ -309,6 +344,20 @@ function changedAt(fields: Record<string, FieldValue>): number | undefined {
   const modified = stampOf(fields.LastModifiedDate);
   if (modstamp === undefined) return modified;
   return modified === undefined ? modstamp : Math.max(modstamp, modified);
+}
+
+/** True when a change would alter the record's own fields (system stamps aside: they alone need no write). */
+function differsIn(fields: Record<string, FieldValue>, changes: Record<string, FieldValue>): boolean {
+  for (const name in changes) {
+    if (name === 'SystemModstamp' || name === 'LastModifiedDate' || name === 'LastModifiedById') continue;
+    if (!sameValue(fields[name], changes[name])) return true;
+  }
+  return false;
+}
+
+/** A missing value and null are the same. */
+function sameValue(held: FieldValue | undefined, value: FieldValue | undefined): boolean {
+  return (held ?? null) === (value ?? null);
 }
 
 function stampOf(value: FieldValue | undefined): number | undefined {

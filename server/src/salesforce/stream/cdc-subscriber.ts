@@ -57,6 +57,11 @@ export interface CdcSubscriberOptions {
    * handed to `onPoison` and the stream moves on.
    */
   handler: (event: RecordChangeEvent) => Promise<void>;
+  /**
+   * Finishes work the handler deferred (the intake's echo mirror patches) before a replay id past it is stored;
+   * retried like a commit.
+   */
+  beforeCommit?: () => Promise<void>;
   /** Records an event given up on (a dead letter); retried until it resolves, then the replay id is settled. */
   onPoison?: (event: RecordChangeEvent, failure: PoisonFailure) => Promise<void>;
   /** Attempts per event before it is poison (default 5) and the delays between them (default 200 ms … 2 s). */
@@ -164,6 +169,13 @@ export class CdcSubscriber {
     await this.chain;
     this.waiting = 0;
     this.unhandled.length = 0;
+    try {
+      await this.options.beforeCommit?.();
+    } catch (error) {
+      // Not stored then: the next start gets those events again.
+      this.log.warn({ err: error }, 'could not finish the handled events at stop; their replay id is not stored');
+      return;
+    }
     await this.commits.flush();
   }
 
@@ -328,6 +340,9 @@ export class CdcSubscriber {
   private async settle(run: number, replayId: number, seen: ChangeSeen | undefined): Promise<void> {
     const batch = this.commits.note(replayId, seen, this.waiting);
     if (!batch) return;
+    const { beforeCommit } = this.options;
+    if (beforeCommit && !(await this.retrying(run, `finishing before replay id ${batch.replayId}`, beforeCommit)))
+      return;
     for (const entry of batch.seen) {
       await this.retrying(run, `storing replay id ${batch.replayId}`, () => this.commits.commit(batch.replayId, entry));
       if (tracing) traceRecord('*', 'cdc.replay-commit', { replayId: batch.replayId, seen: entry });

@@ -37,6 +37,9 @@ export interface ChangeIntakeDeps {
   thresholds?: Pick<FieldThresholdWatcher, 'watches' | 'check'>;
 }
 
+/** Echoes held for one mirror compare-and-set at most (the stream's replay-id commits usually flush them sooner). */
+const MAX_HELD_ECHOES = 1000;
+
 /**
  * Turns one change event into work, DESIGN §5: the echo of our own write is dropped; an update patches only
  * the changed fields into the mirror; a record that no active source of its object includes any more leaves,
@@ -45,7 +48,28 @@ export interface ChangeIntakeDeps {
  * then store the replay id.
  */
 export class ChangeIntake {
+  /**
+   * Echoes of our own writes not yet applied to the mirror, by object and record (DESIGN §5). Applied in one
+   * compare-and-set per batch, not one per event: before any other change is taken in (events apply in commit
+   * order) and before the stream stores a replay id past them (`flushEchoes`), so a kill before that only means
+   * the echoes are delivered, recognised and applied again.
+   */
+  private readonly echoes = new Map<RecordObject, Map<string, { changes: Record<string, FieldValue>; at: number }>>();
+  private echoCount = 0;
+
   constructor(private readonly deps: ChangeIntakeDeps) {}
+
+  /** Applies the echoes taken in so far to the mirror. The stream calls it before storing a replay id. */
+  async flushEchoes(): Promise<void> {
+    if (this.echoCount === 0) return;
+    // Dropped only once applied: a failed flush leaves them for the retry (the caller runs on the event chain).
+    for (const [object, echoes] of [...this.echoes]) {
+      const patched = await this.deps.mirror.applyEchoes(object, echoes);
+      if (tracing) for (const id of patched) traceRecord(id, 'cdc.echo-applied', { object });
+      this.echoes.delete(object);
+      this.echoCount -= echoes.size;
+    }
+  }
 
   async handle(received: RecordChangeEvent): Promise<void> {
     this.deps.stats.changeEvents += 1;
@@ -63,6 +87,8 @@ export class ChangeIntake {
     }
     const event = await this.screen(received);
     if (!event) return;
+    // Anything but an update may touch the mirror before its first record is found to be an echo or not.
+    if (event.changeType !== 'UPDATE' || event.entityName === 'Account') await this.flushEchoes();
     if (event.entityName === 'Account' && event.changeType === 'UPDATE') await this.accountChanged(event);
     const source = objectInclusion(this.deps.config(), event.entityName);
     if (!source) return this.notFollowed(event);
@@ -150,8 +176,10 @@ export class ChangeIntake {
       if (await ledger.isEcho(id, event.changedFields, event.values, event.commitUser, this.deps.integrationUserId())) {
         stats.echoesDropped += 1;
         if (tracing) traceRecord(id, 'cdc.echo-dropped', { replayId: event.replayId });
+        this.keepEcho(source.object, id, changes, event);
         continue;
       }
+      await this.flushEchoes();
       // Before the patch, while the mirror still holds the previous value: a crossing that cannot be queued throws,
       // the event is handled again and the same crossing is seen again (same job id and key: one signal).
       if (this.deps.thresholds?.watches(source.object, Object.keys(changes))) {
@@ -177,10 +205,26 @@ export class ChangeIntake {
       if (!evaluateFilter(source.filter, patched.fields, { now: new Date() })) leaving.push(id);
       else toProcess.push(id);
     }
+    if (this.echoCount >= MAX_HELD_ECHOES) await this.flushEchoes();
     if (leaving.length > 0) await this.remove(source.object, leaving);
     if (toReadIn.length > 0) await this.readIn(source, toReadIn, 'cdc');
     if (toProcess.length > 0) await this.deps.enqueue(source.object, toProcess, 'cdc');
     if (tracing) for (const id of toProcess) traceRecord(id, 'cdc.enqueued', { replayId: event.replayId });
+  }
+
+  /** Notes an echo's mirrored values for `flushEchoes` (a later echo of the same record adds to an earlier one). */
+  private keepEcho(object: RecordObject, id: string, changes: Record<string, FieldValue>, event: RecordChangeEvent) {
+    const modified = event.values.LastModifiedDate;
+    const parsed = typeof modified === 'string' ? Date.parse(modified) : Number.NaN;
+    const at = Number.isFinite(parsed) ? parsed : event.commitTimestamp;
+    let byRecord = this.echoes.get(object);
+    if (!byRecord) this.echoes.set(object, (byRecord = new Map()));
+    const earlier = byRecord.get(id);
+    if (earlier) byRecord.set(id, { changes: { ...earlier.changes, ...changes }, at: Math.max(earlier.at, at) });
+    else {
+      byRecord.set(id, { changes, at });
+      this.echoCount += 1;
+    }
   }
 
   /** A Contact's `Account.<Field>` values live in its own mirror entry: copy the change there and re-evaluate. */
