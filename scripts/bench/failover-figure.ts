@@ -3,8 +3,7 @@ import { followsStream, readyz, standsBy, untilReadyz } from '../../test/e2e/sup
 import { connectionAs } from './bench-config';
 import type { SeenChange } from './change-listener';
 import { benchEmail, benchEmailStatus, runChangeStream, type StreamResult } from './change-stream';
-import { processCpuSeconds } from './process-memory';
-import { cpuDelta, ownCpuSeconds, RoleTopology, type CpuByProcess } from './role-topology';
+import { cpuDelta, topologyOn, type CpuByProcess } from './role-topology';
 import type { ServerProcess } from './server-process';
 import { startSyncedOrg, type SyncedOrg } from './synced-org';
 
@@ -56,17 +55,7 @@ export async function runFailoverFigure(input: {
 }): Promise<FailoverFigureResult> {
   const org = await startSyncedOrg(input);
   const { emulator } = org;
-  const topology = new RoleTopology(
-    {
-      cwd: input.cwd,
-      emulator: emulator.info,
-      redisUrl: input.redisUrl,
-      prefix: org.prefix,
-      env: input.serverEnv,
-      echo: input.echo,
-    },
-    { emulator: () => processCpuSeconds(emulator.child.pid ?? 0), bench: ownCpuSeconds },
-  );
+  const topology = topologyOn(org, input);
   try {
     const worker = await topology.start('worker', 'worker,scheduler');
     const leader = await topology.start('stream-a', 'stream');

@@ -2,6 +2,7 @@ import { startRole } from '../../test/e2e/support/role-processes';
 import type { EmulatorInfo } from './emulator-process';
 import { processCpuSeconds } from './process-memory';
 import type { ServerProcess } from './server-process';
+import type { SyncedOrg } from './synced-org';
 
 /** CPU seconds (user + system) by process name. */
 export type CpuByProcess = Record<string, number>;
@@ -70,4 +71,23 @@ export function cpuDelta(before: CpuByProcess, after: CpuByProcess): CpuByProces
 export function ownCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
+}
+
+/** The role processes of a figure on a synced org, with the emulator's and the bench's own CPU reported beside them. */
+export function topologyOn(
+  org: SyncedOrg,
+  input: { cwd: string; redisUrl: string; serverEnv: Record<string, string>; echo?: boolean },
+): RoleTopology {
+  const { emulator } = org;
+  return new RoleTopology(
+    {
+      cwd: input.cwd,
+      emulator: emulator.info,
+      redisUrl: input.redisUrl,
+      prefix: org.prefix,
+      env: input.serverEnv,
+      echo: input.echo,
+    },
+    { emulator: () => processCpuSeconds(emulator.child.pid ?? 0), bench: ownCpuSeconds },
+  );
 }

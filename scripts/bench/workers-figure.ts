@@ -2,8 +2,7 @@ import { loadavg } from 'node:os';
 import { followsStream, untilReadyz } from '../../test/e2e/support/role-processes';
 import { connectionAs } from './bench-config';
 import { runChangeStream, type StreamResult } from './change-stream';
-import { processCpuSeconds } from './process-memory';
-import { cpuDelta, ownCpuSeconds, RoleTopology, type CpuByProcess } from './role-topology';
+import { cpuDelta, topologyOn, type CpuByProcess } from './role-topology';
 import { startSyncedOrg, type SyncedOrg } from './synced-org';
 
 /**
@@ -120,17 +119,7 @@ async function runPhase(
   input: Parameters<typeof runWorkersFigure>[0],
 ): Promise<WorkersPhase> {
   const { emulator } = org;
-  const topology = new RoleTopology(
-    {
-      cwd: input.cwd,
-      emulator: emulator.info,
-      redisUrl: input.redisUrl,
-      prefix: org.prefix,
-      env: input.serverEnv,
-      echo: input.echo,
-    },
-    { emulator: () => processCpuSeconds(emulator.child.pid ?? 0), bench: ownCpuSeconds },
-  );
+  const topology = topologyOn(org, input);
   try {
     const stream = await topology.start(
       workers === 0 ? 'all-in-one' : 'stream',
