@@ -88,7 +88,10 @@ const serverNodeArgs = [
 ];
 const cwd = process.cwd();
 // A million-record sync on a busy 2-core machine takes longer than an hour (200–280 records/s at load 20).
-const timeoutMs = Math.max(30 * 60_000, records * 6);
+// `--timeout-min N` overrides it (a 1,000,000-record run beside other work needs more than 6 ms per record).
+const timeoutMs = args.has('timeout-min')
+  ? numberArg(args, 'timeout-min', 0) * 60_000
+  : Math.max(30 * 60_000, records * 6);
 // The REST (queryMore + Collections) path; the Bulk API 2.0 path (query, and ingest jobs for the writes above the
 // default BULK_WRITE_THRESHOLD of 10,000 records) is measured in a run of its own.
 const serverEnv = { BULK_QUERY_THRESHOLD: '1000000000', BULK_WRITE_THRESHOLD: '1000000000' };
