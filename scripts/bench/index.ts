@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
  *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--only actions] [--action-records 1000] [--server-heap-mb N]
- *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo] [--server-node-args "flags"]
+ *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo] [--server-node-args "flags"] [--built]
  *   [--only warehouse] [--warehouse-rows 100000] [--postgres-url postgres://postgres@127.0.0.1:5432/test]
  *   [--only change-stream] [--only workers] [--only failover]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
  * (with and without per-call latency), the naive jsforce baseline, a change stream, a no-op second run, and the
  * action figure (1,000 records entering an audience with a Campaign action).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -30,7 +31,7 @@ import { failoverRows, formatRows, workersRows } from './scaleout-report';
 import { runWorkersFigure, type WorkersFigureResult } from './workers-figure';
 import { runFailoverFigure, type FailoverFigureResult } from './failover-figure';
 import type { RedisPrefix } from './redis-prefix';
-import type { ServerProcess } from './server-process';
+import { ServerProcess } from './server-process';
 
 const args = parseCliArgs(process.argv.slice(2));
 const quick = args.has('quick');
@@ -221,8 +222,20 @@ async function failoverFigure(): Promise<FailoverFigureResult> {
   return failover;
 }
 
+/**
+ * `--built`: the server runs as production starts it (`node dist/main.js` after `npm run build`), so its RSS holds no
+ * TypeScript sources, source maps or tsx loader; without it, as `npm start` runs it (through tsx).
+ */
+function useBuiltServer(): void {
+  log('building the server bundle (npm run build)');
+  const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build/build.ts'], { cwd, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
+  ServerProcess.useBundle();
+}
+
 async function main(): Promise<void> {
   await checkRedis();
+  if (args.has('built')) useBuiltServer();
   if (workersOnly || failoverOnly) {
     const workers = workersOnly ? await workersFigure() : undefined;
     const failover = failoverOnly ? await failoverFigure() : undefined;

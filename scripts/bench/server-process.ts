@@ -43,11 +43,19 @@ export class ServerProcess {
     this.sampler.unref();
   }
 
+  /** What the server runs: the TypeScript sources through tsx, or (`--built`) the bundle production runs. */
+  private static entry: string[] = ['--import', 'tsx', 'server/src/main.ts'];
+
+  /** Runs `dist/main.js` (made by `npm run build`) from now on: no tsx, no sources or source maps held in memory. */
+  static useBundle(): void {
+    ServerProcess.entry = ['dist/main.js'];
+  }
+
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
     // As `npm start` runs it (heap cap included); flags given here come after, so they win.
     const nodeArgs = [...startScriptNodeFlags(options.cwd), ...(options.nodeArgs ?? [])];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/src/main.ts'], {
+    const child = spawn(process.execPath, [...nodeArgs, ...ServerProcess.entry], {
       cwd: options.cwd,
       stdio: ['ignore', options.echo ? 'inherit' : 'ignore', 'pipe'],
       env: {
