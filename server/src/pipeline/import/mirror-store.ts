@@ -46,7 +46,7 @@ export class MirrorStore {
    */
   private readonly packedOf = new WeakMap<Record<string, FieldValue>, string>();
   /**
-   * The text this store last wrote or read for a record id, with its decoded fields (bounded, oldest dropped first).
+   * The text this store last wrote or read for a record id, with its decoded fields (bounded, the earliest added dropped first).
    * A read that finds the same bytes reuses them instead of decoding (issue 19: the echo flush reads back nearly
    * every record the writer just patched, and the writer's patch that lost the race to an echo reads back what the
    * echo wrote). The same bytes always decode to the same fields: name ids are never reused.
@@ -105,7 +105,7 @@ export class MirrorStore {
   /** Notes the text a record's fields are stored as (`packedOf`, `recent`). */
   private remember(id: string, raw: string, fields: Record<string, FieldValue>): void {
     this.packedOf.set(fields, raw);
-    this.recent.delete(id);
+    // First in, first out (an update keeps its place): a delete per write to refresh the order cost more than it saved.
     this.recent.set(id, { raw, fields });
     if (this.recent.size > RECENT_TEXTS) {
       const oldest = this.recent.keys().next();
