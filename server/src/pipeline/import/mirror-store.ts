@@ -2,6 +2,7 @@ import type { RedisClient as Redis } from '../../state/redis';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
 import type { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';
+import { GenerationalMap } from '../../lib/generational-map';
 import { decodeRecord, encodeRecord, EncodingIds, UnknownNameId } from './mirror-codec';
 import { shownFields, traceRecord, tracing } from '../../lib/record-trace';
 
@@ -46,12 +47,14 @@ export class MirrorStore {
    */
   private readonly packedOf = new WeakMap<Record<string, FieldValue>, string>();
   /**
-   * The text this store last wrote or read for a record id, with its decoded fields (bounded, the earliest added dropped first).
+   * The text this store last wrote or read for a record id, with its decoded fields (the last 8,192 to 16,384).
    * A read that finds the same bytes reuses them instead of decoding (issue 19: the echo flush reads back nearly
    * every record the writer just patched, and the writer's patch that lost the race to an echo reads back what the
    * echo wrote). The same bytes always decode to the same fields: name ids are never reused.
    */
-  private readonly recent = new Map<string, { raw: string; fields: Record<string, FieldValue> }>();
+  private readonly recent = new GenerationalMap<string, { raw: string; fields: Record<string, FieldValue> }>(
+    RECENT_TEXTS,
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -105,12 +108,7 @@ export class MirrorStore {
   /** Notes the text a record's fields are stored as (`packedOf`, `recent`). */
   private remember(id: string, raw: string, fields: Record<string, FieldValue>): void {
     this.packedOf.set(fields, raw);
-    // First in, first out (an update keeps its place): a delete per write to refresh the order cost more than it saved.
     this.recent.set(id, { raw, fields });
-    if (this.recent.size > RECENT_TEXTS) {
-      const oldest = this.recent.keys().next();
-      if (!oldest.done) this.recent.delete(oldest.value);
-    }
   }
 
   /** The packed values of records, in their order (assigning dictionary ids to names seen for the first time). */
