@@ -17,7 +17,7 @@ const PATCH_CHUNK = 2000;
  * Texts remembered with their decoded fields (`MirrorStore.recent`): enough for the pages in flight, whose echoes
  * and the writer's patches read back what this process just wrote.
  */
-const RECENT_TEXTS = 8192;
+const RECENT_TEXTS = 4096;
 
 // KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
 // record that still holds the value read; returns the ids that changed (or went) meanwhile.
@@ -47,7 +47,7 @@ export class MirrorStore {
    */
   private readonly packedOf = new WeakMap<Record<string, FieldValue>, string>();
   /**
-   * The text this store last wrote or read for a record id, with its decoded fields (the last 8,192 to 16,384).
+   * The text this store last wrote or read for a record id, with its decoded fields (the last 4,096 to 8,192).
    * A read that finds the same bytes reuses them instead of decoding (issue 19: the echo flush reads back nearly
    * every record the writer just patched, and the writer's patch that lost the race to an echo reads back what the
    * echo wrote). The same bytes always decode to the same fields: name ids are never reused.
