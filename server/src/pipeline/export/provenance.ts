@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldValue } from '../../domain/mirror-record';
 import type { WriteRule } from '../../domain/field-map';
+import { BoundedMemo } from '../import/bounded-memo';
 
 export const PROVENANCE_FIELD = 'Audience_Provenance__c';
 export const LAST_ENRICHED_FIELD = 'Audience_Last_Enriched_At__c';
@@ -71,7 +72,23 @@ export function undoMarkOf(entry: StoredProvenanceEntry | undefined): UndoMark |
 function serialize(entries: Provenance): string {
   const sorted: Provenance = {};
   for (const field of Object.keys(entries).sort()) sorted[field] = entries[field] as StoredProvenanceEntry;
-  return JSON.stringify(sorted);
+  const text = JSON.stringify(sorted);
+  SERIALISED.set(text, sorted);
+  return text;
+}
+
+/**
+ * The entries each recent text was serialised from (never changed afterwards): the mirror codec packs every text we
+ * write and would otherwise parse it straight back (issue 19). Bounded: when full it starts over.
+ */
+const SERIALISED = new BoundedMemo<string, Provenance>(2048);
+
+/**
+ * The entries a provenance text was just serialised from, as a `JSON.parse` of it would give them when they hold
+ * plain JSON values; undefined when the text is not one of ours (then parse it). Callers check what they rebuild.
+ */
+export function serialisedEntries(text: string): Readonly<Provenance> | undefined {
+  return SERIALISED.get(text);
 }
 
 /**

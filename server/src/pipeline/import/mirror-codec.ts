@@ -1,6 +1,6 @@
 import type { FieldValue } from '../../domain/mirror-record';
 import type { NameDictionary } from '../../state/name-dictionary';
-import { PROVENANCE_FIELD } from '../export/provenance';
+import { PROVENANCE_FIELD, serialisedEntries } from '../export/provenance';
 import { BoundedMemo } from './bounded-memo';
 
 /**
@@ -83,11 +83,14 @@ function provenanceRows(text: string): ProvenanceRow[] | undefined {
 }
 
 function provenanceRowsUncached(text: string): ProvenanceRow[] | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
+  // A text the planner just serialised: its entries, not a parse of it (the rows are checked against the text below).
+  let parsed: unknown = serialisedEntries(text);
+  if (parsed === undefined) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const rows: ProvenanceRow[] = [];

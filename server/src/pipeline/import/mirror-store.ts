@@ -2,6 +2,7 @@ import type { RedisClient as Redis } from '../../state/redis';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
 import type { KeySpace } from '../../state/key-space';
 import { NameDictionary } from '../../state/name-dictionary';
+import { GenerationalMap } from '../../lib/generational-map';
 import { decodeRecord, encodeRecord, EncodingIds, UnknownNameId } from './mirror-codec';
 import { shownFields, traceRecord, tracing } from '../../lib/record-trace';
 
@@ -12,6 +13,11 @@ const MAX_PATCH_ROUNDS = 20;
  * call with each record's old and new value (~1 KB) was a 15 MB command string beside its 15 MB of values.
  */
 const PATCH_CHUNK = 2000;
+/**
+ * Texts remembered with their decoded fields (`MirrorStore.recent`): enough for the pages in flight, whose echoes
+ * and the writer's patches read back what this process just wrote.
+ */
+const RECENT_TEXTS = 4096;
 
 // KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
 // record that still holds the value read; returns the ids that changed (or went) meanwhile.
@@ -40,6 +46,15 @@ export class MirrorStore {
    * was a visible share of a sync's CPU). Stale texts only cost a conflict round; fields objects are never mutated.
    */
   private readonly packedOf = new WeakMap<Record<string, FieldValue>, string>();
+  /**
+   * The text this store last wrote or read for a record id, with its decoded fields (the last 4,096 to 8,192).
+   * A read that finds the same bytes reuses them instead of decoding (issue 19: the echo flush reads back nearly
+   * every record the writer just patched, and the writer's patch that lost the race to an echo reads back what the
+   * echo wrote). The same bytes always decode to the same fields: name ids are never reused.
+   */
+  private readonly recent = new GenerationalMap<string, { raw: string; fields: Record<string, FieldValue> }>(
+    RECENT_TEXTS,
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -78,11 +93,22 @@ export class MirrorStore {
   private decodeNow(entries: [string, string][]): Map<string, Record<string, FieldValue>> {
     const out = new Map<string, Record<string, FieldValue>>();
     for (const [id, raw] of entries) {
+      const known = this.recent.get(id);
+      if (known?.raw === raw) {
+        out.set(id, known.fields);
+        continue;
+      }
       const fields = decodeRecord(id, raw, this.dictionary);
-      this.packedOf.set(fields, raw);
+      this.remember(id, raw, fields);
       out.set(id, fields);
     }
     return out;
+  }
+
+  /** Notes the text a record's fields are stored as (`packedOf`, `recent`). */
+  private remember(id: string, raw: string, fields: Record<string, FieldValue>): void {
+    this.packedOf.set(fields, raw);
+    this.recent.set(id, { raw, fields });
   }
 
   /** The packed values of records, in their order (assigning dictionary ids to names seen for the first time). */
@@ -127,7 +153,7 @@ export class MirrorStore {
   private async write(records: MirrorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const packed = await this.encodeAll(records);
-    records.forEach((record, index) => this.packedOf.set(record.fields, packed[index] as string));
+    records.forEach((record, index) => this.remember(record.id, packed[index] as string, record.fields));
     // One HSET per object and one SADD per account for the whole page (a command per record was most of the cost).
     const byObject = new Map<RecordObject, Map<string, string>>();
     const byAccount = new Map<string, string[]>();
@@ -222,13 +248,13 @@ export class MirrorStore {
     key: string,
     ids: string[],
     held: ReadonlyMap<string, MirrorRecord> | undefined,
-  ): Promise<{ id: string; raw: string; fields: Record<string, FieldValue> }[]> {
-    const current: { id: string; raw: string; fields: Record<string, FieldValue> }[] = [];
+  ): Promise<Current[]> {
+    const current: Current[] = [];
     const unknown: string[] = [];
     for (const id of ids) {
       const fields = held?.get(id)?.fields;
       const raw = fields && this.packedOf.get(fields);
-      if (fields && raw !== undefined) current.push({ id, raw, fields });
+      if (fields && raw !== undefined) current.push({ id, raw, fields, read: false });
       else unknown.push(id);
     }
     if (unknown.length === 0) return current;
@@ -238,7 +264,9 @@ export class MirrorStore {
       if (raw !== null) read.push([unknown[index] as string, raw]);
     });
     const decoded = await this.decodeAll(read);
-    for (const [id, raw] of read) current.push({ id, raw, fields: decoded.get(id) as Record<string, FieldValue> });
+    for (const [id, raw] of read) {
+      current.push({ id, raw, fields: decoded.get(id) as Record<string, FieldValue>, read: true });
+    }
     return current;
   }
 
@@ -252,8 +280,18 @@ export class MirrorStore {
     wanted?: (id: string, fields: Record<string, FieldValue>) => boolean,
   ): Promise<string[]> {
     const key = this.keys.mirror(object);
-    const read = await this.currentOf(key, ids, held);
-    const current = wanted ? read.filter(({ id, fields }) => wanted(id, fields)) : read;
+    const found = await this.currentOf(key, ids, held);
+    const current: Current[] = [];
+    for (const record of found) {
+      if (wanted && !wanted(record.id, record.fields)) continue;
+      // Read just now and already holding every value of the patch (our own echo applied it first, or the writer's
+      // patch landed before the echo's): nothing to write, and no compare-and-set to lose.
+      if (record.read && holdsAll(record.fields, changes.get(record.id))) {
+        patched.set(record.id, { id: record.id, object, fields: record.fields });
+        if (tracing)
+          traceRecord(record.id, 'mirror.patch', { unchanged: true, changes: shownFields(changes.get(record.id)) });
+      } else current.push(record);
+    }
     if (current.length === 0) return [];
     const next: MirrorRecord[] = current.map(({ id, fields }) => ({
       id,
@@ -274,7 +312,7 @@ export class MirrorStore {
         });
       }
       if (conflicted.has(record.id)) return;
-      this.packedOf.set(record.fields, packed[index] as string);
+      this.remember(record.id, packed[index] as string, record.fields);
       patched.set(record.id, record);
       if (object !== 'Contact') return;
       const oldAccount = current[index]?.fields.AccountId;
@@ -344,6 +382,21 @@ function changedAt(fields: Record<string, FieldValue>): number | undefined {
   const modified = stampOf(fields.LastModifiedDate);
   if (modstamp === undefined) return modified;
   return modified === undefined ? modstamp : Math.max(modstamp, modified);
+}
+
+/** The current copy of a record for a patch; `read`: from Redis this round (else the caller's copy, unverified). */
+interface Current {
+  id: string;
+  raw: string;
+  fields: Record<string, FieldValue>;
+  read: boolean;
+}
+
+/** True when the fields already hold every value of a change exactly (so the patched copy would be the same). */
+function holdsAll(fields: Record<string, FieldValue>, changes: Record<string, FieldValue> | undefined): boolean {
+  if (!changes) return true;
+  for (const name in changes) if (!Object.hasOwn(fields, name) || fields[name] !== changes[name]) return false;
+  return true;
 }
 
 /** True when a change would alter the record's own fields (system stamps aside: they alone need no write). */

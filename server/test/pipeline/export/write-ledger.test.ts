@@ -1,7 +1,14 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as markers from '../../../src/pipeline/export/echo-marker';
 import { WriteLedger } from '../../../src/pipeline/export/write-ledger';
 import { TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
+
+// Calls through: the tests below count how often an echo's markers are computed.
+vi.mock('../../../src/pipeline/export/echo-marker', async (importOriginal) => {
+  const actual = await importOriginal<typeof markers>();
+  return { ...actual, echoMarker: vi.fn(actual.echoMarker) };
+});
 
 const INTEGRATION_USER = '005000000000001AAA';
 const PERSON = '005000000000002AAA';
@@ -253,6 +260,26 @@ describe('WriteLedger: echo detection', () => {
     expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
     // Taken once: a redelivered echo is judged by Redis (whose marker this test removed).
     expect(await ledger.isEcho(id, ['Title'], { Title: 'CTO' }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
+  });
+
+  it('when this process wrote the very values an echo carries, then it is recognised without computing markers', async () => {
+    const { ledger, id } = await marked();
+    const counted = vi.mocked(markers.echoMarker);
+    counted.mockClear();
+    const changed = [...Object.keys(written), 'LastModifiedDate'];
+    expect(await ledger.isEcho(id, changed, { ...written }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+    expect(counted).not.toHaveBeenCalled();
+  });
+
+  it('when a rejected write is withdrawn, then an echo-like change with its values is computed and refused', async () => {
+    const { ledger, id } = await marked();
+    await ledger.clearPendingEcho(id, { Title: 'CTO' });
+    // The other fields of the write are still ours (their markers stand); Title is not any more.
+    const rest = Object.keys(written).filter((field) => field !== 'Title');
+    expect(await ledger.isEcho(id, rest, { ...written }, INTEGRATION_USER, INTEGRATION_USER)).toBe(true);
+    const { ledger: again, id: other } = await marked();
+    await again.clearPendingEcho(other, { Title: 'CTO' });
+    expect(await again.isEcho(other, ['Title'], { ...written }, INTEGRATION_USER, INTEGRATION_USER)).toBe(false);
   });
 
   it('when a page of records is marked, written and partly cleared in batch calls, then each record ends right', async () => {

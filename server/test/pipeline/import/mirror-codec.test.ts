@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mergeProvenance } from '../../../src/pipeline/export/provenance';
 import { MirrorStore } from '../../../src/pipeline/import/mirror-store';
 import { KeySpace } from '../../../src/state/key-space';
 import { TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
@@ -43,6 +44,8 @@ const fields = {
 describe('MirrorStore: the compact encoding', () => {
   const keys = new KeySpace(uniquePrefix('mirror-codec'));
   let redis: Redis;
+  // Reads go through a store that did not write the record: the writer's own store reuses the fields it wrote.
+  const fresh = () => new MirrorStore(redis, keys);
 
   beforeAll(() => {
     redis = new Redis(TEST_REDIS_URL);
@@ -57,18 +60,44 @@ describe('MirrorStore: the compact encoding', () => {
   it('when a record is stored, then it reads back exactly (provenance text included) and is far smaller than JSON', async () => {
     const mirror = new MirrorStore(redis, keys);
     await mirror.putMany([{ id: ID, object: 'Contact', fields }]);
-    expect((await mirror.get('Contact', ID))?.fields).toEqual(fields);
-    expect((await mirror.get('Contact', ID))?.fields.Audience_Provenance__c).toBe(provenance);
+    expect((await fresh().get('Contact', ID))?.fields).toEqual(fields);
+    expect((await fresh().get('Contact', ID))?.fields.Audience_Provenance__c).toBe(provenance);
     const stored = (await redis.hget(keys.mirror('Contact'), ID)) as string;
     expect(stored.length).toBeLessThan(JSON.stringify(fields).length / 2);
-    expect(Object.keys((await mirror.get('Contact', ID))?.fields ?? {})).toEqual(Object.keys(fields));
+    expect(Object.keys((await fresh().get('Contact', ID))?.fields ?? {})).toEqual(Object.keys(fields));
+  });
+
+  it('when the provenance text is one the planner just serialised, then it is packed from its entries, not parsed', async () => {
+    const text = mergeProvenance(
+      {},
+      {
+        Title: {
+          value: 'VP Sales',
+          provider: 'offline',
+          confidence: 0.8,
+          cost: 0,
+          fetchedAt: '2026-12-07T02:44:13.597Z',
+          rule: 'Tracked',
+          writtenAt: '2026-12-07T02:44:14.000Z',
+          previous: 'Sales',
+        },
+      },
+    );
+    const record = { ...fields, Id: '003000000000077AAA', Title: 'VP Sales', Audience_Provenance__c: text };
+    const parse = vi.spyOn(JSON, 'parse');
+    await new MirrorStore(redis, keys).putMany([{ id: record.Id, object: 'Contact', fields: record }]);
+    expect(parse.mock.calls.filter(([parsed]) => parsed === text)).toEqual([]);
+    parse.mockRestore();
+    const stored = (await redis.hget(keys.mirror('Contact'), record.Id)) as string;
+    expect(stored).not.toContain('provider'); // packed as rows, not kept as text
+    expect((await fresh().get('Contact', record.Id))?.fields).toEqual(record);
   });
 
   it('when provenance explains a value the record no longer holds, then that value is kept in its row', async () => {
     const mirror = new MirrorStore(redis, keys);
     const edited = { ...fields, Id: '003000000000003AAA', Seniority__c: 'VP', Department: 'Sales' };
     await mirror.putMany([{ id: edited.Id, object: 'Contact', fields: edited }]);
-    const back = (await mirror.get('Contact', edited.Id))?.fields;
+    const back = (await fresh().get('Contact', edited.Id))?.fields;
     expect(back).toEqual(edited);
     expect(back?.Audience_Provenance__c).toBe(provenance);
   });
@@ -80,7 +109,7 @@ describe('MirrorStore: the compact encoding', () => {
     const mirror = new MirrorStore(redis, keys);
     const record = { ...fields, Id: '003000000000005AAA', Audience_Provenance__c: text };
     await mirror.putMany([{ id: record.Id, object: 'Contact', fields: record }]);
-    expect((await mirror.get('Contact', record.Id))?.fields.Audience_Provenance__c).toBe(text);
+    expect((await fresh().get('Contact', record.Id))?.fields.Audience_Provenance__c).toBe(text);
   });
 
   it('when provenance entries carry `previous` (undo), some of them, then the text still reads back exactly', async () => {
@@ -91,7 +120,7 @@ describe('MirrorStore: the compact encoding', () => {
     const mirror = new MirrorStore(redis, keys);
     const record = { ...fields, Id: '003000000000004AAA', Audience_Provenance__c: text };
     await mirror.putMany([{ id: record.Id, object: 'Contact', fields: record }]);
-    expect((await mirror.get('Contact', record.Id))?.fields.Audience_Provenance__c).toBe(text);
+    expect((await fresh().get('Contact', record.Id))?.fields.Audience_Provenance__c).toBe(text);
     const stored = (await redis.hget(keys.mirror('Contact'), record.Id)) as string;
     expect(stored).not.toContain('fetchedAt');
   });
@@ -111,17 +140,17 @@ describe('MirrorStore: the compact encoding', () => {
     };
     const mirror = new MirrorStore(redis, keys);
     await mirror.putMany([{ id: 'OTHER000000000AAA', object: 'Contact', fields: odd }]);
-    expect((await mirror.get('Contact', 'OTHER000000000AAA'))?.fields).toEqual(odd);
+    expect((await fresh().get('Contact', 'OTHER000000000AAA'))?.fields).toEqual(odd);
   });
 
   it('when a value was written by an earlier version (a JSON object), then it is read, and packed once patched', async () => {
     const legacyId = '003000000000002AAA';
     await redis.hset(keys.mirror('Contact'), legacyId, JSON.stringify({ Id: legacyId, Title: 'VP' }));
     const mirror = new MirrorStore(redis, keys);
-    expect((await mirror.get('Contact', legacyId))?.fields).toEqual({ Id: legacyId, Title: 'VP' });
+    expect((await fresh().get('Contact', legacyId))?.fields).toEqual({ Id: legacyId, Title: 'VP' });
     await mirror.patch('Contact', legacyId, { Title: 'CEO' });
     expect((await redis.hget(keys.mirror('Contact'), legacyId))?.startsWith('[')).toBe(true);
-    expect((await mirror.get('Contact', legacyId))?.fields).toEqual({ Id: legacyId, Title: 'CEO' });
+    expect((await fresh().get('Contact', legacyId))?.fields).toEqual({ Id: legacyId, Title: 'CEO' });
     const scanned = [];
     for await (const page of mirror.scan('Contact')) scanned.push(...page);
     expect(scanned.find((r) => r.id === legacyId)?.fields.Title).toBe('CEO');

@@ -133,6 +133,55 @@ describe('MirrorStore', () => {
     expect(await mirror.contactsOfAccount('001000000000007AAA')).toEqual([]);
   });
 
+  it('when our echo already wrote the values the writer patches from its copy, then the writer writes nothing more', async () => {
+    const id = '003000000000009AAA';
+    const [stored] = await mirror.putMany([
+      { id, object: 'Contact', fields: { Title: 'Engineer', SystemModstamp: '2026-11-28T10:00:00.000+0000' } },
+    ]);
+    // The echo of the write reaches the mirror first (another store: it could be another process).
+    const echoAt = Date.parse('2026-11-28T10:05:00.000Z');
+    const other = new MirrorStore(redis, keys);
+    const echo = { Seniority__c: 'Entry', LastModifiedDate: '2026-11-28T10:05:00.000Z' };
+    expect(await other.applyEchoes('Contact', new Map([[id, { changes: echo, at: echoAt }]]))).toEqual([id]);
+    const scripts = vi.spyOn(redis, 'eval');
+    const patched = await mirror.patchMany(
+      'Contact',
+      new Map([[id, { Seniority__c: 'Entry' }]]),
+      new Map([[id, stored!]]),
+    );
+    // Round 1 compares against the copy in hand and loses; round 2 finds every value held and writes nothing.
+    expect(scripts).toHaveBeenCalledTimes(1);
+    scripts.mockRestore();
+    expect(patched.get(id)?.fields).toEqual({
+      Title: 'Engineer',
+      SystemModstamp: '2026-11-28T10:00:00.000+0000',
+      ...echo,
+    });
+    expect((await mirror.get('Contact', id))?.fields).toEqual(patched.get(id)?.fields);
+  });
+
+  it('when a copy handed in already holds the values but Redis does not, then the patch still writes them', async () => {
+    const id = '003000000000010AAA';
+    const [stored] = await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Engineer' } }]);
+    await new MirrorStore(redis, keys).patch('Contact', id, { Title: 'Intern' });
+    // The caller's copy says Engineer; the patch of Engineer must not be skipped on its word.
+    const patched = await mirror.patchMany('Contact', new Map([[id, { Title: 'Engineer' }]]), new Map([[id, stored!]]));
+    expect(patched.get(id)?.fields.Title).toBe('Engineer');
+    expect((await mirror.get('Contact', id))?.fields.Title).toBe('Engineer');
+  });
+
+  it('when the stored bytes are the ones this store last wrote, then a read reuses their fields without decoding', async () => {
+    const id = '003000000000011AAA';
+    const [stored] = await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Engineer' } }]);
+    const patched = await mirror.patchMany('Contact', new Map([[id, { Title: 'CTO' }]]), new Map([[id, stored!]]));
+    expect((await mirror.get('Contact', id))?.fields).toBe(patched.get(id)?.fields);
+    // Changed by another process: decoded afresh.
+    await new MirrorStore(redis, keys).patch('Contact', id, { Title: 'CEO' });
+    const read = await mirror.get('Contact', id);
+    expect(read?.fields).not.toBe(patched.get(id)?.fields);
+    expect(read?.fields.Title).toBe('CEO');
+  });
+
   it('patches a page larger than one round trip (2,000 records): every record, each keeping its other fields', async () => {
     const records = Array.from({ length: 4500 }, (_, i) => ({
       id: `003${String(100_000 + i).padStart(15, '0')}`,

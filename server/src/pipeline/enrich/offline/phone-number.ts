@@ -5,6 +5,7 @@ import {
   type CountryCode,
   type NumberType,
 } from 'libphonenumber-js/max';
+import { GenerationalMap } from '../../../lib/generational-map';
 
 /** How the region used to read a number was known: from the number itself, the record's country, or the default. */
 export type PhoneRegionSource = 'international' | 'record_country' | 'default_region';
@@ -40,14 +41,12 @@ export function parsePhone(
   const remembered = PARSED.get(key);
   if (remembered !== undefined) return remembered ?? undefined;
   const parsed = parseUncached(text, recordRegion, defaultRegion);
-  if (PARSED.size >= MAX_REMEMBERED) PARSED.delete(PARSED.keys().next().value as string);
   PARSED.set(key, parsed ? Object.freeze(parsed) : null);
   return parsed;
 }
 
-/** Readings of recent phone texts (null: not a valid number), oldest first; bounded so memory stays flat. */
-const PARSED = new Map<string, ParsedPhone | null>();
-const MAX_REMEMBERED = 20_000;
+/** Readings of recent phone texts (null: not a valid number): the last 10,000 to 20,000, so memory stays flat. */
+const PARSED = new GenerationalMap<string, ParsedPhone | null>(10_000);
 
 function parseUncached(text: string, recordRegion: string | undefined, defaultRegion: string): ParsedPhone | undefined {
   const useRecordRegion = isPhoneRegion(recordRegion);
