@@ -224,8 +224,8 @@ export class ImportRunner {
             async (ids) => {
               const mine = new Set(ids);
               const records = ids.length === size ? page : page.filter((r) => mine.has(r.id));
-              // A batch lets the page go once planned (`refresh` empties the array it is given).
-              if (batch) page.length = 0;
+              // A batch lets the page go once planned (`refresh` empties the array it is given; a copy, the page).
+              if (batch && records !== page) page.length = 0;
               await this.processWithRetry(source, records, tally, { saver, batch });
             },
           );
