@@ -159,3 +159,54 @@ describe('e2e: an import at or below BULK_WRITE_THRESHOLD writes through Collect
     expect(run.Failed__c).toBe(0);
   });
 });
+
+describe('e2e: a Bulk-write import in pages smaller than a job', { timeout: 120_000 }, () => {
+  let h: LoopHarness;
+  let locked: string;
+
+  beforeAll(async () => {
+    h = await LoopHarness.create(spec());
+    // Pages of 4, three to a job: the twelve records are three pages and one job of each kind. A record of the
+    // second page is locked once: its page alone tries it again.
+    locked = h.records.Contact![5]!;
+    await h.faults({ lockRecords: { ids: [locked], times: 1 } });
+    await h.startRuntime({
+      bulkThreshold: 1_000_000,
+      bulkWrites: {
+        threshold: 5,
+        pageSize: 4,
+        pagesPerJob: 3,
+        saver: { minRowsPerJob: 1, job: { pollStartMs: 20, pollMaxMs: 200 } },
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('sends the writes and episodes of all three pages in one update job and one upsert job', async () => {
+    const jobs = await ingestJobs(h);
+    expect(jobs.filter((j) => j.object === 'Contact' && j.operation === 'update')).toHaveLength(1);
+    expect(jobs.filter((j) => j.object === 'Audience_Member__c' && j.operation === 'upsert')).toHaveLength(1);
+    const run = await importRun(h);
+    expect(run.Status_Message__c).toMatch(/writes: Bulk API 2\.0 ingest, 2 jobs \(.*\), 1 retried/);
+    expect(run).toMatchObject({ Processed__c: 12, Failed__c: 0 });
+  });
+
+  it('settles every page as a page of its own would: values, ledger and members', async () => {
+    const ids = h.records.Contact!;
+    const rows = await h.byId<Contact>('Contact', ['Title', 'Seniority__c', 'Audience_Provenance__c'], ids);
+    const expected = new Map(TITLES);
+    const ledger = await h.loop.ledger.getMany(ids);
+    for (const id of ids) {
+      expect(rows.get(id)!.Seniority__c).toBe(expected.get(rows.get(id)!.Title));
+      expect(rows.get(id)!.Audience_Provenance__c).toContain('Seniority__c');
+      expect(Object.keys(ledger.get(id) ?? {})).toContain('Seniority__c');
+    }
+    expect(h.loop.stats.failures).toEqual([]);
+    const audienceId = h.ids.audiences[0]!;
+    await waitFor(async () => (await h.activeMembers(audienceId)).size === 6, 10_000, 'six members');
+    expect(await h.activeMembers(audienceId)).toEqual(new Set(ids.slice(6)));
+  });
+});

@@ -1,12 +1,12 @@
 import type { AudienceConfig, LoopConfig } from '../config/loop-config';
 import type { AttributeKey, AttributeValue } from '../domain/attributes';
 import { isLiveFieldMap } from '../domain/field-map';
-import type { MirrorRecord, RecordObject } from '../domain/mirror-record';
+import type { FieldValue, MirrorRecord, RecordObject } from '../domain/mirror-record';
 import type { Logger } from '../lib/logger';
 import type { WorkKind } from '../salesforce/budget/budget-state';
 import type { DescribeCache } from '../salesforce/schema/describe-cache';
 import type { CoalescingWriter } from '../salesforce/writers/coalescing-writer';
-import type { RecordSaver } from '../salesforce/writers/write-types';
+import type { RecordSaver, SaveOutcome } from '../salesforce/writers/write-types';
 import { computeOfflineAttributes, isOfflineAttributeKey } from './enrich/offline/offline-provider';
 import {
   deferForBudget,
@@ -20,13 +20,19 @@ import {
   type RecordWritePlan,
   type SkipTally,
   type WriteLedger,
+  type WriteSkip,
 } from './export';
 import type { MirrorStore } from './import/mirror-store';
 import type { LoopObservers } from './loop-observers';
 import type { LoopStats } from './loop-stats';
 import type { ExitCause, MembershipEvent } from './segments/membership/membership-event';
-import type { MembershipService } from './segments/membership/membership-service';
+import type { MembershipResult, MembershipService, Transition } from './segments/membership/membership-service';
+import type { PageSettlement, StagedPage, StagedWrite } from './staged-page';
+import type { WriteBatch } from './write-batch';
 import { shownFields, traceRecord, tracing } from '../lib/record-trace';
+
+/** Records of a page patched, read back and evaluated at a time when its writes are settled. */
+const SETTLE_CHUNK = 2_000;
 
 export interface RecordRefresherDeps {
   mirror: MirrorStore;
@@ -57,6 +63,8 @@ export type RefreshOptions = {
    * of through the coalescing writer and the membership's Collections client; the outcomes are read the same way.
    */
   saver?: RecordSaver;
+  /** Plans the page now and sends its writes with the batch's other pages (a large import, issue 19). */
+  batch?: WriteBatch;
 };
 
 /** What one call did with the records it finished (records handed back for a retry are not in it). */
@@ -95,16 +103,24 @@ export class RecordRefresher {
 
   /**
    * `extraAttributes` carries values bought from paid providers (an enrichment run, ENRICH_RECORD) by record id;
-   * they go through the same planner, rules, ledger and writer as the offline values.
+   * they go through the same planner, rules, ledger and writer as the offline values. With `options.batch` the
+   * records are planned, `records` is emptied (the page is let go) and the writes wait for the batch's other pages.
    */
   async refresh(object: RecordObject, records: MirrorRecord[], options: RefreshOptions = {}): Promise<RefreshOutcome> {
-    const outcome: RefreshOutcome = { written: 0, failed: 0, skips: emptySkipTally() };
-    if (records.length === 0) return outcome;
-    const config = this.deps.config();
-    // The write step's plans, patches and outcomes are let go before the audiences are evaluated: with a large
-    // import's Bulk saver the evaluation waits for an ingest job of its own (docs/performance.md, peak RSS).
-    const { settled, retryable } = await this.write(object, records, options, outcome);
-    await this.evaluate(config.audiences, settled, { saver: options.saver });
+    if (records.length === 0) return { written: 0, failed: 0, skips: emptySkipTally() };
+    const { batch } = options;
+    let settlement: PageSettlement;
+    if (batch) {
+      const staged = await this.stage(object, records, options, false);
+      // The page's records and plans go before its writes are sent: a job spans several pages (issue 19).
+      records.length = 0;
+      settlement = await batch.submit(staged);
+    } else {
+      [settlement] = (await this.settle([await this.stage(object, records, options, true)], options)) as [
+        PageSettlement,
+      ];
+    }
+    const { outcome, retryable } = settlement;
     if (retryable.length > 0) {
       throw new RetryableWriteError(retryable, `${retryable.length} record writes will be retried`, outcome);
     }
@@ -112,97 +128,166 @@ export class RecordRefresher {
   }
 
   /**
-   * Plans and writes the records' changes and settles the mirror, ledger and tallies (into `outcome`); returns the
-   * records to evaluate (as the mirror now holds them) and those whose write will be retried.
+   * Plans the records' writes and marks them as pending echoes: the page as `settle` needs it (the records kept
+   * only when `keep`).
    */
-  private async write(
+  private async stage(
     object: RecordObject,
     records: MirrorRecord[],
     options: RefreshOptions,
-    outcome: RefreshOutcome,
-  ): Promise<{ settled: MirrorRecord[]; retryable: string[] }> {
+    keep: boolean,
+  ): Promise<StagedPage> {
     const { plans, now, deferred } = await this.planWrites(object, records, options);
-    const planned = records.map((record, index) => {
+    const staged: StagedPage = { object, now, ids: [], skips: [], writes: [], deferred, ...(keep && { records }) };
+    const undone: { recordId: string; undos: NonNullable<RecordWritePlan['undos']> }[] = [];
+    records.forEach((record, index) => {
       this.deps.stats.processed += 1;
       const plan = plans[index] as RecordWritePlan;
       for (const skip of plan.skips) this.deps.stats.addSkip(skip.reason);
-      return { record, plan, patch: recordPatch(plan) };
+      if (tracing) traceRecord(record.id, 'refresh.plan', { from: shownFields(record.fields), updates: plan.updates });
+      if (plan.undos !== undefined) undone.push({ recordId: record.id, undos: plan.undos });
+      staged.ids.push(record.id);
+      staged.skips.push(plan.skips);
+      const patch = recordPatch(plan);
+      if (Object.keys(patch).length > 0) {
+        staged.writes.push({ id: record.id, patch, updates: plan.updates, changes: plan.changes });
+      }
     });
-    const writes = planned.filter((p) => Object.keys(p.patch).length > 0);
-    if (tracing) {
-      for (const p of planned) {
-        traceRecord(p.record.id, 'refresh.plan', { from: shownFields(p.record.fields), updates: p.plan.updates });
-      }
-    }
     // A rep's Undo seen in the provenance: the ledger says so from now on (the planner skipped the field already).
-    const undone = planned.filter((p) => p.plan.undos !== undefined);
     if (undone.length > 0) {
-      await this.deps.ledger.recordUndosMany(undone.map((p) => ({ recordId: p.record.id, undos: p.plan.undos ?? [] })));
-      for (const p of undone) {
-        this.deps.logger.info({ recordId: p.record.id, undos: p.plan.undos }, 'write undone by a person');
-      }
+      await this.deps.ledger.recordUndosMany(undone);
+      for (const u of undone)
+        this.deps.logger.info({ recordId: u.recordId, undos: u.undos }, 'write undone by a person');
     }
-
     // Marked before sending: the change event can arrive before the HTTP response does.
-    await this.deps.ledger.markPendingEchoMany(writes.map((w) => ({ recordId: w.record.id, fields: w.patch })));
-    const outcomes = options.saver
-      ? await options.saver.save(
-          'update',
-          writes.map((w) => ({ object, id: w.record.id, fields: w.patch })),
-        )
-      : await Promise.all(writes.map((w) => this.deps.writer.write({ object, id: w.record.id, fields: w.patch })));
+    await this.deps.ledger.markPendingEchoMany(staged.writes.map((w) => ({ recordId: w.id, fields: w.patch })));
+    return staged;
+  }
 
+  /**
+   * Sends the staged pages' writes (one saver batch for all of them, or the coalescing writer), settles the mirror,
+   * ledger and tallies page by page, then evaluates the audiences of every settled record and saves the episodes
+   * in one go. A batch's records are read back from the mirror a chunk at a time, so only their ids, patches and
+   * ledger updates are held while the jobs run.
+   */
+  async settle(pages: StagedPage[], options: { saver?: RecordSaver }): Promise<PageSettlement[]> {
+    const { saver } = options;
+    const rows = pages.flatMap((page) => page.writes.map((w) => ({ object: page.object, id: w.id, fields: w.patch })));
+    const outcomes = saver
+      ? await saver.save('update', rows)
+      : await Promise.all(rows.map((row) => this.deps.writer.write(row)));
+    rows.length = 0;
+    const audiences = this.deps.config().audiences;
+    const now = this.deps.membership.clock();
+    const transitions: Transition[] = [];
+    const settlements: PageSettlement[] = [];
+    let offset = 0;
+    for (const page of pages) {
+      const mine = outcomes.slice(offset, offset + page.writes.length);
+      offset += page.writes.length;
+      settlements.push(await this.settlePage(page, mine, audiences, now, transitions));
+    }
+    outcomes.length = 0;
+    this.counted(
+      await this.deps.membership.save(transitions, now, { handOff: (events) => this.deps.onMembership(events), saver }),
+    );
+    return settlements;
+  }
+
+  /** One page's outcomes into the ledger, the mirror and the tallies; its settled records' transitions go to `into`. */
+  private async settlePage(
+    page: StagedPage,
+    outcomes: readonly (SaveOutcome | undefined)[],
+    audiences: AudienceConfig[],
+    now: Date,
+    into: Transition[],
+  ): Promise<PageSettlement> {
     const retryable: string[] = [];
-    const refused: typeof writes = [];
-    const written: typeof writes = [];
-    let failedForGood = 0;
-    writes.forEach((w, index) => {
+    const refused: StagedWrite[] = [];
+    const written = new Map<string, StagedWrite>();
+    let failed = 0;
+    page.writes.forEach((w, index) => {
       const outcome = outcomes[index];
       if (!outcome) return;
       if (outcome.ok) {
-        written.push(w);
+        written.set(w.id, w);
         return;
       }
       refused.push(w);
       if (outcome.final) {
-        failedForGood += 1;
-        this.deps.stats.addFailure(w.record.id, outcome.code, outcome.message);
-        this.deps.logger.warn({ recordId: w.record.id, code: outcome.code, message: outcome.message }, 'write refused');
+        failed += 1;
+        this.deps.stats.addFailure(w.id, outcome.code, outcome.message);
+        this.deps.logger.warn({ recordId: w.id, code: outcome.code, message: outcome.message }, 'write refused');
       } else {
-        retryable.push(w.record.id);
+        retryable.push(w.id);
       }
     });
-    await this.deps.ledger.clearPendingEchoMany(refused.map((w) => ({ recordId: w.record.id, fields: w.patch })));
+    await this.deps.ledger.clearPendingEchoMany(refused.map((w) => ({ recordId: w.id, fields: w.patch })));
     await this.deps.ledger.recordWritesMany(
-      written.map((w) => ({ recordId: w.record.id, fields: w.plan.updates })),
-      now,
+      [...written.values()].map((w) => ({ recordId: w.id, fields: w.updates })),
+      page.now,
     );
-    // The records in hand are what the mirror gave us: patched without reading the page back.
-    const patched = await this.deps.mirror.patchMany(
-      object,
-      new Map(written.map((w) => [w.record.id, w.patch])),
-      new Map(written.map((w) => [w.record.id, w.record])),
-    );
-    for (const w of written) {
+    for (const w of written.values()) {
       this.deps.stats.recordsWritten += 1;
-      this.deps.stats.fieldsWritten += Object.keys(w.plan.updates).length;
+      this.deps.stats.fieldsWritten += Object.keys(w.updates).length;
     }
-    this.deps.observers?.wrote(written.map((w) => ({ record: w.record, changes: w.plan.changes })));
-    const writtenIds = new Set(written.map((w) => w.record.id));
-    const settled = planned.map(({ record, patch }) =>
-      writtenIds.has(record.id)
-        ? (patched.get(record.id) ?? { ...record, fields: { ...record.fields, ...patch } })
-        : record,
-    );
-
     // A record whose write will be retried is evaluated after that retry, on what Salesforce then holds: judging it
     // now, on the state before the write, could close an episode that the retry reopens.
-    retryable.push(...deferred);
+    retryable.push(...page.deferred);
     const waiting = new Set(retryable);
-    for (const { record, plan } of planned) if (!waiting.has(record.id)) addSkips(outcome.skips, plan.skips);
-    outcome.written = written.length;
-    outcome.failed = failedForGood;
-    return { settled: settled.filter((record) => !waiting.has(record.id)), retryable };
+    const outcome: RefreshOutcome = { written: written.size, failed, skips: emptySkipTally() };
+    page.ids.forEach((id, index) => {
+      if (!waiting.has(id)) addSkips(outcome.skips, page.skips[index] as WriteSkip[]);
+    });
+    const held = page.records && new Map(page.records.map((r) => [r.id, r]));
+    for (let i = 0; i < page.ids.length; i += SETTLE_CHUNK) {
+      const ids = page.ids.slice(i, i + SETTLE_CHUNK);
+      const records = await this.settledRecords(page.object, ids, written, held, waiting);
+      if (tracing) {
+        for (const record of records)
+          traceRecord(record.id, 'membership.evaluated', { from: shownFields(record.fields) });
+      }
+      into.push(...(await this.deps.membership.transitions(audiences, records, { now })));
+    }
+    return { outcome, retryable };
+  }
+
+  /**
+   * A chunk's written records patched in the mirror (the write listeners told), and the chunk's records to evaluate
+   * as the mirror now holds them: from `held` when the page kept them, else read back.
+   */
+  private async settledRecords(
+    object: RecordObject,
+    ids: string[],
+    written: ReadonlyMap<string, StagedWrite>,
+    held: ReadonlyMap<string, MirrorRecord> | undefined,
+    waiting: ReadonlySet<string>,
+  ): Promise<MirrorRecord[]> {
+    const changes = new Map<string, Record<string, FieldValue>>();
+    for (const id of ids) {
+      const w = written.get(id);
+      if (w) changes.set(id, w.patch);
+    }
+    // The records in hand are what the mirror gave us: patched without reading them back.
+    const patched = changes.size > 0 ? await this.deps.mirror.patchMany(object, changes, held) : new Map();
+    this.deps.observers?.wrote(
+      [...changes.keys()].flatMap((id) => {
+        const record = held?.get(id) ?? patched.get(id);
+        return record ? [{ record, changes: (written.get(id) as StagedWrite).changes }] : [];
+      }),
+    );
+    const unread = ids.filter((id) => !waiting.has(id) && !patched.has(id) && !held?.has(id));
+    const read = unread.length > 0 ? await this.deps.mirror.getMany(object, unread) : new Map<string, MirrorRecord>();
+    const records: MirrorRecord[] = [];
+    for (const id of ids) {
+      if (waiting.has(id)) continue;
+      const mine = held?.get(id);
+      const patch = changes.get(id);
+      const record =
+        patched.get(id) ?? (mine && patch ? { ...mine, fields: { ...mine.fields, ...patch } } : mine) ?? read.get(id);
+      if (record) records.push(record);
+    }
+    return records;
   }
 
   /**
@@ -273,6 +358,13 @@ export class RecordRefresher {
       for (const record of records) {
         traceRecord(record.id, 'membership.evaluated', { from: shownFields(record.fields), removed: options.removed });
       }
+    }
+    this.counted(result);
+  }
+
+  /** The entries and exits saved, into the stats (and the trace). */
+  private counted(result: MembershipResult): void {
+    if (tracing) {
       for (const event of result.events) {
         traceRecord(event.recordId, `membership.${event.kind}`, { audienceId: event.audienceId });
       }

@@ -100,7 +100,7 @@ export interface LoopSettings {
   bulkWrites?: {
     threshold?: number;
     pageSize?: number;
-    pagesInFlight?: number;
+    pagesPerJob?: number;
     saver?: BulkSaverOptions;
   };
   defaultRegion: string;
@@ -375,7 +375,7 @@ export function composeLoop(deps: LoopDeps, settings: LoopSettings): Loop {
         ...settings.bulkWrites?.saver,
       }),
       pageSize: settings.bulkWrites?.pageSize,
-      pagesInFlight: settings.bulkWrites?.pagesInFlight,
+      pagesPerJob: settings.bulkWrites?.pagesPerJob,
     },
     progress: settings.progress ?? createProgressReporter(),
     fieldSet: (object) => config.fieldSet(object),

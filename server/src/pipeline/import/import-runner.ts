@@ -18,6 +18,7 @@ import type { BulkSaverStats } from '../../salesforce/bulk/bulk-saver';
 import type { RecordSaver } from '../../salesforce/writers/write-types';
 import type { CollectionsClient } from '../../salesforce/writers/collections-client';
 import { traceRecord } from '../../lib/record-trace';
+import { WriteBatch } from '../write-batch';
 
 /** How often an import writes its counts to its Audience_Run__c. */
 export const IMPORT_PROGRESS_INTERVAL_MS = 5_000;
@@ -57,23 +58,24 @@ export interface ImportRunnerDeps {
 
 /**
  * Imports of more than `threshold` records (BULK_WRITE_THRESHOLD) save their writes and membership episodes
- * through `saver` in pages of `pageSize` records, `pagesInFlight` at a time: a job costs about five calls
- * whatever its size, so the fewer, larger pages the fewer calls (and the more memory: the pages are held while
- * their jobs run).
+ * through `saver` in pages of `pageSize` records, `pagesPerJob` pages to a job: a job costs about five calls
+ * whatever its size, so the more rows per job the fewer calls; a page is let go once planned, so the memory is
+ * a page's records (and the jobs' ids, patches and ledger updates), not a job's.
  */
 export interface BulkWrites {
   threshold: number;
   saver: RecordSaver & { readonly stats: BulkSaverStats };
   pageSize?: number;
-  pagesInFlight?: number;
+  pagesPerJob?: number;
 }
 
 /**
- * Records per page of a Bulk-write import: 15,000 makes a 100,000-record import seven jobs of each kind. One page
- * at a time: a page is held in memory while its jobs run, and each job's commit sends its change events in one
- * burst; 25,000 ran the server out of its 256 MB heap at 100,000 records (docs/performance.md).
+ * Records per page of a Bulk-write import, and pages per job: jobs of 15,000 make a 100,000-record import seven
+ * jobs of each kind. Before issue 19's batches a job was one page of 15,000 held whole while the job ran (349 MB
+ * peak RSS at 100,000 records); 25,000 ran the server out of its 256 MB heap (docs/performance.md).
  */
-export const BULK_WRITE_PAGE_SIZE = 15_000;
+export const BULK_WRITE_PAGE_SIZE = 5_000;
+export const BULK_WRITE_PAGES_PER_JOB = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -170,6 +172,8 @@ export class ImportRunner {
     let total = 0;
     // Chosen once the source's size is known: the Bulk saver for a large import, the Collections path otherwise.
     let saver: RecordSaver | undefined;
+    // A Bulk-write import's pages wait in it for their job (one job spans several pages).
+    let batch: WriteBatch | undefined;
     let progressMessage: string | undefined;
     const bulkBefore = this.deps.bulkWrites ? { ...this.deps.bulkWrites.saver.stats } : undefined;
     const bar = this.deps.progress.start(`import ${source.name}`);
@@ -202,26 +206,30 @@ export class ImportRunner {
           );
           // Shown with the progress counts (no call of its own): the choice is on the run record while it runs.
           progressMessage = `importing ${source.name}: ${n} records, writes through Bulk API 2.0 ingest`;
-          return { pageSize: bulk.pageSize ?? BULK_WRITE_PAGE_SIZE, pagesInFlight: bulk.pagesInFlight ?? 1 };
+          const pageSize = bulk.pageSize ?? BULK_WRITE_PAGE_SIZE;
+          const pagesPerJob = bulk.pagesPerJob ?? BULK_WRITE_PAGES_PER_JOB;
+          batch = new WriteBatch((pages) => this.deps.refresher.settle(pages, { saver: bulk.saver }), pagesPerJob);
+          // A job's pages are read at once (one results page) and each waits for the job: none is read meanwhile.
+          return { pageSize, pagesInFlight: pagesPerJob, readSize: Math.max(10_000, pageSize * pagesPerJob) };
         },
+        onReadEnd: () => batch?.close(),
         onPage: async (page) => {
           await this.waitForBudget(run);
-          stats.imported += page.length;
+          const size = page.length;
+          stats.imported += size;
           const exclusive = this.deps.exclusive ?? ((_object, ids, work) => work(ids));
           await exclusive(
             source.object,
             page.map((record) => record.id),
             async (ids) => {
               const mine = new Set(ids);
-              await this.processWithRetry(
-                source,
-                ids.length === page.length ? page : page.filter((r) => mine.has(r.id)),
-                tally,
-                saver,
-              );
+              const records = ids.length === size ? page : page.filter((r) => mine.has(r.id));
+              // A batch lets the page go once planned (`refresh` empties the array it is given; a copy, the page).
+              if (batch && records !== page) page.length = 0;
+              await this.processWithRetry(source, records, tally, { saver, batch });
             },
           );
-          processed += page.length;
+          processed += size;
           bar.update(processed);
           // After the last page the finish follows at once with these counts: no progress write just before it.
           if (processed < total) await run.progress(this.counts(total, processed, tally), progressMessage);
@@ -286,12 +294,20 @@ export class ImportRunner {
     source: SourceConfig,
     page: Parameters<RecordRefresher['refresh']>[1],
     tally: RefreshOutcome,
-    saver: RecordSaver | undefined,
+    options: { saver: RecordSaver | undefined; batch: WriteBatch | undefined },
   ) {
     let records = page;
     for (let attempt = 1; ; attempt += 1) {
+      // A retry goes on its own (through Collections when small): the batch may have no other page left to wait for.
+      const { saver, batch } = options;
       try {
-        addOutcome(tally, await this.deps.refresher.refresh(source.object, records, { saver }));
+        addOutcome(
+          tally,
+          await this.deps.refresher.refresh(source.object, records, {
+            saver,
+            ...(attempt === 1 && batch && { batch }),
+          }),
+        );
         return;
       } catch (error) {
         if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;

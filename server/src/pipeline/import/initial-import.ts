@@ -19,6 +19,8 @@ export interface ImportPageHandler {
 export interface ImportLayout {
   pageSize: number;
   pagesInFlight: number;
+  /** Rows per Bulk API 2.0 results page (default the larger of 10,000 and `pageSize`). */
+  readSize?: number;
 }
 
 /** Records per `putMany` into the mirror (the pages a REST query answers). */
@@ -50,6 +52,8 @@ export async function runInitialImport(input: {
   layout?: (total: number) => ImportLayout | undefined;
   onPage: ImportPageHandler;
   onTotal?: (total: number) => void;
+  /** Told once no more pages will be handed on (the reading ended or failed), before the import waits for them. */
+  onReadEnd?: () => void;
   /** Reads the query's first page (default `org.firstPage`); the import runner sends its run's create with it. */
   readFirstPage?: (soql: string, batchSize: number) => Promise<QueryPage<Record<string, unknown>>>;
   logger: Logger;
@@ -85,6 +89,8 @@ export async function runInitialImport(input: {
       held.push(...(await mirror.putMany(chunk)));
       imported += chunk.length;
     }
+    // Stored: the caller's array would otherwise hold these records while the pages handed on below are processed.
+    records.length = 0;
     while (held.length >= pageSize) await handOn(held.splice(0, pageSize));
   };
   const handOn = (page: MirrorRecord[]) => pages.add(() => input.onPage(page));
@@ -98,6 +104,7 @@ export async function runInitialImport(input: {
     return await readAll();
   } finally {
     // Whatever ended the reading (the end, a failed page, a failed query), no page handler outlives the import.
+    input.onReadEnd?.();
     await pages.settle();
   }
 
@@ -105,7 +112,11 @@ export async function runInitialImport(input: {
     if (total > input.bulkThreshold) {
       input.logger.info({ source: source.name, total }, 'initial import through Bulk API 2.0');
       // A large import's pages are held anyway: results pages as large cost fewer calls (10,000 rows otherwise).
-      for await (const rows of bulkQueryPages(org, soql, layout ? { maxRecords: Math.max(10_000, pageSize) } : {})) {
+      for await (const rows of bulkQueryPages(
+        org,
+        soql,
+        layout ? { maxRecords: layout.readSize ?? Math.max(10_000, pageSize) } : {},
+      )) {
         const records = rows.map((row) => toMirror(typeBulkRow(row, describe, accountDescribe)));
         // The CSV rows are one more copy of the page: let them go before the page is processed (`store` waits for
         // that, and the loop and the generator would hold them until the page's jobs finished).
@@ -113,6 +124,7 @@ export async function runInitialImport(input: {
         await store(records);
       }
       await storeLast();
+      input.onReadEnd?.();
       await pages.finish();
       return { total, imported, path: 'bulk' };
     }
@@ -131,6 +143,7 @@ export async function runInitialImport(input: {
       reply = await next;
     }
     await storeLast();
+    input.onReadEnd?.();
     await pages.finish();
     return { total, imported, path: 'rest' };
   }

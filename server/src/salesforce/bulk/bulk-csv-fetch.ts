@@ -47,6 +47,10 @@ export async function putBulkCsv(
       body: streamOf(slices()),
       // A streamed request body (Node's fetch asks for it to be said).
       duplex: 'half',
+      // Without these two, fetch clones the request for a possible redirect and tees its body: the branch it never
+      // reads keeps every slice, the whole CSV (13 MB per job of 15,000 rows, issue 19's heap snapshot).
+      redirect: 'error',
+      window: null,
     } as RequestInit);
     const body = await response.text();
     if (response.ok) return;

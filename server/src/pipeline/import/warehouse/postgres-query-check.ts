@@ -1,14 +1,23 @@
-import { loadModule, parseSync } from 'libpg-query';
 import { WarehouseError } from './warehouse-error';
+
+type Parser = typeof import('libpg-query');
 
 /** Statement kinds that write, anywhere in the tree (a data-modifying CTE is one `WITH … DELETE`). */
 const WRITING_NODES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 let loaded: Promise<void> | undefined;
+let parser: Parser | undefined;
 
-/** The parser is PostgreSQL's own, compiled to WebAssembly: loaded once, before the first check. */
+/**
+ * The parser is PostgreSQL's own, compiled to WebAssembly: loaded once, before the first check. Imported here, not
+ * at the top: importing libpg-query instantiates its WebAssembly at once (+11 MB RSS in a server with no
+ * warehouse source, issue 19).
+ */
 export function loadPostgresParser(): Promise<void> {
-  loaded ??= loadModule();
+  loaded ??= import('libpg-query').then(async (module) => {
+    await module.loadModule();
+    parser = module;
+  });
   return loaded;
 }
 
@@ -46,7 +55,8 @@ export function checkPostgresQuery(query: string): void {
   if (query.trim() === '') refuse('it is empty');
   let tree: { stmts?: { stmt?: Record<string, unknown> }[] };
   try {
-    tree = parseSync(query) as typeof tree;
+    if (!parser) throw new Error('the PostgreSQL parser is not loaded: call loadPostgresParser() first');
+    tree = parser.parseSync(query) as typeof tree;
   } catch (error) {
     if (error instanceof Error && /not loaded|not initialized/i.test(error.message)) throw error;
     return refuse(`it is not valid PostgreSQL (${(error as Error).message})`);

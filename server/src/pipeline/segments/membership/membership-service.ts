@@ -27,9 +27,10 @@ const LOOKUP_BY_OBJECT: Record<RecordObject, string> = {
   Account: 'Account__c',
 };
 
-interface Transition {
+/** An entry or exit to save: the record by id only, so a batch's transitions do not hold its records' fields. */
+export interface Transition {
   audience: AudienceConfig;
-  record: MirrorRecord;
+  record: Pick<MirrorRecord, 'id' | 'object'>;
   kind: 'entry' | 'exit';
   episode: number;
   cause?: ExitCause;
@@ -65,6 +66,11 @@ export class MembershipService {
     private readonly seed?: (audienceIds: string[]) => Promise<void>,
   ) {}
 
+  /** The time an evaluation judges at (one for all the chunks of a batch). */
+  clock(): Date {
+    return this.now();
+  }
+
   /** Audiences whose membership changed since the last `takeTouched()` (for Member_Count__c). */
   takeTouched(): string[] {
     const ids = [...this.touched];
@@ -91,8 +97,22 @@ export class MembershipService {
       saver?: RecordSaver;
     } = {},
   ): Promise<MembershipResult> {
-    const transitions: Transition[] = [];
     const now = this.now();
+    const transitions = await this.transitions(audiences, records, { ...options, now });
+    return this.save(transitions, now, options);
+  }
+
+  /**
+   * The entries and exits `evaluate` would save for these records, at `now`: a batch evaluates its records a
+   * chunk at a time (read back from the mirror) and saves every chunk's transitions with `save` in one go.
+   */
+  async transitions(
+    audiences: AudienceConfig[],
+    records: readonly MirrorRecord[],
+    options: { removed?: boolean; cause?: ExitCause; now: Date },
+  ): Promise<Transition[]> {
+    const transitions: Transition[] = [];
+    const { now } = options;
     const exitCause: ExitCause = options.removed ? (options.cause ?? 'left_source') : 'no_longer_matches';
     const objects = new Set(records.map((r) => r.object));
     await this.seed?.(audiences.filter((a) => objects.has(a.object)).map((a) => a.id));
@@ -103,16 +123,31 @@ export class MembershipService {
         audience.id,
         candidates.map((r) => r.id),
       );
-      for (const record of candidates) {
-        const state = states.get(record.id);
-        const matches = !options.removed && evaluateFilter(audience.filter, record.fields, { now });
+      for (const { id, object, fields } of candidates) {
+        const state = states.get(id);
+        const matches = !options.removed && evaluateFilter(audience.filter, fields, { now });
         if (matches && !state?.active) {
-          transitions.push({ audience, record, kind: 'entry', episode: (state?.episode ?? 0) + 1 });
+          transitions.push({ audience, record: { id, object }, kind: 'entry', episode: (state?.episode ?? 0) + 1 });
         } else if (!matches && state?.active) {
-          transitions.push({ audience, record, kind: 'exit', episode: state.episode, cause: exitCause });
+          transitions.push({
+            audience,
+            record: { id, object },
+            kind: 'exit',
+            episode: state.episode,
+            cause: exitCause,
+          });
         }
       }
     }
+    return transitions;
+  }
+
+  /** Saves transitions (episodes upserted, events handed off, Redis updated), as `evaluate` does after judging. */
+  async save(
+    transitions: Transition[],
+    now: Date,
+    options: { handOff?: MembershipHandOff; saver?: RecordSaver } = {},
+  ): Promise<MembershipResult> {
     if (transitions.length === 0) return { events: [], failures: [] };
     return this.apply(transitions, now.toISOString(), options.handOff, options.saver);
   }
