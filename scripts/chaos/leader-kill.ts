@@ -74,12 +74,29 @@ export const leaderKill: Scenario = {
 /** The stream process that leads now with a live subscription (waits for a takeover in progress, up to 5 minutes). */
 async function currentLeader(streams: ServerProcess[], timeoutMs = 300_000): Promise<ServerProcess> {
   const started = Date.now();
+  const last = new Map<ServerProcess, string>();
   for (;;) {
     for (const stream of streams) {
-      const answer = await readyz(stream).catch(() => undefined);
+      const answer = await readyz(stream).catch((error: unknown) => {
+        last.set(stream, `no answer (${(error as Error).message})`);
+        return undefined;
+      });
+      if (answer) last.set(stream, describe(answer));
       if (answer && followsStream(answer)) return stream;
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`no stream process led within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) {
+      // On the first line: the chaos summary prints only that one. The processes' own last lines go to stderr.
+      const seen = streams.map((s, i) => `#${i} ${s.running ? 'up' : 'exited'}: ${last.get(s) ?? 'not asked'}`);
+      for (const [i, s] of streams.entries())
+        process.stderr.write(`[chaos] stream #${i} output:\n${s.output.tail()}\n`);
+      throw new Error(`no stream process led within ${timeoutMs} ms (${seen.join('; ')})`);
+    }
     await sleep(200);
   }
+}
+
+function describe(answer: Awaited<ReturnType<typeof readyz>>): string {
+  const detail = answer.body.checks?.salesforce?.detail;
+  const state = typeof detail === 'object' ? detail.state : detail;
+  return `HTTP ${answer.status} ${answer.body.status ?? ''} leader=${answer.body.stream?.leader} stream=${state}`;
 }
