@@ -113,7 +113,8 @@ export class ServerProcess {
   }
 
   async readyz(): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`http://127.0.0.1:${this.port}/readyz`);
+    // Bounded (fetch waits up to 300 s for headers): a process that never answers must not stall a poll of several.
+    const response = await fetch(`http://127.0.0.1:${this.port}/readyz`, { signal: AbortSignal.timeout(10_000) });
     return { status: response.status, body: await response.json().catch(() => undefined) };
   }
 

@@ -133,4 +133,33 @@ describe('tallyEffects (chaos: effects per membership episode)', () => {
     });
     expect(tally.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ skipped: 2, skippedJudged: 1 });
   });
+  it('judges a record’s prospects together: a re-entry under a new email is fine, one episode on two prospects is a duplicate', () => {
+    // Ada re-entered after a rep changed her email: her two episodes' states are on two prospects.
+    const moved = tallyEffects(EPISODES, {
+      ...exact(),
+      outreach: {
+        actionId: A.outreach,
+        prospects: [
+          { recordIds: ['ada'], states: [{ active: false }] },
+          { recordIds: ['ada'], states: [{ active: true }] },
+          { recordIds: ['bob'], states: [{ active: false }] },
+        ],
+      },
+    });
+    expect(moved.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ duplicated: 0, missing: 0 });
+    // Bob's one episode enrolled on two prospects (a retry after his email changed), one finished by his exit.
+    const twice = tallyEffects(EPISODES, {
+      ...exact(),
+      outreach: {
+        actionId: A.outreach,
+        prospects: [
+          { recordIds: ['ada'], states: [{ active: false }, { active: true }] },
+          { recordIds: ['bob'], states: [{ active: true }] },
+          { recordIds: ['bob'], states: [{ active: false }] },
+        ],
+      },
+    });
+    expect(twice.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ duplicated: 1 });
+    expect(twice.examples.join('\n')).toContain('2 prospect(s) of bob have 1 active / 1 finished');
+  });
 });

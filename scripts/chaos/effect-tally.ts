@@ -153,7 +153,9 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
     const t = tally('Outreach_Sequence', actionId);
     const byRecord = groupBy(applied(actionId), (e) => e.recordId);
     const seen = new Set<string>();
-    for (const prospect of prospects) {
+    // A record's prospects judged together: its email may change between episodes (one prospect each), and an
+    // episode enrolled on two prospects is one duplicated entry, not a state missing on one and fine on the other.
+    for (const prospect of mergedByRecords(prospects)) {
       const eps = prospect.recordIds.flatMap((id) => byRecord.get(id) ?? []);
       prospect.recordIds.forEach((id) => seen.add(id));
       if (prospect.recordIds.length > 1) {
@@ -174,7 +176,7 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
       if (extra + lacking > 0) {
         const last = eps.at(-1)?.key ?? '';
         note(
-          `Outreach: prospect of ${prospect.recordIds.join(',')} has ${active} active / ${finished} finished, ` +
+          `Outreach: ${prospect.count} prospect(s) of ${prospect.recordIds.join(',')} have ${active} active / ${finished} finished, ` +
             `episodes want ${wantActive} / ${wantFinished}${logged(actionId, last)}${logged(actionId, last, 'remove')}`,
         );
       }
@@ -219,6 +221,19 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
     sharedProspects,
     examples,
   };
+}
+
+/** Prospects with the same records (one record's emails over time) as one, with all their states. */
+function mergedByRecords(prospects: ObservedEffects['outreach']['prospects']) {
+  const merged = new Map<string, { recordIds: readonly string[]; states: { active: boolean }[]; count: number }>();
+  for (const prospect of prospects) {
+    const key = prospect.recordIds.join(',');
+    const into = merged.get(key) ?? { recordIds: prospect.recordIds, states: [], count: 0 };
+    into.states.push(...prospect.states);
+    into.count += 1;
+    merged.set(key, into);
+  }
+  return [...merged.values()];
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -73,6 +73,12 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         world.traceFile.replace(/\.jsonl$/, '.state.json'),
         JSON.stringify({ scenario: scenario.name, ...dump }),
       );
+      // The Outreach fake's own data: which prospect (by email) holds which sequence state, to check the tally.
+      const outreach = {
+        prospects: world.actions.outreach.prospects(),
+        states: world.actions.outreach.sequenceStates(),
+      };
+      writeFileSync(world.traceFile.replace(/\.jsonl$/, '.outreach.json'), JSON.stringify(outreach));
     }
     return { state, effects, world, notes };
   } finally {

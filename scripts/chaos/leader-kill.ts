@@ -36,12 +36,15 @@ export const leaderKill: Scenario = {
       kills += 1;
       streams.splice(streams.indexOf(leader), 1);
       const kill = kills;
-      const candidates = [...streams];
-      takeovers.push(
-        currentLeader(candidates).then(
-          () => `  a stand-by led ${((Date.now() - killedAt) / 1000).toFixed(1)} s after kill ${kill}`,
-        ),
+      // Watched over the live list: the replacement started just below competes for the lease too, and takes it
+      // when its first try comes just as the dead leader's lease expired (a snapshot of the other two then waited
+      // 300 s for a leader that was there: chaos run 2 of 2026-12-07, kill 3).
+      const watch = currentLeader(streams).then(
+        () => `  a stand-by led ${((Date.now() - killedAt) / 1000).toFixed(1)} s after kill ${kill}`,
       );
+      // Awaited with the others after wave 2; a failure before then must not be an unhandled rejection.
+      watch.catch(() => undefined);
+      takeovers.push(watch);
       // A fresh stand-by replaces the killed process, so two always wait.
       streams.push(await world.startRole('stream'));
       notes.push(`kill ${kills}: ${when}, after ${await world.integrationCalls()} calls`);
@@ -74,12 +77,30 @@ export const leaderKill: Scenario = {
 /** The stream process that leads now with a live subscription (waits for a takeover in progress, up to 5 minutes). */
 async function currentLeader(streams: ServerProcess[], timeoutMs = 300_000): Promise<ServerProcess> {
   const started = Date.now();
+  const last = new Map<ServerProcess, string>();
   for (;;) {
     for (const stream of streams) {
-      const answer = await readyz(stream).catch(() => undefined);
+      const answer = await readyz(stream).catch((error: unknown) => {
+        last.set(stream, `no answer (${(error as Error).message})`);
+        return undefined;
+      });
+      if (answer) last.set(stream, describe(answer));
       if (answer && followsStream(answer)) return stream;
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`no stream process led within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) {
+      // On the first line: the chaos summary prints only that one. The processes' own last lines go to stderr.
+      const seen = streams.map((s, i) => `#${i} ${s.running ? 'up' : 'exited'}: ${last.get(s) ?? 'not asked'}`);
+      for (const [i, s] of streams.entries())
+        process.stderr.write(`[chaos] stream #${i} output:\n${s.output.tail()}\n`);
+      throw new Error(`no stream process led within ${timeoutMs} ms (${seen.join('; ')})`);
+    }
     await sleep(200);
   }
+}
+
+function describe(answer: Awaited<ReturnType<typeof readyz>>): string {
+  const detail = answer.body.checks?.salesforce?.detail;
+  const state = typeof detail === 'object' ? detail.state : detail;
+  const { leader, holder } = answer.body.stream ?? {};
+  return `HTTP ${answer.status} ${answer.body.status ?? ''} leader=${leader} holder=${holder} stream=${state}`;
 }

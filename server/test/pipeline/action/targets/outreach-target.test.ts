@@ -99,6 +99,23 @@ describe('Outreach_Sequence target', () => {
     expect(apiCalls().filter((call) => call === 'POST sequenceStates')).toHaveLength(1);
   });
 
+  it('when the email changed between a try whose answer was lost and its retry, then the retry takes the first try’s state', async () => {
+    // The first try enrolled the prospect of the old email; the worker died before it recorded the answer.
+    const lost = await target().apply(application());
+    expect(lost).toMatchObject({ status: 'Succeeded' });
+    // A rep's edit changed the email before the retry (the kill -9 chaos run: a second prospect enrolled too).
+    const fields = { Email: 'olivia@personal.example', FirstName: 'Olivia', LastName: 'Martin', Title: 'VP Sales' };
+    const retry = await target().apply(application({ fields, attempt: 2 }));
+    expect(retry).toMatchObject({ status: 'Succeeded', externalId: (lost as { externalId: string }).externalId });
+    expect(fake.sequenceStates()).toHaveLength(1);
+    // The exit finishes it: nothing of ours stays in the sequence.
+    const removed = await target().remove(
+      application({ operation: 'remove', fields, appliedExternalId: (retry as { externalId: string }).externalId }),
+    );
+    expect(removed).toMatchObject({ status: 'Succeeded' });
+    expect(fake.sequenceStates().map((s) => s.state)).toEqual(['finished']);
+  });
+
   it('when two records share the prospect, then the second one’s retry does not take the first one’s state for its own', async () => {
     const first = await target().apply(application());
     expect(first).toMatchObject({ status: 'Succeeded' });

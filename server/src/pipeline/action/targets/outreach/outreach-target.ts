@@ -74,6 +74,19 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
 
   const claimKey = (prospectId: string, sequenceId: string) =>
     `${deps.prefix}:action:outreach-claim:${sequenceId}:${prospectId}`;
+  /** The prospect an application enrolled (or was about to): a retry looks there, whatever the email is now. */
+  const enrolledKey = (applicationKey: string) => `${deps.prefix}:action:outreach-enrolled:${applicationKey}`;
+
+  /**
+   * The state an earlier try of this application added, on the prospect that try enrolled. Looked up by that
+   * prospect, not by the record's email now: a rep's edit between the tries (the kill -9 chaos finding) would make
+   * the retry find or create another prospect and enrol it too, leaving the first state active after the exit.
+   */
+  async function earlierState(key: string, sequenceId: string): Promise<SequenceState | undefined> {
+    const prospectId = await deps.redis.get(enrolledKey(key));
+    if (!prospectId || (await deps.redis.get(claimKey(prospectId, sequenceId))) !== key) return undefined;
+    return activeState(prospectId, sequenceId);
+  }
 
   /** Claims the prospect's place in the sequence for this application (made before the state is created). */
   async function claimProspect(prospectId: string, sequenceId: string, key: string): Promise<string | null> {
@@ -121,10 +134,16 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
   }
 
   async function apply(application: ActionApplication<OutreachSettings>): Promise<ActionResult> {
-    const skip = emailSkip(application.record.fields);
-    if (skip) return skip;
     const sequenceId = application.action.target;
     try {
+      // First: what an earlier try did stands even when the record has no usable email now.
+      if (isRetry(application)) {
+        const earlier = await earlierState(application.key, sequenceId);
+        if (earlier)
+          return { status: 'Succeeded', externalId: earlier.id, message: 'found the state an earlier try added' };
+      }
+      const skip = emailSkip(application.record.fields);
+      if (skip) return skip;
       const prospectId = await findOrCreateProspect(application);
       // Two records sharing one email share one prospect: the first application to claim it owns its state, so
       // the other's retry (after a crash) never takes that state for one its earlier try made.
@@ -145,6 +164,8 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
         if (existing)
           return { status: 'Succeeded', externalId: existing.id, message: 'found the state an earlier try added' };
       }
+      // Remembered before the call: its answer may be lost (a crash) while Outreach has made the state.
+      await deps.redis.set(enrolledKey(application.key), prospectId, 'EX', CLAIM_TTL_SECONDS);
       const body = {
         data: {
           type: 'sequenceState',
