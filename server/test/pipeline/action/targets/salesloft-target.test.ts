@@ -88,6 +88,31 @@ describe('Salesloft_Cadence target', () => {
     expect(calls().at(-1)).toMatch(/^DELETE cadence_memberships\/\d+$/);
   });
 
+  it('when the email changed between a try whose answer was lost and its retry, then the retry takes the first try’s membership', async () => {
+    // The first try put the old email's person on the cadence; the worker died before it recorded the answer.
+    const lost = await target().apply(application());
+    expect(lost).toMatchObject({ status: 'Succeeded' });
+    // A rep's edit changed the email before the retry: without the remembered person, a second one is enrolled.
+    const fields = { Email: 'olivia@personal.example', FirstName: 'Olivia', LastName: 'Martin' };
+    const retry = await target().apply(application({ fields, attempt: 2 }));
+    expect(retry).toMatchObject({ status: 'Succeeded', externalId: (lost as { externalId: string }).externalId });
+    expect(current()).toHaveLength(1);
+  });
+
+  it('when the record exits after its email changed, then the membership its apply recorded is deleted', async () => {
+    const applied = await target().apply(application());
+    // The edit that made the record leave also changed its email: no person has the new one.
+    const removed = await target().remove(
+      application({
+        operation: 'remove',
+        fields: { Email: 'olivia@personal.example' },
+        appliedExternalId: (applied as { externalId: string }).externalId,
+      }),
+    );
+    expect(removed).toMatchObject({ status: 'Succeeded' });
+    expect(current()).toHaveLength(0);
+  });
+
   it('when workers share the team budget, then together they make no more calls than it allows', async () => {
     const clock = ManualClock.at('2026-11-28T12:00:00Z');
     const budget = { capacity: 4, windowMs: 60_000 };

@@ -26,11 +26,16 @@ export interface SalesloftTargetDeps {
 }
 
 const TAKEN = /already been taken|already exists/i;
+/** How long the person an application put on the cadence is remembered for its retries (as Outreach's claim). */
+const ENROLLED_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * `Salesloft_Cadence`: adds the record's person (found by email, created when absent) to the cadence in
  * `Target__c`, and deletes that cadence membership on exit with Remove. A 422 on the membership means the person
- * is on the cadence already: a retry takes that membership as the one its earlier try made.
+ * is on the cadence already: a retry takes that membership as the one its earlier try made. The person a try puts
+ * on the cadence is remembered before the call, so a retry after a rep changed the email (a lost answer, then an
+ * edit) finds that membership instead of enrolling the new email's person too; the exit deletes the membership the
+ * apply recorded, whatever the email is by then.
  */
 export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<SalesloftSettings> {
   const now = deps.now ?? Date.now;
@@ -84,12 +89,28 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
     return firstId(reply.body);
   }
 
+  const enrolledKey = (applicationKey: string) => `${deps.prefix}:action:salesloft-enrolled:${applicationKey}`;
+
+  /** The membership an earlier try of this application made, on the person that try put on the cadence. */
+  async function earlierMembership(key: string, cadenceId: string): Promise<string | undefined> {
+    const personId = await deps.redis.get(enrolledKey(key));
+    return personId ? currentMembership(personId, cadenceId) : undefined;
+  }
+
   async function apply(application: ActionApplication<SalesloftSettings>): Promise<ActionResult> {
-    const skip = emailSkip(application.record.fields);
-    if (skip) return skip;
     const cadenceId = application.action.target;
     try {
+      // First: what an earlier try did stands, even when the record's email changed or went since.
+      if (isRetry(application)) {
+        const earlier = await earlierMembership(application.key, cadenceId);
+        if (earlier)
+          return { status: 'Succeeded', externalId: earlier, message: 'found the membership an earlier try added' };
+      }
+      const skip = emailSkip(application.record.fields);
+      if (skip) return skip;
       const personId = await findOrCreatePerson(application);
+      // Remembered before the call: its answer may be lost (a crash) while Salesloft has made the membership.
+      await deps.redis.set(enrolledKey(application.key), personId, 'EX', ENROLLED_TTL_SECONDS);
       const created = await client.request('POST', 'cadence_memberships', {
         query: { person_id: personId, cadence_id: cadenceId },
       });
@@ -127,7 +148,23 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
     }
   }
 
+  /** Deletes a membership by id; 404 means it is gone already (our earlier try, or a person): the exit is done. */
+  async function deleteMembership(membership: string): Promise<ActionResult> {
+    const deleted = await client.request('DELETE', `cadence_memberships/${encodeURIComponent(membership)}`);
+    if (deleted.status < 300 || deleted.status === 404) return { status: 'Succeeded', externalId: membership };
+    const detail = errorText(deleted.body) ?? `HTTP ${deleted.status}`;
+    return { status: 'Failed', code: 'SALESLOFT_REMOVE_REJECTED', message: `Salesloft: ${detail}`, retryable: false };
+  }
+
   async function remove(application: ActionApplication<SalesloftSettings>): Promise<ActionResult> {
+    // The membership the apply recorded: the rep's edit that made the record leave may have changed its email.
+    if (application.appliedExternalId) {
+      try {
+        return await deleteMembership(application.appliedExternalId);
+      } catch (error) {
+        return resultFromError(error, 'SALESLOFT_FAILED');
+      }
+    }
     const email = recordEmail(application.record.fields);
     if (!email) return skipped(SKIP_REASONS.notInTarget, 'the record has no email address to find its person by');
     const cadenceId = application.action.target;
@@ -136,11 +173,7 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
       if (!personId) return skipped(SKIP_REASONS.notInTarget, 'no Salesloft person has this email');
       const membership = await currentMembership(personId, cadenceId);
       if (!membership) return skipped(SKIP_REASONS.notInTarget, `the person is not on cadence ${cadenceId}`);
-      const deleted = await client.request('DELETE', `cadence_memberships/${membership}`);
-      // 404: gone meanwhile (our own earlier try, or a person) — the exit is done either way.
-      if (deleted.status < 300 || deleted.status === 404) return { status: 'Succeeded', externalId: membership };
-      const detail = errorText(deleted.body) ?? `HTTP ${deleted.status}`;
-      return { status: 'Failed', code: 'SALESLOFT_REMOVE_REJECTED', message: `Salesloft: ${detail}`, retryable: false };
+      return await deleteMembership(membership);
     } catch (error) {
       return resultFromError(error, 'SALESLOFT_FAILED');
     }
