@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { startScriptNodeFlags } from '../../scripts/bench/start-script-flags';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -62,6 +63,8 @@ describe('Dockerfile', () => {
     expect(cmd[0]).toBe('node');
     expect(cmd.at(-1)).toBe('dist/main.js');
     expect(cmd.join(' ')).not.toMatch(/tsx/);
+    // The image starts the server with the flags `npm start` gives it (heap and young-generation caps).
+    expect(cmd.slice(1, -1)).toEqual(startScriptNodeFlags(repoRoot));
   });
 
   it('when the build stage is read, then it bundles with npm run build', () => {
