@@ -1,4 +1,4 @@
-import { followsStream, readyz, standsBy, untilReadyz } from '../../test/e2e/support/role-processes';
+import { followsStream, readyz, standsBy, untilReadyz, type RolesReadyz } from '../../test/e2e/support/role-processes';
 import type { ServerProcess } from '../bench/server-process';
 import { sleep, type ChaosWorld } from './chaos-world';
 import type { Scenario } from './scenario';
@@ -75,11 +75,22 @@ export const leaderKill: Scenario = {
 async function currentLeader(streams: ServerProcess[], timeoutMs = 300_000): Promise<ServerProcess> {
   const started = Date.now();
   for (;;) {
+    const seen: string[] = [];
     for (const stream of streams) {
-      const answer = await readyz(stream).catch(() => undefined);
-      if (answer && followsStream(answer)) return stream;
+      const answer = await readyz(stream).catch((error: unknown) => String(error));
+      if (typeof answer !== 'string' && followsStream(answer)) return stream;
+      seen.push(`pid ${stream.pid}: ${typeof answer === 'string' ? answer : describeReadyz(answer)}`);
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`no stream process led within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) {
+      // What each process answered last: a leader that is not live, no leader at all, or a process that is gone.
+      throw new Error(`no stream process led within ${timeoutMs} ms (${seen.join('; ')})`);
+    }
     await sleep(200);
   }
+}
+
+function describeReadyz(answer: { status: number; body: RolesReadyz }): string {
+  const detail = answer.body.checks?.salesforce?.detail;
+  const state = typeof detail === 'object' ? detail.state : detail;
+  return `${answer.status} ${answer.body.status ?? ''}, leader ${String(answer.body.stream?.leader)}, stream ${String(state)}`;
 }
