@@ -11,6 +11,7 @@ const COUNTS: ReadonlyArray<[keyof LoopStats, string]> = [
   ['writeFailures', 'Record writes Salesforce refused for good.'],
   ['changeEvents', 'Change events received.'],
   ['echoesDropped', 'Change events recognised as the echo of our own writes.'],
+  ['staleChanges', "Changes older than the mirror's copy of their record (a re-read already held them): not applied."],
   ['entries', 'Audience entries.'],
   ['exits', 'Audience exits.'],
 ];

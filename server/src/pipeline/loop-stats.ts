@@ -11,6 +11,8 @@ export class LoopStats {
   malformedEvents = 0;
   /** Change events for an object no active source follows (dropped). */
   unfollowedEvents = 0;
+  /** A person's change older than the mirror's copy (a re-read already holds it): not patched over it. */
+  staleChanges = 0;
   /** Change events recorded as dead letters (given up on, or carrying entries that are not record ids). */
   deadLettered = 0;
   entries = 0;

@@ -54,22 +54,18 @@ function credentials(url: string): Pick<RedisOptions, 'username' | 'password' | 
   };
 }
 
-/** The seed nodes each cluster client was made with (ioredis keeps them private), for its duplicates. */
-const SEEDS = new WeakMap<Cluster, ClusterNode[]>();
-
 /** One connection (not yet connected) to the target; a URL alone always gives a single Redis. */
 export function createRedis(url: string, options?: { name?: string }): Redis;
 export function createRedis(target: string | RedisTarget, options?: { name?: string }): RedisClient;
 export function createRedis(target: string | RedisTarget, options: { name?: string } = {}): RedisClient {
   const { url, clusterNodes } = typeof target === 'string' ? { url: target, clusterNodes: undefined } : target;
   if (clusterNodes?.length) {
-    const seeds = clusterNodes.map((n) => ({ host: n.host, port: n.port }));
-    const cluster = new Cluster(seeds, {
-      ...CLUSTER_OPTIONS,
-      redisOptions: { ...NODE_OPTIONS, ...credentials(url), connectionName: options.name },
-    });
-    SEEDS.set(cluster, seeds);
-    return cluster;
+    // Every cluster connection is a SettlingCluster: connect() and a manual disconnect finish even during a failover
+    // (a BullMQ worker's reset waits on both: settling-cluster.ts); otherwise it is ioredis' own Cluster.
+    return new SettlingCluster(
+      clusterNodes.map((n) => ({ host: n.host, port: n.port })),
+      { ...CLUSTER_OPTIONS, redisOptions: { ...NODE_OPTIONS, ...credentials(url), connectionName: options.name } },
+    );
   }
   return new Redis(url, { ...NODE_OPTIONS, connectionName: options.name });
 }
@@ -80,12 +76,8 @@ export function createRedis(target: string | RedisTarget, options: { name?: stri
  */
 export function duplicateRedis(redis: RedisClient, options: { name?: string } = {}): RedisClient {
   if (redis instanceof Cluster) {
-    const seeds =
-      SEEDS.get(redis) ?? redis.nodes('all').map((node) => ({ host: node.options.host, port: node.options.port }));
-    // A worker's connection (and BullMQ's blocking duplicate of it) must finish its resets during a failover: a worker
-    // waits on them before it fetches again (settling-cluster.ts).
-    return new SettlingCluster(seeds, {
-      ...redis.options,
+    // SettlingCluster.duplicate keeps the class and the seed nodes (BullMQ's blocking duplicates need both).
+    return redis.duplicate(undefined, {
       redisOptions: { ...redis.options.redisOptions, maxRetriesPerRequest: null, connectionName: options.name },
     });
   }

@@ -213,12 +213,31 @@ export class MirrorStore {
     for (const [id, echo] of echoes) changes.set(id, echo.changes);
     const patched = await this.patchWhere(object, changes, undefined, (id, fields) => {
       const echo = echoes.get(id);
-      if (!echo) return false;
-      const heldAt = changedAt(fields);
-      if (heldAt !== undefined && heldAt > echo.at) return false;
+      if (!echo || isNewerThan(fields, echo.at)) return false;
       return differsIn(fields, echo.changes);
     });
     return [...patched.keys()];
+  }
+
+  /**
+   * A person's change from the stream (`at`: its LastModifiedDate, else its commit time), patched in unless the
+   * mirror's copy is newer: a re-read made after the change (the reconcile after a Redis failover, a gap) already
+   * holds it, and the change arriving late would roll that copy back — the audience left and a write-back of a value
+   * no longer true, until the next change put it right. Returns the patched record, `'newer'` when the copy was
+   * newer, undefined when the record is not mirrored.
+   */
+  async applyChange(
+    object: RecordObject,
+    id: string,
+    changes: Record<string, FieldValue>,
+    at: number,
+  ): Promise<MirrorRecord | 'newer' | undefined> {
+    let newer = false;
+    const patched = await this.patchWhere(object, new Map([[id, changes]]), undefined, (_id, fields) => {
+      newer = isNewerThan(fields, at);
+      return !newer;
+    });
+    return patched.get(id) ?? (newer ? 'newer' : undefined);
   }
 
   /** `patchMany`, leaving out the records `wanted` refuses (checked on each round's current copy). */
@@ -397,6 +416,12 @@ function holdsAll(fields: Record<string, FieldValue>, changes: Record<string, Fi
   if (!changes) return true;
   for (const name in changes) if (!Object.hasOwn(fields, name) || fields[name] !== changes[name]) return false;
   return true;
+}
+
+/** Whether a copy of a record changed after `at` (a change of the same second is not counted as older). */
+export function isNewerThan(fields: Record<string, FieldValue>, at: number): boolean {
+  const heldAt = changedAt(fields);
+  return heldAt !== undefined && heldAt > at;
 }
 
 /** True when a change would alter the record's own fields (system stamps aside: they alone need no write). */

@@ -7,7 +7,7 @@ import type { WriteLedger } from '../../export';
 import type { LoopObservers } from '../../loop-observers';
 import type { LoopStats } from '../../loop-stats';
 import { evaluateFilter } from '../../segments/filter';
-import type { MirrorStore } from '../mirror-store';
+import { isNewerThan, type MirrorStore } from '../mirror-store';
 import type { FieldThresholdWatcher } from '../../../signals/field-threshold-watcher';
 import { screenRecordIds } from './screen-record-ids';
 import { shownFields, traceRecord, tracing } from '../../../lib/record-trace';
@@ -172,6 +172,7 @@ export class ChangeIntake {
     const toProcess: string[] = [];
     const toReadIn: string[] = [];
     const leaving: string[] = [];
+    const at = changedAtOf(event);
     for (const id of event.recordIds) {
       if (await ledger.isEcho(id, event.changedFields, event.values, event.commitUser, this.deps.integrationUserId())) {
         stats.echoesDropped += 1;
@@ -184,7 +185,7 @@ export class ChangeIntake {
       // the event is handled again and the same crossing is seen again (same job id and key: one signal).
       if (this.deps.thresholds?.watches(source.object, Object.keys(changes))) {
         const before = await mirror.get(source.object, id);
-        if (before) {
+        if (before && !isNewerThan(before.fields, at)) {
           await this.deps.thresholds.check({
             object: source.object,
             before,
@@ -194,7 +195,13 @@ export class ChangeIntake {
           });
         }
       }
-      const patched = await mirror.patch(source.object, id, changes);
+      const patched = await mirror.applyChange(source.object, id, changes, at);
+      if (patched === 'newer') {
+        // Whatever put the newer copy in queued the record with it: nothing is left to do for this change.
+        stats.staleChanges += 1;
+        if (tracing) traceRecord(id, 'cdc.stale', { replayId: event.replayId, at });
+        continue;
+      }
       if (tracing) traceRecord(id, 'cdc.patched', { replayId: event.replayId, mirrored: patched !== undefined });
       if (!patched) {
         // Not mirrored: it did not match the source before; this change may make it match.
@@ -214,9 +221,7 @@ export class ChangeIntake {
 
   /** Notes an echo's mirrored values for `flushEchoes` (a later echo of the same record adds to an earlier one). */
   private keepEcho(object: RecordObject, id: string, changes: Record<string, FieldValue>, event: RecordChangeEvent) {
-    const modified = event.values.LastModifiedDate;
-    const parsed = typeof modified === 'string' ? Date.parse(modified) : Number.NaN;
-    const at = Number.isFinite(parsed) ? parsed : event.commitTimestamp;
+    const at = changedAtOf(event);
     let byRecord = this.echoes.get(object);
     if (!byRecord) this.echoes.set(object, (byRecord = new Map()));
     const earlier = byRecord.get(id);
@@ -242,4 +247,11 @@ export class ChangeIntake {
       if (contactIds.length > 0) await this.deps.enqueue('Contact', contactIds, 'cdc');
     }
   }
+}
+
+/** When an event's change was made: its LastModifiedDate (what the mirror's copies carry), else its commit time. */
+function changedAtOf(event: RecordChangeEvent): number {
+  const modified = event.values.LastModifiedDate;
+  const parsed = typeof modified === 'string' ? Date.parse(modified) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : event.commitTimestamp;
 }

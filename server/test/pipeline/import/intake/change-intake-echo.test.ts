@@ -137,4 +137,37 @@ describe('ChangeIntake: echoes of our own writes', () => {
     expect((await mirror.get('Contact', id))?.fields.Seniority__c).toBe('Manager');
     expect(enqueued).toContain(id);
   });
+
+  it("when the mirror holds a copy re-read after a person's change, then that change arriving late does not roll it back", async () => {
+    // Cluster e2e after a Redis failover: the reconcile re-read the record at its newest title (CEO, 02:49:34), and
+    // the stream then delivered the rep's earlier edit (02:49:33). Patched over the copy, it made the loop write back
+    // the old title's seniority and take the record out of its audience, then back in: a second episode.
+    const id = '003000000000104AAA';
+    const read = { Title: 'CEO', Seniority__c: 'C-Level', SystemModstamp: '2026-12-07T02:49:34.000Z' };
+    await mirror.putMany([{ id, object: 'Contact', fields: { ...read, LastModifiedDate: read.SystemModstamp } }]);
+    const staleBefore = stats.staleChanges;
+
+    await intake.handle({
+      ...echo(id, { Title: 'Systems Administrator' }, '2026-12-07T02:49:33.000Z', 5),
+      commitUser: '005000000000002AAA',
+    });
+
+    expect((await mirror.get('Contact', id))?.fields).toMatchObject({ Title: 'CEO', Seniority__c: 'C-Level' });
+    expect(enqueued).not.toContain(id);
+    expect(stats.staleChanges).toBe(staleBefore + 1);
+  });
+
+  it("when a person's change is of the same second as the mirror's copy, then it is applied (it may be the newer)", async () => {
+    const id = '003000000000105AAA';
+    const read = { Title: 'CEO', Seniority__c: 'C-Level', SystemModstamp: '2026-12-07T02:49:34.000Z' };
+    await mirror.putMany([{ id, object: 'Contact', fields: { ...read, LastModifiedDate: read.SystemModstamp } }]);
+
+    await intake.handle({
+      ...echo(id, { Title: 'Intern' }, '2026-12-07T02:49:34.000Z', 6),
+      commitUser: '005000000000002AAA',
+    });
+
+    expect((await mirror.get('Contact', id))?.fields.Title).toBe('Intern');
+    expect(enqueued).toContain(id);
+  });
 });
