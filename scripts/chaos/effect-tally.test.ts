@@ -130,8 +130,13 @@ describe('tallyEffects (chaos: effects per membership episode)', () => {
       ...exact(),
       skippedApplies: new Set(['aO-aud-bob-1-apply', 'aO-aud-ada-2-apply']),
       sharedEmailRecords: new Set(['bob']),
+      logs: new Map([['aO-aud-ada-2-apply', 'Skipped: no_email']]),
     });
-    expect(tally.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ skipped: 2, skippedJudged: 1 });
+    expect(tally.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({
+      skipped: 2,
+      skippedJudged: 1,
+      judgedSkips: [{ recordId: 'ada', log: 'Skipped: no_email' }],
+    });
   });
   it('judges a record’s prospects together: a re-entry under a new email is fine, one episode on two prospects is a duplicate', () => {
     // Ada re-entered after a rep changed her email: her two episodes' states are on two prospects.

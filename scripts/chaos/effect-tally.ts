@@ -41,6 +41,8 @@ export interface ActionTally {
   skipped: number;
   /** Skipped applications of records outside `sharedEmailRecords`: the count a faulty run must not change. */
   skippedJudged: number;
+  /** Those judged skips, each with its log row (`Status__c: Message__c`): what to compare when the counts differ. */
+  judgedSkips: { recordId: string; log: string }[];
   duplicated: number;
   missing: number;
 }
@@ -69,14 +71,19 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
   const tallies: ActionTally[] = [];
   const tally = (action: string, actionId: string): ActionTally => {
     const wanted = applied(actionId);
+    const judged = episodes.filter(
+      (e) => observed.skippedApplies.has(applyKey(actionId, e.key)) && !observed.sharedEmailRecords?.has(e.recordId),
+    );
     const t: ActionTally = {
       action,
       expectedApplies: wanted.length,
       expectedRemoves: wanted.filter((e) => !e.active).length,
       skipped: episodes.length - wanted.length,
-      skippedJudged: episodes.filter(
-        (e) => observed.skippedApplies.has(applyKey(actionId, e.key)) && !observed.sharedEmailRecords?.has(e.recordId),
-      ).length,
+      skippedJudged: judged.length,
+      judgedSkips: judged.map((e) => ({
+        recordId: e.recordId,
+        log: observed.logs?.get(applyKey(actionId, e.key)) ?? 'none',
+      })),
       duplicated: 0,
       missing: 0,
     };

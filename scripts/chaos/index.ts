@@ -140,7 +140,12 @@ async function main(): Promise<number> {
           ...notes,
           `${world.serverStarts} server start(s)`,
           `actions: ${effectLine(effects)}`,
-          ...(skipsDiffer ? [`skipped applications differ from the clean run's (${skipLine(reference.effects)})`] : []),
+          ...(skipsDiffer
+            ? [
+                `skipped applications differ from the clean run's (${skipLine(reference.effects)})`,
+                ...skipDifferences(effects, reference.effects),
+              ]
+            : []),
           ...diff.examples,
           ...effects.examples,
         ],
@@ -196,6 +201,28 @@ function effectLine(t: EffectTally): string {
 /** Skips judged against the clean run's: those of records that never shared an email (see `sharedEmailRecords`). */
 function skipLine(t: EffectTally): string {
   return t.actions.map((a) => `${a.action} ${a.skippedJudged}`).join(', ');
+}
+
+/** The records skipped in one run and not the other, per action, with what their log says (a few of each). */
+function skipDifferences(run: EffectTally, clean: EffectTally): string[] {
+  const lines: string[] = [];
+  for (const action of run.actions) {
+    const other = clean.actions.find((a) => a.action === action.action);
+    if (!other || other.skippedJudged === action.skippedJudged) continue;
+    const cleanIds = new Set(other.judgedSkips.map((s) => s.recordId));
+    const runIds = new Set(action.judgedSkips.map((s) => s.recordId));
+    const onlyRun = action.judgedSkips.filter((s) => !cleanIds.has(s.recordId));
+    const onlyClean = other.judgedSkips.filter((s) => !runIds.has(s.recordId));
+    const show = (skips: { recordId: string; log: string }[]) =>
+      skips
+        .slice(0, 5)
+        .map((s) => `${s.recordId} [${s.log}]`)
+        .join('; ');
+    if (onlyRun.length) lines.push(`${action.action}: skipped only in this run (${onlyRun.length}): ${show(onlyRun)}`);
+    if (onlyClean.length)
+      lines.push(`${action.action}: skipped only in the clean run (${onlyClean.length}): ${show(onlyClean)}`);
+  }
+  return lines;
 }
 
 main().then(
