@@ -1,6 +1,6 @@
 import type { FieldValue } from '../../domain/mirror-record';
 import type { Logger } from '../../lib/logger';
-import { shownFields, traceRecord } from '../../lib/record-trace';
+import { shownFields, traceRecord, tracing } from '../../lib/record-trace';
 import type { ApiBudgetGovernor } from '../../salesforce/budget/api-budget-governor';
 import { ApiBudgetExceededError } from '../../salesforce/budget/budget-errors';
 import type { ActionCircuits } from './action-circuits';
@@ -87,7 +87,7 @@ export class ApplicationRunner {
     const key = applicationKey(action.id, episodeKey, operation);
     const release = await this.deps.states.lock(action.id, episodeKey);
     if (!release) {
-      traceRecord(planned.record.id, 'action.busy', { key });
+      if (tracing) traceRecord(planned.record.id, 'action.busy', { key });
       throw new ApplicationBusyError(`${key}: another worker is on this episode`);
     }
     try {
@@ -192,7 +192,8 @@ export class ApplicationRunner {
     // A Pending row created just now needs no second write; a retry records its attempt before calling again.
     if (!justCreated) await this.deps.log.write(this.logEntry(planned, key, pending));
     await this.deps.states.set(key, pending);
-    traceRecord(planned.record.id, 'action.attempt', { key, attempts, fields: shownFields(planned.record.fields) });
+    if (tracing)
+      traceRecord(planned.record.id, 'action.attempt', { key, attempts, fields: shownFields(planned.record.fields) });
     await this.deps.beforeTargetCall?.(key);
 
     const target = this.deps.registry.get(action.type);
@@ -289,7 +290,7 @@ export class ApplicationRunner {
         break;
       }
     }
-    traceRecord(planned.record.id, 'action.answer', { key, attempts, result });
+    if (tracing) traceRecord(planned.record.id, 'action.answer', { key, attempts, result });
     await this.deps.log.write(this.logEntry(planned, key, state));
     await this.deps.states.set(key, state);
     if (result.status === 'Pending') await this.deps.schedulePoll(planned, result.externalId, attempts);
