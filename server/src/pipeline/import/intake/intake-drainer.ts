@@ -16,12 +16,21 @@ export interface IntakeDrainerOptions {
   onGivenUp?: (entries: IntakeEntry[]) => void;
   /** Records per claim. One claim is processed as one batch, so its writes share Collections/Composite calls. */
   batchSize?: number;
-  /** Batches processed at the same time; more overlap the latency of one batch's calls with the next. */
+  /** Batches processed at the same time (default `DEFAULT_INTAKE_CONCURRENCY`). */
   concurrency?: number;
   /** How often the due set is looked at when the last look found nothing. */
   pollMs?: number;
   heartbeatMs?: number;
 }
+
+/**
+ * Batches in flight at once. A batch stays in flight until the writer has answered for its records, and under load
+ * the writer holds a batch open for up to its 0.5 s window: every batch claimed meanwhile (one per 50 ms poll) must
+ * be able to join that window, or the changes behind them wait in Redis for a slot and then for a whole new window.
+ * With 4 slots a 200 edits/s stream had p50/p95 697/1,009 ms on a quiet machine; with 16, 441/664 ms at the same
+ * calls per write-back budget (docs/performance.md, "Change → write-back windows").
+ */
+export const DEFAULT_INTAKE_CONCURRENCY = 16;
 
 /**
  * Takes due records from the intake buffer in batches and processes them, DESIGN §5. A batch's records go through
@@ -44,7 +53,7 @@ export class IntakeDrainer {
 
   constructor(private readonly options: IntakeDrainerOptions) {
     this.batchSize = options.batchSize ?? 500;
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? DEFAULT_INTAKE_CONCURRENCY;
     this.pollMs = options.pollMs ?? 50;
     this.heartbeatMs = options.heartbeatMs ?? 2_000;
   }
