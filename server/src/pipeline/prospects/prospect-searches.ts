@@ -1,23 +1,16 @@
 /**
- * Runs prospect search sources: on their schedule (one BullMQ job scheduler per scheduled source, its cron in its
- * time zone, kept only by the process that owns the schedulers) and on RUN_IMPORT; estimates a run on ESTIMATE_RUN.
- * One run per source at a time: a second request while one runs waits for it, so two runs never race on one
- * source's monthly ceiling or its "seen" set.
+ * Runs prospect search sources on their schedule and on RUN_IMPORT (`ScheduledSourceRuns`: one run per source at a
+ * time, so two runs never race on one source's monthly ceiling or its "seen" set); estimates a run on ESTIMATE_RUN.
  */
-import type { Job, Worker } from 'bullmq';
-import { z } from 'zod';
 import type { ProspectSourceConfig } from '../../config/prospect-source';
 import type { Logger } from '../../lib/logger';
-import { parseJobData } from '../../queues/job-data';
 import type { QueueFactory } from '../../queues/queue-factory';
-import { syncSourceSchedulers } from '../../queues/source-schedulers';
+import { ScheduledSourceRuns } from '../../queues/scheduled-source-runs';
 import { estimateProspectRun } from './estimate-prospect-run';
 import type { ProspectProviders } from './prospect-providers';
 import { runProspectSearch, type ProspectRunDeps, type ProspectRunResult } from './prospect-search-run';
 
 export const PROSPECT_JOB_NAME = 'prospect-search';
-const jobSchema = z.object({ sourceId: z.string().min(1) });
-type ProspectSearchJob = z.infer<typeof jobSchema>;
 
 export type ProspectSearchReport = ProspectRunResult & { sourceId: string };
 
@@ -35,75 +28,24 @@ export type ProspectSearchesDeps = {
   onFinished?: (report: ProspectSearchReport) => void;
 };
 
-export class ProspectSearches {
-  private worker: Worker | undefined;
-  private readonly running = new Map<string, Promise<ProspectSearchReport | undefined>>();
-
-  constructor(private readonly deps: ProspectSearchesDeps) {}
-
-  find(sourceId: string): ProspectSourceConfig | undefined {
-    return this.deps.sources().find((source) => source.id === sourceId);
-  }
-
-  start(): void {
-    this.worker ??= this.deps.queues.worker(
-      'prospects',
-      async (job: Job) => {
-        if (job.name !== PROSPECT_JOB_NAME) return;
-        await this.run(parseJobData(jobSchema, job).sourceId);
-      },
-      { concurrency: 1 },
-    ) as unknown as Worker;
-  }
-
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.close();
-  }
-
-  /**
-   * Keeps one job scheduler per active, scheduled source and removes the rest; returns the scheduled source ids.
-   * A process that does not own the schedulers changes nothing (undefined): the owner syncs when it takes over.
-   */
-  async sync(sources: readonly ProspectSourceConfig[]): Promise<string[] | undefined> {
-    if (this.deps.ownsSchedules?.() === false) return undefined;
-    return syncSourceSchedulers(
-      this.deps.queues.queue<ProspectSearchJob>('prospects'),
-      PROSPECT_JOB_NAME,
-      sources,
-      this.deps.schedulePattern,
-    );
-  }
-
-  /** Runs one source now (after a run of it already going); undefined when no active prospect source has the id. */
-  run(sourceId: string): Promise<ProspectSearchReport | undefined> {
-    const before = this.running.get(sourceId) ?? Promise.resolve(undefined);
-    const next = before
-      .catch(() => undefined)
-      .then(async () => {
-        const source = this.find(sourceId);
-        if (!source) {
-          this.deps.logger.warn({ sourceId }, 'no active prospect search source has this id; nothing to run');
-          return undefined;
-        }
-        const provider = this.deps.providers.get(source.settings.provider);
+export class ProspectSearches extends ScheduledSourceRuns<ProspectSourceConfig, ProspectSearchReport> {
+  constructor(private readonly deps: ProspectSearchesDeps) {
+    super({
+      ...deps,
+      queue: 'prospects',
+      jobName: PROSPECT_JOB_NAME,
+      missing: 'no active prospect search source has this id; nothing to run',
+      runSource: async (source) => {
+        const provider = deps.providers.get(source.settings.provider);
         if (!provider) {
           // The loader refuses such a source; this is a source loaded before the key was removed.
-          this.deps.logger.warn({ sourceId }, this.deps.providers.problem(source.settings.provider));
+          deps.logger.warn({ sourceId: source.id }, deps.providers.problem(source.settings.provider));
           return undefined;
         }
-        const result = await runProspectSearch(source, { ...this.deps.runDeps(), provider });
-        const report = { ...result, sourceId };
-        this.deps.onFinished?.(report);
-        return report;
-      });
-    this.running.set(sourceId, next);
-    const forget = () => {
-      if (this.running.get(sourceId) === next) this.running.delete(sourceId);
-    };
-    next.then(forget, forget);
-    return next;
+        const result = await runProspectSearch(source, { ...deps.runDeps(), provider });
+        return { ...result, sourceId: source.id };
+      },
+    });
   }
 
   /** ESTIMATE_RUN: writes the run's credit estimate to the source; undefined when no active source has the id. */
