@@ -189,8 +189,10 @@ export class MirrorStore {
       if (!hash) byObject.set(record.object, (hash = new Map()));
       hash.set(record.id, packed[index] as string);
       const accountId = record.object === 'Contact' ? record.fields.AccountId : undefined;
-      if (typeof accountId === 'string' && accountId)
-        byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), record.id]);
+      if (typeof accountId !== 'string' || !accountId) return;
+      const contacts = byAccount.get(accountId);
+      if (contacts) contacts.push(record.id);
+      else byAccount.set(accountId, [record.id]);
     });
     const pipeline = this.redis.pipeline();
     for (const [object, hash] of byObject) pipeline.hset(this.keys.mirror(object), hash);
