@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { RedisClient as Redis } from '../../state/redis';
 import type { FieldValue, MirrorRecord, RecordObject } from '../../domain/mirror-record';
 import type { KeySpace } from '../../state/key-space';
@@ -20,14 +19,12 @@ const PATCH_CHUNK = 2000;
  */
 const RECENT_TEXTS = 4096;
 
-// KEYS: an object's mirror hash. ARGV: id, the SHA-1 (hex) of the value the patch was computed from, the patched
-// value, … Sets each record that still holds the value read; returns the ids that changed (or went) meanwhile. The
-// old value is named by its digest, not sent again (issue 19: ~500 bytes per record more to encode and send).
+// KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
+// record that still holds the value read; returns the ids that changed (or went) meanwhile.
 const COMPARE_AND_SET = `
 local changed = {}
 for i = 1, #ARGV, 3 do
-  local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if current and redis.sha1hex(current) == ARGV[i + 1] then
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
   else
     changed[#changed + 1] = ARGV[i]
@@ -35,30 +32,6 @@ for i = 1, #ARGV, 3 do
 end
 return changed
 `;
-
-// KEYS: an object's mirror hash. ARGV: id, the SHA-1 (hex) of a value, … Returns the ids that do not hold that value
-// (changed, or gone): the echo flush asks this instead of reading back every record it expects to hold its values.
-const UNLIKE = `
-local unlike = {}
-for i = 1, #ARGV, 2 do
-  local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if not current or redis.sha1hex(current) ~= ARGV[i + 1] then unlike[#unlike + 1] = ARGV[i] end
-end
-return unlike
-`;
-
-/** A stored value this store wrote or read, with its fields and (once asked) its SHA-1 as Redis's `sha1hex` gives it. */
-interface KnownText {
-  raw: string;
-  fields: Record<string, FieldValue>;
-  digest?: string;
-}
-
-/** The SHA-1 of a text in hex (what Lua's `redis.sha1hex` gives for the UTF-8 bytes ioredis sends), computed once. */
-function digestOf(known: KnownText): string {
-  known.digest ??= hash('sha1', known.raw, 'hex');
-  return known.digest;
-}
 
 /**
  * The record mirror in Redis: one hash per object, record id → the mirrored fields packed (mirror-codec.ts: field
@@ -72,14 +45,16 @@ export class MirrorStore {
    * hand compares-and-sets against it instead of reading the page back and decoding it again (issue 19: that read
    * was a visible share of a sync's CPU). Stale texts only cost a conflict round; fields objects are never mutated.
    */
-  private readonly packedOf = new WeakMap<Record<string, FieldValue>, KnownText>();
+  private readonly packedOf = new WeakMap<Record<string, FieldValue>, string>();
   /**
    * The text this store last wrote or read for a record id, with its decoded fields (the last 4,096 to 8,192).
    * A read that finds the same bytes reuses them instead of decoding (issue 19: the echo flush reads back nearly
    * every record the writer just patched, and the writer's patch that lost the race to an echo reads back what the
    * echo wrote). The same bytes always decode to the same fields: name ids are never reused.
    */
-  private readonly recent = new GenerationalMap<string, KnownText>(RECENT_TEXTS);
+  private readonly recent = new GenerationalMap<string, { raw: string; fields: Record<string, FieldValue> }>(
+    RECENT_TEXTS,
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -131,11 +106,9 @@ export class MirrorStore {
   }
 
   /** Notes the text a record's fields are stored as (`packedOf`, `recent`). */
-  private remember(id: string, raw: string, fields: Record<string, FieldValue>): KnownText {
-    const known: KnownText = { raw, fields };
-    this.packedOf.set(fields, known);
-    this.recent.set(id, known);
-    return known;
+  private remember(id: string, raw: string, fields: Record<string, FieldValue>): void {
+    this.packedOf.set(fields, raw);
+    this.recent.set(id, { raw, fields });
   }
 
   /** The packed values of records, in their order (assigning dictionary ids to names seen for the first time). */
@@ -239,20 +212,7 @@ export class MirrorStore {
     echoes: ReadonlyMap<string, { changes: Record<string, FieldValue>; at: number }>,
   ): Promise<string[]> {
     const changes = new Map<string, Record<string, FieldValue>>();
-    // A record whose last text this store knows already holds the echo's values (the writer's patch landed first,
-    // the usual case): Redis is asked whether it still holds that text, by digest, instead of sending it back to be
-    // decoded (issue 19). Any other answer, and the records nothing is known of, take the read-and-patch path.
-    const asked: string[] = [];
-    for (const [id, echo] of echoes) {
-      const known = this.recent.get(id);
-      if (known && !differsIn(known.fields, echo.changes)) asked.push(id, digestOf(known));
-      else changes.set(id, echo.changes);
-    }
-    if (asked.length > 0) {
-      const unlike = (await this.redis.eval(UNLIKE, 1, this.keys.mirror(object), ...asked)) as string[];
-      for (const id of unlike) changes.set(id, (echoes.get(id) as { changes: Record<string, FieldValue> }).changes);
-    }
-    if (changes.size === 0) return [];
+    for (const [id, echo] of echoes) changes.set(id, echo.changes);
     const patched = await this.patchWhere(object, changes, undefined, (id, fields) => {
       const echo = echoes.get(id);
       if (!echo || isNewerThan(fields, echo.at)) return false;
@@ -314,8 +274,8 @@ export class MirrorStore {
     const unknown: string[] = [];
     for (const id of ids) {
       const fields = held?.get(id)?.fields;
-      const known = fields && this.packedOf.get(fields);
-      if (fields && known !== undefined) current.push({ id, digest: digestOf(known), fields, read: false });
+      const raw = fields && this.packedOf.get(fields);
+      if (fields && raw !== undefined) current.push({ id, raw, fields, read: false });
       else unknown.push(id);
     }
     if (unknown.length === 0) return current;
@@ -326,10 +286,7 @@ export class MirrorStore {
     });
     const decoded = await this.decodeAll(read);
     for (const [id, raw] of read) {
-      const fields = decoded.get(id) as Record<string, FieldValue>;
-      const known = this.packedOf.get(fields);
-      const digest = known?.raw === raw ? digestOf(known) : hash('sha1', raw, 'hex');
-      current.push({ id, digest, fields, read: true });
+      current.push({ id, raw, fields: decoded.get(id) as Record<string, FieldValue>, read: true });
     }
     return current;
   }
@@ -364,7 +321,7 @@ export class MirrorStore {
     }));
     const packed = await this.encodeAll(next);
     const args: string[] = [];
-    current.forEach(({ id, digest }, index) => args.push(id, digest, packed[index] as string));
+    current.forEach(({ id, raw }, index) => args.push(id, raw, packed[index] as string));
     const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, ...args)) as string[]);
     const pipeline = this.redis.pipeline();
     next.forEach((record, index) => {
@@ -448,13 +405,10 @@ function changedAt(fields: Record<string, FieldValue>): number | undefined {
   return modified === undefined ? modstamp : Math.max(modstamp, modified);
 }
 
-/**
- * The current copy of a record for a patch (`digest`: the SHA-1 of its stored text); `read`: from Redis this round
- * (else the caller's copy, unverified).
- */
+/** The current copy of a record for a patch; `read`: from Redis this round (else the caller's copy, unverified). */
 interface Current {
   id: string;
-  digest: string;
+  raw: string;
   fields: Record<string, FieldValue>;
   read: boolean;
 }
