@@ -24,6 +24,8 @@ const EMPTY_CONFIG: LoopConfig = {
 export class LiveConfig {
   private config: LoopConfig = EMPTY_CONFIG;
   private fieldSets = new Map<RecordObject, MirrorFieldSet>();
+  /** `mirroredFields` of the current field sets, by object. */
+  private mirrored = new Map<RecordObject, ReadonlySet<string>>();
   private readonly loadedListeners = new Set<(config: LoopConfig) => Promise<void>>();
 
   constructor(
@@ -43,8 +45,14 @@ export class LiveConfig {
 
   /** Every field name a change event may patch into the mirror for this object. */
   mirroredFields(object: RecordObject): ReadonlySet<string> {
-    const set = this.fieldSets.get(object);
-    return new Set(set ? [...set.fields, ...set.parentFields] : []);
+    // Built once per load: the intake asks for every change event, its echoes included (issue 19).
+    let names = this.mirrored.get(object);
+    if (!names) {
+      const set = this.fieldSets.get(object);
+      names = new Set(set ? [...set.fields, ...set.parentFields] : []);
+      this.mirrored.set(object, names);
+    }
+    return names;
   }
 
   /** The configuration and mirrored fields as they are now, for comparing with the next load. */
@@ -83,6 +91,7 @@ export class LiveConfig {
     }
     this.config = config;
     this.fieldSets = fieldSets;
+    this.mirrored = new Map();
     this.logger.info(
       {
         sources: config.sources.length,

@@ -71,8 +71,13 @@ function valueProblem(value: FieldValue, field: FieldWritability): Pick<WriteSki
   const allowed = field.picklistValues;
   const kind = fieldTypeKind(field.type);
   if (field.restrictedPicklist && allowed !== undefined && typeof value === 'string') {
-    const values = kind === 'multipicklist' ? value.split(';') : [value];
-    const missing = values.find((one) => !allowed.includes(one));
+    // A single value is looked up as it is: no array and closure per field of every record (issue 19).
+    const missing =
+      kind === 'multipicklist'
+        ? value.split(';').find((one) => !allowed.includes(one))
+        : allowed.includes(value)
+          ? undefined
+          : value;
     if (missing !== undefined) return { reason: 'restricted_picklist', detail: `"${missing}" is not a picklist value` };
   }
   if (typeof value === 'string' && hasTextLength(field.type) && field.length && value.length > field.length) {

@@ -94,16 +94,25 @@ function provenanceRowsUncached(text: string): ProvenanceRow[] | undefined {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const rows: ProvenanceRow[] = [];
-  for (const [field, entry] of Object.entries(parsed as Record<string, unknown>)) {
+  // No closures or arrays per entry (issue 19: this ran for every provenance text written).
+  for (const field in parsed) {
+    if (!Object.hasOwn(parsed, field)) continue;
+    const entry = (parsed as Record<string, unknown>)[field];
     if (entry === null || typeof entry !== 'object') return undefined;
-    const keys = Object.keys(entry);
+    let index = 0;
+    let withPrevious = false;
+    for (const key in entry) {
+      if (index < PROVENANCE_KEYS.length) {
+        if (key !== PROVENANCE_KEYS[index]) return undefined;
+      } else if (index === PROVENANCE_KEYS.length && key === 'previous') withPrevious = true;
+      else return undefined;
+      index += 1;
+    }
     // Entries carry `previous` (what a rep's Undo restores) since the undo work; older ones do not.
-    const withPrevious = keys.length === PROVENANCE_KEYS.length + 1 && keys[PROVENANCE_KEYS.length] === 'previous';
-    if (keys.length !== PROVENANCE_KEYS.length && !withPrevious) return undefined;
-    if (PROVENANCE_KEYS.some((key, i) => keys[i] !== key)) return undefined;
+    if (index < PROVENANCE_KEYS.length) return undefined;
     const e = entry as Record<string, unknown>;
     const value = e.value;
-    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) return undefined;
+    if (!isScalar(value)) return undefined;
     if (typeof e.provider !== 'string' || typeof e.rule !== 'string') return undefined;
     if (typeof e.confidence !== 'number' || typeof e.cost !== 'number') return undefined;
     const fetchedAt = typeof e.fetchedAt === 'string' ? isoMs(e.fetchedAt) : undefined;
@@ -111,7 +120,7 @@ function provenanceRowsUncached(text: string): ProvenanceRow[] | undefined {
     if (fetchedAt === undefined || writtenAt === undefined) return undefined;
     const row: ProvenanceRow = [
       field,
-      value as FieldValue,
+      value,
       e.provider,
       e.confidence,
       e.cost,
@@ -120,12 +129,17 @@ function provenanceRowsUncached(text: string): ProvenanceRow[] | undefined {
       writtenAt - fetchedAt,
     ];
     if (withPrevious) {
-      if (e.previous !== null && !['string', 'number', 'boolean'].includes(typeof e.previous)) return undefined;
-      row.push(e.previous as FieldValue);
+      if (!isScalar(e.previous)) return undefined;
+      row.push(e.previous);
     }
     rows.push(row);
   }
   return provenanceText(rows) === text ? rows : undefined;
+}
+
+/** A field value JSON gives back as it is: a string, a number, a boolean or null. */
+function isScalar(value: unknown): value is FieldValue {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 /**
@@ -196,12 +210,14 @@ export function encodeRecord(id: string, fields: Record<string, FieldValue>, ids
           continue;
         }
       }
-      const sf = sfDatetimeMs(value);
+      // Only a text of a date-time's length with its `T` is looked up: every long value (emails, titles, URLs) was
+      // hashed into the memos and stored there as "not a date", pushing the page's real stamps out (issue 19).
+      const sf = value.length === 28 && value.charCodeAt(10) === 84 /* T */ ? sfDatetimeMs(value) : undefined;
       if (sf !== undefined) {
         out.push(key + KIND_SF_DATETIME, sf);
         continue;
       }
-      const iso = isoMs(value);
+      const iso = value.length === 24 && value.charCodeAt(10) === 84 /* T */ ? isoMs(value) : undefined;
       if (iso !== undefined) {
         out.push(key + KIND_ISO_DATETIME, iso);
         continue;

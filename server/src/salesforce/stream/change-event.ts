@@ -54,10 +54,12 @@ export const changeEventHeaderSchema = z.looseObject({
 });
 
 /** The CometD message `data` of a change event: `{ schema, payload: { ChangeEventHeader, ...fields }, event }`. */
-export const changeEventDataSchema = z.looseObject({
+// Not loose: a loose object copies every key it does not know into its output, and the payload's keys are the whole
+// body (issue 19: one echo per record written). The body is read from the event itself (parseChangeEvent).
+export const changeEventDataSchema = z.object({
   schema: z.string().optional(),
-  payload: z.looseObject({ ChangeEventHeader: changeEventHeaderSchema }),
-  event: z.looseObject({ replayId: z.number().int() }),
+  payload: z.object({ ChangeEventHeader: changeEventHeaderSchema }),
+  event: z.object({ replayId: z.number().int() }),
 });
 
 /** Body fields: scalars, or one level of compound components. */
@@ -81,8 +83,10 @@ const NO_VALUES: ReadonlySet<ChangeType> = new Set([
 export function parseChangeEvent(channel: string, data: unknown): RecordChangeEvent {
   const parsed = changeEventDataSchema.safeParse(data);
   if (!parsed.success) throw malformed(data, describeIssues(parsed.error));
-  const { payload, event } = parsed.data;
-  const header = payload.ChangeEventHeader;
+  const { event } = parsed.data;
+  const header = parsed.data.payload.ChangeEventHeader;
+  // Checked to be an object by the schema above, which kept only its header.
+  const payload = (data as { payload: Record<string, unknown> }).payload;
   if (header.recordIds.length === 0 && header.changeType !== 'GAP_OVERFLOW') {
     throw malformed(data, `ChangeEventHeader.recordIds is empty for a ${header.changeType} event`);
   }

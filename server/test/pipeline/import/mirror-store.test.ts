@@ -182,6 +182,22 @@ describe('MirrorStore', () => {
     expect(read?.fields.Title).toBe('CEO');
   });
 
+  it("when a page spans many accounts, then each account's index holds exactly its contacts", async () => {
+    // One account with more contacts than Lua unpacks at once, and 300 accounts of a few contacts each.
+    const big = '001000000000900AAA';
+    const records = Array.from({ length: 2400 }, (_, i) => ({
+      id: `003${String(200_000 + i).padStart(15, '0')}`,
+      object: 'Contact' as const,
+      fields: { AccountId: i < 1500 ? big : `001${String(1000 + (i % 300)).padStart(15, '0')}` },
+    }));
+    await mirror.putMany(records);
+    expect((await mirror.contactsOfAccount(big)).length).toBe(1500);
+    for (const account of [0, 1, 299].map((n) => `001${String(1000 + n).padStart(15, '0')}`)) {
+      const expected = records.filter((r) => r.fields.AccountId === account).map((r) => r.id);
+      expect((await mirror.contactsOfAccount(account)).sort()).toEqual(expected.sort());
+    }
+  });
+
   it('patches a page larger than one round trip (2,000 records): every record, each keeping its other fields', async () => {
     const records = Array.from({ length: 4500 }, (_, i) => ({
       id: `003${String(100_000 + i).padStart(15, '0')}`,

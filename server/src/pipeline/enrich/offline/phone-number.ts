@@ -6,6 +6,7 @@ import {
   type NumberType,
 } from 'libphonenumber-js/max';
 import { GenerationalMap } from '../../../lib/generational-map';
+import { numberTypeOf } from './phone-number-type';
 
 /** How the region used to read a number was known: from the number itself, the record's country, or the default. */
 export type PhoneRegionSource = 'international' | 'record_country' | 'default_region';
@@ -54,8 +55,8 @@ function parseUncached(text: string, recordRegion: string | undefined, defaultRe
   const phone = parsePhoneNumberFromString(text, region === undefined ? {} : { defaultCountry: region });
   if (!phone) return undefined;
   // With full metadata, "valid" is "has a type" (libphonenumber's isValid computes the type and drops it): one
-  // type lookup instead of two runs over the same patterns.
-  const numberType = phone.getType();
+  // type lookup instead of two runs over the same patterns, with the patterns compiled once (phone-number-type.ts).
+  const numberType = numberTypeOf(phone);
   if (numberType === undefined) return undefined;
   // An international prefix (or a number that left the assumed region) does not depend on the region we guessed.
   const writtenInternationally =
