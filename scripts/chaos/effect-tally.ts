@@ -193,10 +193,13 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
       t.duplicated += extra;
       t.missing += lacking;
       if (extra + lacking > 0) {
-        const last = eps.at(-1)?.key ?? '';
+        // Every episode's apply (and remove) log: with several records, which of them claims which state.
+        const logs = eps.map(
+          (e) => `${e.key}${logged(actionId, e.key)}${e.active ? '' : logged(actionId, e.key, 'remove')}`,
+        );
         note(
           `Outreach: ${prospect.count} prospect(s) of ${prospect.recordIds.join(',')} have ${active} active / ${finished} finished, ` +
-            `episodes want ${wantActive} / ${wantFinished}${logged(actionId, last)}${logged(actionId, last, 'remove')}`,
+            `episodes want ${wantActive} / ${wantFinished}: ${logs.join('; ')}`,
         );
       }
     }
