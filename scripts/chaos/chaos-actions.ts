@@ -8,7 +8,7 @@ import {
   type OutreachFake,
 } from '../../test/emulators/outreach/index';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/emulators/webhook-receiver/index';
-import { tallyEffects, type EffectTally, type Episode } from './effect-tally';
+import { tallyEffects, type EffectTally, type Episode, type SkipKind } from './effect-tally';
 
 const SIGNING_SECRET = 'whsec-chaos-0123456789abcdef';
 const TOKEN_KEY = Buffer.alloc(32, 11).toString('base64');
@@ -105,8 +105,9 @@ export class ChaosActions {
     }
   }
 
-  /** Counts the effects in the org and the fakes per episode; `emails` maps every email a record had to it. */
-  async tally(admin: Connection, emails: ReadonlyMap<string, readonly string[]>): Promise<EffectTally> {
+  /** Counts the effects in the org and the fakes per episode, judging each skip against its record's history. */
+  async tally(admin: Connection, history: RecordHistory): Promise<EffectTally> {
+    const { emails } = history;
     const all = { autoFetch: true, maxFetch: 10_000_000 };
     const members = await admin.query<{ Key__c: string | null; Record_Id__c: string; Is_Active__c: boolean }>(
       'SELECT Key__c, Record_Id__c, Is_Active__c FROM Audience_Member__c',
@@ -127,9 +128,8 @@ export class ChaosActions {
       'SELECT Audience_Action_Key__c, Status FROM Task WHERE Audience_Action_Key__c != null',
       all,
     );
-    const sharedEmailRecords = new Set([...emails.values()].filter((ids) => ids.length > 1).flat());
     return tallyEffects(episodes, {
-      sharedEmailRecords,
+      allowedSkips: allowedSkips(history),
       skippedApplies: new Set(logs.records.filter((r) => r.Status__c === 'Skipped').map((r) => r.Key__c)),
       logs: new Map(logs.records.map((r) => [r.Key__c, `${r.Status__c}: ${r.Message__c ?? ''}`.slice(0, 160)])),
       campaign: { actionId: this.ids.campaign, memberContactIds: campaignMembers.records.map((r) => r.ContactId) },
@@ -169,6 +169,25 @@ export class ChaosActions {
     await this.outreach.stop().catch(() => undefined);
     await this.receiver.stop().catch(() => undefined);
   }
+}
+
+/** What the contacts had over the run: every email (lower-cased) with the records that had it, and who had none. */
+export interface RecordHistory {
+  emails: ReadonlyMap<string, readonly string[]>;
+  /** Records with no email at some time (the seed's blank ones, until a rep's edit gave them one). */
+  blankEmail: ReadonlySet<string>;
+  /** Records opted out of email (`HasOptedOutOfEmail`) at some time. */
+  optedOut: ReadonlySet<string>;
+}
+
+/** The skips each record's history allows (see `ObservedEffects.allowedSkips`). */
+function allowedSkips(history: RecordHistory): Map<string, Set<SkipKind>> {
+  const allowed = new Map<string, Set<SkipKind>>();
+  const allow = (id: string, kind: SkipKind) => allowed.set(id, (allowed.get(id) ?? new Set()).add(kind));
+  for (const ids of history.emails.values()) if (ids.length > 1) ids.forEach((id) => allow(id, 'shared_email'));
+  history.blankEmail.forEach((id) => allow(id, 'no_email'));
+  history.optedOut.forEach((id) => allow(id, 'opted_out'));
+  return allowed;
 }
 
 async function pendingLogs(admin: Connection): Promise<number> {

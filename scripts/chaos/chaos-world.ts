@@ -28,6 +28,10 @@ export class ChaosWorld {
   private contactIds: string[] = [];
   /** Every email a contact has had (seeded or edited), lower-cased: how the Outreach fake's prospects are matched. */
   private readonly emails = new Map<string, string[]>();
+  /** Contacts that had no email at some time (seeded blank; the rep waves always give one). */
+  private readonly blankEmail = new Set<string>();
+  /** Contacts opted out of email (seeded; the rep waves leave the flag alone). */
+  private readonly optedOut = new Set<string>();
   private readonly tokens = new Map<string, string>();
 
   private constructor(
@@ -52,20 +56,26 @@ export class ChaosWorld {
     await createBenchConfig(admin);
     const actions = await ChaosActions.create(admin, emulator.user('rep').id);
     const world = new ChaosWorld(emulator, input.redisUrl, input.cwd, input.echo ?? false, actions, input.clusterNodes);
-    const rows = await world.admin.query<{ Id: string; Email: string | null }>(
-      'SELECT Id, Email FROM Contact ORDER BY Id',
+    const rows = await world.admin.query<{ Id: string; Email: string | null; HasOptedOutOfEmail: boolean | null }>(
+      'SELECT Id, Email, HasOptedOutOfEmail FROM Contact ORDER BY Id',
       {
         autoFetch: true,
         maxFetch: 10_000_000,
       },
     );
     world.contactIds = rows.records.map((r) => r.Id);
-    for (const r of rows.records) world.rememberEmail(r.Id, r.Email);
+    for (const r of rows.records) {
+      world.rememberEmail(r.Id, r.Email);
+      if (r.HasOptedOutOfEmail === true) world.optedOut.add(r.Id);
+    }
     return world;
   }
 
   private rememberEmail(id: string, email: string | null): void {
-    if (!email) return;
+    if (!email?.trim()) {
+      this.blankEmail.add(id);
+      return;
+    }
     const key = email.toLowerCase();
     const ids = this.emails.get(key) ?? [];
     if (!ids.includes(id)) this.emails.set(key, [...ids, id]);
@@ -102,7 +112,11 @@ export class ChaosWorld {
       await membership.close();
       connection.disconnect();
     }
-    return this.actions.tally(this.admin, this.emails);
+    return this.actions.tally(this.admin, {
+      emails: this.emails,
+      blankEmail: this.blankEmail,
+      optedOut: this.optedOut,
+    });
   }
 
   /** What a stuck membership queue looks like: its meta (paused?), marker, and the workers Redis knows of. */

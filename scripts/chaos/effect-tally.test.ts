@@ -103,41 +103,107 @@ describe('tallyEffects (chaos: effects per membership episode)', () => {
     expect(tally.examples.join('\n')).toContain('bob left the audience and is still a campaign member');
   });
 
-  it('expects no effect for a Skipped application, and counts one made anyway', () => {
+  it('expects no effect for a Skipped application its record’s history allows, and counts one made anyway', () => {
     const observed = exact();
     const tally = tallyEffects(EPISODES, {
       ...observed,
       skippedApplies: new Set(['aW-aud-bob-1-apply', 'aO-aud-bob-1-apply']),
+      allowedSkips: new Map([['bob', new Set(['no_email'] as const)]]),
+      logs: new Map([
+        ['aW-aud-bob-1-apply', 'Skipped: the record has no email address'],
+        ['aO-aud-bob-1-apply', 'Skipped: the record has no email address'],
+      ]),
       outreach: { ...observed.outreach, prospects: observed.outreach.prospects.slice(0, 1) },
     });
     const webhook = tally.actions.find((a) => a.action === 'Webhook');
-    expect(webhook).toMatchObject({ skipped: 1, expectedApplies: 2, duplicated: 2, missing: 0 });
+    expect(webhook).toMatchObject({ skipped: 1, wrongSkips: 0, expectedApplies: 2, duplicated: 2, missing: 0 });
     expect(tally.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ duplicated: 0, missing: 0 });
   });
 
-  it('leaves a prospect shared by several records out of the judging and says so', () => {
+  it('judges each skip against its record’s own history: a reason the record never gave is a missing entry and remove', () => {
+    // Ada had no email before the rep's edit gave her one: whether her apply ran before or after it is timing, so
+    // either outcome stands. Bob always had his own email: a no-email or already-enrolled skip of his is a loss.
     const observed = exact();
-    const tally = tallyEffects(EPISODES, {
-      ...observed,
-      outreach: { ...observed.outreach, prospects: [{ recordIds: ['ada', 'bob'], states: [{ active: true }] }] },
+    const judged = (bobsLog: string, allowedForBob: ('no_email' | 'shared_email')[]) =>
+      tallyEffects(EPISODES, {
+        ...observed,
+        skippedApplies: new Set(['aO-aud-ada-2-apply', 'aO-aud-bob-1-apply']),
+        allowedSkips: new Map([
+          ['ada', new Set(['no_email'] as const)],
+          ['bob', new Set(allowedForBob)],
+        ]),
+        logs: new Map([
+          ['aO-aud-ada-2-apply', 'Skipped: the record has no email address'],
+          ['aO-aud-bob-1-apply', bobsLog],
+        ]),
+        outreach: {
+          ...observed.outreach,
+          prospects: [{ recordIds: ['ada'], states: [{ active: false }] }],
+        },
+      }).actions.find((a) => a.action === 'Outreach_Sequence');
+    expect(judged('Skipped: the record has no email address', ['no_email'])).toMatchObject({
+      skipped: 2,
+      wrongSkips: 0,
+      missing: 0,
     });
-    expect(tally.sharedProspects).toBe(1);
-    expect(tally.missing).toBe(0);
+    expect(judged('Skipped: the record has no email address', [])).toMatchObject({ wrongSkips: 1, missing: 2 });
+    const inSequence = 'Skipped: the prospect is already in sequence 1 (state 7)';
+    expect(judged(inSequence, ['no_email'])).toMatchObject({ wrongSkips: 1, missing: 2 });
+    expect(judged(inSequence, ['shared_email'])).toMatchObject({ wrongSkips: 0, missing: 0 });
+    // A skip whose log gives no reason the history can allow (or no log at all) never stands.
+    expect(judged('Skipped: the record is no longer imported', ['no_email', 'shared_email'])).toMatchObject({
+      wrongSkips: 1,
+    });
   });
 
-  it('judges skips only of records that never shared an email (their skips follow timing, not faults)', () => {
-    const tally = tallyEffects(EPISODES, {
-      ...exact(),
-      skippedApplies: new Set(['aO-aud-bob-1-apply', 'aO-aud-ada-2-apply']),
-      sharedEmailRecords: new Set(['bob']),
-      logs: new Map([['aO-aud-ada-2-apply', 'Skipped: no_email']]),
+  it('judges a prospect several records share with all of them: one state per application not skipped', () => {
+    const observed = exact();
+    // Ada and Bob had one email at some time: Ada's second entry enrolled the shared prospect, Bob's was skipped
+    // ("already in the sequence"); that prospect holds Ada's open state, her first prospect her finished one.
+    const shared = {
+      ...observed,
+      skippedApplies: new Set(['aO-aud-bob-1-apply']),
+      allowedSkips: new Map([['bob', new Set(['shared_email'] as const)]]),
+      logs: new Map([['aO-aud-bob-1-apply', 'Skipped: the prospect is already in sequence 1 (state 7)']]),
+    };
+    const fine = tallyEffects(EPISODES, {
+      ...shared,
+      outreach: {
+        actionId: A.outreach,
+        prospects: [
+          { recordIds: ['ada'], states: [{ active: false }] },
+          { recordIds: ['ada', 'bob'], states: [{ active: true }] },
+        ],
+      },
     });
-    expect(tally.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({
-      skipped: 2,
-      skippedJudged: 1,
-      judgedSkips: [{ recordId: 'ada', log: 'Skipped: no_email' }],
+    expect(fine.sharedProspects).toBe(1);
+    expect(fine.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ duplicated: 0, missing: 0 });
+    // The shared prospect enrolled twice for them (a second active state): a duplicate, no longer left unjudged.
+    const twice = tallyEffects(EPISODES, {
+      ...shared,
+      outreach: {
+        actionId: A.outreach,
+        prospects: [
+          { recordIds: ['ada'], states: [{ active: false }] },
+          { recordIds: ['ada', 'bob'], states: [{ active: true }, { active: true }] },
+        ],
+      },
     });
+    expect(twice.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ duplicated: 1, missing: 0 });
+    // And with no state at all for Ada's open episode: missing.
+    const none = tallyEffects(EPISODES, {
+      ...shared,
+      outreach: {
+        actionId: A.outreach,
+        prospects: [
+          { recordIds: ['ada'], states: [{ active: false }] },
+          { recordIds: ['ada', 'bob'], states: [] },
+        ],
+      },
+    });
+    expect(none.actions.find((a) => a.action === 'Outreach_Sequence')).toMatchObject({ duplicated: 0, missing: 1 });
   });
+
   it('judges a record’s prospects together: a re-entry under a new email is fine, one episode on two prospects is a duplicate', () => {
     // Ada re-entered after a rep changed her email: her two episodes' states are on two prospects.
     const moved = tallyEffects(EPISODES, {

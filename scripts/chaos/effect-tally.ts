@@ -11,17 +11,29 @@ export interface Episode {
   active: boolean;
 }
 
+/** Why an application may be Skipped, each the state of the record that gives it (read from the log's message). */
+export type SkipKind = 'no_email' | 'shared_email' | 'opted_out';
+
+/** The log messages of the skips a record's history can allow (the targets' wording; anything else is never allowed). */
+const SKIP_MESSAGES: readonly [SkipKind, RegExp][] = [
+  ['no_email', /^Skipped: the record has no email address/],
+  ['shared_email', /^Skipped: the prospect is already in sequence/],
+  ['opted_out', /^Skipped: the record opted out of email/],
+];
+
 /** What was found in the org and the fakes, already attributed to episodes or records. */
 export interface ObservedEffects {
   /** Application keys (`<actionId>-<episodeKey>-apply`) whose log says Skipped: no effect expected. */
   skippedApplies: ReadonlySet<string>;
   /**
-   * Records that had, at some time in the run, an email another record had too. Whether their applications are
-   * Skipped depends on timing, not on faults: an apply that runs before a rep's edit changes the email meets the
-   * twin's prospect ("already in the sequence"), one that runs after does not — the clean run's count varies too.
+   * Per record, the skips its own history allows: `no_email` when it had no email at some time in the run,
+   * `shared_email` when an email it had was another record's too, `opted_out` when it had opted out. Which of those
+   * states an application meets depends on timing, not on faults (an apply before or after the rep's edit that gave
+   * the record its email), so each skip is judged against the record's history, not against another run's count:
+   * a skip its history does not allow is a missing entry (and remove). A record not in the map may not be skipped.
    */
-  sharedEmailRecords?: ReadonlySet<string>;
-  /** Every application's log row by key (`Status__c: Message__c`), to say in the examples what the log claims. */
+  allowedSkips?: ReadonlyMap<string, ReadonlySet<SkipKind>>;
+  /** Every application's log row by key (`Status__c: Message__c`): a skip's reason, and what the log claims. */
   logs?: ReadonlyMap<string, string>;
   campaign: { actionId: string; memberContactIds: readonly string[] };
   task: { actionId: string; steps: number; tasks: readonly { key: string; open: boolean }[] };
@@ -39,10 +51,8 @@ export interface ActionTally {
   expectedApplies: number;
   expectedRemoves: number;
   skipped: number;
-  /** Skipped applications of records outside `sharedEmailRecords`: the count a faulty run must not change. */
-  skippedJudged: number;
-  /** Those judged skips, each with its log row (`Status__c: Message__c`): what to compare when the counts differ. */
-  judgedSkips: { recordId: string; log: string }[];
+  /** Skips the record's history does not allow (see `allowedSkips`); each is counted in `missing` too. */
+  wrongSkips: number;
   duplicated: number;
   missing: number;
 }
@@ -51,7 +61,7 @@ export interface EffectTally {
   actions: ActionTally[];
   duplicated: number;
   missing: number;
-  /** Prospects shared by several records (the seed's duplicate people): one sequence state can serve them all. */
+  /** Prospects whose email several records had (the seed's duplicate people), judged with those records together. */
   sharedProspects: number;
   examples: string[];
 }
@@ -71,22 +81,25 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
   const tallies: ActionTally[] = [];
   const tally = (action: string, actionId: string): ActionTally => {
     const wanted = applied(actionId);
-    const judged = episodes.filter(
-      (e) => observed.skippedApplies.has(applyKey(actionId, e.key)) && !observed.sharedEmailRecords?.has(e.recordId),
-    );
     const t: ActionTally = {
       action,
       expectedApplies: wanted.length,
       expectedRemoves: wanted.filter((e) => !e.active).length,
       skipped: episodes.length - wanted.length,
-      skippedJudged: judged.length,
-      judgedSkips: judged.map((e) => ({
-        recordId: e.recordId,
-        log: observed.logs?.get(applyKey(actionId, e.key)) ?? 'none',
-      })),
+      wrongSkips: 0,
       duplicated: 0,
       missing: 0,
     };
+    // A skip stands only for a reason the record's own history gives; otherwise its effects are missing.
+    for (const e of episodes) {
+      if (!observed.skippedApplies.has(applyKey(actionId, e.key))) continue;
+      const log = observed.logs?.get(applyKey(actionId, e.key)) ?? 'none';
+      const kind = SKIP_MESSAGES.find(([, pattern]) => pattern.test(log))?.[0];
+      if (kind && observed.allowedSkips?.get(e.recordId)?.has(kind)) continue;
+      t.wrongSkips += 1;
+      t.missing += e.active ? 1 : 2;
+      note(`${action}: ${e.key} skipped for a reason its record's history does not allow [log: ${log}]`);
+    }
     tallies.push(t);
     return t;
   };
@@ -160,15 +173,14 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
     const t = tally('Outreach_Sequence', actionId);
     const byRecord = groupBy(applied(actionId), (e) => e.recordId);
     const seen = new Set<string>();
-    // A record's prospects judged together: its email may change between episodes (one prospect each), and an
-    // episode enrolled on two prospects is one duplicated entry, not a state missing on one and fine on the other.
+    sharedProspects = prospects.filter((p) => p.recordIds.length > 1).length;
+    // Prospects judged together with every record whose email they had: a record's email may change between
+    // episodes (one prospect each), an episode enrolled on two prospects is one duplicated entry (not a state missing
+    // on one and fine on the other), and records sharing an email share its prospect — the applications that were
+    // not skipped ("already in the sequence") each want one state, whichever record's it is.
     for (const prospect of mergedByRecords(prospects)) {
       const eps = prospect.recordIds.flatMap((id) => byRecord.get(id) ?? []);
       prospect.recordIds.forEach((id) => seen.add(id));
-      if (prospect.recordIds.length > 1) {
-        sharedProspects += 1;
-        continue;
-      }
       const active = prospect.states.filter((s) => s.active).length;
       const finished = prospect.states.length - active;
       const wantActive = eps.filter((e) => e.active).length;
@@ -181,10 +193,13 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
       t.duplicated += extra;
       t.missing += lacking;
       if (extra + lacking > 0) {
-        const last = eps.at(-1)?.key ?? '';
+        // Every episode's apply (and remove) log: with several records, which of them claims which state.
+        const logs = eps.map(
+          (e) => `${e.key}${logged(actionId, e.key)}${e.active ? '' : logged(actionId, e.key, 'remove')}`,
+        );
         note(
           `Outreach: ${prospect.count} prospect(s) of ${prospect.recordIds.join(',')} have ${active} active / ${finished} finished, ` +
-            `episodes want ${wantActive} / ${wantFinished}${logged(actionId, last)}${logged(actionId, last, 'remove')}`,
+            `episodes want ${wantActive} / ${wantFinished}: ${logs.join('; ')}`,
         );
       }
     }
@@ -230,17 +245,26 @@ export function tallyEffects(episodes: readonly Episode[], observed: ObservedEff
   };
 }
 
-/** Prospects with the same records (one record's emails over time) as one, with all their states. */
+/**
+ * Prospects linked by a record (one record's emails over time, or one email several records had) as one group, with
+ * all their records and states: the connected groups of the prospect–record graph.
+ */
 function mergedByRecords(prospects: ObservedEffects['outreach']['prospects']) {
-  const merged = new Map<string, { recordIds: readonly string[]; states: { active: boolean }[]; count: number }>();
+  const groups: { recordIds: string[]; states: { active: boolean }[]; count: number }[] = [];
+  const groupOf = new Map<string, (typeof groups)[number]>();
   for (const prospect of prospects) {
-    const key = prospect.recordIds.join(',');
-    const into = merged.get(key) ?? { recordIds: prospect.recordIds, states: [], count: 0 };
-    into.states.push(...prospect.states);
-    into.count += 1;
-    merged.set(key, into);
+    const into = { recordIds: [...prospect.recordIds], states: [...prospect.states], count: 1 };
+    for (const other of new Set(prospect.recordIds.flatMap((id) => groupOf.get(id) ?? []))) {
+      into.recordIds.push(...other.recordIds);
+      into.states.push(...other.states);
+      into.count += other.count;
+      groups.splice(groups.indexOf(other), 1);
+    }
+    into.recordIds = [...new Set(into.recordIds)].sort();
+    groups.push(into);
+    for (const id of into.recordIds) groupOf.set(id, into);
   }
-  return [...merged.values()];
+  return groups;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

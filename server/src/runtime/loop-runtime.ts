@@ -4,9 +4,10 @@ import type { Loop } from './compose';
 
 /**
  * Starts and stops the composed loop. The start order loses nothing: the budget and the configuration are known
- * first, the intake drainer runs before the stream is followed, and the stream is followed before the imports
- * read (a change made during an import is seen either by the import or by the stream). `stop()` takes it down in
- * the reverse order, letting in-flight work finish.
+ * first, the intake drainer runs before the stream is followed, and the stream is followed — its subscription
+ * acknowledged, when it starts from new events — before the imports read (a change made during an import is seen
+ * either by the import or by the stream). `stop()` takes it down in the reverse order, letting in-flight work
+ * finish.
  */
 export class LoopRuntime {
   private gate: BudgetGate | undefined;
@@ -32,6 +33,9 @@ export class LoopRuntime {
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
     const resumable = (await loop.replayStore.get()) !== undefined;
     await loop.subscriber.start();
+    // From new events (-1), the imports read only once the subscription is acknowledged: a change committed in
+    // between would be in neither the import's read (made before it) nor the stream (not yet subscribed).
+    if (!resumable) await loop.subscriber.live();
     loop.failoverWatch.start();
     loop.commands.start();
     loop.memberCounts.start();

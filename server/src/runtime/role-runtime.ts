@@ -187,11 +187,15 @@ export class RoleRuntime {
     const pollMs = this.options.configPollMs ?? loop.settings.configPollMs ?? 5 * 60_000;
     this.pollTimer = setInterval(() => void loop.reloader.request('safety poll'), pollMs);
     this.pollTimer.unref();
-    // Not awaited: the lease renews between ticks, and an import may take minutes.
-    this.importing = loop.importRunner
-      .runPending(
-        loop.config.current.sources,
-        resumable ? undefined : (source) => loop.reconciler.reconcile(source.object),
+    // Not awaited: the lease renews between ticks, and an import may take minutes. From new events (-1), the
+    // imports read only once the subscription is acknowledged: a change committed in between would be in neither
+    // the import's read (made before it) nor the stream (not yet subscribed).
+    this.importing = (resumable ? Promise.resolve() : loop.subscriber.live())
+      .then(() =>
+        loop.importRunner.runPending(
+          loop.config.current.sources,
+          resumable ? undefined : (source) => loop.reconciler.reconcile(source.object),
+        ),
       )
       .catch((error: unknown) => loop.deps.logger.error({ err: error }, 'pending imports failed'))
       .finally(() => this.firstLeadDone());

@@ -156,6 +156,15 @@ export class CdcSubscriber {
     this.openClient(stored ?? REPLAY_NEW);
   }
 
+  /**
+   * Resolves once this run's subscription is acknowledged (or the subscriber stops). Subscribing from new events
+   * (no stored replay id), a change committed before the acknowledgement reaches no one: an import that reads the
+   * org before then can miss it for good (read before the change, and the change never streamed).
+   */
+  live(): Promise<void> {
+    return this.untilSubscribed(this.run);
+  }
+
   /** Closes the client and waits for the event being handled; queued events are left for the next start. */
   async stop(): Promise<void> {
     if (this.current.state === 'stopped') return;

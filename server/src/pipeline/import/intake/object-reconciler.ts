@@ -57,6 +57,7 @@ export class ObjectReconciler {
       since = Math.min(...marks);
     }
     traceRecord('*', 'reconcile', { object, since: new Date(since).toISOString() });
+    const started = Date.now();
     // One pass over the object's inclusion (its sources OR-ed): a record leaves only when no source includes it.
     const result = await reconcileSince({
       org: this.deps.org,
@@ -68,6 +69,12 @@ export class ObjectReconciler {
       since: new Date(since),
       now: new Date(),
       logger: this.deps.logger,
+    });
+    traceRecord('*', 'reconcile.read', {
+      object,
+      ms: Date.now() - started,
+      changed: result.changed.length,
+      removed: result.removed.length,
     });
     for (const record of result.removed) await this.deps.ledger.forget(record.id);
     if (result.removed.length > 0) {

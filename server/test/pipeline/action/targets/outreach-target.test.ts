@@ -126,6 +126,59 @@ describe('Outreach_Sequence target', () => {
     expect(fake.sequenceStates()).toHaveLength(1);
   });
 
+  it('when a retry takes over the claim while the other record’s POST is on its way, then whichever POST comes second is Skipped, not handed the other’s state', async () => {
+    // The default-size chaos clean run: two records sharing an email both logged Succeeded on one sequence state.
+    // The first claimed the prospect and was about to add its state; the other — a retry, its first try having
+    // failed before it enrolled anything ("other side closed") — found no active state, took the claim over, and its
+    // POST came second: refused (the prospect is active), it took the first one's state for its own.
+    const gate = <T = void>() => {
+      let open!: (value: T) => void;
+      const opened = new Promise<T>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    const firstAtPost = gate();
+    const otherAtPost = gate();
+    const firstPosted = gate();
+    const pausing =
+      (before: () => Promise<void>, after?: () => void): typeof fetch =>
+      async (input, init) => {
+        const posting = init?.method === 'POST' && String(input).endsWith('/sequenceStates');
+        if (posting) await before();
+        const response = await fetch(input, init);
+        if (posting) after?.();
+        return response;
+      };
+    const firstTarget = createOutreachTarget({
+      config: config(),
+      redis,
+      prefix,
+      logger: silentLogger,
+      fetch: pausing(
+        async () => {
+          firstAtPost.open();
+          await otherAtPost.opened;
+        },
+        () => firstPosted.open(),
+      ),
+    });
+    const otherTarget = createOutreachTarget({
+      config: config(),
+      redis,
+      prefix,
+      logger: silentLogger,
+      fetch: pausing(async () => {
+        otherAtPost.open();
+        await firstPosted.opened;
+      }),
+    });
+    const first = firstTarget.apply(application());
+    await firstAtPost.opened;
+    const other = otherTarget.apply(application({ episodeKey: 'a01000000000001AAA-003000000000002AAA-1', attempt: 2 }));
+    expect(await first).toMatchObject({ status: 'Succeeded', externalId: String(fake.sequenceStates()[0]?.id) });
+    expect(await other).toMatchObject({ status: 'Skipped', reason: 'already_in_target' });
+    expect(fake.sequenceStates()).toHaveLength(1);
+  });
+
   it('when a person already put the prospect in the sequence, then the first attempt is Skipped (already in target)', async () => {
     const prospectId = fake.control.addProspect('olivia.martin@acme.com');
     fake.control.addSequenceState(prospectId, OUTREACH_FAKE_SEQUENCE_ID);

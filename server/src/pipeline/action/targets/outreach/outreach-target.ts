@@ -82,8 +82,11 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
    * prospect, not by the record's email now: a rep's edit between the tries (the kill -9 chaos finding) would make
    * the retry find or create another prospect and enrol it too, leaving the first state active after the exit.
    */
-  async function earlierState(key: string, sequenceId: string): Promise<SequenceState | undefined> {
-    const prospectId = await deps.redis.get(enrolledKey(key));
+  async function earlierState(
+    key: string,
+    prospectId: string | null,
+    sequenceId: string,
+  ): Promise<SequenceState | undefined> {
     if (!prospectId || (await deps.redis.get(claimKey(prospectId, sequenceId))) !== key) return undefined;
     return activeState(prospectId, sequenceId);
   }
@@ -136,9 +139,11 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
   async function apply(application: ActionApplication<OutreachSettings>): Promise<ActionResult> {
     const sequenceId = application.action.target;
     try {
+      // The prospect an earlier try of this application got as far as enrolling (set just before its POST).
+      const earlierProspect = isRetry(application) ? await deps.redis.get(enrolledKey(application.key)) : null;
       // First: what an earlier try did stands even when the record has no usable email now.
       if (isRetry(application)) {
-        const earlier = await earlierState(application.key, sequenceId);
+        const earlier = await earlierState(application.key, earlierProspect, sequenceId);
         if (earlier)
           return { status: 'Succeeded', externalId: earlier.id, message: 'found the state an earlier try added' };
       }
@@ -156,10 +161,15 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
             `the prospect is already in sequence ${sequenceId} (state ${held.id})`,
           );
         }
-        // The other application's state has ended: this one may enrol the prospect again.
+        // The other application's state has ended (or it is still on its way to making one: whichever POST comes
+        // second is refused below): this one may enrol the prospect again.
         await deps.redis.set(claimKey(prospectId, sequenceId), application.key, 'EX', CLAIM_TTL_SECONDS);
       }
-      if (isRetry(application)) {
+      // An active state found from here on is ours only if an earlier try of ours got as far as enrolling this
+      // prospect, and the claim stayed ours since; else it is another application's that enrolled meanwhile (a
+      // record sharing the email, whose claim this one took over while its POST was on the way).
+      const mayBeOurs = earlierProspect === prospectId && owner === application.key;
+      if (mayBeOurs) {
         const existing = await activeState(prospectId, sequenceId);
         if (existing)
           return { status: 'Succeeded', externalId: existing.id, message: 'found the state an earlier try added' };
@@ -182,7 +192,7 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
       const detail = errorDetail(created.body) ?? `HTTP ${created.status}`;
       if (created.status === 422) {
         const existing = await activeState(prospectId, sequenceId);
-        if (existing && isRetry(application)) return { status: 'Succeeded', externalId: existing.id };
+        if (existing && mayBeOurs) return { status: 'Succeeded', externalId: existing.id };
         if (existing) {
           return skipped(
             SKIP_REASONS.alreadyInTarget,
