@@ -15,7 +15,15 @@ import {
   startOutreachFake,
   type OutreachFake,
 } from '../../../../../test/emulators/outreach/index';
-import { buildApplication, eventually, ManualClock, openTargetRedis, silentLogger } from './target-test-kit';
+import { gate } from '../../../queues/queue-test-kit';
+import {
+  buildApplication,
+  eventually,
+  ManualClock,
+  openTargetRedis,
+  pausingPosts,
+  silentLogger,
+} from './target-test-kit';
 
 let fake: OutreachFake;
 let redis: Redis;
@@ -131,32 +139,19 @@ describe('Outreach_Sequence target', () => {
     // The first claimed the prospect and was about to add its state; the other — a retry, its first try having
     // failed before it enrolled anything ("other side closed") — found no active state, took the claim over, and its
     // POST came second: refused (the prospect is active), it took the first one's state for its own.
-    const gate = <T = void>() => {
-      let open!: (value: T) => void;
-      const opened = new Promise<T>((resolve) => (open = resolve));
-      return { open, opened };
-    };
     const firstAtPost = gate();
     const otherAtPost = gate();
     const firstPosted = gate();
-    const pausing =
-      (before: () => Promise<void>, after?: () => void): typeof fetch =>
-      async (input, init) => {
-        const posting = init?.method === 'POST' && String(input).endsWith('/sequenceStates');
-        if (posting) await before();
-        const response = await fetch(input, init);
-        if (posting) after?.();
-        return response;
-      };
     const firstTarget = createOutreachTarget({
       config: config(),
       redis,
       prefix,
       logger: silentLogger,
-      fetch: pausing(
+      fetch: pausingPosts(
+        '/sequenceStates',
         async () => {
           firstAtPost.open();
-          await otherAtPost.opened;
+          await otherAtPost.promise;
         },
         () => firstPosted.open(),
       ),
@@ -166,13 +161,13 @@ describe('Outreach_Sequence target', () => {
       redis,
       prefix,
       logger: silentLogger,
-      fetch: pausing(async () => {
+      fetch: pausingPosts('/sequenceStates', async () => {
         otherAtPost.open();
-        await firstPosted.opened;
+        await firstPosted.promise;
       }),
     });
     const first = firstTarget.apply(application());
-    await firstAtPost.opened;
+    await firstAtPost.promise;
     const other = otherTarget.apply(application({ episodeKey: 'a01000000000001AAA-003000000000002AAA-1', attempt: 2 }));
     expect(await first).toMatchObject({ status: 'Succeeded', externalId: String(fake.sequenceStates()[0]?.id) });
     expect(await other).toMatchObject({ status: 'Skipped', reason: 'already_in_target' });

@@ -10,7 +10,8 @@ import {
   startSalesloftFake,
   type SalesloftFake,
 } from '../../../../../test/emulators/salesloft/index';
-import { buildApplication, ManualClock, openTargetRedis } from './target-test-kit';
+import { gate } from '../../../queues/queue-test-kit';
+import { buildApplication, ManualClock, openTargetRedis, pausingPosts } from './target-test-kit';
 
 let fake: SalesloftFake;
 let redis: Redis;
@@ -37,12 +38,18 @@ beforeEach(() => {
 
 const cadence = String(SALESLOFT_FAKE_CADENCE_ID);
 
-function target(options: { now?: () => number; rateLimit?: RateLimit } = {}) {
+function target(options: { now?: () => number; rateLimit?: RateLimit; fetch?: typeof fetch } = {}) {
   return createSalesloftTarget({ config: { apiKey: fake.apiKey, baseUrl: fake.baseUrl }, redis, prefix, ...options });
 }
 
 const application = (overrides: Parameters<typeof buildApplication<SalesloftSettings>>[1] = {}) =>
   buildApplication<SalesloftSettings>({}, { type: 'Salesloft_Cadence', target: cadence, ...overrides });
+
+/** The application of the same action to another record (a second Contact sharing the email, say). */
+const otherRecord = { episodeKey: 'a01000000000001AAA-003000000000002AAA-1' };
+
+/** A try whose membership POST never reaches Salesloft (the connection is cut): it fails after it chose the person. */
+const cutBeforeEnrolling = pausingPosts('/cadence_memberships', () => Promise.reject(new Error('other side closed')));
 
 const calls = () => fake.requests().map((r) => `${r.method} ${r.path.replace('/v2/', '')}`);
 const current = () => fake.memberships().filter((m) => m.currentlyOnCadence);
@@ -61,6 +68,66 @@ describe('Salesloft_Cadence target', () => {
     const first = await target().apply(application());
     const retry = await target().apply(application({ attempt: 2 }));
     expect(retry).toMatchObject({ status: 'Succeeded', externalId: (first as { externalId: string }).externalId });
+    expect(current()).toHaveLength(1);
+  });
+
+  it('when two records share the person, then the second one’s retry does not take the first one’s membership for its own', async () => {
+    const first = await target().apply(application());
+    expect(first).toMatchObject({ status: 'Succeeded' });
+    // Another record with the same email, on a retry after a crash: the membership it finds was made for the first.
+    const retry = await target().apply(application({ ...otherRecord, attempt: 2 }));
+    expect(retry).toMatchObject({ status: 'Skipped', reason: 'already_in_target' });
+    expect(current()).toHaveLength(1);
+    expect(calls().filter((call) => call === 'POST cadence_memberships')).toHaveLength(1);
+  });
+
+  it('when the email changed before a retry, then the retry looks at the person its earlier try enrolled, and takes its membership only while the claim is its own', async () => {
+    // The first try chose the person of the old email, then its POST was cut: nothing enrolled yet.
+    const cut = await target({ fetch: cutBeforeEnrolling }).apply(application());
+    expect(cut).toMatchObject({ status: 'Failed', retryable: true });
+    // Meanwhile another record sharing the old email put that person on the cadence (its membership, its claim).
+    const other = await target().apply(application(otherRecord));
+    expect(other).toMatchObject({ status: 'Succeeded' });
+    // A rep's edit changed the first record's email before its retry.
+    const fields = { Email: 'olivia@personal.example', FirstName: 'Olivia', LastName: 'Martin' };
+    const retry = await target().apply(application({ fields, attempt: 2 }));
+    // The old person's membership is the other record's: the retry enrols the new email's person instead.
+    expect(retry).toMatchObject({ status: 'Succeeded' });
+    expect((retry as { externalId: string }).externalId).not.toBe((other as { externalId: string }).externalId);
+    expect(current()).toHaveLength(2);
+    // Its exit deletes its own membership only: the other record's stays on the cadence.
+    const removed = await target().remove(
+      application({ operation: 'remove', fields, appliedExternalId: (retry as { externalId: string }).externalId }),
+    );
+    expect(removed).toMatchObject({ status: 'Succeeded' });
+    expect(current().map((m) => String(m.id))).toEqual([(other as { externalId: string }).externalId]);
+  });
+
+  it('when a retry takes over the claim while the other record’s POST is on its way, then whichever POST comes second is Skipped, not handed the other’s membership', async () => {
+    const firstAtPost = gate();
+    const otherAtPost = gate();
+    const firstPosted = gate();
+    const firstTarget = target({
+      fetch: pausingPosts(
+        '/cadence_memberships',
+        async () => {
+          firstAtPost.open();
+          await otherAtPost.promise;
+        },
+        () => firstPosted.open(),
+      ),
+    });
+    const otherTarget = target({
+      fetch: pausingPosts('/cadence_memberships', async () => {
+        otherAtPost.open();
+        await firstPosted.promise;
+      }),
+    });
+    const first = firstTarget.apply(application());
+    await firstAtPost.promise;
+    const other = otherTarget.apply(application({ ...otherRecord, attempt: 2 }));
+    expect(await first).toMatchObject({ status: 'Succeeded', externalId: String(current()[0]?.id) });
+    expect(await other).toMatchObject({ status: 'Skipped', reason: 'already_in_target' });
     expect(current()).toHaveLength(1);
   });
 

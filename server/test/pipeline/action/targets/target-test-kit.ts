@@ -110,3 +110,18 @@ export async function eventually(condition: () => boolean, label: string, timeou
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/**
+ * A fetch that holds each POST to a path ending in `pathEnd` (query aside) until `before` resolves, and calls `after`
+ * once its answer came: the test decides in which order racing POSTs reach the fake.
+ */
+export function pausingPosts(pathEnd: string, before: () => Promise<void>, after?: () => void): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const posting = init?.method === 'POST' && new URL(url).pathname.endsWith(pathEnd);
+    if (posting) await before();
+    const response = await fetch(input, init);
+    if (posting) after?.();
+    return response;
+  };
+}

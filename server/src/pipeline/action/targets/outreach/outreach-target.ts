@@ -4,6 +4,7 @@ import type { RecordObject } from '../../../../domain/mirror-record';
 import type { Logger } from '../../../../lib/logger';
 import type { ActionApplication, ActionConfig, ActionResult, ActionTarget } from '../../action-target';
 import { ActionRateLimiter, type RateLimit } from '../shared/action-rate-limiter';
+import { EnrolmentClaims } from '../shared/enrolment-claims';
 import type { FetchLike } from '../shared/http-call';
 import { resultFromError, TargetError } from '../shared/target-error';
 import { emailSkip, isRetry, recordEmail, SKIP_REASONS, skipped, textField } from '../shared/target-results';
@@ -34,8 +35,6 @@ export interface OutreachTargetDeps {
 const MAX_NAME = 50;
 /** Sequence states that no longer hold the prospect in the sequence; any other state is "in the sequence". */
 const ENDED_STATES = new Set(['finished', 'opted_out']);
-/** How long an application's claim on a prospect's place in a sequence is kept (well beyond any retry). */
-const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
 const EMAIL_TAKEN = /email hash has already been taken/i;
 
 interface SequenceState {
@@ -72,10 +71,8 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     rateLimit: deps.rateLimit,
   });
 
-  const claimKey = (prospectId: string, sequenceId: string) =>
-    `${deps.prefix}:action:outreach-claim:${sequenceId}:${prospectId}`;
-  /** The prospect an application enrolled (or was about to): a retry looks there, whatever the email is now. */
-  const enrolledKey = (applicationKey: string) => `${deps.prefix}:action:outreach-enrolled:${applicationKey}`;
+  /** Who owns a prospect's place in a sequence, and the prospect each application enrolled (or was about to). */
+  const claims = new EnrolmentClaims(deps.redis, deps.prefix, 'outreach');
 
   /**
    * The state an earlier try of this application added, on the prospect that try enrolled. Looked up by that
@@ -87,15 +84,8 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     prospectId: string | null,
     sequenceId: string,
   ): Promise<SequenceState | undefined> {
-    if (!prospectId || (await deps.redis.get(claimKey(prospectId, sequenceId))) !== key) return undefined;
+    if (!prospectId || !(await claims.heldBy(key, sequenceId, prospectId))) return undefined;
     return activeState(prospectId, sequenceId);
-  }
-
-  /** Claims the prospect's place in the sequence for this application (made before the state is created). */
-  async function claimProspect(prospectId: string, sequenceId: string, key: string): Promise<string | null> {
-    const redisKey = claimKey(prospectId, sequenceId);
-    const claimed = await deps.redis.set(redisKey, key, 'EX', CLAIM_TTL_SECONDS, 'NX');
-    return claimed === 'OK' ? key : deps.redis.get(redisKey);
   }
 
   async function findProspect(email: string): Promise<string | undefined> {
@@ -140,7 +130,7 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
     const sequenceId = application.action.target;
     try {
       // The prospect an earlier try of this application got as far as enrolling (set just before its POST).
-      const earlierProspect = isRetry(application) ? await deps.redis.get(enrolledKey(application.key)) : null;
+      const earlierProspect = isRetry(application) ? await claims.enrolled(application.key) : null;
       // First: what an earlier try did stands even when the record has no usable email now.
       if (isRetry(application)) {
         const earlier = await earlierState(application.key, earlierProspect, sequenceId);
@@ -152,7 +142,7 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
       const prospectId = await findOrCreateProspect(application);
       // Two records sharing one email share one prospect: the first application to claim it owns its state, so
       // the other's retry (after a crash) never takes that state for one its earlier try made.
-      const owner = await claimProspect(prospectId, sequenceId, application.key);
+      const owner = await claims.claim(sequenceId, prospectId, application.key);
       if (owner !== application.key) {
         const held = await activeState(prospectId, sequenceId);
         if (held) {
@@ -163,19 +153,19 @@ export function createOutreachTarget(deps: OutreachTargetDeps): ActionTarget<Out
         }
         // The other application's state has ended (or it is still on its way to making one: whichever POST comes
         // second is refused below): this one may enrol the prospect again.
-        await deps.redis.set(claimKey(prospectId, sequenceId), application.key, 'EX', CLAIM_TTL_SECONDS);
+        await claims.reclaim(sequenceId, prospectId, application.key);
       }
       // An active state found from here on is ours only if an earlier try of ours got as far as enrolling this
       // prospect, and the claim stayed ours since; else it is another application's that enrolled meanwhile (a
       // record sharing the email, whose claim this one took over while its POST was on the way).
-      const mayBeOurs = earlierProspect === prospectId && owner === application.key;
+      const mayBeOurs = claims.mayBeOurs(application.key, earlierProspect, prospectId, owner);
       if (mayBeOurs) {
         const existing = await activeState(prospectId, sequenceId);
         if (existing)
           return { status: 'Succeeded', externalId: existing.id, message: 'found the state an earlier try added' };
       }
       // Remembered before the call: its answer may be lost (a crash) while Outreach has made the state.
-      await deps.redis.set(enrolledKey(application.key), prospectId, 'EX', CLAIM_TTL_SECONDS);
+      await claims.rememberEnrolled(application.key, prospectId);
       const body = {
         data: {
           type: 'sequenceState',

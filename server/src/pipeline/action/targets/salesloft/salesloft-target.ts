@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RecordObject } from '../../../../domain/mirror-record';
 import type { ActionApplication, ActionConfig, ActionResult, ActionTarget } from '../../action-target';
 import { ActionRateLimiter, type RateLimit } from '../shared/action-rate-limiter';
+import { EnrolmentClaims } from '../shared/enrolment-claims';
 import type { FetchLike } from '../shared/http-call';
 import { resultFromError, TargetError } from '../shared/target-error';
 import { emailSkip, isRetry, recordEmail, SKIP_REASONS, skipped, textField } from '../shared/target-results';
@@ -26,16 +27,17 @@ export interface SalesloftTargetDeps {
 }
 
 const TAKEN = /already been taken|already exists/i;
-/** How long the person an application put on the cadence is remembered for its retries (as Outreach's claim). */
-const ENROLLED_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * `Salesloft_Cadence`: adds the record's person (found by email, created when absent) to the cadence in
  * `Target__c`, and deletes that cadence membership on exit with Remove. A 422 on the membership means the person
- * is on the cadence already: a retry takes that membership as the one its earlier try made. The person a try puts
- * on the cadence is remembered before the call, so a retry after a rep changed the email (a lost answer, then an
- * edit) finds that membership instead of enrolling the new email's person too; the exit deletes the membership the
- * apply recorded, whatever the email is by then.
+ * is on the cadence already. A retry takes an existing membership as the one its earlier try made only when that
+ * try enrolled this person and this application still holds the claim on (cadence, person)
+ * (`<prefix>:action:salesloft-claim:*`, as Outreach's): two records sharing an email share one person, and the other
+ * record's membership is not ours to adopt, nor to delete on exit. The person a try puts on the cadence is remembered
+ * before the call, so a retry after a rep changed the email (a lost answer, then an edit) finds that membership
+ * instead of enrolling the new email's person too; the exit deletes the membership the apply recorded, whatever the
+ * email is by then.
  */
 export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<SalesloftSettings> {
   const now = deps.now ?? Date.now;
@@ -89,28 +91,50 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
     return firstId(reply.body);
   }
 
-  const enrolledKey = (applicationKey: string) => `${deps.prefix}:action:salesloft-enrolled:${applicationKey}`;
+  /** Who owns a person's place on a cadence, and the person each application enrolled (or was about to). */
+  const claims = new EnrolmentClaims(deps.redis, deps.prefix, 'salesloft');
 
-  /** The membership an earlier try of this application made, on the person that try put on the cadence. */
-  async function earlierMembership(key: string, cadenceId: string): Promise<string | undefined> {
-    const personId = await deps.redis.get(enrolledKey(key));
-    return personId ? currentMembership(personId, cadenceId) : undefined;
+  /**
+   * The membership an earlier try of this application made, on the person that try put on the cadence — while the
+   * claim stayed ours: else the membership is another application's (a record sharing that person's email).
+   */
+  async function earlierMembership(
+    key: string,
+    personId: string | null,
+    cadenceId: string,
+  ): Promise<string | undefined> {
+    if (!personId || !(await claims.heldBy(key, cadenceId, personId))) return undefined;
+    return currentMembership(personId, cadenceId);
   }
 
   async function apply(application: ActionApplication<SalesloftSettings>): Promise<ActionResult> {
     const cadenceId = application.action.target;
     try {
+      // The person an earlier try of this application got as far as enrolling (set just before its POST).
+      const earlierPerson = isRetry(application) ? await claims.enrolled(application.key) : null;
       // First: what an earlier try did stands, even when the record's email changed or went since.
       if (isRetry(application)) {
-        const earlier = await earlierMembership(application.key, cadenceId);
+        const earlier = await earlierMembership(application.key, earlierPerson, cadenceId);
         if (earlier)
           return { status: 'Succeeded', externalId: earlier, message: 'found the membership an earlier try added' };
       }
       const skip = emailSkip(application.record.fields);
       if (skip) return skip;
       const personId = await findOrCreatePerson(application);
+      // Two records sharing one email share one person: the first application to claim it owns its membership.
+      const owner = await claims.claim(cadenceId, personId, application.key);
+      if (owner !== application.key) {
+        const held = await currentMembership(personId, cadenceId);
+        if (held) return alreadyOnCadence(cadenceId, held);
+        // The other application's membership has ended (or is still on its way: whichever POST comes second is
+        // refused below): this one may put the person on the cadence again.
+        await claims.reclaim(cadenceId, personId, application.key);
+      }
+      // A membership found from here on is ours only if an earlier try of ours enrolled this person and the claim
+      // stayed ours since; else another application's (or a Salesloft user's) made meanwhile.
+      const mayBeOurs = claims.mayBeOurs(application.key, earlierPerson, personId, owner);
       // Remembered before the call: its answer may be lost (a crash) while Salesloft has made the membership.
-      await deps.redis.set(enrolledKey(application.key), personId, 'EX', ENROLLED_TTL_SECONDS);
+      await claims.rememberEnrolled(application.key, personId);
       const created = await client.request('POST', 'cadence_memberships', {
         query: { person_id: personId, cadence_id: cadenceId },
       });
@@ -119,15 +143,10 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
       const detail = errorText(created.body) ?? `HTTP ${created.status}`;
       if (created.status === 422) {
         const existing = await currentMembership(personId, cadenceId);
-        if (existing && isRetry(application)) {
+        if (existing && mayBeOurs) {
           return { status: 'Succeeded', externalId: existing, message: 'found the membership an earlier try added' };
         }
-        if (existing) {
-          return skipped(
-            SKIP_REASONS.alreadyInTarget,
-            `the person is already on cadence ${cadenceId} (membership ${existing})`,
-          );
-        }
+        if (existing) return alreadyOnCadence(cadenceId, existing);
       }
       if (created.status === 404) {
         return {
@@ -146,6 +165,13 @@ export function createSalesloftTarget(deps: SalesloftTargetDeps): ActionTarget<S
     } catch (error) {
       return resultFromError(error, 'SALESLOFT_FAILED');
     }
+  }
+
+  function alreadyOnCadence(cadenceId: string, membership: string): ActionResult {
+    return skipped(
+      SKIP_REASONS.alreadyInTarget,
+      `the person is already on cadence ${cadenceId} (membership ${membership})`,
+    );
   }
 
   /** Deletes a membership by id; 404 means it is gone already (our earlier try, or a person): the exit is done. */
