@@ -56,6 +56,11 @@ export class LoopRuntime {
     await this.importing;
   }
 
+  /** Resolves once a first start over Pub/Sub reconciled what changed before the stream answered (else at once). */
+  caughtUp(): Promise<void> {
+    return this.catchingUp;
+  }
+
   async stop(): Promise<void> {
     const { loop } = this;
     clearInterval(this.pollTimer);
