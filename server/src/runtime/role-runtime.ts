@@ -5,6 +5,7 @@ import { StreamLease } from '../salesforce/stream/stream-lease';
 import { RedisLease, type LeaseStatus } from '../state/redis-lease';
 import type { Loop } from './compose';
 import { ConfigFollower } from './config-follower';
+import { catchUpUnacknowledgedStart } from './first-start-catch-up';
 
 export interface RoleRuntimeOptions {
   roles: readonly Role[];
@@ -38,6 +39,7 @@ export class RoleRuntime {
   private gate: BudgetGate | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private importing: Promise<void> = Promise.resolve();
+  private catchingUp: Promise<void> = Promise.resolve();
   private workersStarted = false;
   /** Set once start() resolved: the loop reached the org and loaded its configuration. */
   started = false;
@@ -180,7 +182,10 @@ export class RoleRuntime {
     // No stored replay id: the stream starts from new events (-1), so whatever changed since an earlier run
     // stopped (before any event of it was committed) is only found by reconciling the sources already imported.
     const resumable = (await loop.replayStore.get()) !== undefined;
+    const subscribedAt = Date.now();
     await loop.subscriber.start();
+    // Over Pub/Sub `live()` is only the request sent: the changes made before the stream answers are reconciled then.
+    this.catchingUp = catchUpUnacknowledgedStart(loop, resumable, subscribedAt);
     // The stream leader reconciles after a Redis Cluster failover (one process, like the stream itself).
     loop.failoverWatch.start();
     loop.commands.start();
@@ -206,6 +211,7 @@ export class RoleRuntime {
     await this.loop.failoverWatch.stop();
     this.loop.commands.stop();
     await this.loop.subscriber.stop();
+    await this.catchingUp;
   }
 
   private async keepSchedules(): Promise<void> {

@@ -145,6 +145,8 @@ export class LoopHarness {
       forceApp: spec.forceApp,
       dailyApiLimit: spec.dailyApiLimit,
       streaming: { longPollMs: 1000, clientIdleMs: 5000, ...spec.streaming },
+      // A quiet Pub/Sub stream answers within a second: a first start's catch-up waits for that answer.
+      pubSub: { keepAliveMs: 1_000 },
     });
     const redis = spec.redis?.() ?? new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const prefix = `{t-e2e-${randomUUID().slice(0, 8)}}`;
@@ -234,6 +236,8 @@ export class LoopHarness {
     await runtime.start();
     await waitFor(() => loop.streamState()?.state === 'live', 60_000, 'the CDC stream to be live');
     if (loop.settings.cdcTransport?.kind === 'pubsub') {
+      // A first start reconciles what changed before the stream answered: done before the scenario measures.
+      await runtime.caughtUp();
       // Pub/Sub acknowledges no subscription: the command streams are live once the server holds them.
       const opened = () =>
         new Set(

@@ -111,6 +111,9 @@ export class CdcSubscriber {
   /** `<object>:<code>` of recent dead letters → until when a same failure is given up on at once. */
   private readonly recentPoison = new Map<string, number>();
   private readonly subscribeWaiters: (() => void)[] = [];
+  /** The run whose stream has answered (see `answered()`). */
+  private answeredRun = -1;
+  private readonly answerWaiters: ((answered: boolean) => void)[] = [];
   private current: StreamStatus = { state: 'stopped', lastEventAt: null, replayId: null, lastError: null };
   private readonly onRefresh = (): void => this.recovery.tokenRefreshed();
 
@@ -165,6 +168,24 @@ export class CdcSubscriber {
     return this.untilSubscribed(this.run);
   }
 
+  /**
+   * Whether `live()` stands for the server's acknowledgement (CometD) or only for the request being sent (a
+   * transport such as Pub/Sub, which acknowledges nothing: see `answered()`).
+   */
+  get acknowledgesSubscribe(): boolean {
+    return this.options.transport === undefined;
+  }
+
+  /**
+   * Resolves true once this run's stream first answered (a Pub/Sub FetchResponse; CometD's acknowledgement), false
+   * if the subscriber stopped first. From then on the subscription is in effect.
+   */
+  answered(): Promise<boolean> {
+    if (this.answeredRun === this.run) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => this.answerWaiters.push(resolve));
+  }
+
   /** Closes the client and waits for the event being handled; queued events are left for the next start. */
   async stop(): Promise<void> {
     if (this.current.state === 'stopped') return;
@@ -175,6 +196,7 @@ export class CdcSubscriber {
     this.closeClient();
     this.sleeps.wakeAll();
     for (const wake of this.subscribeWaiters.splice(0)) wake();
+    for (const wake of this.answerWaiters.splice(0)) wake(false);
     await this.chain;
     this.waiting = 0;
     this.unhandled.length = 0;
@@ -222,6 +244,9 @@ export class CdcSubscriber {
       subscribed: () => {
         if (current()) this.markSubscribed(generation, 'subscribed');
       },
+      answered: () => {
+        if (current()) this.markAnswered();
+      },
       event: (data, done) => {
         if (current()) this.accept(generation, data, done);
         else done();
@@ -250,6 +275,13 @@ export class CdcSubscriber {
     for (const wake of this.subscribeWaiters.splice(0)) wake();
     this.recovery.resetAttempts();
     this.setState('live', reason);
+    if (this.acknowledgesSubscribe) this.markAnswered();
+  }
+
+  private markAnswered(): void {
+    if (this.answeredRun === this.run) return;
+    this.answeredRun = this.run;
+    for (const wake of this.answerWaiters.splice(0)) wake(true);
   }
 
   private closeClient(): void {

@@ -8,6 +8,11 @@ export interface TransportSink {
   /** The subscription is open: from here on new events reach the sink. */
   subscribed(): void;
   /**
+   * The server answered on this stream for the first time (events, or an empty keep-alive): the subscription is in
+   * effect from that point at the latest. Pub/Sub acknowledges no subscribe; its first FetchResponse is the proof.
+   */
+  answered?(): void;
+  /**
    * One event, shaped as CometD delivers it (`{ schema, payload, event: { replayId } }`), in replay order.
    * `done` is called once the pipeline has finished with it (handled, dead-lettered or dropped as a duplicate):
    * the transport's flow control asks for more only then.

@@ -78,6 +78,8 @@ class PubSubSession implements CdcTransportSession {
   private client: PubSubClient | undefined;
   private call: grpc.ClientDuplexStream<unknown, FetchResponse> | undefined;
   private closed = false;
+  /** Whether a FetchResponse came on this stream yet. */
+  private answered = false;
   /** Requested from the server and not yet received. */
   private credit = 0;
   /** Received and not yet finished with by the pipeline. */
@@ -122,7 +124,8 @@ class PubSubSession implements CdcTransportSession {
         replayId: replayFrom >= 0 ? encodeReplayId(replayFrom) : Buffer.alloc(0),
         numRequested: this.window,
       });
-      // Pub/Sub acknowledges nothing: the request is on its way, and the stream's own failures come as errors.
+      // Pub/Sub acknowledges nothing: the request is on its way, and the stream's own failures come as errors. The
+      // first FetchResponse (events or a keep-alive, within 270 s) proves the subscription in effect: `answered`.
       this.sink.subscribed();
     } catch (error) {
       this.report(() => this.sink.lost(`could not open the Pub/Sub stream: ${describeError(error)}`));
@@ -142,6 +145,10 @@ class PubSubSession implements CdcTransportSession {
 
   private onResponse(response: FetchResponse): void {
     if (this.closed) return;
+    if (!this.answered) {
+      this.answered = true;
+      this.sink.answered?.();
+    }
     for (const consumed of response.events ?? []) {
       this.credit = Math.max(0, this.credit - 1);
       this.held += 1;

@@ -298,4 +298,34 @@ describe('Pub/Sub recovery', () => {
     expect(second.handled.map((e) => e.values.Title)).toEqual(['After reconciling']);
     expect(second.replayInvalidCalls()).toBe(1);
   });
+
+  it('when the server holds a new stream, then answered() waits (live is only the request sent); released, it resolves at the first FetchResponse', async () => {
+    const release = grpcServer.holdSubscriptions(CDC_CHANNEL);
+    const held = () => grpcServer.subscriptions().filter((s) => s.heldTopic === CDC_CHANNEL);
+    const stopped = follow('pubsub');
+    await stopped.subscriber.start();
+    await waitUntil('the first stream held', () => held().length === 1);
+    const first = held()[0]!.rpcId;
+    const unanswered = stopped.subscriber.answered();
+    await stopped.subscriber.stop();
+    expect(await unanswered).toBe(false);
+
+    const follower = follow('pubsub');
+    await follower.subscriber.start();
+    let answered: boolean | undefined;
+    void follower.subscriber.answered().then((value) => (answered = value));
+    await waitUntil('the second stream held', () => held().some((s) => s.rpcId !== first));
+    expect(follower.subscriber.acknowledgesSubscribe).toBe(false);
+    expect(follower.subscriber.state().state).toBe('live');
+    expect(answered).toBeUndefined();
+    release();
+    await waitUntil('the first answer (a keep-alive)', () => answered === true);
+    expect(await follower.subscriber.answered()).toBe(true);
+
+    const cometd = follow('cometd');
+    await cometd.subscriber.start();
+    expect(cometd.subscriber.acknowledgesSubscribe).toBe(true);
+    expect(await cometd.subscriber.answered()).toBe(true);
+    expect(cometd.subscriber.state().state).toBe('live');
+  });
 });

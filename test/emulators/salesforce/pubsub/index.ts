@@ -39,6 +39,12 @@ export interface RunningPubSubServer {
   certificatePem: string;
   /** Live Subscribe streams (tests check flow control against it). */
   subscriptions(): SubscriptionState[];
+  /**
+   * Holds the Subscribe streams opened on `topic` from now on: they neither take effect nor answer (no events, no
+   * keep-alive) until the returned release is called — as a real subscription may not be in effect before its first
+   * FetchResponse. Released, each starts then (LATEST: from the tip at that moment) and answers at once.
+   */
+  holdSubscriptions(topic: string): () => void;
   stop(): Promise<void>;
 }
 
@@ -50,6 +56,8 @@ export async function startPubSubServer(
   const registry = new EventSchemaRegistry(ctx.schema);
   const encoder = new EventEncoder(registry);
   const streams = new Set<SubscribeStream>();
+  /** Topics a test holds → resolved on release. */
+  const holds = new Map<string, Promise<void>>();
   const userOf = (call: { metadata: grpc.Metadata }): string | undefined => authenticatedUserId(call.metadata, ctx);
 
   const handlers: grpc.UntypedServiceImplementation = {
@@ -78,6 +86,7 @@ export async function startPubSubServer(
       const stream: SubscribeStream = new SubscribeStream(call, engine, encoder, {
         keepAliveMs: options.keepAliveMs ?? 60_000,
         onEnd: () => streams.delete(stream),
+        heldUntil: (topic) => holds.get(topic),
       });
       streams.add(stream);
     },
@@ -118,6 +127,15 @@ export async function startPubSubServer(
     port,
     certificatePem: identity.certificatePem,
     subscriptions: () => [...streams].map((s) => s.view()),
+    holdSubscriptions: (topic) => {
+      let open = (): void => undefined;
+      const held = new Promise<void>((resolve) => (open = resolve));
+      holds.set(topic, held);
+      return () => {
+        if (holds.get(topic) === held) holds.delete(topic);
+        open();
+      };
+    },
     stop: async () => {
       // Streams end with an OK status first, so clients see a clean end rather than a cancelled call.
       for (const stream of [...streams]) stream.close();

@@ -21,6 +21,8 @@ export interface SubscriptionState {
   delivered: number;
   /** Replay id the next delivery reads after. */
   cursor: number;
+  /** The first request's topic while a test holds the stream (see `holdSubscriptions`); it has not started. */
+  heldTopic?: string;
 }
 
 /**
@@ -41,12 +43,19 @@ export class SubscribeStream {
   private keepAlive: NodeJS.Timeout | undefined;
   private lastWriteAt = Date.now();
   private ended = false;
+  /** Requests that came while the stream was held, taken in order once it is released. */
+  private heldRequests: FetchRequest[] | undefined;
 
   constructor(
     private readonly call: SubscribeCall,
     private readonly engine: StreamingEngine,
     private readonly encoder: EventEncoder,
-    private readonly options: { keepAliveMs: number; onEnd: () => void },
+    private readonly options: {
+      keepAliveMs: number;
+      onEnd: () => void;
+      /** A test's hold on the topic: the stream starts (and answers) only once it resolves. */
+      heldUntil?: (topic: string) => Promise<void> | undefined;
+    },
   ) {
     call.on('data', (request: FetchRequest) => this.onRequest(request));
     call.on('end', () => this.end());
@@ -67,6 +76,14 @@ export class SubscribeStream {
 
   private onRequest(request: FetchRequest): void {
     if (this.ended) return;
+    if (this.heldRequests) return void this.heldRequests.push(request);
+    const hold = this.state.topic === undefined ? this.options.heldUntil?.(request.topicName) : undefined;
+    if (hold) {
+      this.heldRequests = [request];
+      this.state.heldTopic = request.topicName;
+      void hold.then(() => this.releaseHeld());
+      return;
+    }
     if (this.state.topic === undefined) {
       const failure = this.start(request);
       if (failure) return this.fail(failure);
@@ -124,9 +141,21 @@ export class SubscribeStream {
     });
   }
 
+  /**
+   * Held, the subscription was not in effect (as on the platform until its first answer): it starts now, from the
+   * tip for LATEST, and answers at once — with events if any, else with the keep-alive that was held back.
+   */
+  private releaseHeld(): void {
+    const requests = this.heldRequests ?? [];
+    this.heldRequests = undefined;
+    delete this.state.heldTopic;
+    for (const request of requests) this.onRequest(request);
+    if (!this.ended && this.state.delivered === 0) this.sendKeepAlive(true);
+  }
+
   /** An empty batch with the latest replay id, sent when the stream has been quiet for `keepAliveMs` (≤ 270 s on the platform). */
-  private sendKeepAlive(): void {
-    if (Date.now() - this.lastWriteAt < this.options.keepAliveMs) return;
+  private sendKeepAlive(now = false): void {
+    if (!now && Date.now() - this.lastWriteAt < this.options.keepAliveMs) return;
     const latest = Number.isFinite(this.state.cursor) ? this.state.cursor : this.engine.bus.latestReplayId();
     this.write({
       events: [],

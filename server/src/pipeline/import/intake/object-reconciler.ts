@@ -35,16 +35,17 @@ export interface ObjectReconcilerDeps {
 export class ObjectReconciler {
   constructor(private readonly deps: ObjectReconcilerDeps) {}
 
-  async reconcileAll(): Promise<void> {
-    for (const object of this.deps.config.objects()) await this.reconcile(object);
+  /** `since` (epoch ms): read from then (less the overlap) instead of from the last change seen. */
+  async reconcileAll(since?: number): Promise<void> {
+    for (const object of this.deps.config.objects()) await this.reconcile(object, since);
   }
 
-  async reconcile(object: RecordObject): Promise<void> {
+  async reconcile(object: RecordObject, from?: number): Promise<void> {
     const { config, importRunner } = this.deps;
     const fields = config.fieldSet(object);
     const inclusion = objectInclusion(config.current, object);
     if (!fields || !inclusion) return;
-    let since = await this.deps.replayStore.lastChangeSeen(object);
+    let since = from ?? (await this.deps.replayStore.lastChangeSeen(object));
     if (since === undefined) {
       // No change seen yet: each source's last import is the mark; a source never imported is read whole.
       const marks: number[] = [];
