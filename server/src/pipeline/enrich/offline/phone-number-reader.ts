@@ -14,28 +14,35 @@ export interface PhoneReading {
 
 /**
  * Reads the common shapes of CRM phone numbers — digits and the punctuation people type ("(415) 555-0132",
- * "415.555.0132", "+44 20 7946 0958", "089/1234567"), no letters, no extension — the way libphonenumber-js 1.13's
- * `parsePhoneNumberFromString(text, { defaultCountry: region })` does (`es6/parse.js` and the helpers it calls),
- * with the numbering plans' patterns compiled once (phone-numbering-plan.ts). The library's parse builds a regular
- * expression per pattern it tries, spreads its options and types a number once more to choose among the countries
- * of a shared calling code: most of a record's offline CPU (issue 19).
+ * "415.555.0132", "+44 20 7946 0958", "089/1234567", "1-800-555-0142"), perhaps an extension ("x123", " ext. 12"),
+ * no letters — the way libphonenumber-js 1.13's `parsePhoneNumberFromString(text, { defaultCountry: region })` does
+ * (`es6/parse.js` and the helpers it calls), with the numbering plans' patterns compiled once
+ * (phone-numbering-plan.ts). The library's parse builds a regular expression per pattern it tries, spreads its
+ * options and types a number once more to choose among the countries of a shared calling code: most of a record's
+ * offline CPU (issue 19).
  *
  * Undefined whenever the text or the number needs a step not reproduced here (an international prefix such as
- * "00", a national prefix with a carrier code or a transform rule, a number that starts with the region's calling
- * code, an extension, letters, …): the caller then asks the library. `phone-number-reader.test.ts` compares the two
- * over thousands of numbers of every country.
+ * "00", a national prefix with a carrier code or a transform rule, other extensions, letters, …): the caller then
+ * asks the library. `phone-number-reader.test.ts` compares the two over thousands of numbers of every country.
  */
 export function readPlainPhoneNumber(text: string, region: string | undefined): PhoneReading | undefined {
-  if (text.length > MAX_INPUT_LENGTH || !PLAIN_NUMBER.test(text)) return undefined;
-  const digits = digitsOf(text);
+  if (text.length > MAX_INPUT_LENGTH) return undefined;
+  const plain = PLAIN_NUMBER.exec(text);
+  if (!plain) return undefined;
+  // An extension is not part of E.164: only the digits before it count (the library's `extractExtension`).
+  const digits = digitsOf(plain[1] as string);
   // Fewer than 3 digits: not a number to the library, or a two-digit special case; either way, not common.
   if (digits.length < 3) return undefined;
   if (text.charCodeAt(0) === PLUS) return readInternational(digits);
   return region === undefined ? undefined : readNational(digits, region);
 }
 
-/** Digits and punctuation only, "+" only first (the library's own `+` rules for other places are not reproduced). */
-const PLAIN_NUMBER = /^\+?[0-9 ().\/-]+$/;
+/**
+ * Digits and punctuation, "+" only first (the library's own `+` rules for other places are not reproduced), then
+ * perhaps an extension written "x123", " ext. 12" or " EXT 1234" (the library finds such an extension where the
+ * spaces before its label start, so the digits before it are the number's).
+ */
+const PLAIN_NUMBER = /^(\+?[0-9 ().\/-]+)(?: *(?:x|ext\.?) *[0-9]{1,6})?$/i;
 /** `parse.js`'s MAX_INPUT_STRING_LENGTH. */
 const MAX_INPUT_LENGTH = 250;
 /** `constants.js`: national numbers of 2 to 17 digits. */
@@ -73,11 +80,45 @@ function readNational(digits: string, region: string): PhoneReading | undefined 
   // stripIddPrefix: an empty match at the start leaves the number as it was, and so is no prefix.
   const idd = plan.iddPrefix?.exec(digits);
   if (idd && idd.index === 0 && idd[0].length > 0) return undefined;
-  // extractCountryCallingCodeFromInternationalNumberWithoutPlusSign weighs both readings: left to the library.
-  if (digits.startsWith(plan.callingCode)) return undefined;
   const national = nationalNumberOf(digits, plan);
   if (national === undefined) return undefined;
+  if (digits.startsWith(plan.callingCode)) {
+    const withoutCallingCode = nationalNumberWithoutCallingCode(digits, national, plan);
+    if (withoutCallingCode === undefined) return undefined;
+    if (withoutCallingCode !== false) {
+      return reading(
+        plan.callingCode,
+        withoutCallingCode,
+        countryOfNationalNumber(plan.callingCode, withoutCallingCode),
+      );
+    }
+  }
   return reading(plan.callingCode, national, countryOfNationalNumber(plan.callingCode, national) ?? region);
+}
+
+/**
+ * `extractCountryCallingCodeFromInternationalNumberWithoutPlusSign` for a number that starts with its region's
+ * calling code ("1 415 555 0132" in the US): the national number after that code when the library reads the code
+ * as one (the number is not valid with it and is without it, or is too long with it), false when it does not,
+ * undefined when a step is not reproduced here. The code read, the library selects the calling code's plan (not
+ * the region's) and assigns the country by the number alone.
+ */
+function nationalNumberWithoutCallingCode(
+  digits: string,
+  national: string,
+  plan: CompiledPlan,
+): string | false | undefined {
+  const shorter = digits.slice(plan.callingCode.length);
+  const shorterNational = nationalNumberOf(shorter, plan);
+  if (shorterNational === undefined) return undefined;
+  const validOnlyWithout = !plan.nationalNumber.test(national) && plan.nationalNumber.test(shorterNational);
+  if (!validOnlyWithout && !isTooLong(national.length, plan.possibleLengths)) return false;
+  return nationalNumberOf(shorter, planOf(plan.callingCode));
+}
+
+/** `checkNumberLength(…) === 'TOO_LONG'`. */
+function isTooLong(length: number, lengths: readonly number[] | undefined): boolean {
+  return lengths !== undefined && (lengths[lengths.length - 1] as number) < length;
 }
 
 function reading(callingCode: string, national: string, country: string | undefined): PhoneReading | undefined {

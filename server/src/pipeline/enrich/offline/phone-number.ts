@@ -1,5 +1,4 @@
 import {
-  getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
   type CountryCode,
@@ -8,6 +7,7 @@ import {
 import { GenerationalMap } from '../../../lib/generational-map';
 import { readPlainPhoneNumber, type PhoneReading } from './phone-number-reader';
 import { numberTypeOf } from './phone-number-type';
+import { planOf } from './phone-numbering-plan';
 
 /** How the region used to read a number was known: from the number itself, the record's country, or the default. */
 export type PhoneRegionSource = 'international' | 'record_country' | 'default_region';
@@ -60,7 +60,7 @@ function parseUncached(text: string, recordRegion: string | undefined, defaultRe
   if (phone?.numberType === undefined) return undefined;
   // An international prefix (or a number that left the assumed region) does not depend on the region we guessed.
   const writtenInternationally =
-    text.startsWith('+') || region === undefined || phone.countryCallingCode !== getCountryCallingCode(region);
+    text.startsWith('+') || region === undefined || phone.countryCallingCode !== planOf(region).callingCode;
   return {
     e164: phone.e164,
     numberType: phone.numberType,

@@ -46,6 +46,7 @@ function grouped(digits: string, separator: string, random: () => number, bracke
 }
 
 const SEPARATORS = [' ', '-', '.', '/', ''];
+const EXTENSION_LABELS = [' x', 'x', ' X ', ' ext. ', ' ext ', ' EXT.', ' ext.', ' extension ', ' # ', ' ext: '];
 const OTHER_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'CA', 'AU', 'IN', 'BR', 'JP', 'RU', 'IT', 'AR', 'MX'];
 
 /** Texts and the region they are read in: every country's numbers as CRM users write them, and ones that fail. */
@@ -73,7 +74,10 @@ function cases(): [text: string, region: CountryCode | undefined][] {
       out.push([`${callingCode} ${national}`, country]);
       out.push([`00${callingCode} ${national}`, country]);
       out.push([`011 ${callingCode} ${national}`, 'US']);
-      out.push([`${grouped(national, ' ', random)} x${String(Math.floor(random() * 999))}`, country]);
+      const extension = String(Math.floor(random() * 99_999));
+      out.push([`${grouped(national, ' ', random)} x${extension}`, country]);
+      out.push([`+${callingCode} ${national}${pick(EXTENSION_LABELS)}${extension}`, undefined]);
+      out.push([`${grouped(national, pick(SEPARATORS), random)}${pick(EXTENSION_LABELS)}${extension}`, wrongRegion]);
       // Shorter ones after a national prefix: which country's possible lengths decide whether it is taken off.
       for (let cut = 1; cut <= 3; cut += 1) {
         out.push([`+${callingCode} 0${national.slice(0, -cut)}`, undefined], [`0${national.slice(0, -cut)}`, country]);
@@ -98,6 +102,9 @@ function cases(): [text: string, region: CountryCode | undefined][] {
       [`+1 ${area} ${exchange} ${line}`, region],
       [`+1 (${area}) ${exchange}-${line}`, undefined],
       [`1-${area}-${exchange}-${line}`, region],
+      [`1 (${area}) ${exchange}-${line}${pick(EXTENSION_LABELS)}${line}`, region],
+      [`1${area}${exchange}${line.slice(0, 1 + Math.floor(random() * 4))}`, region],
+      [`${area}-${exchange}-${line}${pick(EXTENSION_LABELS)}${line.slice(1)}`, region],
       [`${exchange}-${line}`, region],
       [`${'1234567890123456789'.slice(0, 1 + Math.floor(random() * 19))}`, region],
     );
@@ -147,14 +154,17 @@ describe('readPlainPhoneNumber', () => {
     ['+44 (0)20 7946 0958', 'US', '+442079460958', 'GB'],
     ['089/1234567', 'DE', '+49891234567', 'DE'],
     ['+353 1 234 5678', undefined, '+35312345678', 'IE'],
+    ['1-800-555-0142', 'US', '+18005550142', 'US'],
+    ['1 (416) 555-0199', 'US', '+14165550199', 'CA'],
+    ['(415) 555-0132 x123', 'US', '+14155550132', 'US'],
+    ['415-555-0132 ext. 12', 'US', '+14155550132', 'US'],
   ] as const)('reads the common shape "%s" (region %s) itself: %s in %s', (text, region, e164, country) => {
     expect(readPlainPhoneNumber(text, region)).toMatchObject({ e164, country });
   });
 
   it.each([
-    ['1-800-555-0142', 'US'],
     ['00 44 20 7946 0958', 'DE'],
-    ['(415) 555-0132 x123', 'US'],
+    ['(415) 555-0132 extension 123', 'US'],
     ['+0 123 456', undefined],
     ['n/a', 'US'],
   ] as const)('leaves "%s" (region %s) to the library', (text, region) => {
