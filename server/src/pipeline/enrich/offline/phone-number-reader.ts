@@ -1,4 +1,4 @@
-import type { NumberType } from 'libphonenumber-js/max';
+import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 import { nationalNumberType } from './phone-number-type';
 import { countriesOfCallingCode, isCallingCode, planOf, type CompiledPlan } from './phone-numbering-plan';
 
@@ -25,7 +25,7 @@ export interface PhoneReading {
  * "00", a national prefix with a carrier code or a transform rule, other extensions, letters, …): the caller then
  * asks the library. `phone-number-reader.test.ts` compares the two over thousands of numbers of every country.
  */
-export function readPlainPhoneNumber(text: string, region: string | undefined): PhoneReading | undefined {
+export function readPlainPhoneNumber(text: string, region: CountryCode | undefined): PhoneReading | undefined {
   if (text.length > MAX_INPUT_LENGTH) return undefined;
   const plain = PLAIN_NUMBER.exec(text);
   if (!plain) return undefined;
@@ -75,7 +75,7 @@ function readInternational(digits: string): PhoneReading | undefined {
 }
 
 /** A number without "+", read in `region`: neither an international prefix nor the region's calling code first. */
-function readNational(digits: string, region: string): PhoneReading | undefined {
+function readNational(digits: string, region: CountryCode): PhoneReading | undefined {
   const plan = planOf(region);
   // stripIddPrefix: an empty match at the start leaves the number as it was, and so is no prefix.
   const idd = plan.iddPrefix?.exec(digits);
