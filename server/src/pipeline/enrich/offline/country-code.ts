@@ -46,8 +46,20 @@ const cache = new Map<string, string | undefined>();
  * knows ("Deutschland", "España"). Undefined when the value is blank or not recognised.
  */
 export function countryToAlpha2(raw: string | null | undefined): string | undefined {
-  if (!raw || raw.trim() === '') return undefined;
-  const name = normaliseCountryName(raw);
+  if (!raw) return undefined;
+  // Records repeat a few spellings: each is normalised (five regular expressions) once, not per record.
+  if (BY_RAW_VALUE.has(raw)) return BY_RAW_VALUE.get(raw);
+  if (BY_RAW_VALUE.size >= MAX_REMEMBERED_VALUES) BY_RAW_VALUE.clear();
+  const code = raw.trim() === '' ? undefined : byName(normaliseCountryName(raw));
+  BY_RAW_VALUE.set(raw, code);
+  return code;
+}
+
+/** Codes of recent values as written; bounded, started over when full. */
+const BY_RAW_VALUE = new Map<string, string | undefined>();
+const MAX_REMEMBERED_VALUES = 10_000;
+
+function byName(name: string): string | undefined {
   if (!cache.has(name)) cache.set(name, lookUpCountry(name));
   return cache.get(name);
 }

@@ -1,5 +1,4 @@
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
-import { domainAndParents } from './domain-name';
 
 // The package's own isDisposableEmailDomain rebuilds its Set on every call; build it once.
 let blocklist: ReadonlySet<string> | undefined;
@@ -7,6 +6,10 @@ let blocklist: ReadonlySet<string> | undefined;
 /** True when the domain, or a parent of it (throwaway services hand out sub-domains), is a known disposable domain. */
 export function isDisposableDomain(domain: string): boolean {
   blocklist ??= disposableEmailBlocklistSet();
-  const known = blocklist;
-  return domainAndParents(domain.toLowerCase()).some((candidate) => known.has(candidate));
+  const lowerCase = domain.toLowerCase();
+  // The domain and each parent with two labels or more: the text after each dot that another dot follows.
+  for (let start = 0; lowerCase.indexOf('.', start) >= 0; start = lowerCase.indexOf('.', start) + 1) {
+    if (blocklist.has(start === 0 ? lowerCase : lowerCase.slice(start))) return true;
+  }
+  return false;
 }

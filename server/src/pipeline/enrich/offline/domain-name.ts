@@ -9,11 +9,3 @@ const DOMAIN_PATTERN = new RegExp(`^(?:${LABEL}\\.)+${TOP_LEVEL_LABEL}$`, 'u');
 export function isDomainName(domain: string): boolean {
   return domain.length <= 253 && DOMAIN_PATTERN.test(domain);
 }
-
-/** The domain itself and each parent that still has two labels: "a.b.example.com" → "a.b.example.com", "b.example.com", "example.com". */
-export function domainAndParents(domain: string): string[] {
-  const labels = domain.split('.');
-  const candidates: string[] = [];
-  for (let start = 0; start <= labels.length - 2; start++) candidates.push(labels.slice(start).join('.'));
-  return candidates;
-}

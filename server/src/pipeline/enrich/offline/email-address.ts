@@ -14,7 +14,19 @@ const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_ADDRESS_LENGTH = 254;
 
 /** Splits a syntactically valid address into its parts; undefined when blank or malformed. Surrounding spaces are ignored. */
-export function parseEmailAddress(raw: string | null | undefined): EmailAddress | undefined {
+export function parseEmailAddress(raw: string | null | undefined): Readonly<EmailAddress> | undefined {
+  // A record's address is read by its status, its normalised form and its company domain in turn.
+  if (raw === lastRaw) return lastAddress;
+  lastAddress = parseUncached(raw);
+  lastRaw = raw;
+  return lastAddress;
+}
+
+// Starts as the answer for undefined.
+let lastRaw: string | null | undefined;
+let lastAddress: Readonly<EmailAddress> | undefined;
+
+function parseUncached(raw: string | null | undefined): Readonly<EmailAddress> | undefined {
   const trimmed = raw?.trim() ?? '';
   if (trimmed === '' || trimmed.length > MAX_ADDRESS_LENGTH) return undefined;
   const at = trimmed.indexOf('@');
@@ -23,7 +35,7 @@ export function parseEmailAddress(raw: string | null | undefined): EmailAddress 
   const domain = trimmed.slice(at + 1).toLowerCase();
   if (localPart.length > MAX_LOCAL_PART_LENGTH || !LOCAL_PART_PATTERN.test(localPart)) return undefined;
   if (!isDomainName(domain)) return undefined;
-  return { localPart, domain };
+  return Object.freeze({ localPart, domain });
 }
 
 /** True when the value is blank (nothing to classify), as opposed to present but malformed. */

@@ -12,9 +12,8 @@ export type OfflineEmailStatus = Extract<EmailStatus, 'invalid' | 'disposable' |
  * valid_format. Undefined for a blank address (nothing to classify).
  */
 export function classifyEmail(raw: string | null | undefined): OfflineEmailStatus | undefined {
-  if (isBlank(raw)) return undefined;
   const address = parseEmailAddress(raw);
-  if (!address) return 'invalid';
+  if (!address) return isBlank(raw) ? undefined : 'invalid';
   if (isDisposableDomain(address.domain)) return 'disposable';
   if (isRoleLocalPart(address.localPart)) return 'role';
   if (isFreeMailDomain(address.domain)) return 'personal';

@@ -11,6 +11,20 @@ const HANDLE_PATTERN = /^[\p{L}\p{N}_-]{3,100}$/u;
 export function normalizeLinkedInUrl(raw: string | null | undefined): string | undefined {
   const text = raw?.trim() ?? '';
   if (text === '') return undefined;
+  const plain = PLAIN_PROFILE_URL.exec(text);
+  if (plain) return PROFILE_URL_PREFIX + (plain[1] as string).toLowerCase();
+  return profileUrlByUrl(text);
+}
+
+/**
+ * The shape most CRM values have ("https://www.linkedin.com/in/jane-doe/", "linkedin.com/in/jane-doe"), read without
+ * a URL object (issue 19): an ASCII handle needs no decoding or encoding, so it is `profileUrlByUrl`'s answer
+ * (linkedin-url.test.ts compares the two).
+ */
+const PLAIN_PROFILE_URL = /^(?:https?:\/\/)?(?:www\.)?linkedin\.com\/in\/([A-Za-z0-9_-]{3,100})\/?$/i;
+
+/** The general reading of a trimmed, non-blank value, through the URL parser. Exported for the comparison test. */
+export function profileUrlByUrl(text: string): string | undefined {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {

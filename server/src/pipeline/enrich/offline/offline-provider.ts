@@ -73,23 +73,13 @@ export const OFFLINE_ATTRIBUTE_INPUTS: { readonly [K in OfflineAttributeKey]: re
 };
 
 // Mirror values are Salesforce field values: strings, null for blank, occasionally numbers (a phone stored as a
-// number by an import tool). Anything else cannot be read as text and counts as absent. Read by hand, not by a zod
-// schema: this runs for every record of every page, on values the mirror already checked (issue 19 profile).
-const ALL_INPUT_FIELDS = [...new Set(Object.values(OFFLINE_INPUT_FIELDS).flat())];
-
+// number by an import tool). Anything else cannot be read as text and counts as absent. Read by hand where used,
+// not by a zod schema nor into a copy: this runs for every record of every page, on values the mirror already
+// checked (issue 19 profile).
 function textOf(value: unknown): string | null | undefined {
   if (typeof value === 'string' || value === null) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
-}
-
-function readInput(input: OfflineInput): ReadInput {
-  const record: { [K in OfflineInputField]?: string | null } = {};
-  for (const field of ALL_INPUT_FIELDS) {
-    const value = textOf(input[field]);
-    if (value !== undefined) record[field] = value;
-  }
-  return record;
 }
 
 /** A record's field values as mirrored; fields the offline attributes do not read may be present and are ignored. */
@@ -103,7 +93,6 @@ export type OfflineOptions = {
   now: () => Date;
 };
 
-type ReadInput = { readonly [K in OfflineInputField]?: string | null };
 type Computed = { value: string; confidence: number };
 
 // The country fields in the order they describe the person: their own address first, then their company's.
@@ -120,21 +109,44 @@ export function computeOfflineAttributes(
   wanted: readonly AttributeKey[],
   options: OfflineOptions,
 ): AttributeValue[] {
-  if (!isPhoneRegion(options.defaultRegion)) {
-    throw new RangeError(
-      `defaultRegion must be an ISO 3166-1 alpha-2 region with phone metadata, got "${options.defaultRegion}"`,
-    );
-  }
-  const record = readInput(input);
-  const fetchedAt = options.now().toISOString();
-  const phone = lazy(() => firstValidPhone(record, options.defaultRegion));
+  checkDefaultRegion(options.defaultRegion);
+  const fetchedAt = isoTextOf(options.now());
+  // The phone is parsed at most once per record, and only when a phone attribute is wanted.
+  const wantsPhone = wanted.includes('person.phone_e164') || wanted.includes('person.phone_type');
+  const phone = wantsPhone ? firstValidPhone(input, options.defaultRegion) : undefined;
   const results: AttributeValue[] = [];
-  for (const key of new Set(wanted)) {
-    if (!isOfflineAttributeKey(key)) continue;
-    const computed = computeOne(key, record, phone);
-    if (computed) results.push({ key, ...computed, provider: 'offline', fetchedAt });
+  for (let index = 0; index < wanted.length; index++) {
+    const key = wanted[index] as AttributeKey;
+    // Each key once, in the order first asked (no Set per record).
+    if (!isOfflineAttributeKey(key) || wanted.indexOf(key) !== index) continue;
+    const computed = computeOne(key, input, phone);
+    if (computed) {
+      results.push({ key, value: computed.value, confidence: computed.confidence, provider: 'offline', fetchedAt });
+    }
   }
   return results;
+}
+
+// A page's records share one `now` and one default region: each is formatted or checked once, not per record.
+let lastCheckedRegion: string | undefined;
+let lastInstant: number | undefined;
+let lastIsoText = '';
+
+function checkDefaultRegion(region: string): void {
+  if (region === lastCheckedRegion) return;
+  if (!isPhoneRegion(region)) {
+    throw new RangeError(`defaultRegion must be an ISO 3166-1 alpha-2 region with phone metadata, got "${region}"`);
+  }
+  lastCheckedRegion = region;
+}
+
+function isoTextOf(date: Date): string {
+  const instant = date.getTime();
+  if (instant !== lastInstant) {
+    lastIsoText = date.toISOString();
+    lastInstant = instant;
+  }
+  return lastIsoText;
 }
 
 export function isOfflineAttributeKey(key: AttributeKey): key is OfflineAttributeKey {
@@ -143,31 +155,27 @@ export function isOfflineAttributeKey(key: AttributeKey): key is OfflineAttribut
 
 function computeOne(
   key: OfflineAttributeKey,
-  record: ReadInput,
-  phone: () => ParsedPhone | undefined,
+  input: OfflineInput,
+  phone: ParsedPhone | undefined,
 ): Computed | undefined {
   switch (key) {
     case 'person.email_normalized':
-      return withConfidence(normalizeEmail(record.Email), OFFLINE_CONFIDENCE.deterministic);
+      return withConfidence(normalizeEmail(textOf(input.Email)), OFFLINE_CONFIDENCE.deterministic);
     case 'person.email_status': {
-      const status = classifyEmail(record.Email);
+      const status = classifyEmail(textOf(input.Email));
       const bySyntax = status === 'invalid' || status === 'valid_format';
       return withConfidence(status, bySyntax ? OFFLINE_CONFIDENCE.deterministic : OFFLINE_CONFIDENCE.listLookup);
     }
-    case 'person.phone_e164': {
-      const parsed = phone();
-      return parsed && { value: parsed.e164, confidence: phoneConfidence(parsed) };
-    }
-    case 'person.phone_type': {
-      const parsed = phone();
-      return parsed && { value: phoneType(parsed.numberType), confidence: phoneConfidence(parsed) };
-    }
+    case 'person.phone_e164':
+      return phone && { value: phone.e164, confidence: phoneConfidence(phone) };
+    case 'person.phone_type':
+      return phone && { value: phoneType(phone.numberType), confidence: phoneConfidence(phone) };
     case 'person.first_name':
-      return casedName(record.FirstName);
+      return casedName(textOf(input.FirstName));
     case 'person.last_name':
-      return casedName(record.LastName);
+      return casedName(textOf(input.LastName));
     case 'person.seniority': {
-      const seniority = classifySeniority(record.Title);
+      const seniority = classifySeniority(textOf(input.Title));
       return (
         seniority && {
           value: seniority.value,
@@ -178,7 +186,7 @@ function computeOne(
       );
     }
     case 'person.department': {
-      const department = classifyDepartment(record.Title);
+      const department = classifyDepartment(textOf(input.Title));
       return (
         department && {
           value: department.value,
@@ -189,12 +197,15 @@ function computeOne(
       );
     }
     case 'person.linkedin_url':
-      return withConfidence(normalizeLinkedInUrl(record.LinkedIn_URL__c), OFFLINE_CONFIDENCE.deterministic);
+      return withConfidence(normalizeLinkedInUrl(textOf(input.LinkedIn_URL__c)), OFFLINE_CONFIDENCE.deterministic);
     case 'company.domain':
       return (
-        withConfidence(domainFromWebsite(record.Website), OFFLINE_CONFIDENCE.companyDomainFromWebsite) ??
-        withConfidence(domainFromWebsite(record['Account.Website']), OFFLINE_CONFIDENCE.companyDomainFromWebsite) ??
-        withConfidence(domainFromWorkEmail(record.Email), OFFLINE_CONFIDENCE.companyDomainFromEmail)
+        withConfidence(domainFromWebsite(textOf(input.Website)), OFFLINE_CONFIDENCE.companyDomainFromWebsite) ??
+        withConfidence(
+          domainFromWebsite(textOf(input['Account.Website'])),
+          OFFLINE_CONFIDENCE.companyDomainFromWebsite,
+        ) ??
+        withConfidence(domainFromWorkEmail(textOf(input.Email)), OFFLINE_CONFIDENCE.companyDomainFromEmail)
       );
   }
 }
@@ -213,10 +224,14 @@ function casedName(raw: string | null | undefined): Computed | undefined {
   );
 }
 
-function firstValidPhone(record: ReadInput, defaultRegion: string): ParsedPhone | undefined {
-  const recordRegion = COUNTRY_FIELDS.map((field) => countryToAlpha2(record[field])).find((code) => code !== undefined);
+function firstValidPhone(input: OfflineInput, defaultRegion: string): ParsedPhone | undefined {
+  let recordRegion: string | undefined;
+  for (const field of COUNTRY_FIELDS) {
+    recordRegion = countryToAlpha2(textOf(input[field]));
+    if (recordRegion !== undefined) break;
+  }
   for (const field of PHONE_FIELDS) {
-    const parsed = parsePhone(record[field], recordRegion, defaultRegion);
+    const parsed = parsePhone(textOf(input[field]), recordRegion, defaultRegion);
     if (parsed) return parsed;
   }
   return undefined;
@@ -227,17 +242,4 @@ function phoneConfidence(phone: ParsedPhone): number {
   return phone.regionSource === 'record_country'
     ? OFFLINE_CONFIDENCE.phoneRecordCountry
     : OFFLINE_CONFIDENCE.phoneDefaultRegion;
-}
-
-// The phone is parsed at most once per record, and only when a phone attribute is wanted.
-function lazy<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value;
-  };
 }

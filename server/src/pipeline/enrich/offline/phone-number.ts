@@ -1,12 +1,13 @@
 import {
-  getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
   type CountryCode,
   type NumberType,
 } from 'libphonenumber-js/max';
 import { GenerationalMap } from '../../../lib/generational-map';
+import { readPlainPhoneNumber, type PhoneReading } from './phone-number-reader';
 import { numberTypeOf } from './phone-number-type';
+import { planOf } from './phone-numbering-plan';
 
 /** How the region used to read a number was known: from the number itself, the record's country, or the default. */
 export type PhoneRegionSource = 'international' | 'record_country' | 'default_region';
@@ -52,18 +53,28 @@ const PARSED = new GenerationalMap<string, ParsedPhone | null>(10_000);
 function parseUncached(text: string, recordRegion: string | undefined, defaultRegion: string): ParsedPhone | undefined {
   const useRecordRegion = isPhoneRegion(recordRegion);
   const region = useRecordRegion ? recordRegion : isPhoneRegion(defaultRegion) ? defaultRegion : undefined;
-  const phone = parsePhoneNumberFromString(text, region === undefined ? {} : { defaultCountry: region });
-  if (!phone) return undefined;
+  // The common shapes are read without the library's general parser, to the same answer (phone-number-reader.ts).
+  const phone = readPlainPhoneNumber(text, region) ?? readWithLibrary(text, region);
   // With full metadata, "valid" is "has a type" (libphonenumber's isValid computes the type and drops it): one
   // type lookup instead of two runs over the same patterns, with the patterns compiled once (phone-number-type.ts).
-  const numberType = numberTypeOf(phone);
-  if (numberType === undefined) return undefined;
+  if (phone?.numberType === undefined) return undefined;
   // An international prefix (or a number that left the assumed region) does not depend on the region we guessed.
   const writtenInternationally =
-    text.startsWith('+') || region === undefined || phone.countryCallingCode !== getCountryCallingCode(region);
+    text.startsWith('+') || region === undefined || phone.countryCallingCode !== planOf(region).callingCode;
+  return {
+    e164: phone.e164,
+    numberType: phone.numberType,
+    regionSource: writtenInternationally ? 'international' : useRecordRegion ? 'record_country' : 'default_region',
+  };
+}
+
+function readWithLibrary(text: string, region: CountryCode | undefined): PhoneReading | undefined {
+  const phone = parsePhoneNumberFromString(text, region === undefined ? {} : { defaultCountry: region });
+  if (!phone) return undefined;
   return {
     e164: phone.number,
-    numberType,
-    regionSource: writtenInternationally ? 'international' : useRecordRegion ? 'record_country' : 'default_region',
+    countryCallingCode: phone.countryCallingCode,
+    country: phone.country,
+    numberType: numberTypeOf(phone),
   };
 }

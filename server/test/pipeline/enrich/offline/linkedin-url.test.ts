@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeLinkedInUrl } from '../../../../src/pipeline/enrich/offline/linkedin-url';
+import { normalizeLinkedInUrl, profileUrlByUrl } from '../../../../src/pipeline/enrich/offline/linkedin-url';
 
 describe('normalizeLinkedInUrl', () => {
   it.each([
@@ -42,5 +42,42 @@ describe('normalizeLinkedInUrl', () => {
     [null],
   ])('when the value is %j, then there is no profile URL', (raw) => {
     expect(normalizeLinkedInUrl(raw)).toBeUndefined();
+  });
+});
+
+describe('normalizeLinkedInUrl without a URL object', () => {
+  it('gives the URL parser’s answer for profile URLs as people paste them, and for ones that are not', () => {
+    const handles = [
+      'jane-doe',
+      'Jane_Doe-1a2b',
+      'jd',
+      'x'.repeat(100),
+      'x'.repeat(101),
+      'j%C3%BCrgen',
+      'jürgen',
+      'a.b',
+    ];
+    const starts = ['', 'https://', 'http://', 'HTTPS://', 'ftp://', '//', 'www.', 'https://www.', 'http://WWW.'];
+    const hosts = ['linkedin.com', 'LinkedIn.com', 'uk.linkedin.com', 'linkedin.co', 'notlinkedin.com'];
+    const sections = ['/in/', '/IN/', '/pub/', '/in//', '/company/'];
+    const ends = ['', '/', '//', '?trk=x', '/de', '#about', ' ', '/ '];
+    let compared = 0;
+    const differing: string[] = [];
+    for (const start of starts) {
+      for (const host of hosts) {
+        for (const section of sections) {
+          for (const handle of handles) {
+            for (const end of ends) {
+              const text = `${start}${host}${section}${handle}${end}`;
+              const expected = profileUrlByUrl(text.trim());
+              compared += 1;
+              if (normalizeLinkedInUrl(text) !== expected) differing.push(text);
+            }
+          }
+        }
+      }
+    }
+    expect(differing).toEqual([]);
+    expect(compared).toBeGreaterThan(10_000);
   });
 });
