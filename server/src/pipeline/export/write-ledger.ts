@@ -85,10 +85,12 @@ return #kept
 
 // Echo markers of a record: one string, groups `<expires at ms>:<marker>,<marker>…` joined by ';'. Per record: prunes
 // its expired groups, adds one, and only ever lengthens the key's TTL — for a page of records in one atomic call.
-// KEYS: marker keys; ARGV[1] now ms, ARGV[2] ttl ms, then per key its new group.
+// KEYS: marker keys; ARGV[1] now ms, ARGV[2] ttl ms, ARGV[3] the new groups' expiry ms, then per key its markers as
+// `,<marker>,…,` (the string this process keeps: one string per write, not two).
 const MARK_ECHO_SCRIPT = `
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
+local expiresAt = ARGV[3]
 for k = 1, #KEYS do
   local key = KEYS[k]
   local kept = {}
@@ -99,7 +101,7 @@ for k = 1, #KEYS do
       if expiresAt and expiresAt > now then kept[#kept + 1] = group end
     end
   end
-  kept[#kept + 1] = ARGV[k + 2]
+  kept[#kept + 1] = expiresAt .. ':' .. string.sub(ARGV[k + 3], 2, -2)
   local keep = redis.call('PTTL', key)
   if keep < ttl then keep = ttl end
   redis.call('SET', key, table.concat(kept, ';'), 'PX', keep)
@@ -474,17 +476,21 @@ export class WriteLedger {
   /** `markPendingEcho` for a page of records, in one atomic call. */
   async markPendingEchoMany(writes: readonly RecordFields[], ttlMs: number = ECHO_TTL_MS): Promise<void> {
     const now = this.now();
-    const expiresAt = String(now + ttlMs);
     const keys: string[] = [];
-    const args: string[] = [String(now), String(ttlMs)];
+    const args: string[] = [String(now), String(ttlMs), String(now + ttlMs)];
     const marked: { recordId: string; markers: string; fields: Record<string, FieldValue> }[] = [];
+    // `,m1,m2,…,` by one join, flat: built by concatenation it was a rope of ~25 pieces, flattened into a copy when
+    // read, once for Redis and once more for this process's copy (issue 19).
+    const pieces: string[] = [''];
     for (const { recordId, fields } of writes) {
-      let joined = '';
-      for (const name in fields) joined += `${joined ? ',' : ''}${echoMarker(name, fields[name])}`;
-      if (!joined) continue;
-      marked.push({ recordId, markers: joined, fields });
+      pieces.length = 1;
+      for (const name in fields) pieces.push(echoMarker(name, fields[name]));
+      if (pieces.length === 1) continue;
+      pieces.push('');
+      const markers = pieces.join(',');
+      marked.push({ recordId, markers, fields });
       keys.push(this.echoKey(recordId));
-      args.push(`${expiresAt}:${joined}`);
+      args.push(markers);
     }
     if (keys.length === 0) return;
     await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
@@ -497,11 +503,9 @@ export class WriteLedger {
   ): void {
     if (this.localMarks.size + writes.length > MAX_LOCAL_MARKED_RECORDS) this.pruneLocalMarks();
     for (const { recordId, markers, fields } of writes) {
-      // Built by concatenation, a write's markers are a rope of ~25 pieces: 11 MB for the 15,000 writes of a Bulk
-      // job waiting for their echoes (issue 19). A native call that reads the string makes V8 flatten it in place.
-      const flat = `,${markers},`;
-      Buffer.byteLength(flat);
-      const group: LocalMarkGroup = { expiresAt, markers: flat, written: fields };
+      // `markers` is flat (one join): a rope of ~25 pieces per write was 11 MB for the 15,000 writes of a Bulk job
+      // waiting for their echoes (issue 19).
+      const group: LocalMarkGroup = { expiresAt, markers, written: fields };
       const groups = this.localMarks.get(recordId);
       if (groups) groups.push(group);
       else if (this.localMarks.size < MAX_LOCAL_MARKED_RECORDS) this.localMarks.set(recordId, [group]);
