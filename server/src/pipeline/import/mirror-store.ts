@@ -19,16 +19,26 @@ const PATCH_CHUNK = 2000;
  */
 const RECENT_TEXTS = 4096;
 
-// KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
-// record that still holds the value read; returns the ids that changed (or went) meanwhile.
+// KEYS: an object's mirror hash. ARGV[1]: per record its id, the value the patch was computed from and the patched
+// value, all joined by \x1f. Sets each record that still holds the value read; returns the ids that changed (or went)
+// meanwhile. One argument, not three per record: as thousands of arguments ioredis built the command as a rope of
+// ~5 pieces per argument that the socket write then flattened (issue 19: the largest command of a sync, ~1 KB per
+// record). Values are JSON text (ours, or read and decoded), which never holds a raw control character.
 const COMPARE_AND_SET = `
+local all = ARGV[1]
 local changed = {}
-for i = 1, #ARGV, 3 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+local at = 1
+while at <= #all do
+  local idEnd = string.find(all, '\\31', at, true)
+  local oldEnd = string.find(all, '\\31', idEnd + 1, true)
+  local newEnd = string.find(all, '\\31', oldEnd + 1, true) or (#all + 1)
+  local id = string.sub(all, at, idEnd - 1)
+  if redis.call('HGET', KEYS[1], id) == string.sub(all, idEnd + 1, oldEnd - 1) then
+    redis.call('HSET', KEYS[1], id, string.sub(all, oldEnd + 1, newEnd - 1))
   else
-    changed[#changed + 1] = ARGV[i]
+    changed[#changed + 1] = id
   end
+  at = newEnd + 1
 end
 return changed
 `;
@@ -348,7 +358,7 @@ export class MirrorStore {
     const packed = await this.encodeAll(next);
     const args: string[] = [];
     current.forEach(({ id, raw }, index) => args.push(id, raw, packed[index] as string));
-    const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, ...args)) as string[]);
+    const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, args.join('\x1f'))) as string[]);
     const pipeline = this.redis.pipeline();
     next.forEach((record, index) => {
       if (tracing) {
