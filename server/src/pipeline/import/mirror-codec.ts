@@ -235,19 +235,37 @@ export function encodeRecord(id: string, fields: Record<string, FieldValue>, ids
 
 function packRows(rows: readonly ProvenanceRow[], fields: Record<string, FieldValue>, ids: EncodingIds): unknown[][] {
   let previous = 0;
-  return rows.map((row) => {
+  const packed: unknown[][] = [];
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as ProvenanceRow;
     const fetchedDelta = row[5] - previous;
     previous = row[5];
     // The record's own value of the field is usually the one provenance explains: not kept twice. The first item
     // is `fieldId * 4 + flags`: 1 = value left out, 2 = `previous` at the end.
     const omitValue = Object.hasOwn(fields, row[0]) && fields[row[0]] === row[1];
     const hasPrevious = row.length === 9;
-    const packedRow: unknown[] = [ids.id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0)];
-    if (!omitValue) packedRow.push(row[1]);
-    packedRow.push(ids.id(row[2]), row[3], row[4], fetchedDelta, ids.id(row[6]), row[7]);
-    if (hasPrevious) packedRow.push(row[8]);
-    return packedRow;
-  });
+    const head = ids.id(row[0]) * 4 + (omitValue ? 1 : 0) + (hasPrevious ? 2 : 0);
+    const provider = ids.id(row[2]);
+    const rule = ids.id(row[6]);
+    const confidence = row[3];
+    const cost = row[4];
+    const writtenDelta = row[7];
+    // Each shape as one literal: pushed one item at a time, a row's array grew (and was copied) twice (issue 19).
+    if (omitValue) {
+      packed.push(
+        hasPrevious
+          ? [head, provider, confidence, cost, fetchedDelta, rule, writtenDelta, row[8]]
+          : [head, provider, confidence, cost, fetchedDelta, rule, writtenDelta],
+      );
+    } else {
+      packed.push(
+        hasPrevious
+          ? [head, row[1], provider, confidence, cost, fetchedDelta, rule, writtenDelta, row[8]]
+          : [head, row[1], provider, confidence, cost, fetchedDelta, rule, writtenDelta],
+      );
+    }
+  }
+  return packed;
 }
 
 /** Thrown inside decoding when an id is not in this process's dictionary yet. */
