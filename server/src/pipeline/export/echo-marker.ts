@@ -3,36 +3,23 @@ import { echoFingerprintText, specialStringFingerprint } from './echo-value';
 
 const LONG_TEXT = 64;
 
-// The two FNV-1a states while a marker's pieces are fed (module-level: no object per marker).
-let stateA = 0;
-let stateB = 0;
-
-/** Feeds a string's UTF-16 units to both FNV-1a hashes. */
-function feed(text: string): void {
-  let a = stateA;
-  let b = stateB;
-  for (let i = 0; i < text.length; i += 1) {
-    const unit = text.charCodeAt(i);
-    a = Math.imul(a ^ unit, 0x01000193);
-    b = Math.imul(b ^ unit, 0x01000193);
-  }
-  stateA = a;
-  stateB = b;
-}
-
 /**
  * Two independent 32-bit FNV-1a hashes (different offset bases) of `field=` + tag + body's UTF-16 units, in one
  * pass, as base 36: the first, then the second padded to 7 digits. Hashed piece by piece: joining them first built a
  * rope that reading it flattened into one more copy (issue 19: every field of every write).
  */
 function fnv1aPair(field: string, tag: string, body: string): string {
-  stateA = 0x811c9dc5;
-  stateB = 0x050c5d1f;
-  feed(field);
-  feed('=');
-  feed(tag);
-  feed(body);
-  return (stateA >>> 0).toString(36) + (stateB >>> 0).toString(36).padStart(7, '0');
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let piece = 0; piece < 4; piece += 1) {
+    const text = piece === 0 ? field : piece === 1 ? '=' : piece === 2 ? tag : body;
+    for (let i = 0; i < text.length; i += 1) {
+      const unit = text.charCodeAt(i);
+      a = Math.imul(a ^ unit, 0x01000193);
+      b = Math.imul(b ^ unit, 0x01000193);
+    }
+  }
+  return (a >>> 0).toString(36) + (b >>> 0).toString(36).padStart(7, '0');
 }
 
 /**
