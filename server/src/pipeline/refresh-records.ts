@@ -326,7 +326,9 @@ export class RecordRefresher {
     const offlineOptions = { defaultRegion: this.deps.defaultRegion, now: () => now };
     const plans = records.map((record) => {
       const offline = wanted.length ? computeOfflineAttributes(record.fields as never, wanted, offlineOptions) : [];
-      const attributes = [...offline, ...(options.extraAttributes?.get(record.id) ?? [])];
+      // A copy only when paid values join the offline ones (an import has none: one array per record saved).
+      const extra = options.extraAttributes?.get(record.id);
+      const attributes = extra && extra.length > 0 ? [...offline, ...extra] : offline;
       const fresh = planRecordWrite({
         record,
         attributes,

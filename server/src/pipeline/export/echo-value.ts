@@ -20,6 +20,14 @@ export function echoFingerprintText(value: unknown): string {
   if (typeof value === 'number') return `n:${value}`;
   if (typeof value !== 'string') return `o:${JSON.stringify(value)}`;
   const text = value.trimEnd();
+  return specialStringFingerprint(text) ?? `s:${text}`;
+}
+
+/**
+ * The fingerprint of a string (its trailing spaces already trimmed) that is blank, a date or a date-time; undefined
+ * for plain text, whose fingerprint is `s:` and the text (echo-marker.ts hashes the two without joining them).
+ */
+export function specialStringFingerprint(text: string): string | undefined {
   if (text.trim() === '') return 'null';
   if (DATE_ONLY.test(text)) return `d:${text}`;
   // Only something shaped like a date-time is worth parsing (a provenance text contains 'T' too, and is long).
@@ -27,7 +35,7 @@ export function echoFingerprintText(value: unknown): string {
     const instant = instantFingerprint(text);
     if (instant !== null) return instant;
   }
-  return `s:${text}`;
+  return undefined;
 }
 
 function hashed(fingerprint: string): string {

@@ -44,12 +44,19 @@ export interface WriteLedgerOptions {
 const ENTRY_SEPARATOR = '\x1e';
 const PART_SEPARATOR = '\x1f';
 
-// Merges entries into records' ledgers, replacing those of the same fields. KEYS[1]: the ledger hash. ARGV: per
-// record three values: record id, `,<field id>,…,` of the fields written, the new entries joined.
+// Merges entries into records' ledgers, replacing those of the same fields. KEYS[1]: the ledger hash. ARGV[1]: per
+// record three values, record id, `,<field id>,…,` of the fields written and the new entries joined, all joined by
+// \x1d. One argument, not three per record: ioredis builds each argument into the command as a rope of ~5 pieces.
 const RECORD_WRITES_SCRIPT = `
-for i = 1, #ARGV, 3 do
-  local id = ARGV[i]
-  local written = ARGV[i + 1]
+local all = ARGV[1]
+local at = 1
+local count = 0
+while at <= #all do
+  local idEnd = string.find(all, '\\29', at, true)
+  local writtenEnd = string.find(all, '\\29', idEnd + 1, true)
+  local entriesEnd = string.find(all, '\\29', writtenEnd + 1, true) or (#all + 1)
+  local id = string.sub(all, at, idEnd - 1)
+  local written = string.sub(all, idEnd + 1, writtenEnd - 1)
   local kept = {}
   local current = redis.call('HGET', KEYS[1], id)
   if current then
@@ -58,11 +65,14 @@ for i = 1, #ARGV, 3 do
       if not string.find(written, ',' .. field .. ',', 1, true) then kept[#kept + 1] = entry end
     end
   end
-  kept[#kept + 1] = ARGV[i + 2]
+  kept[#kept + 1] = string.sub(all, writtenEnd + 1, entriesEnd - 1)
   redis.call('HSET', KEYS[1], id, table.concat(kept, '\\30'))
+  count = count + 1
+  at = entriesEnd + 1
 end
-return #ARGV / 3
+return count
 `;
+const RECORD_SEPARATOR = '\x1d';
 
 // Adds entries of fields a record's ledger does not hold yet (entries written since the old key was read win).
 // KEYS[1]: the ledger hash. ARGV: record id, then entries.
@@ -85,10 +95,12 @@ return #kept
 
 // Echo markers of a record: one string, groups `<expires at ms>:<marker>,<marker>…` joined by ';'. Per record: prunes
 // its expired groups, adds one, and only ever lengthens the key's TTL — for a page of records in one atomic call.
-// KEYS: marker keys; ARGV[1] now ms, ARGV[2] ttl ms, then per key its new group.
+// KEYS: marker keys; ARGV[1] now ms, ARGV[2] ttl ms, ARGV[3] the new groups' expiry ms, then per key its markers as
+// `,<marker>,…,` (the string this process keeps: one string per write, not two).
 const MARK_ECHO_SCRIPT = `
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
+local expiresAt = ARGV[3]
 for k = 1, #KEYS do
   local key = KEYS[k]
   local kept = {}
@@ -99,7 +111,7 @@ for k = 1, #KEYS do
       if expiresAt and expiresAt > now then kept[#kept + 1] = group end
     end
   end
-  kept[#kept + 1] = ARGV[k + 2]
+  kept[#kept + 1] = expiresAt .. ':' .. string.sub(ARGV[k + 3], 2, -2)
   local keep = redis.call('PTTL', key)
   if keep < ttl then keep = ttl end
   redis.call('SET', key, table.concat(kept, ';'), 'PX', keep)
@@ -310,18 +322,20 @@ export class WriteLedger {
     const ids = await this.names.ids(names);
     const args: string[] = [];
     for (const { recordId, fields } of writes) {
-      const written: string[] = [];
-      const entries: string[] = [];
+      // Built as strings (no arrays per record): the one join below lays every piece out flat once.
+      let written = ',';
+      let entries = '';
       for (const name in fields) {
         const id = ids.get(name) as number;
-        written.push(String(id));
-        entries.push(`${id}${PART_SEPARATOR}${at}${PART_SEPARATOR}${JSON.stringify(fields[name] ?? null)}`);
+        written += `${id},`;
+        if (entries) entries += ENTRY_SEPARATOR;
+        entries += `${id}${PART_SEPARATOR}${at}${PART_SEPARATOR}${JSON.stringify(fields[name] ?? null)}`;
       }
-      if (entries.length === 0) continue;
-      args.push(recordId, `,${written.join(',')},`, entries.join(ENTRY_SEPARATOR));
+      if (!entries) continue;
+      args.push(recordId, written, entries);
     }
     if (args.length === 0) return;
-    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), ...args);
+    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), args.join(RECORD_SEPARATOR));
   }
 
   /**
@@ -355,7 +369,7 @@ export class WriteLedger {
       args.push(recordId, `,${written.join(',')},`, entries.join(ENTRY_SEPARATOR));
     }
     if (args.length === 0) return;
-    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), ...args);
+    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), args.join(RECORD_SEPARATOR));
   }
 
   async get(recordId: string): Promise<LedgerEntries> {
@@ -474,17 +488,21 @@ export class WriteLedger {
   /** `markPendingEcho` for a page of records, in one atomic call. */
   async markPendingEchoMany(writes: readonly RecordFields[], ttlMs: number = ECHO_TTL_MS): Promise<void> {
     const now = this.now();
-    const expiresAt = String(now + ttlMs);
     const keys: string[] = [];
-    const args: string[] = [String(now), String(ttlMs)];
+    const args: string[] = [String(now), String(ttlMs), String(now + ttlMs)];
     const marked: { recordId: string; markers: string; fields: Record<string, FieldValue> }[] = [];
+    // `,m1,m2,…,` by one join, flat: built by concatenation it was a rope of ~25 pieces, flattened into a copy when
+    // read, once for Redis and once more for this process's copy (issue 19).
+    const pieces: string[] = [''];
     for (const { recordId, fields } of writes) {
-      let joined = '';
-      for (const name in fields) joined += `${joined ? ',' : ''}${echoMarker(name, fields[name])}`;
-      if (!joined) continue;
-      marked.push({ recordId, markers: joined, fields });
+      pieces.length = 1;
+      for (const name in fields) pieces.push(echoMarker(name, fields[name]));
+      if (pieces.length === 1) continue;
+      pieces.push('');
+      const markers = pieces.join(',');
+      marked.push({ recordId, markers, fields });
       keys.push(this.echoKey(recordId));
-      args.push(`${expiresAt}:${joined}`);
+      args.push(markers);
     }
     if (keys.length === 0) return;
     await this.redis.eval(MARK_ECHO_SCRIPT, keys.length, ...keys, ...args);
@@ -497,11 +515,9 @@ export class WriteLedger {
   ): void {
     if (this.localMarks.size + writes.length > MAX_LOCAL_MARKED_RECORDS) this.pruneLocalMarks();
     for (const { recordId, markers, fields } of writes) {
-      // Built by concatenation, a write's markers are a rope of ~25 pieces: 11 MB for the 15,000 writes of a Bulk
-      // job waiting for their echoes (issue 19). A native call that reads the string makes V8 flatten it in place.
-      const flat = `,${markers},`;
-      Buffer.byteLength(flat);
-      const group: LocalMarkGroup = { expiresAt, markers: flat, written: fields };
+      // `markers` is flat (one join): a rope of ~25 pieces per write was 11 MB for the 15,000 writes of a Bulk job
+      // waiting for their echoes (issue 19).
+      const group: LocalMarkGroup = { expiresAt, markers, written: fields };
       const groups = this.localMarks.get(recordId);
       if (groups) groups.push(group);
       else if (this.localMarks.size < MAX_LOCAL_MARKED_RECORDS) this.localMarks.set(recordId, [group]);

@@ -19,18 +19,49 @@ const PATCH_CHUNK = 2000;
  */
 const RECENT_TEXTS = 4096;
 
-// KEYS: an object's mirror hash. ARGV: id, the value the patch was computed from, the patched value, … Sets each
-// record that still holds the value read; returns the ids that changed (or went) meanwhile.
+// KEYS: an object's mirror hash. ARGV[1]: per record its id, the value the patch was computed from and the patched
+// value, all joined by \x1f. Sets each record that still holds the value read; returns the ids that changed (or went)
+// meanwhile. One argument, not three per record: as thousands of arguments ioredis built the command as a rope of
+// ~5 pieces per argument that the socket write then flattened (issue 19: the largest command of a sync, ~1 KB per
+// record). Values are JSON text (ours, or read and decoded), which never holds a raw control character.
 const COMPARE_AND_SET = `
+local all = ARGV[1]
 local changed = {}
-for i = 1, #ARGV, 3 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+local at = 1
+while at <= #all do
+  local idEnd = string.find(all, '\\31', at, true)
+  local oldEnd = string.find(all, '\\31', idEnd + 1, true)
+  local newEnd = string.find(all, '\\31', oldEnd + 1, true) or (#all + 1)
+  local id = string.sub(all, at, idEnd - 1)
+  if redis.call('HGET', KEYS[1], id) == string.sub(all, idEnd + 1, oldEnd - 1) then
+    redis.call('HSET', KEYS[1], id, string.sub(all, oldEnd + 1, newEnd - 1))
   else
-    changed[#changed + 1] = ARGV[i]
+    changed[#changed + 1] = id
   end
+  at = newEnd + 1
 end
 return changed
+`;
+
+// KEYS: an object's mirror hash. ARGV[1]: per record its id and packed value, all joined by \x1f (JSON never holds
+// it raw). Sets them, a thousand arguments per HSET. One argument, not two per record: see COMPARE_AND_SET.
+const PUT = `
+local all = ARGV[1]
+local args = {}
+local at = 1
+while at <= #all do
+  local idEnd = string.find(all, '\\31', at, true)
+  local valueEnd = string.find(all, '\\31', idEnd + 1, true) or (#all + 1)
+  args[#args + 1] = string.sub(all, at, idEnd - 1)
+  args[#args + 1] = string.sub(all, idEnd + 1, valueEnd - 1)
+  at = valueEnd + 1
+  if #args == 1000 then
+    redis.call('HSET', KEYS[1], unpack(args))
+    args = {}
+  end
+end
+if #args > 0 then redis.call('HSET', KEYS[1], unpack(args)) end
+return 1
 `;
 
 // KEYS: sets. ARGV: per key, how many members, then the members. Adds each key's members to it (unpacked a thousand
@@ -171,13 +202,13 @@ export class MirrorStore {
     if (records.length === 0) return;
     const packed = await this.encodeAll(records);
     records.forEach((record, index) => this.remember(record.id, packed[index] as string, record.fields));
-    // One HSET per object and one SADD per account for the whole page (a command per record was most of the cost).
-    const byObject = new Map<RecordObject, Map<string, string>>();
+    // One put per object and one script for the page's accounts (a command per record was most of the cost).
+    const byObject = new Map<RecordObject, string[]>();
     const byAccount = new Map<string, string[]>();
     records.forEach((record, index) => {
       let hash = byObject.get(record.object);
-      if (!hash) byObject.set(record.object, (hash = new Map()));
-      hash.set(record.id, packed[index] as string);
+      if (!hash) byObject.set(record.object, (hash = []));
+      hash.push(record.id, packed[index] as string);
       const accountId = record.object === 'Contact' ? record.fields.AccountId : undefined;
       if (typeof accountId !== 'string' || !accountId) return;
       const contacts = byAccount.get(accountId);
@@ -185,7 +216,7 @@ export class MirrorStore {
       else byAccount.set(accountId, [record.id]);
     });
     const pipeline = this.redis.pipeline();
-    for (const [object, hash] of byObject) pipeline.hset(this.keys.mirror(object), hash);
+    for (const [object, hash] of byObject) pipeline.eval(PUT, 1, this.keys.mirror(object), hash.join('\x1f'));
     if (byAccount.size > 0) {
       // One script for the page's accounts: a SADD each was ~1,200 commands per 2,000-contact page (issue 19).
       const keys: string[] = [];
@@ -348,7 +379,7 @@ export class MirrorStore {
     const packed = await this.encodeAll(next);
     const args: string[] = [];
     current.forEach(({ id, raw }, index) => args.push(id, raw, packed[index] as string));
-    const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, ...args)) as string[]);
+    const conflicted = new Set((await this.redis.eval(COMPARE_AND_SET, 1, key, args.join('\x1f'))) as string[]);
     const pipeline = this.redis.pipeline();
     next.forEach((record, index) => {
       if (tracing) {

@@ -38,7 +38,8 @@ export interface RecordChangeEvent {
   changeOrigin: string;
 }
 
-export const changeEventHeaderSchema = z.looseObject({
+// Not loose either: only these keys are read, and a loose object copies the others into its output (issue 19).
+export const changeEventHeaderSchema = z.object({
   entityName: z.string().min(1),
   recordIds: z.array(z.string().min(1)),
   changeType: z.enum(CHANGE_TYPES),

@@ -192,6 +192,8 @@ function collectionBody(operation: SaveOperation, rows: SaveRow[]) {
 }
 
 function toOutcomes(rows: SaveRow[], body: unknown): SaveOutcome[] {
+  const succeeded = allSucceeded(rows, body);
+  if (succeeded) return succeeded;
   const parsed = collectionResultSchema.safeParse(body);
   if (!parsed.success || parsed.data.length !== rows.length) {
     return rows.map((row) =>
@@ -211,6 +213,27 @@ function toOutcomes(rows: SaveRow[], body: unknown): SaveOutcome[] {
       final: !RETRYABLE_RECORD_ERRORS.has(code),
     };
   });
+}
+
+/**
+ * The outcomes of a reply in which every row succeeded, read without zod: exactly what the schema gives for such a
+ * reply (issue 19: the schema copied every result of every 200-row reply, ~1 % of a sync's CPU). Undefined for
+ * anything else (a failed row, a field of an unexpected type, a length that does not match), which the schema reads.
+ */
+function allSucceeded(rows: SaveRow[], body: unknown): SaveOutcome[] | undefined {
+  if (!Array.isArray(body) || body.length !== rows.length) return undefined;
+  const outcomes: SaveOutcome[] = [];
+  for (let i = 0; i < body.length; i += 1) {
+    const result: unknown = body[i];
+    if (result === null || typeof result !== 'object') return undefined;
+    const { id, success, created, errors } = result as Record<string, unknown>;
+    if (success !== true) return undefined;
+    if (id !== undefined && id !== null && typeof id !== 'string') return undefined;
+    if (created !== undefined && typeof created !== 'boolean') return undefined;
+    if (errors !== undefined && !(Array.isArray(errors) && errors.length === 0)) return undefined;
+    outcomes.push({ id: id ?? (rows[i] as SaveRow).id ?? '', ok: true, created });
+  }
+  return outcomes;
 }
 
 function failed(row: SaveRow, code: string, message: string, final: boolean, wholeRequest: boolean): SaveOutcome {

@@ -330,4 +330,15 @@ describe('WriteLedger: echo detection', () => {
     expect(ttl).toBeGreaterThan(20_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
   });
+
+  it('when a write is marked, then Redis holds one group `<expires at>:<marker>,…` with a marker per field', async () => {
+    const before = Date.now();
+    const { ledger, id } = await marked(30_000);
+    const stored = (await redis.get(ledger.echoKey(id))) as string;
+    const [expiresAt, group] = stored.split(':') as [string, string];
+    expect(Number(expiresAt)).toBeGreaterThanOrEqual(before + 30_000);
+    expect(group.split(',')).toEqual(
+      Object.keys(written).map((name) => markers.echoMarker(name, written[name as keyof typeof written])),
+    );
+  });
 });

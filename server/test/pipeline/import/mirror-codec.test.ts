@@ -93,6 +93,35 @@ describe('MirrorStore: the compact encoding', () => {
     expect((await fresh().get('Contact', record.Id))?.fields).toEqual(record);
   });
 
+  it('when texts the planner serialised hold awkward values, then a store that did not write them reads each back exactly', async () => {
+    const entry = (value: string | number | boolean | null, confidence: number, previous?: string | null) => ({
+      value,
+      provider: 'offline',
+      confidence,
+      cost: 0,
+      fetchedAt: '2026-12-07T02:44:13.597Z',
+      rule: 'Tracked' as const,
+      writtenAt: '2026-12-07T02:44:14.000Z',
+      previous: previous === undefined ? null : previous,
+    });
+    const texts = [
+      mergeProvenance({}, { Title: entry('Q\u00fcote "x" \\ \n\u2028 \ud83d\ude00', 0.1 + 0.2, 'Old "one"') }),
+      mergeProvenance({}, { Score__c: entry(1e21, 1e-7), Flag__c: entry(true, 0), Blank__c: entry(null, -0) }),
+      mergeProvenance({}, { 'We"ird': entry('\ud800 lone', 0.5, null), Title: entry('', 1) }),
+    ];
+    const records = texts.map((text, i) => ({
+      ...fields,
+      Id: `00300000000009${i}AAA`,
+      Audience_Provenance__c: text,
+    }));
+    await new MirrorStore(redis, keys).putMany(records.map((r) => ({ id: r.Id, object: 'Contact', fields: r })));
+    for (const record of records) {
+      // Packed as rows (not kept as text), and given back exactly.
+      expect(await redis.hget(keys.mirror('Contact'), record.Id)).not.toContain('provider');
+      expect((await fresh().get('Contact', record.Id))?.fields).toEqual(record);
+    }
+  });
+
   it('when provenance explains a value the record no longer holds, then that value is kept in its row', async () => {
     const mirror = new MirrorStore(redis, keys);
     const edited = { ...fields, Id: '003000000000003AAA', Seniority__c: 'VP', Department: 'Sales' };

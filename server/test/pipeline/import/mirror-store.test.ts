@@ -198,6 +198,31 @@ describe('MirrorStore', () => {
     }
   });
 
+  it('when one compare-and-set carries non-ASCII values and a record changed meanwhile, then each ends right', async () => {
+    const [kept, changed] = ['003000000000011AAA', '003000000000012AAA'];
+    const held = await mirror.putMany([
+      { id: kept, object: 'Contact', fields: { Title: 'Directeur général — Zürich ✓ 😀', Seniority__c: null } },
+      { id: changed, object: 'Contact', fields: { Title: 'Engineer', Seniority__c: null } },
+    ]);
+    // Another process changes one record after this store got its copy.
+    await new MirrorStore(redis, keys).patch('Contact', changed, { Title: 'Chief Executive Officer' });
+    const patched = await mirror.patchMany(
+      'Contact',
+      new Map([
+        [kept, { Seniority__c: 'Directeur' }],
+        [changed, { Seniority__c: 'Entry' }],
+      ]),
+      new Map(held.map((r) => [r.id, r])),
+    );
+    const expected = { Title: 'Directeur général — Zürich ✓ 😀', Seniority__c: 'Directeur' };
+    expect(patched.get(kept)?.fields).toEqual(expected);
+    expect((await new MirrorStore(redis, keys).get('Contact', kept))?.fields).toEqual(expected);
+    expect((await mirror.get('Contact', changed))?.fields).toEqual({
+      Title: 'Chief Executive Officer',
+      Seniority__c: 'Entry',
+    });
+  });
+
   it('patches a page larger than one round trip (2,000 records): every record, each keeping its other fields', async () => {
     const records = Array.from({ length: 4500 }, (_, i) => ({
       id: `003${String(100_000 + i).padStart(15, '0')}`,
