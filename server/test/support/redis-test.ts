@@ -24,3 +24,13 @@ export async function deleteSandboxKeys(prefix: string): Promise<void> {
     await redis.quit();
   }
 }
+
+/** Removes every key under a test's own prefix (SCAN, never a flush): the ledger's shared name ids too. */
+export async function deletePrefixedKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPatch } from '../../../src/pipeline/export/record-patch';
 import { WriteLedger } from '../../../src/pipeline/export/write-ledger';
 import { planRecordWrite } from '../../../src/pipeline/export/write-planner';
-import { TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
+import { deletePrefixedKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/redis-test';
 import { buildAttribute, buildInput, buildMap, buildRecord, NOW, RECORD_ID } from './support/plan-fixtures';
 
 const INTEGRATION_USER = '005000000000001AAA';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await redis.del(ledger.ledgerKey(RECORD_ID), ledger.echoKey(RECORD_ID));
+  await deletePrefixedKeys(redis, prefix);
   await redis.quit();
 });
 

@@ -8,7 +8,7 @@ import {
   type ActionOperation,
   type ActionType,
 } from '../../../../src/pipeline/action/action-target';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
+import { deletePrefixedKeys, TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
@@ -23,12 +23,7 @@ export async function openTargetRedis(
     redis,
     prefix,
     async cleanup() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deletePrefixedKeys(redis, prefix);
       await redis.quit();
     },
   };

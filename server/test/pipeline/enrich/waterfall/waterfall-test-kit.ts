@@ -7,7 +7,7 @@ import type {
   ProviderId,
   ProviderOutcome,
 } from '../../../../src/pipeline/enrich/providers/provider-contract';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
+import { deletePrefixedKeys, TEST_REDIS_URL, uniquePrefix } from '../../../support/redis-test';
 
 /** A Redis connection and a prefix of this test file's own; `cleanup` deletes only keys under that prefix. */
 export async function openTestRedis(
@@ -17,12 +17,7 @@ export async function openTestRedis(
   await redis.connect();
   const prefix = uniquePrefix(label);
   const cleanup = async (): Promise<void> => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefixedKeys(redis, prefix);
     await redis.quit();
   };
   return { redis, prefix, cleanup };
