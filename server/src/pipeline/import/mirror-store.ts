@@ -332,7 +332,11 @@ export class MirrorStore {
     for (const id of ids) {
       const fields = held?.get(id)?.fields;
       const raw = fields && this.packedOf.get(fields);
-      if (fields && raw !== undefined) current.push({ id, raw, fields, read: false });
+      const latest = fields && this.recent.get(id);
+      // This store wrote or read another text for the record since the page was read (its own echo, applied ahead
+      // of the writer): patching from that copy spares a compare-and-set bound to fail and the read-back after it.
+      if (latest && raw !== undefined && latest.raw !== raw) current.push({ id, ...latest, read: true });
+      else if (fields && raw !== undefined) current.push({ id, raw, fields, read: false });
       else unknown.push(id);
     }
     if (unknown.length === 0) return current;
@@ -462,7 +466,10 @@ function changedAt(fields: Record<string, FieldValue>): number | undefined {
   return modified === undefined ? modstamp : Math.max(modstamp, modified);
 }
 
-/** The current copy of a record for a patch; `read`: from Redis this round (else the caller's copy, unverified). */
+/**
+ * The current copy of a record for a patch; `read`: from Redis this round or the store's latest copy of it (else the
+ * caller's copy, unverified).
+ */
 interface Current {
   id: string;
   raw: string;

@@ -160,6 +160,41 @@ describe('MirrorStore', () => {
     expect((await mirror.get('Contact', id))?.fields).toEqual(patched.get(id)?.fields);
   });
 
+  it('when this store applied our echo first, then the writer patch from its older copy sends nothing at all', async () => {
+    const id = '003000000000011AAA';
+    const [stored] = await mirror.putMany([
+      { id, object: 'Contact', fields: { Title: 'Engineer', SystemModstamp: '2026-11-28T10:00:00.000+0000' } },
+    ]);
+    // The same process's intake applies the echo before the writer settles the page (half the records of a sync).
+    const echo = { Seniority__c: 'Entry', LastModifiedDate: '2026-11-28T10:05:00.000Z' };
+    await mirror.applyEchoes('Contact', new Map([[id, { changes: echo, at: Date.parse(echo.LastModifiedDate) }]]));
+    const scripts = vi.spyOn(redis, 'eval');
+    const reads = vi.spyOn(redis, 'hmget');
+    const patched = await mirror.patchMany(
+      'Contact',
+      new Map([[id, { Seniority__c: 'Entry' }]]),
+      new Map([[id, stored!]]),
+    );
+    // Patched from the store's latest copy, which holds the values: no compare-and-set bound to fail, no read-back.
+    expect(scripts).not.toHaveBeenCalled();
+    expect(reads).not.toHaveBeenCalled();
+    scripts.mockRestore();
+    reads.mockRestore();
+    const expected = { Title: 'Engineer', SystemModstamp: '2026-11-28T10:00:00.000+0000', ...echo };
+    expect(patched.get(id)?.fields).toEqual(expected);
+    expect((await mirror.get('Contact', id))?.fields).toEqual(expected);
+  });
+
+  it('when this store saw a newer copy without the patched values, then the patch lands on that copy', async () => {
+    const id = '003000000000012AAA';
+    const [stored] = await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Engineer', Phone: null } }]);
+    // A rep's change patched in through this store after the page was read.
+    await mirror.patch('Contact', id, { Phone: '+1 415 555 0100' });
+    const patched = await mirror.patchMany('Contact', new Map([[id, { Title: 'CTO' }]]), new Map([[id, stored!]]));
+    expect(patched.get(id)?.fields).toEqual({ Title: 'CTO', Phone: '+1 415 555 0100' });
+    expect((await new MirrorStore(redis, keys).get('Contact', id))?.fields).toEqual(patched.get(id)?.fields);
+  });
+
   it('when a copy handed in already holds the values but Redis does not, then the patch still writes them', async () => {
     const id = '003000000000010AAA';
     const [stored] = await mirror.putMany([{ id, object: 'Contact', fields: { Title: 'Engineer' } }]);
