@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--records 20000] [--latency-ms 100] [--edits-per-s 200] [--stream-seconds 30]
  *   [--naive-sample 1000] [--json file] [--quick] [--sync-only] [--only actions] [--action-records 1000] [--server-heap-mb N]
- *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo] [--server-node-args "flags"] [--built]
+ *   [--cpu-prof dir] [--bulk] [--redis-url redis://127.0.0.1:6379] [--echo] [--server-node-args="flags"] [--built]
  *   [--only warehouse] [--warehouse-rows 100000] [--postgres-url postgres://postgres@127.0.0.1:5432/test]
  *   [--only change-stream] [--only workers] [--only failover]`
  * Starts the Salesforce emulator and the server as separate processes and measures, side by side: the initial sync
@@ -84,9 +84,19 @@ const serverNodeArgs = [
   ...(args.has('server-heap-mb') ? [`--max-old-space-size=${numberArg(args, 'server-heap-mb', 0)}`] : []),
   // `--cpu-prof <dir>`: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
-  // `--server-node-args "--heapsnapshot-signal=SIGUSR2 …"`: more node flags for the server (memory diagnosis).
-  ...(typeof args.get('server-node-args') === 'string' ? String(args.get('server-node-args')).split(/\s+/) : []),
+  // `--server-node-args="--heapsnapshot-signal=SIGUSR2 …"`: more node flags for the server (memory diagnosis).
+  ...serverNodeFlags(args.get('server-node-args')),
 ];
+
+/**
+ * The flags of `--server-node-args`. Its value starts with `--`, so only the `=` form carries it: a space-separated
+ * value is parsed as a flag of its own and was dropped without a word (a day of runs "with" a flag ran without it).
+ */
+function serverNodeFlags(value: string | true | undefined): string[] {
+  if (value === undefined) return [];
+  if (value === true) throw new Error('--server-node-args needs its flags after an `=`: --server-node-args="--a --b"');
+  return value.split(/\s+/).filter(Boolean);
+}
 const cwd = process.cwd();
 // A million-record sync on a busy 2-core machine takes longer than an hour (200–280 records/s at load 20).
 // `--timeout-min N` overrides it (a 1,000,000-record run beside other work needs more than 6 ms per record).
