@@ -1,6 +1,21 @@
 import type { RedisClient as Redis } from '../../../state/redis';
 import type { KeySpace } from '../../../state/key-space';
 
+/** Entries per HSCAN step of `countActive` (each step holds Redis for well under a millisecond). */
+const COUNT_STEP = 2000;
+
+// KEYS[1]: an audience's membership hash. ARGV: the HSCAN cursor and COUNT. One HSCAN step; returns the next cursor
+// and how many of the step's values are an open episode (`<episode>:1`).
+const COUNT_ACTIVE_STEP = `
+local step = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
+local flat = step[2]
+local open = 0
+for i = 2, #flat, 2 do
+  if string.sub(flat[i], -2) == ':1' then open = open + 1 end
+end
+return {step[1], open}
+`;
+
 /**
  * Who is in each audience, in Redis: per audience one hash, record id → `<episode>:<1|0>` (the latest episode
  * number and whether it is still open). Episode numbers only grow, so a re-entry opens a new Audience_Member__c.
@@ -57,14 +72,24 @@ export class MembershipStore {
     return members;
   }
 
-  /** Members with an open episode (HSCAN, so a large audience never blocks Redis). */
+  /**
+   * Members with an open episode: HSCAN steps, so a large audience never blocks Redis, each counted in Redis. The
+   * members themselves were sent here only to be counted, for every touched audience every 2 s: a sync read its
+   * audiences' whole hashes over and over, a cost per record growing with the org (issue 19).
+   */
   async countActive(audienceId: string): Promise<number> {
     let cursor = '0';
     let count = 0;
     do {
-      const [next, flat] = await this.redis.hscan(this.keys.membership(audienceId), cursor, 'COUNT', 1000);
+      const [next, found] = (await this.redis.eval(
+        COUNT_ACTIVE_STEP,
+        1,
+        this.keys.membership(audienceId),
+        cursor,
+        COUNT_STEP,
+      )) as [string, number];
       cursor = next;
-      for (let i = 1; i < flat.length; i += 2) if ((flat[i] as string).endsWith(':1')) count += 1;
+      count += found;
     } while (cursor !== '0');
     return count;
   }
