@@ -61,6 +61,17 @@ describe('parsePhone', () => {
     expect(parsePhone('+1 415 555 0132', 'US', 'US')).toMatchObject({ regionSource: 'international' });
     expect(parsePhone('0044 20 7946 0958', 'FR', 'US')).toMatchObject({ regionSource: 'international' });
   });
+
+  it("when the same text is read again in other regions, then each reading is its regions' (not the one remembered)", () => {
+    const text = '020 7946 0958 ';
+    expect(parsePhone(text, 'GB', 'US')).toMatchObject({ e164: '+442079460958', regionSource: 'record_country' });
+    expect(parsePhone(text, 'GB', 'US')).toMatchObject({ e164: '+442079460958', regionSource: 'record_country' });
+    // No record region: read in the default region, where it is no valid number.
+    expect(parsePhone(text, undefined, 'US')).toBeUndefined();
+    expect(parsePhone(text, undefined, 'GB')).toMatchObject({ e164: '+442079460958', regionSource: 'default_region' });
+    expect(parsePhone(text, 'DE', 'GB')?.e164).not.toBe('+442079460958');
+    expect(parsePhone(text, 'GB', 'US')).toMatchObject({ e164: '+442079460958', regionSource: 'record_country' });
+  });
 });
 
 describe('phoneType', () => {
