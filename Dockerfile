@@ -24,4 +24,4 @@ EXPOSE 3000
 # Liveness for every role: a process without the api role still answers /healthz on PORT.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "--interrupt-budget=270336", "dist/main.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "--interrupt-budget=270336", "--initial-heap-size=128", "dist/main.js"]
