@@ -14,20 +14,25 @@ import {
   PROVENANCE_FIELD,
   planRecordWrite,
   recordPatch,
-  addSkips,
   emptySkipTally,
   type FieldWritabilityView,
   type RecordWritePlan,
   type SkipTally,
   type WriteLedger,
-  type WriteSkip,
 } from './export';
 import type { MirrorStore } from './import/mirror-store';
 import type { LoopObservers } from './loop-observers';
 import type { LoopStats } from './loop-stats';
 import type { ExitCause, MembershipEvent } from './segments/membership/membership-event';
 import type { MembershipResult, MembershipService, Transition } from './segments/membership/membership-service';
-import type { PageSettlement, StagedPage, StagedWrite } from './staged-page';
+import {
+  addStaged,
+  ledgerFields,
+  settledSkips,
+  type PageSettlement,
+  type StagedPage,
+  type StagedWrite,
+} from './staged-page';
 import type { WriteBatch } from './write-batch';
 import { shownFields, traceRecord, tracing } from '../lib/record-trace';
 
@@ -138,7 +143,16 @@ export class RecordRefresher {
     keep: boolean,
   ): Promise<StagedPage> {
     const { plans, now, deferred } = await this.planWrites(object, records, options);
-    const staged: StagedPage = { object, now, ids: [], skips: [], writes: [], deferred, ...(keep && { records }) };
+    const staged: StagedPage = {
+      object,
+      now,
+      ids: [],
+      skips: emptySkipTally(),
+      writes: [],
+      deferred,
+      ...(keep && { records }),
+    };
+    const held = deferred.length > 0 ? new Set(deferred) : undefined;
     const undone: { recordId: string; undos: NonNullable<RecordWritePlan['undos']> }[] = [];
     records.forEach((record, index) => {
       this.deps.stats.processed += 1;
@@ -146,12 +160,7 @@ export class RecordRefresher {
       for (const skip of plan.skips) this.deps.stats.addSkip(skip.reason);
       if (tracing) traceRecord(record.id, 'refresh.plan', { from: shownFields(record.fields), updates: plan.updates });
       if (plan.undos !== undefined) undone.push({ recordId: record.id, undos: plan.undos });
-      staged.ids.push(record.id);
-      staged.skips.push(plan.skips);
-      const patch = recordPatch(plan);
-      if (Object.keys(patch).length > 0) {
-        staged.writes.push({ id: record.id, patch, updates: plan.updates, changes: plan.changes });
-      }
+      addStaged(staged, { id: record.id, patch: recordPatch(plan), plan }, held);
     });
     // A rep's Undo seen in the provenance: the ledger says so from now on (the planner skipped the field already).
     if (undone.length > 0) {
@@ -173,9 +182,7 @@ export class RecordRefresher {
   async settle(pages: StagedPage[], options: { saver?: RecordSaver }): Promise<PageSettlement[]> {
     const { saver } = options;
     const rows = pages.flatMap((page) => page.writes.map((w) => ({ object: page.object, id: w.id, fields: w.patch })));
-    const outcomes = saver
-      ? await saver.save('update', rows)
-      : await Promise.all(rows.map((row) => this.deps.writer.write(row)));
+    const outcomes = saver ? await saver.save('update', rows) : await this.deps.writer.writeMany(rows);
     rows.length = 0;
     const audiences = this.deps.config().audiences;
     const now = this.deps.membership.clock();
@@ -223,22 +230,18 @@ export class RecordRefresher {
       }
     });
     await this.deps.ledger.clearPendingEchoMany(refused.map((w) => ({ recordId: w.id, fields: w.patch })));
-    await this.deps.ledger.recordWritesMany(
-      [...written.values()].map((w) => ({ recordId: w.id, fields: w.updates })),
-      page.now,
-    );
-    for (const w of written.values()) {
+    const ledgerWrites = [...written.values()].map((w) => ({ recordId: w.id, fields: ledgerFields(w) }));
+    await this.deps.ledger.recordWritesMany(ledgerWrites, page.now);
+    for (const { fields } of ledgerWrites) {
       this.deps.stats.recordsWritten += 1;
-      this.deps.stats.fieldsWritten += Object.keys(w.updates).length;
+      this.deps.stats.fieldsWritten += Object.keys(fields).length;
     }
+    ledgerWrites.length = 0;
     // A record whose write will be retried is evaluated after that retry, on what Salesforce then holds: judging it
     // now, on the state before the write, could close an episode that the retry reopens.
     retryable.push(...page.deferred);
     const waiting = new Set(retryable);
-    const outcome: RefreshOutcome = { written: written.size, failed, skips: emptySkipTally() };
-    page.ids.forEach((id, index) => {
-      if (!waiting.has(id)) addSkips(outcome.skips, page.skips[index] as WriteSkip[]);
-    });
+    const outcome: RefreshOutcome = { written: written.size, failed, skips: settledSkips(page, waiting) };
     const held = page.records && new Map(page.records.map((r) => [r.id, r]));
     for (let i = 0; i < page.ids.length; i += SETTLE_CHUNK) {
       const ids = page.ids.slice(i, i + SETTLE_CHUNK);

@@ -4,7 +4,7 @@ import type { PageSettlement, StagedPage } from '../../src/pipeline/staged-page'
 import { WriteBatch } from '../../src/pipeline/write-batch';
 
 function page(id: string): StagedPage {
-  return { object: 'Contact', now: new Date(0), ids: [id], skips: [[]], writes: [], deferred: [] };
+  return { object: 'Contact', now: new Date(0), ids: [id], skips: emptySkipTally(), writes: [], deferred: [] };
 }
 
 /** A settle the test releases: records which pages each call carried. */

@@ -335,7 +335,11 @@ export class WriteLedger {
       args.push(recordId, written, entries);
     }
     if (args.length === 0) return;
-    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), args.join(RECORD_SEPARATOR));
+    const payload = args.join(RECORD_SEPARATOR);
+    // The pieces are ropes of every entry: let them go before the round trip (issue 19: held across it, they were
+    // promoted to the old space with each page's writes).
+    args.length = 0;
+    await this.redis.eval(RECORD_WRITES_SCRIPT, 1, this.keys.ledger(), payload);
   }
 
   /**

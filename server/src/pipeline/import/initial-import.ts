@@ -129,16 +129,24 @@ export async function runInitialImport(input: {
       return { total, imported, path: 'bulk' };
     }
 
-    let reply = first;
+    // Each reply is flattened as soon as it is parsed and the parsed copy let go: the next page's reply waits while
+    // this page is stored and handed on (a free page slot can take seconds), long enough for it to be promoted to
+    // the old space and marked again at every major GC (issue 19); `first` would hold the first one for good.
+    const flattened = (raw: QueryPage<Record<string, unknown>>): FlatPage => {
+      const records = raw.records.map((row) => toMirror(flattenRecord(row, fields.parentFields)));
+      raw.records.length = 0;
+      return { done: raw.done, nextRecordsUrl: raw.nextRecordsUrl, records };
+    };
+    let reply = flattened(first);
     for (;;) {
       // The next page is read while this one is stored and handed on.
       const next =
         reply.done || !reply.nextRecordsUrl
           ? undefined
-          : org.nextPage<Record<string, unknown>>(reply.nextRecordsUrl, batchSize);
+          : org.nextPage<Record<string, unknown>>(reply.nextRecordsUrl, batchSize).then(flattened);
       // Awaited below; a failure while this page is stored must not surface as an unhandled rejection meanwhile.
       next?.catch(() => undefined);
-      await store(reply.records.map((raw) => toMirror(flattenRecord(raw, fields.parentFields))));
+      await store(reply.records);
       if (!next) break;
       reply = await next;
     }
@@ -147,6 +155,13 @@ export async function runInitialImport(input: {
     await pages.finish();
     return { total, imported, path: 'rest' };
   }
+}
+
+/** A REST reply's page as the import keeps it: flattened, the parsed reply let go. */
+interface FlatPage {
+  done: boolean;
+  nextRecordsUrl?: string;
+  records: MirrorRecord[];
 }
 
 /** Runs page handlers with at most `limit` at once; the first failure stops the import once the others end. */

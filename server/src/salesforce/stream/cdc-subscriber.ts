@@ -342,10 +342,14 @@ export class CdcSubscriber {
     this.current.lastEventAt = new Date().toISOString();
     this.waiting += 1;
     this.unhandled.push(readCommitTimestamp(data) ?? Date.now());
+    // Read now, not when its turn comes: a delivery of many events waits on the chain for seconds (one echo per
+    // record a sync writes), and the parsed message is several times the event, so holding it there got it
+    // promoted to the old space and marked at every major GC (issue 19).
+    const parsed = readChangeEvent(this.channel, data);
     this.enqueue(async (run) => {
       this.waiting = Math.max(0, this.waiting - 1);
       try {
-        await this.process(run, data);
+        await this.process(run, parsed);
       } finally {
         this.unhandled.shift();
         done?.();
@@ -363,15 +367,13 @@ export class CdcSubscriber {
       });
   }
 
-  private async process(run: number, data: unknown): Promise<void> {
-    let event: RecordChangeEvent;
-    try {
-      event = parseChangeEvent(this.channel, data);
-    } catch (error) {
-      if (!(error instanceof MalformedChangeEvent)) throw error;
-      await this.skipMalformed(run, error);
+  private async process(run: number, parsed: ReadEvent): Promise<void> {
+    if (parsed instanceof MalformedChangeEvent) {
+      await this.skipMalformed(run, parsed);
       return;
     }
+    if ('failed' in parsed) throw parsed.failed;
+    const event = parsed;
     const handled = await this.handleBounded(run, event);
     if (!handled) return;
     await this.settle(run, event.replayId, { entityName: event.entityName, commitTimestamp: event.commitTimestamp });
@@ -530,5 +532,16 @@ export class CdcSubscriber {
     if (run !== this.run) return Promise.resolve();
     if (this.subscribedGeneration === this.generation && this.current.state === 'live') return Promise.resolve();
     return new Promise((resolve) => this.subscribeWaiters.push(resolve));
+  }
+}
+
+/** A delivered message read: its event, why it is not one, or a failure to surface on the chain as before. */
+type ReadEvent = RecordChangeEvent | MalformedChangeEvent | { failed: unknown };
+
+function readChangeEvent(channel: string, data: unknown): ReadEvent {
+  try {
+    return parseChangeEvent(channel, data);
+  } catch (error) {
+    return error instanceof MalformedChangeEvent ? error : { failed: error };
   }
 }

@@ -25,9 +25,17 @@ export interface CoalescingWriterOptions {
   logger?: Logger;
 }
 
+/** One `writeMany` call waiting for its rows' outcomes. */
+interface Batch {
+  outcomes: WriteOutcome[];
+  left: number;
+  resolve: (outcomes: WriteOutcome[]) => void;
+}
+
 interface Pending {
   update: RecordUpdate;
-  resolvers: ((outcome: WriteOutcome) => void)[];
+  /** Each caller's batch and the row's place in it (not a promise and a resolver per row: issue 19). */
+  waiters: { batch: Batch; index: number }[];
 }
 
 export type WriterStats = CollectionsStats;
@@ -67,25 +75,43 @@ export class CoalescingWriter {
   }
 
   /** Queues an update; resolves when Salesforce has answered for this record (never rejects). */
-  write(update: RecordUpdate): Promise<WriteOutcome> {
+  async write(update: RecordUpdate): Promise<WriteOutcome> {
+    return (await this.writeMany([update]))[0] as WriteOutcome;
+  }
+
+  /**
+   * Queues updates; resolves with their outcomes, in order, once Salesforce has answered for all of them (never
+   * rejects). One promise for a page's writes: a promise, a resolver and a `Promise.all` reaction per row lived
+   * as long as the Composite requests, long enough to be promoted to the old space (issue 19).
+   */
+  writeMany(updates: readonly RecordUpdate[]): Promise<WriteOutcome[]> {
+    if (updates.length === 0) return Promise.resolve([]);
     return new Promise((resolve) => {
-      let buffer = this.buffers.get(update.object);
-      if (!buffer) {
-        buffer = new Map();
-        this.buffers.set(update.object, buffer);
-      }
-      const pending = buffer.get(update.id);
-      if (pending) {
-        pending.update = { ...pending.update, fields: { ...pending.update.fields, ...update.fields } };
-        pending.resolvers.push(resolve);
-      } else {
-        buffer.set(update.id, { update, resolvers: [resolve] });
-        if (this.pending === 0) this.batchStartedAt = this.window.now();
-        this.pending += 1;
-        this.window.arrived();
-      }
-      this.schedule();
+      const batch: Batch = { outcomes: new Array<WriteOutcome>(updates.length), left: updates.length, resolve };
+      // Scheduled after each row, as separate writes were: the first row of a quiet spell still goes at once.
+      updates.forEach((update, index) => {
+        this.add(update, { batch, index });
+        this.schedule();
+      });
     });
+  }
+
+  private add(update: RecordUpdate, waiter: Pending['waiters'][number]): void {
+    let buffer = this.buffers.get(update.object);
+    if (!buffer) {
+      buffer = new Map();
+      this.buffers.set(update.object, buffer);
+    }
+    const pending = buffer.get(update.id);
+    if (pending) {
+      pending.update = { ...pending.update, fields: { ...pending.update.fields, ...update.fields } };
+      pending.waiters.push(waiter);
+    } else {
+      buffer.set(update.id, { update, waiters: [waiter] });
+      if (this.pending === 0) this.batchStartedAt = this.window.now();
+      this.pending += 1;
+      this.window.arrived();
+    }
   }
 
   /** Sends everything buffered now and waits until every answer is in. */
@@ -140,7 +166,11 @@ export class CoalescingWriter {
     );
     pendings.forEach((pending, index) => {
       const outcome = outcomes[index] as WriteOutcome;
-      for (const resolve of pending.resolvers) resolve(outcome);
+      for (const { batch, index: at } of pending.waiters) {
+        batch.outcomes[at] = outcome;
+        batch.left -= 1;
+        if (batch.left === 0) batch.resolve(batch.outcomes);
+      }
     });
   }
 }

@@ -66,6 +66,26 @@ describe('coalescing writer (adaptive window)', () => {
     expect(writer.stats).toMatchObject({ requests: 1, recordsSent: 4 });
   });
 
+  it('when a page goes in one call and a separate write joins one of its records, then each caller gets its outcomes in order and the record is sent once', async () => {
+    const { writer, window, clock } = writerAt();
+    for (let i = 0; i < 400; i += 1) {
+      window.arrived();
+      clock.now += 5;
+    }
+    const page = writer.writeMany([update(20, 'page 20'), update(21, 'page 21'), update(22, 'page 22')]);
+    const alone = writer.write({ object: 'Contact', id: ids[21] as string, fields: { Department: 'Ops' } });
+    await writer.flush();
+    const outcomes = await page;
+    expect(outcomes.map((o) => [o.id, o.ok])).toEqual([20, 21, 22].map((i) => [ids[i], true]));
+    expect(await alone).toMatchObject({ id: ids[21], ok: true });
+    expect(writer.stats).toMatchObject({ requests: 1, recordsSent: 3 });
+    expect(await conn.sobject('Contact').retrieve(ids[21] as string)).toMatchObject({
+      Title: 'page 21',
+      Department: 'Ops',
+    });
+    expect(await writer.writeMany([])).toEqual([]);
+  });
+
   it('when a batch is full, then it goes before the window ends', async () => {
     const { writer, window, clock } = writerAt();
     for (let i = 0; i < 400; i += 1) {
